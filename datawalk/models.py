@@ -1,0 +1,274 @@
+"""Domain models: School → Site → Floor → Location → Finding, plus Audit, Photo, Action and the
+audit document used for JSON interchange.
+
+Vocabulary fields (categories, audiences, formats …) hold checklist ids as plain strings; whether an
+id exists is checked against the audit's pinned checklist in `datawalk.validation`, because the
+vocabulary is data, not code. This module must not import streamlit or touch the database.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, date, datetime
+from enum import StrEnum
+from typing import Annotated, Any
+
+from pydantic import (
+    AfterValidator,
+    Base64Bytes,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    field_validator,
+)
+
+SHORT_TEXT = 200
+LONG_TEXT = 10_000
+DOCUMENT_FORMAT = "datawalk-audit"
+DOCUMENT_SCHEMA_VERSION = 1
+
+
+def new_id() -> str:
+    """Return an unguessable id, safe in URLs: ids end up in query params on shared tablets."""
+    return secrets.token_urlsafe(12)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def _sorted_unique(values: list[str]) -> list[str]:
+    """Audience and control sets are sets: keep them canonical so round trips compare equal."""
+    return sorted(set(values))
+
+
+ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT)]
+RequiredText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_TEXT)
+]
+LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT)]
+VocabId = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+IdSet = Annotated[list[VocabId], AfterValidator(_sorted_unique)]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Model(BaseModel):
+    """Strict base: an unknown field is an error, so a typo in an import is never dropped."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+
+class Phase(StrEnum):
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    ALL_THROUGH = "all_through"
+    SPECIAL = "special"
+    EARLY_YEARS = "early_years"
+
+
+class AuditStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    ARCHIVED = "archived"
+
+
+class Reach(StrEnum):
+    """How quickly the people who must act can reach the information, fastest first."""
+
+    IMMEDIATELY = "immediately"
+    WITHIN_5_MINUTES = "within_5_minutes"
+    SAME_DAY = "same_day"
+    ON_REQUEST = "on_request"
+    NOT_AT_ALL = "not_at_all"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    RISK_ACCEPTED = "risk_accepted"
+
+
+class School(Model):
+    name: RequiredText
+    phase: Phase
+
+
+class Position(Model):
+    """A point on a floor plan, normalised so it survives the plan image being rescaled."""
+
+    x: Unit
+    y: Unit
+
+
+class PlanImage(Model):
+    media_type: Annotated[str, StringConstraints(pattern=r"^image/(png|jpeg)$")]
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    data: Base64Bytes
+
+
+class Floor(Model):
+    id: VocabId = Field(default_factory=new_id)
+    name: RequiredText
+    order: int = 0
+    plan: PlanImage | None = None
+
+
+class Site(Model):
+    name: RequiredText
+    floors: list[Floor] = Field(default_factory=list)
+
+    @field_validator("floors")
+    @classmethod
+    def _unique_floor_ids(cls, floors: list[Floor]) -> list[Floor]:
+        ids = [floor.id for floor in floors]
+        if len(ids) != len(set(ids)):
+            raise ValueError("floor ids must be unique within a site")
+        return floors
+
+
+class PinnedChecklist(Model):
+    """A full copy of the checklist an audit was made with; later edits never change old audits."""
+
+    id: VocabId
+    version: int = Field(ge=1)
+    content_hash: Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+    content: dict[str, Any]
+
+
+class Audit(Model):
+    id: str = Field(default_factory=new_id, min_length=8, max_length=64)
+    school: School
+    site: Site
+    walk_at: datetime
+    auditor: RequiredText
+    accompanied_by: ShortText = ""
+    scope_limitations: LongText = ""
+    overall_opinion: LongText = ""
+    status: AuditStatus = AuditStatus.IN_PROGRESS
+    checklist: PinnedChecklist
+    legal_hold: bool = False
+    completed_at: datetime | None = None
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+    version: int = Field(default=1, ge=1)
+
+    def floor(self, floor_id: str) -> Floor | None:
+        return next((floor for floor in self.site.floors if floor.id == floor_id), None)
+
+
+class Location(Model):
+    id: str = Field(default_factory=new_id, min_length=8, max_length=64)
+    audit_id: str
+    name: RequiredText
+    location_type: VocabId
+    floor_id: str | None = None
+    position: Position | None = None
+    nothing_found: bool = False
+    prompts_checked: list[str] = Field(default_factory=list)
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class Box(Model):
+    """A redaction rectangle in pixels of the stored (already downscaled) image."""
+
+    x: int = Field(ge=0)
+    y: int = Field(ge=0)
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    source: Annotated[str, StringConstraints(pattern=r"^(detected|manual)$")] = "detected"
+
+
+class RedactionRecord(Model):
+    pipeline_version: ShortText
+    boxes: list[Box] = Field(default_factory=list)
+    dropped_boxes: list[Box] = Field(default_factory=list)
+    confirmed_by: ShortText = ""
+    confirmed_at: datetime | None = None
+
+
+class Photo(Model):
+    id: str = Field(default_factory=new_id, min_length=8, max_length=64)
+    media_type: Annotated[str, StringConstraints(pattern=r"^image/(png|jpeg)$")]
+    width: int = Field(gt=0)
+    height: int = Field(gt=0)
+    caption: ShortText = ""
+    data: Base64Bytes
+    redaction: RedactionRecord | None = None
+    needs_review: bool = False
+    created_at: datetime = Field(default_factory=utc_now)
+
+
+class Finding(Model):
+    id: str = Field(default_factory=new_id, min_length=8, max_length=64)
+    audit_id: str
+    location_id: str
+    reference: Annotated[str, StringConstraints(pattern=r"^F-\d{3,}$")] | None = None
+    categories: Annotated[list[VocabId], AfterValidator(_sorted_unique), Field(min_length=1)]
+    format: VocabId
+    identifiability: VocabId
+    detail_level: VocabId
+    visible_to: IdSet = Field(default_factory=list)
+    needed_by: IdSet = Field(default_factory=list)
+    reach: Reach = Reach.IMMEDIATELY
+    controls: IdSet = Field(default_factory=list)
+    evidence: VocabId = "observed"
+    review_date: date | None = None
+    need_override: int | None = Field(default=None, ge=1, le=5)
+    good_practice: bool = False
+    good_practice_note: LongText = ""
+    notes: LongText = ""
+    photos: list[Photo] = Field(default_factory=list)
+    template_id: str | None = None
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+    version: int = Field(default=1, ge=1)
+
+
+class Action(Model):
+    id: str = Field(default_factory=new_id, min_length=8, max_length=64)
+    audit_id: str
+    finding_ids: Annotated[list[str], Field(min_length=1)]
+    recommendation: LongText = ""
+    owner: ShortText = ""
+    due_date: date | None = None
+    priority: float = 0.0
+    status: ActionStatus = ActionStatus.OPEN
+    notes: LongText = ""
+    accepted_reason: LongText = ""
+    accepted_by: ShortText = ""
+    accepted_on: date | None = None
+    created_at: datetime = Field(default_factory=utc_now)
+    updated_at: datetime = Field(default_factory=utc_now)
+
+
+class TrailEvent(Model):
+    """One create/update/delete in the audit trail. Free-text changes record only the field name."""
+
+    id: str = Field(default_factory=new_id)
+    audit_id: str
+    at: datetime = Field(default_factory=utc_now)
+    actor: ShortText = ""
+    entity: Annotated[str, StringConstraints(pattern=r"^(audit|location|finding|photo|action)$")]
+    entity_id: str
+    operation: Annotated[str, StringConstraints(pattern=r"^(create|update|delete)$")]
+    changes: dict[str, Any] = Field(default_factory=dict)
+
+
+class AuditDocument(Model):
+    """The JSON interchange form of one audit: backups, the sample walk and `score` input."""
+
+    format: Annotated[str, StringConstraints(pattern=f"^{DOCUMENT_FORMAT}$")] = DOCUMENT_FORMAT
+    schema_version: int = DOCUMENT_SCHEMA_VERSION
+    audit: Audit
+    locations: list[Location] = Field(default_factory=list)
+    findings: list[Finding] = Field(default_factory=list)
+    actions: list[Action] = Field(default_factory=list)
+    trail: list[TrailEvent] = Field(default_factory=list)
+    scores: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="Scores, reasons and recommendations at export time; recomputed on import.",
+    )

@@ -1,0 +1,174 @@
+"""Pydantic models of a checklist library: the vocabularies, templates and scoring model that a
+`checklists/*.yaml` file holds. Loading, line-aware errors and hashing live in `checklist.py`.
+
+Everything a consultant might argue about (weights, levels, grids, rules) is data described here,
+never a Python constant.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=60)]
+HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
+Weight = Annotated[float, Field(ge=0, le=5)]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Term(Strict):
+    """One vocabulary entry: a stable id, a label for people and short help text."""
+
+    id: Id
+    name: str = Field(min_length=1, max_length=120)
+    help: str = Field(default="", max_length=600)
+
+
+class Severity(Term):
+    rank: int = Field(ge=1, le=3, description="1 routine … 3 life-threatening")
+
+
+class TimeCriticality(Term):
+    max_minutes: int | None = Field(description="Longest acceptable wait; null means planned")
+    rank: int = Field(ge=1, le=3)
+
+
+class ReachSpeed(Term):
+    """Ids match `models.Reach`; minutes let reach be compared with time-criticality."""
+
+    minutes: int | None = Field(description="Typical time to reach; null means never")
+
+
+class DataCategory(Term):
+    sensitivity: int = Field(ge=1, le=5)
+    special_category: bool = Field(default=False, description="Art 9 or Art 10 data")
+    severity: Id
+    time_criticality: Id
+    needed_by: list[Id] = Field(default_factory=list)
+    emergency_medication: bool = Field(
+        default=False, description="Locking it away is itself a safeguarding gap"
+    )
+    lock_is_correct: bool = Field(default=False, description="Child protection, controlled drugs")
+    child_protection: bool = False
+
+
+class LocationType(Term):
+    prompts: list[str] = Field(min_length=3)
+
+
+class WeightedTerm(Term):
+    weight: Weight = Field(description="Contribution to exposure; higher identifies more")
+
+
+class Audience(Term):
+    breadth: Weight = Field(description="Exposure weight when this audience sees without need")
+    need_weight: Weight = Field(description="Availability weight when this audience cannot reach")
+    contains: list[Id] = Field(default_factory=list)
+
+
+class Control(Term):
+    reduction: Weight = Field(default=0, description="How much exposure this control removes")
+    locks_away: bool = False
+    applies_to: list[Id] = Field(default_factory=list, description="Categories; empty means any")
+
+
+class TemplateFinding(Strict):
+    categories: list[Id] = Field(min_length=1)
+    format: Id
+    identifiability: Id
+    detail_level: Id
+    visible_to: list[Id] = Field(default_factory=list)
+    needed_by: list[Id] | None = None
+    reach: Id = "immediately"
+    controls: list[Id] = Field(default_factory=list)
+    evidence: Id = "observed"
+    good_practice: bool = False
+    notes: str = ""
+
+
+class Template(Term):
+    location_types: list[Id] = Field(default_factory=list, description="Where it is offered first")
+    finding: TemplateFinding
+
+
+class Level(Strict):
+    id: Id
+    name: str
+    description: str
+    hexcolor: HexColour
+    rag: Literal["green", "amber", "red"]
+
+
+class Thresholds(Strict):
+    """A side 'fails' at or above `concern_level` (an index into levels)."""
+
+    concern_level: int = Field(ge=0)
+    acceptable_level: int = Field(ge=0)
+
+
+class Rule(Strict):
+    id: Id
+    when: dict[str, Any] = Field(description="Predicates, all of which must hold")
+    action: str
+    owner: str
+    guard: bool = False
+
+
+class Scoring(Strict):
+    levels: list[Level] = Field(min_length=2)
+    privacy_grid: list[list[int]] = Field(description="grid[exposure 0..5][sensitivity 1..5]")
+    safeguarding_grid: list[list[int]] = Field(description="grid[gap 0..5][need 1..5]")
+    thresholds: Thresholds
+    exposure: dict[str, Any] = Field(default_factory=dict)
+    need: dict[str, Any] = Field(default_factory=dict)
+    gap: dict[str, Any] = Field(default_factory=dict)
+    priority: dict[str, Any] = Field(default_factory=dict)
+    rules: list[Rule] = Field(default_factory=list)
+    commendation: str = ""
+
+
+class Jurisdiction(Strict):
+    primary: str
+    notes: dict[str, str] = Field(default_factory=dict)
+
+
+class Vocabularies(Strict):
+    data_categories: list[DataCategory] = Field(min_length=1)
+    severities: list[Severity] = Field(min_length=1)
+    time_criticalities: list[TimeCriticality] = Field(min_length=1)
+    reach_speeds: list[ReachSpeed] = Field(min_length=5)
+    location_types: list[LocationType] = Field(min_length=1)
+    formats: list[Term] = Field(min_length=1)
+    identifiability: list[WeightedTerm] = Field(min_length=1)
+    detail_levels: list[WeightedTerm] = Field(min_length=1)
+    audiences: list[Audience] = Field(min_length=1)
+    controls: list[Control] = Field(default_factory=list)
+    evidence: list[Term] = Field(min_length=1)
+    templates: list[Template] = Field(default_factory=list)
+
+
+class Checklist(Strict):
+    id: Id
+    name: str
+    version: int = Field(ge=1)
+    locale: str = "en-GB"
+    publication_date: date
+    provider: str
+    description: str = ""
+    jurisdiction: Jurisdiction
+    objects: Vocabularies
+    scoring: Scoring | None = None
+
+    def term(self, vocabulary: str, term_id: str) -> Term | None:
+        """Return the entry `term_id` of a vocabulary by its field name, or None."""
+        entries: list[Term] = getattr(self.objects, vocabulary)
+        return next((entry for entry in entries if entry.id == term_id), None)
+
+    def label(self, vocabulary: str, term_id: str) -> str:
+        entry = self.term(vocabulary, term_id)
+        return entry.name if entry else term_id
