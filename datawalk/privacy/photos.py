@@ -1,0 +1,198 @@
+"""The one photo intake: every camera shot, upload and import passes here before it is stored.
+
+It composes `images.py` (validate, orient, downscale, strip metadata) with `faces.py` (detect) and
+fills every face and manual rectangle with solid colour, which no deblurring can undo. Only the
+redacted bytes leave this module; the original is never returned, so it cannot be stored by
+mistake. The preview helpers exist because detectors miss small faces and the consultant must
+check the result before saving. This module never touches the database or streamlit.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import cv2
+from PIL import Image, ImageDraw, ImageFont
+
+from datawalk.errors import PrivacyError
+from datawalk.models import Box, Photo, RedactionRecord, utc_now
+from datawalk.privacy.faces import FACE_DETECTION, clip_box, find_faces, overlap_ratio
+from datawalk.privacy.images import PHOTO_LIMITS, PhotoLimits, encode_image, load_clean_image
+
+PIPELINE_VERSION = (
+    f"datawalk-photo/1 (solid fill; haar frontal+alt2+profile; opencv {cv2.__version__})"
+)
+FILL_COLOUR = (32, 32, 32)
+DROP_MATCH_RATIO = 0.5
+OUTLINE_COLOURS = {"detected": (230, 0, 0), "manual": (0, 90, 230)}
+
+
+@dataclass(frozen=True)
+class RedactedPhoto:
+    """The only form in which a photo may be stored: redacted pixels plus what was done to them."""
+
+    data: bytes
+    media_type: str
+    width: int
+    height: int
+    boxes: list[Box] = field(default_factory=list)
+    dropped: list[Box] = field(default_factory=list)
+    pipeline_version: str = PIPELINE_VERSION
+
+
+def redact_photo(
+    data: bytes,
+    extra_boxes: Sequence[Box] = (),
+    drop_boxes: Sequence[Box] = (),
+    *,
+    limits: PhotoLimits = PHOTO_LIMITS,
+) -> RedactedPhoto:
+    """Return the photo validated, upright, downscaled, metadata-free, with faces filled in.
+
+    `extra_boxes` are the consultant's manual rectangles and `drop_boxes` the detections they
+    rejected as false, both in the coordinates of `detect_faces`/the stored image.
+
+    Raises:
+        PrivacyError: the bytes are not an acceptable picture, or a manual box is off the picture.
+    """
+    clean = load_clean_image(data, limits)
+    detected = find_faces(clean.image, FACE_DETECTION)
+    kept = [box for box in detected if not _is_dropped(box, drop_boxes)]
+    dropped = [box for box in detected if _is_dropped(box, drop_boxes)]
+    manual = _manual_boxes(extra_boxes, clean.width, clean.height)
+    image = clean.image.copy()
+    _fill(image, [*kept, *manual])
+    return RedactedPhoto(
+        data=encode_image(image, clean.media_type, limits),
+        media_type=clean.media_type,
+        width=clean.width,
+        height=clean.height,
+        boxes=[*kept, *manual],
+        dropped=dropped,
+    )
+
+
+intake_photo = redact_photo
+
+
+def detect_faces(data: bytes, *, limits: PhotoLimits = PHOTO_LIMITS) -> list[Box]:
+    """Return the boxes `redact_photo` would fill, in stored-image pixels, for the preview.
+
+    Raises:
+        PrivacyError: the bytes are not an acceptable picture.
+    """
+    return find_faces(load_clean_image(data, limits).image, FACE_DETECTION)
+
+
+def preview_with_boxes(
+    data: bytes, boxes: Sequence[Box], *, limits: PhotoLimits = PHOTO_LIMITS
+) -> bytes:
+    """Return a JPEG of the prepared photo with each box outlined and numbered, for checking.
+
+    The preview shows what is under each box so that a false detection can be recognised; it is
+    for the screen only and must never be stored.
+
+    Raises:
+        PrivacyError: the bytes are not an acceptable picture.
+    """
+    clean = load_clean_image(data, limits)
+    image = clean.image.copy()
+    draw = ImageDraw.Draw(image)
+    width = max(3, max(image.size) // 250)
+    font = ImageFont.load_default(size=max(12, max(image.size) // 40))
+    for number, box in enumerate(boxes, start=1):
+        colour = OUTLINE_COLOURS.get(box.source, OUTLINE_COLOURS["detected"])
+        corner = (box.x + box.width - 1, box.y + box.height - 1)
+        draw.rectangle((box.x, box.y, *corner), outline=colour, width=width)
+        draw.text((box.x + width + 2, box.y + width + 2), str(number), fill=colour, font=font)
+    return encode_image(image, "image/jpeg", limits)
+
+
+def make_photo(
+    redacted: RedactedPhoto,
+    caption: str,
+    confirmed_by: str,
+    *,
+    confirmed_at: datetime | None = None,
+) -> Photo:
+    """Return the Photo to store, with a RedactionRecord naming who checked the redaction.
+
+    Raises:
+        PrivacyError: nobody confirmed the check; detectors miss small faces, so a person must.
+    """
+    if not confirmed_by.strip():
+        raise PrivacyError("Confirm that you have checked this photo before saving it.")
+    record = RedactionRecord(
+        pipeline_version=redacted.pipeline_version,
+        boxes=list(redacted.boxes),
+        dropped_boxes=list(redacted.dropped),
+        confirmed_by=confirmed_by.strip(),
+        confirmed_at=confirmed_at or utc_now(),
+    )
+    return Photo(
+        media_type=redacted.media_type,
+        width=redacted.width,
+        height=redacted.height,
+        caption=caption,
+        data=base64.b64encode(redacted.data),  # Photo.data validates from base64
+        redaction=record,
+    )
+
+
+def ensure_redacted(photo: Photo, *, limits: PhotoLimits = PHOTO_LIMITS) -> Photo:
+    """Return `photo` unchanged if it has a redaction record, else its redacted replacement.
+
+    Import paths call this on every photo, so a DataWalk backup round-trips byte for byte while a
+    photo from elsewhere (or from before redaction existed) is redacted and flagged for review:
+    no person has checked what the detector missed.
+
+    Raises:
+        PrivacyError: the stored bytes are not an acceptable picture.
+    """
+    if photo.redaction is not None:
+        return photo
+    redacted = redact_photo(photo.data, limits=limits)
+    record = RedactionRecord(
+        pipeline_version=redacted.pipeline_version,
+        boxes=list(redacted.boxes),
+        dropped_boxes=[],
+    )
+    return photo.model_copy(
+        update={
+            "data": redacted.data,
+            "media_type": redacted.media_type,
+            "width": redacted.width,
+            "height": redacted.height,
+            "redaction": record,
+            "needs_review": True,
+        }
+    )
+
+
+def _is_dropped(box: Box, drop_boxes: Sequence[Box]) -> bool:
+    return any(overlap_ratio(box, drop) >= DROP_MATCH_RATIO for drop in drop_boxes)
+
+
+def _manual_boxes(extra_boxes: Sequence[Box], width: int, height: int) -> list[Box]:
+    boxes = []
+    for box in extra_boxes:
+        clipped = clip_box(box, width, height)
+        if clipped is None:
+            raise PrivacyError(
+                f"A rectangle you drew ({box.x}, {box.y}, {box.width} × {box.height}) lies "
+                f"outside the {width} × {height} photo. Draw it again on the preview."
+            )
+        boxes.append(clipped.model_copy(update={"source": "manual"}))
+    return boxes
+
+
+def _fill(image: Image.Image, boxes: Sequence[Box]) -> None:
+    """Overwrite every box with one solid colour: nothing of the original pixels remains."""
+    draw = ImageDraw.Draw(image)
+    for box in boxes:
+        draw.rectangle(
+            (box.x, box.y, box.x + box.width - 1, box.y + box.height - 1), fill=FILL_COLOUR
+        )
