@@ -28,15 +28,14 @@ _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
-    """The safe loader, with impossible dates raised as YAML errors that carry their line."""
+    """The safe loader, except that an impossible date (2025-02-30) stays a string, so pydantic
+    reports it with its field and line alongside every other problem."""
 
     def construct_yaml_timestamp(self, node: ScalarNode) -> Any:
         try:
             return super().construct_yaml_timestamp(node)
-        except ValueError as exc:
-            raise ConstructorError(
-                None, None, f"invalid date {node.value!r} ({exc})", node.start_mark
-            ) from exc
+        except ValueError:
+            return node.value
 
 
 _Loader.add_constructor("tag:yaml.org,2002:timestamp", _Loader.construct_yaml_timestamp)
@@ -139,34 +138,38 @@ def line_of(root: Node, path: tuple[str | int, ...]) -> int:
 
 
 def _scan_events(text: str) -> list[Problem]:
-    """Reject anchors, aliases and deep nesting from the event stream, before anything is built."""
-    problems: list[Problem] = []
+    """Reject anchors, aliases and deep nesting from the event stream, before anything is built.
+
+    Anchors and aliases are reported once per line, naming them all (`&a, *a`).
+    """
+    references: dict[int, list[str]] = {}
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
         line = event.start_mark.line + 1
         if isinstance(event, yaml.AliasEvent):
-            problems.append(
-                Problem(
-                    line,
-                    "",
-                    f"YAML alias *{event.anchor} is not allowed; write the value out in full",
-                )
-            )
+            references.setdefault(line, []).append(f"*{event.anchor}")
         elif getattr(event, "anchor", None):
-            problems.append(
-                Problem(
-                    line,
-                    "",
-                    f"YAML anchor &{event.anchor} is not allowed; write the value out in full",
-                )
-            )
+            references.setdefault(line, []).append(f"&{event.anchor}")
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:
-                return [*problems, Problem(line, "", f"nested deeper than {MAX_DEPTH} levels")]
+                return [Problem(line, "", f"nested deeper than {MAX_DEPTH} levels")]
         elif isinstance(event, yaml.CollectionEndEvent):
             depth -= 1
-    return problems
+    return [
+        Problem(
+            line,
+            "",
+            f"YAML anchors and aliases are not allowed ({_shorten(names)}); "
+            "write each value out in full",
+        )
+        for line, names in references.items()
+    ]
+
+
+def _shorten(names: list[str]) -> str:
+    unique = list(dict.fromkeys(names))
+    return ", ".join(unique[:5]) + (f" and {len(unique) - 5} more" if len(unique) > 5 else "")
 
 
 def _duplicate_keys(root: Node) -> list[Problem]:
@@ -204,7 +207,8 @@ def _yaml_problem(exc: yaml.YAMLError) -> Problem:
     line = mark.line + 1 if mark is not None else 1
     parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
     message = ", ".join(str(part) for part in parts if part) or str(exc)
-    return Problem(line, "", f"YAML syntax error: {message}")
+    kind = "unsupported YAML" if isinstance(exc, ConstructorError) else "YAML syntax error"
+    return Problem(line, "", f"{kind}: {message}")
 
 
 def _too_big() -> Problem:
