@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -188,9 +189,7 @@ def checklist_from_pin(pin: PinnedChecklist) -> Checklist:
     return checklist
 
 
-def expand_audiences(
-    checklist: Checklist, ids: list[str] | set[str] | frozenset[str]
-) -> frozenset[str]:
+def expand_audiences(checklist: Checklist, ids: Iterable[str]) -> frozenset[str]:
     """Return every audience id that `ids` covers: leaves and groups.
 
     Expansion goes down (a group brings in its members, recursively) and then up (a group whose
@@ -218,15 +217,13 @@ def expand_audiences(
     return frozenset(covered)
 
 
-def leaf_audiences(
-    checklist: Checklist, ids: list[str] | set[str] | frozenset[str]
-) -> frozenset[str]:
+def leaf_audiences(checklist: Checklist, ids: Iterable[str]) -> frozenset[str]:
     """Return the member roles (audiences containing no others) that `ids` covers."""
     members = _members(checklist)
     return frozenset(a for a in expand_audiences(checklist, ids) if not members.get(a))
 
 
-def default_needed_by(checklist: Checklist, category_ids: list[str]) -> list[str]:
+def default_needed_by(checklist: Checklist, category_ids: Iterable[str]) -> list[str]:
     """Return the sorted union of the categories' default needers (unknown categories add none)."""
     categories = {category.id: category for category in checklist.objects.data_categories}
     return sorted({a for c in category_ids if c in categories for a in categories[c].needed_by})
