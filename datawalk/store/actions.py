@@ -1,0 +1,212 @@
+"""The action plan: actions, each covering one or more findings (the `action_findings` link).
+
+`apply_action_updates` is the workbook round trip's write: every update is checked first and then
+written in the same transaction, so a bad row changes nothing.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from datawalk.errors import NotFoundError, ValidationError
+from datawalk.models import Action, utc_now
+
+from . import tables
+from .base import StoreBase, bump_audit, require_actor
+from .mapping import action_from_row, action_link_rows, action_to_row
+from .trail import action_snapshot, record_change
+
+
+def select_actions(
+    connection: Connection, audit_id: str, action_ids: list[str] | None = None
+) -> list[Action]:
+    """Return the audit's actions, highest priority first, with their findings, in two queries."""
+    a, link = tables.actions, tables.action_findings
+    query = (
+        select(a)
+        .where(a.c.audit_id == audit_id)
+        .order_by(a.c.priority.desc(), a.c.created_at, a.c.id)
+    )
+    if action_ids is not None:
+        query = query.where(a.c.id.in_(action_ids))
+    rows = connection.execute(query).mappings().all()
+    links: dict[str, list[str]] = defaultdict(list)
+    link_query = (
+        select(link.c.action_id, link.c.finding_id)
+        .join(a, a.c.id == link.c.action_id)
+        .where(a.c.audit_id == audit_id)
+        .order_by(link.c.action_id, link.c.ordinal)
+    )
+    for action_id, finding_id in connection.execute(link_query):
+        links[action_id].append(finding_id)
+    return [action_from_row(row, links[row["id"]]) for row in rows]
+
+
+def check_findings(connection: Connection, action: Action) -> None:
+    """Raise ValidationError unless every finding the action covers is in its audit."""
+    f = tables.findings
+    found = set(
+        connection.execute(
+            select(f.c.id).where(f.c.audit_id == action.audit_id, f.c.id.in_(action.finding_ids))
+        ).scalars()
+    )
+    missing = [finding_id for finding_id in action.finding_ids if finding_id not in found]
+    if missing:
+        raise ValidationError(
+            f"The action covers findings that are not in this audit: {', '.join(missing)}.",
+            field="finding_ids",
+        )
+
+
+def insert_actions(connection: Connection, actions: list[Action]) -> None:
+    if not actions:
+        return
+    connection.execute(insert(tables.actions), [action_to_row(action) for action in actions])
+    links = [row for action in actions for row in action_link_rows(action)]
+    if links:
+        connection.execute(insert(tables.action_findings), links)
+
+
+def _write_update(connection: Connection, old: Action, new: Action, actor: str) -> None:
+    row = action_to_row(new)
+    for name in ("id", "audit_id", "created_at"):
+        del row[name]
+    connection.execute(update(tables.actions).where(tables.actions.c.id == new.id).values(**row))
+    if new.finding_ids != old.finding_ids:
+        link = tables.action_findings
+        connection.execute(delete(link).where(link.c.action_id == new.id))
+        connection.execute(insert(link), action_link_rows(new))
+    _record(connection, actor, old, new)
+
+
+def _record(connection: Connection, actor: str, old: Action | None, new: Action | None) -> None:
+    action = new if new is not None else old
+    assert action is not None
+    record_change(
+        connection,
+        audit_id=action.audit_id,
+        actor=actor,
+        entity="action",
+        entity_id=action.id,
+        old=None if old is None else action_snapshot(old),
+        new=None if new is None else action_snapshot(new),
+    )
+
+
+def unlink_finding(connection: Connection, audit_id: str, finding_id: str, actor: str) -> None:
+    """Take a finding out of the actions covering it; delete actions left covering nothing."""
+    link = tables.action_findings
+    action_ids = list(
+        connection.execute(
+            select(link.c.action_id).where(link.c.finding_id == finding_id)
+        ).scalars()
+    )
+    if not action_ids:
+        return
+    for old in select_actions(connection, audit_id, action_ids):
+        remaining = [fid for fid in old.finding_ids if fid != finding_id]
+        if remaining:
+            new = old.model_copy(update={"finding_ids": remaining, "updated_at": utc_now()})
+            _write_update(connection, old, new, actor)
+        else:
+            connection.execute(delete(tables.actions).where(tables.actions.c.id == old.id))
+            _record(connection, actor, old, None)
+
+
+class ActionsMixin(StoreBase):
+    def list_actions(self, audit_id: str) -> list[Action]:
+        """Return the audit's actions, highest priority first."""
+        with self._read() as connection:
+            return select_actions(connection, audit_id)
+
+    def save_action(self, action: Action, actor: str) -> Action:
+        """Insert the action, or update it if its id is stored; return it as stored.
+
+        Raises:
+            NotFoundError: the audit does not exist.
+            ValidationError: it covers findings of another audit or unknown ones, or would move
+                to another audit.
+        """
+        require_actor(actor)
+        with self._write() as connection:
+            check_findings(connection, action)
+            now = bump_audit(connection, action.audit_id)
+            existing = select_actions(connection, action.audit_id, [action.id])
+            if existing:
+                new = action.model_copy(
+                    update={"created_at": existing[0].created_at, "updated_at": now}
+                )
+                _write_update(connection, existing[0], new, actor)
+                return new
+            self._refuse_foreign_id(connection, action)
+            new = action.model_copy(update={"created_at": now, "updated_at": now})
+            insert_actions(connection, [new])
+            _record(connection, actor, None, new)
+            return new
+
+    def delete_action(self, action_id: str, actor: str) -> Action:
+        """Delete the action (its findings stay) and return it.
+
+        Raises:
+            NotFoundError: no action has this id.
+        """
+        require_actor(actor)
+        with self._write() as connection:
+            audit_id = connection.scalar(
+                select(tables.actions.c.audit_id).where(tables.actions.c.id == action_id)
+            )
+            if audit_id is None:
+                raise NotFoundError(f"No action with id {action_id!r}: it may have been deleted.")
+            (action,) = select_actions(connection, audit_id, [action_id])
+            connection.execute(delete(tables.actions).where(tables.actions.c.id == action_id))
+            bump_audit(connection, audit_id)
+            _record(connection, actor, action, None)
+            return action
+
+    def apply_action_updates(
+        self, audit_id: str, updates: list[Action], actor: str
+    ) -> list[Action]:
+        """Apply edited actions of one audit, all or nothing; return them as stored.
+
+        Only actions whose fields differ are written and recorded in the trail.
+
+        Raises:
+            NotFoundError: the audit or one of the actions does not exist (nothing is changed).
+            ValidationError: an action belongs to another audit or covers unknown findings.
+        """
+        require_actor(actor)
+        with self._write() as connection:
+            stored = {a.id: a for a in select_actions(connection, audit_id)}
+            for action in updates:
+                if action.audit_id != audit_id:
+                    raise ValidationError(
+                        f"Action {action.id!r} belongs to another audit.", field="audit_id"
+                    )
+                if action.id not in stored:
+                    raise NotFoundError(
+                        f"No action with id {action.id!r} in this audit: nothing was changed."
+                    )
+                check_findings(connection, action)
+            now = bump_audit(connection, audit_id)
+            result = []
+            for action in updates:
+                old = stored[action.id]
+                new = action.model_copy(update={"created_at": old.created_at})
+                if new.model_copy(update={"updated_at": old.updated_at}) != old:
+                    new = new.model_copy(update={"updated_at": now})
+                    _write_update(connection, old, new, actor)
+                    stored[action.id] = new
+                else:
+                    new = old
+                result.append(new)
+            return result
+
+    @staticmethod
+    def _refuse_foreign_id(connection: Connection, action: Action) -> None:
+        owner = connection.scalar(
+            select(tables.actions.c.audit_id).where(tables.actions.c.id == action.id)
+        )
+        if owner is not None:
+            raise ValidationError("An action cannot move to another audit.", field="audit_id")

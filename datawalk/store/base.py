@@ -1,0 +1,96 @@
+"""What every repository mixin shares: the engine, one-transaction helpers and the version bump.
+
+Each public store method opens exactly one transaction through `_write` or `_read` and does all its
+work on that connection, calling module-level helpers that take the connection. That is what makes
+"every write is one transaction" true, including its trail events and the audit version bump.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy.exc import IntegrityError
+
+from datawalk.errors import ConflictError, NotFoundError, ValidationError
+from datawalk.models import utc_now
+
+from . import tables
+from .engine import read_transaction, write_transaction
+
+
+class StoreBase:
+    """Holds the engine; mixins add the repository methods for one kind of entity each."""
+
+    engine: Engine
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+
+    @contextmanager
+    def _write(self) -> Iterator[Connection]:
+        """One write transaction; a constraint violation becomes a ConflictError, nothing kept."""
+        try:
+            with write_transaction(self.engine) as connection:
+                yield connection
+        except IntegrityError as error:
+            raise ConflictError(
+                "The change clashes with data already stored, so nothing was saved "
+                f"({_reason(error)})."
+            ) from error
+
+    @contextmanager
+    def _read(self) -> Iterator[Connection]:
+        with read_transaction(self.engine) as connection:
+            yield connection
+
+
+def _reason(error: IntegrityError) -> str:
+    return str(error.orig).splitlines()[0] if error.orig is not None else "constraint failed"
+
+
+def bump_audit(connection: Connection, audit_id: str, **values: Any) -> datetime:
+    """Bump the audit's version and updated_at in one UPDATE, with any extra column values.
+
+    Every write touching an audit or its children calls this once, so `audit_version` changes
+    whenever anything derived from the audit could have changed (it keys the UI's caches).
+
+    Raises:
+        NotFoundError: no audit has this id.
+    """
+    now = utc_now()
+    result = connection.execute(
+        update(tables.audits)
+        .where(tables.audits.c.id == audit_id)
+        .values(version=tables.audits.c.version + 1, updated_at=now, **values)
+    )
+    if result.rowcount == 0:
+        raise NotFoundError(f"No audit with id {audit_id!r}: it may have been deleted.")
+    return now
+
+
+def require_audit_row(connection: Connection, audit_id: str) -> Any:
+    """Return the audit's row (without checklist content), or raise NotFoundError."""
+    columns = [c for c in tables.audits.c if c.name != "checklist_content"]
+    row = (
+        connection.execute(select(*columns).where(tables.audits.c.id == audit_id))
+        .mappings()
+        .first()
+    )
+    if row is None:
+        raise NotFoundError(f"No audit with id {audit_id!r}: it may have been deleted.")
+    return row
+
+
+def require_actor(actor: str) -> str:
+    """Return `actor` if it names someone: an anonymous trail event accounts for nothing.
+
+    Raises:
+        ValidationError: the actor is empty.
+    """
+    if not isinstance(actor, str) or not actor.strip():
+        raise ValidationError("Say who is making this change: the audit trail records it.", "actor")
+    return actor

@@ -1,0 +1,164 @@
+"""The SQLAlchemy engine: where the database is, how SQLite is set up, and schema migrations.
+
+SQLite is the embedded default, so its connections get the pragmas that make the file durable and
+private (WAL, foreign keys, secure_delete). SQLAlchemy takes over BEGIN from the sqlite3 driver so a
+transaction really starts at the first statement: without that, reads before the first write run
+outside the transaction and SAVEPOINT and DDL misbehave. Write transactions use BEGIN IMMEDIATE so
+two writers queue on busy_timeout instead of failing when a read lock cannot be upgraded.
+
+Nothing here knows about audits; the repository modules own every query.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+from sqlalchemy.pool import StaticPool
+
+from datawalk.errors import StoreError
+
+DATABASE_URL_ENV = "DATAWALK_DATABASE_URL"
+DEFAULT_DATABASE_PATH = Path("data") / "datawalk.db"
+MIGRATIONS_DIR = Path(__file__).parent / "migrations"
+BUSY_TIMEOUT_MS = 10_000
+WRITE_OPTION = "datawalk_write"
+
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA secure_delete=ON",
+    # FULL makes each commit survive a power cut too, not only a killed process; a walk save is
+    # one small transaction, so the extra fsync is affordable.
+    "PRAGMA synchronous=FULL",
+    f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}",
+)
+
+
+def resolve_url(url: str | None = None) -> str:
+    """Return the database URL: the argument, else `DATAWALK_DATABASE_URL`, else `data/` SQLite.
+
+    The default file lives under `data/` relative to the current directory, which is created so a
+    fresh checkout runs without set-up.
+    """
+    if url:
+        return url
+    env_url = os.environ.get(DATABASE_URL_ENV, "").strip()
+    if env_url:
+        return env_url
+    DEFAULT_DATABASE_PATH.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DEFAULT_DATABASE_PATH}"
+
+
+def create_store_engine(url: str) -> Engine:
+    """Return an engine for `url`, with SQLite pragmas and transaction handling installed.
+
+    Raises:
+        StoreError: the URL cannot be parsed or names a driver that is not installed.
+    """
+    try:
+        parsed = make_url(url)
+    except ArgumentError as error:
+        raise StoreError(f"The database URL {url!r} is not valid: {error}") from error
+    options: dict[str, Any] = {}
+    is_sqlite = parsed.get_backend_name() == "sqlite"
+    if is_sqlite:
+        options["connect_args"] = {"check_same_thread": False, "timeout": BUSY_TIMEOUT_MS / 1000}
+        if parsed.database in (None, "", ":memory:"):
+            # One in-memory database shared by every checkout, or each would see an empty one.
+            options["poolclass"] = StaticPool
+        else:
+            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+    try:
+        engine = create_engine(parsed, **options)
+    except (ImportError, ArgumentError) as error:
+        raise StoreError(f"Cannot use the database URL {url!r}: {error}") from error
+    if is_sqlite:
+        _install_sqlite_hooks(engine)
+    return engine
+
+
+def _install_sqlite_hooks(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        # Let SQLAlchemy emit BEGIN itself (see the module docstring).
+        dbapi_connection.isolation_level = None
+        cursor = dbapi_connection.cursor()
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+        cursor.close()
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(connection: Connection) -> None:
+        write = connection.get_execution_options().get(WRITE_OPTION, False)
+        connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
+
+
+def is_sqlite(engine: Engine) -> bool:
+    return engine.dialect.name == "sqlite"
+
+
+@contextmanager
+def write_transaction(engine: Engine) -> Iterator[Connection]:
+    """Yield a connection in one write transaction: committed on success, rolled back on error."""
+    with engine.connect() as connection:
+        connection.execution_options(**{WRITE_OPTION: True})
+        with connection.begin():
+            yield connection
+
+
+@contextmanager
+def read_transaction(engine: Engine) -> Iterator[Connection]:
+    """Yield a connection inside one read transaction, so several SELECTs see one snapshot."""
+    with engine.begin() as connection:
+        yield connection
+
+
+def migration_config(connection: Connection) -> Config:
+    """Return an Alembic config built in code: no alembic.ini, the connection passed through."""
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    config.attributes["connection"] = connection
+    return config
+
+
+def upgrade(engine: Engine, revision: str = "head") -> None:
+    """Migrate the schema to `revision` in one write transaction (a second process just waits)."""
+    with write_transaction(engine) as connection:
+        command.upgrade(migration_config(connection), revision)
+
+
+def current_revision(engine: Engine) -> str | None:
+    """Return the schema revision the database is at, or None for an empty database."""
+    from alembic.runtime.migration import MigrationContext
+
+    with read_transaction(engine) as connection:
+        return MigrationContext.configure(connection).get_current_revision()
+
+
+def checkpoint_wal(engine: Engine) -> bool:
+    """Fold the WAL into the main file and truncate it, so deleted bytes leave the WAL too.
+
+    Returns False if a reader held the WAL and the checkpoint could not complete (SQLite then
+    finishes it at a later checkpoint); True otherwise, and always for other databases.
+    """
+    if not is_sqlite(engine):
+        return True
+    # A raw connection, because a checkpoint must run outside any transaction and SQLAlchemy's
+    # Connection would begin one.
+    raw = engine.raw_connection()
+    try:
+        cursor = raw.cursor()
+        busy, _log, _done = cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchone()
+        cursor.close()
+    finally:
+        raw.close()
+    return busy == 0

@@ -1,0 +1,61 @@
+"""`Store`: the one object the app, the CLI and the tests use to reach the database.
+
+It composes one mixin per kind of entity; each public method is one transaction. Opening a store
+runs the schema migrations, so a database from any earlier version is upgraded before first use.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine
+
+from datawalk.models import TrailEvent
+
+from .actions import ActionsMixin
+from .audits import AuditsMixin
+from .documents import DocumentsMixin
+from .drafts import DraftsMixin
+from .engine import create_store_engine, resolve_url, upgrade
+from .findings import FindingsMixin
+from .locations import LocationsMixin
+from .photos import PhotosMixin
+from .retention import RetentionMixin
+from .trail import select_trail
+
+
+class Store(
+    AuditsMixin,
+    LocationsMixin,
+    FindingsMixin,
+    PhotosMixin,
+    DraftsMixin,
+    ActionsMixin,
+    DocumentsMixin,
+    RetentionMixin,
+):
+    """Durable storage of audits and everything they own. `engine` is exposed for tests only."""
+
+    engine: Engine
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Store:
+        """Open (creating and migrating as needed) the database at `url` and return a store.
+
+        `url` defaults to `DATAWALK_DATABASE_URL`, else `sqlite:///data/datawalk.db` (the `data/`
+        directory is created). Any SQLAlchemy URL works; SQLite gets WAL, foreign keys and
+        secure_delete.
+
+        Raises:
+            StoreError: the URL is not usable.
+        """
+        engine = create_store_engine(resolve_url(url))
+        upgrade(engine)
+        return cls(engine)
+
+    def close(self) -> None:
+        """Release the database connections (the store must not be used afterwards)."""
+        self.engine.dispose()
+
+    def list_trail(self, audit_id: str) -> list[TrailEvent]:
+        """Return the audit's trail, oldest first: who changed which fields of what, and when."""
+        with self._read() as connection:
+            return select_trail(connection, audit_id)

@@ -1,0 +1,251 @@
+"""SQLAlchemy Core tables of the current schema (the head migration), for the repository modules.
+
+The migrations in `migrations/versions` create this schema; `tests/test_migrations.py` checks that
+the two agree. Types are portable (JSON, LargeBinary, String, DateTime with time zone) so the same
+tables run on SQLite and PostgreSQL. Every child row carries `audit_id` with ON DELETE CASCADE, so
+deleting an audit removes everything it owns.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+
+ID = 64
+SHORT = 200
+VOCAB = 80
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """A timezone-aware datetime stored as UTC and always read back aware (UTC).
+
+    SQLite has no time zone storage; PostgreSQL's timestamptz keeps the instant, not the offset.
+    Normalising to UTC gives the same value back on both. A naive datetime is taken as UTC.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _json() -> JSON:
+    # none_as_null: Python None is SQL NULL, not the JSON text 'null', so IS NULL works.
+    return JSON(none_as_null=True)
+
+
+def _audit_fk() -> ForeignKey:
+    return ForeignKey("audits.id", ondelete="CASCADE")
+
+
+metadata = MetaData()
+
+audits = Table(
+    "audits",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("school", _json(), nullable=False),
+    Column("site", _json(), nullable=False),  # floors without plan bytes: see floor_plans
+    Column("walk_at", UTCDateTime(), nullable=False),
+    Column("auditor", String(SHORT), nullable=False),
+    Column("accompanied_by", String(SHORT), nullable=False),
+    Column("scope_limitations", Text, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("checklist_id", String(VOCAB), nullable=False),
+    Column("checklist_version", Integer, nullable=False),
+    Column("checklist_hash", String(64), nullable=False),
+    Column("checklist_content", _json(), nullable=False),
+    Column("last_reference", Integer, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("overall_opinion", Text, nullable=False),
+    Column("legal_hold", Boolean, nullable=False),
+    Column("completed_at", UTCDateTime(), nullable=True),
+)
+
+floor_plans = Table(
+    "floor_plans",
+    metadata,
+    Column("audit_id", String(ID), _audit_fk(), primary_key=True),
+    Column("floor_id", String(VOCAB), primary_key=True),
+    Column("media_type", String(40), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("data", LargeBinary, nullable=False),
+)
+
+locations = Table(
+    "locations",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("audit_id", String(ID), _audit_fk(), nullable=False, index=True),
+    Column("name", String(SHORT), nullable=False),
+    Column("location_type", String(VOCAB), nullable=False),
+    Column("floor_id", String(VOCAB), nullable=True),
+    Column("position_x", Float, nullable=True),
+    Column("position_y", Float, nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("last_used_at", UTCDateTime(), nullable=False),
+    Column("nothing_found", Boolean, nullable=False),
+    Column("prompts_checked", _json(), nullable=False),
+)
+
+findings = Table(
+    "findings",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("audit_id", String(ID), _audit_fk(), nullable=False),
+    Column("location_id", String(ID), ForeignKey("locations.id"), nullable=False),
+    Column("number", Integer, nullable=False),
+    Column("reference", String(16), nullable=False),
+    Column("categories", _json(), nullable=False),
+    Column("format", String(VOCAB), nullable=False),
+    Column("identifiability", String(VOCAB), nullable=False),
+    Column("detail_level", String(VOCAB), nullable=False),
+    Column("visible_to", _json(), nullable=False),
+    Column("needed_by", _json(), nullable=False),
+    Column("reach", String(VOCAB), nullable=False),
+    Column("controls", _json(), nullable=False),
+    Column("evidence", String(VOCAB), nullable=False),
+    Column("review_date", Date, nullable=True),
+    Column("need_override", Integer, nullable=True),
+    Column("good_practice", Boolean, nullable=False),
+    Column("good_practice_note", Text, nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("template_id", String(VOCAB), nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+    Column("version", Integer, nullable=False),
+    UniqueConstraint("audit_id", "reference", name="uq_findings_audit_reference"),
+    Index("ix_findings_audit_location", "audit_id", "location_id"),
+    Index("ix_findings_location", "location_id"),
+)
+
+photos = Table(
+    "photos",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column(
+        "finding_id",
+        String(ID),
+        ForeignKey("findings.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("ordinal", Integer, nullable=False),
+    Column("media_type", String(40), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("caption", String(SHORT), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("redaction", _json(), nullable=True),
+    Column("needs_review", Boolean, nullable=False),
+)
+
+drafts = Table(
+    "drafts",
+    metadata,
+    Column("audit_id", String(ID), _audit_fk(), primary_key=True),
+    # "" stands for "no location": NULL would not be unique in a key on SQLite or PostgreSQL.
+    Column("location_key", String(ID), primary_key=True),
+    Column("payload", _json(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+actions = Table(
+    "actions",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("audit_id", String(ID), _audit_fk(), nullable=False, index=True),
+    Column("recommendation", Text, nullable=False),
+    Column("owner", String(SHORT), nullable=False),
+    Column("due_date", Date, nullable=True),
+    Column("priority", Float, nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("notes", Text, nullable=False),
+    Column("accepted_reason", Text, nullable=False),
+    Column("accepted_by", String(SHORT), nullable=False),
+    Column("accepted_on", Date, nullable=True),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
+
+action_findings = Table(
+    "action_findings",
+    metadata,
+    Column(
+        "action_id",
+        String(ID),
+        ForeignKey("actions.id", ondelete="CASCADE"),
+        primary_key=True,
+    ),
+    Column(
+        "finding_id",
+        String(ID),
+        ForeignKey("findings.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("ordinal", Integer, nullable=False),
+)
+
+trail_events = Table(
+    "trail_events",
+    metadata,
+    # seq keeps the order of events written in the same instant, and of imported trails.
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("id", String(ID), nullable=False, unique=True),
+    Column("audit_id", String(ID), _audit_fk(), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(SHORT), nullable=False),
+    Column("entity", String(20), nullable=False),
+    Column("entity_id", String(ID), nullable=False),
+    Column("operation", String(20), nullable=False),
+    Column("changes", _json(), nullable=False),
+    Index("ix_trail_events_audit_seq", "audit_id", "seq"),
+)
+
+tombstones = Table(
+    "tombstones",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("audit_id", String(ID), nullable=False, index=True),
+    Column("school_name", String(SHORT), nullable=False),
+    Column("walk_at", UTCDateTime(), nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("completed_at", UTCDateTime(), nullable=True),
+    Column("deleted_by", String(SHORT), nullable=False),
+    Column("deleted_at", UTCDateTime(), nullable=False),
+)

@@ -1,0 +1,186 @@
+"""Shared fixtures: stores on throwaway SQLite, the bundled checklist, and small model builders.
+
+Builders are fixtures that return functions, so tests can make as many audits, locations, findings
+and photos as they need, each valid and fictional, overriding only the fields a test is about.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+from collections.abc import Callable, Iterator
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+from PIL import Image
+
+from datawalk.models import (
+    Audit,
+    Finding,
+    Floor,
+    Location,
+    Photo,
+    PinnedChecklist,
+    RedactionRecord,
+    School,
+    Site,
+)
+from datawalk.store import Store
+
+ACTOR = "Test Consultant"
+
+
+@pytest.fixture
+def store() -> Iterator[Store]:
+    """A migrated, empty store on in-memory SQLite, private to the test."""
+    opened = Store.open("sqlite://")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def file_store(tmp_path) -> Iterator[Store]:
+    """A migrated, empty store on a SQLite file under tmp_path (WAL, secure_delete): for tests
+    that look at the file itself."""
+    opened = Store.open(f"sqlite:///{tmp_path / 'datawalk.db'}")
+    yield opened
+    opened.close()
+
+
+@pytest.fixture(scope="session")
+def checklist():
+    """The bundled UK schools checklist, loaded once (read-only: the model is frozen)."""
+    from datawalk.checklist import DEFAULT_CHECKLIST_PATH, load_checklist
+
+    return load_checklist(DEFAULT_CHECKLIST_PATH)
+
+
+@pytest.fixture
+def pinned_checklist() -> PinnedChecklist:
+    """A tiny pinned checklist: enough for the store, which never interprets the content."""
+    content: dict[str, Any] = {"id": "test_checklist", "version": 1, "objects": {"note": "tiny"}}
+    canonical = json.dumps(content, sort_keys=True, separators=(",", ":")).encode()
+    return PinnedChecklist(
+        id="test_checklist",
+        version=1,
+        content_hash=hashlib.sha256(canonical).hexdigest(),
+        content=content,
+    )
+
+
+@pytest.fixture
+def make_audit(pinned_checklist) -> Callable[..., Audit]:
+    """Build (not store) an audit of a fictional school with a ground and a first floor."""
+
+    def build(**fields: Any) -> Audit:
+        values: dict[str, Any] = {
+            "school": School(name="Oakfield Primary (fictional)", phase="primary"),
+            "site": Site(
+                name="Main site",
+                floors=[
+                    Floor(id="ground", name="Ground floor", order=0),
+                    Floor(id="first", name="First floor", order=1),
+                ],
+            ),
+            "walk_at": datetime(2025, 3, 4, 9, 30, tzinfo=UTC),
+            "auditor": "A. Consultant",
+            "accompanied_by": "School business manager",
+            "checklist": pinned_checklist,
+        }
+        values.update(fields)
+        return Audit(**values)
+
+    return build
+
+
+@pytest.fixture
+def make_location() -> Callable[..., Location]:
+    """Build (not store) a location in the given audit, on the ground floor."""
+
+    def build(audit_id: str, **fields: Any) -> Location:
+        values: dict[str, Any] = {
+            "audit_id": audit_id,
+            "name": "Servery",
+            "location_type": "servery",
+            "floor_id": "ground",
+        }
+        values.update(fields)
+        return Location(**values)
+
+    return build
+
+
+@pytest.fixture
+def make_finding() -> Callable[..., Finding]:
+    """Build (not store) an unsaved finding (no reference) at the given location."""
+
+    def build(audit_id: str, location_id: str, **fields: Any) -> Finding:
+        values: dict[str, Any] = {
+            "audit_id": audit_id,
+            "location_id": location_id,
+            "categories": ["food_allergy"],
+            "format": "poster",
+            "identifiability": "full_name_photo",
+            "detail_level": "condition_action",
+            "visible_to": ["visitors"],
+            "needed_by": ["all_staff"],
+            "notes": "Allergy poster beside the servery.",
+        }
+        values.update(fields)
+        return Finding(**values)
+
+    return build
+
+
+def png_bytes(
+    width: int = 4, height: int = 3, colour: tuple[int, int, int] = (200, 30, 30)
+) -> bytes:
+    """Return a small real PNG."""
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), colour).save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def png() -> Callable[..., bytes]:
+    """Return a builder of small real PNG bytes: png(width, height, colour)."""
+    return png_bytes
+
+
+@pytest.fixture
+def make_photo() -> Callable[..., Photo]:
+    """Build a redacted-looking photo from raw bytes (a small PNG unless `data` is given).
+
+    Photo.data is Base64Bytes, which decodes its input: the raw bytes are encoded here first.
+    """
+
+    def build(data: bytes | None = None, redacted: bool = True, **fields: Any) -> Photo:
+        raw = png_bytes() if data is None else data
+        values: dict[str, Any] = {
+            "media_type": "image/png",
+            "width": 4,
+            "height": 3,
+            "data": base64.b64encode(raw),
+            "redaction": RedactionRecord(pipeline_version="test-1", confirmed_by=ACTOR)
+            if redacted
+            else None,
+        }
+        values.update(fields)
+        return Photo(**values)
+
+    return build
+
+
+@pytest.fixture
+def audit(store, make_audit) -> Audit:
+    """A stored, empty audit in `store`."""
+    return store.create_audit(make_audit(), ACTOR)
+
+
+@pytest.fixture
+def location(store, audit, make_location) -> Location:
+    """A stored location in `audit`."""
+    return store.add_location(make_location(audit.id), ACTOR)
