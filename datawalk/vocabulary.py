@@ -111,12 +111,26 @@ class Thresholds(Strict):
     acceptable_level: int = Field(ge=0)
 
 
+RuleEffect = Literal[
+    "remove", "remove_name", "move", "minimise", "secure", "add", "review", "brief", "keep", "other"
+]
+
+
 class Rule(Strict):
     id: Id
     when: dict[str, Any] = Field(description="Predicates, all of which must hold")
     action: str
     owner: str
     guard: bool = False
+    effect: RuleEffect = Field(
+        default="other", description="What the action does; guards suppress effects by this tag"
+    )
+    blocks: list[RuleEffect] = Field(
+        default_factory=list, description="For a guard: effects never recommended where it holds"
+    )
+    fallback: bool = Field(
+        default=False, description="Recommended only when no other (non-fallback) rule matches"
+    )
 
 
 class Scoring(Strict):

@@ -1,0 +1,151 @@
+"""Plain-English reasons for a score, written from checklist labels so a head can follow them.
+
+Reasons are built only when someone will read them (one finding, or a frame with explain=True);
+the numbers never depend on this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from datawalk.scoring.result import CLASSIFICATION_NAMES, PROPORTIONATE
+from datawalk.vocabulary import Checklist
+
+_CLASSIFICATION_SENTENCES = {
+    "over_exposed": "Over-exposed: more people can see it than need to.",
+    "under_available": "Under-available: someone who must act on it cannot reach it in time.",
+    "both": "Both over-exposed and under-available: seen by the wrong people, missed by the right.",
+    PROPORTIONATE: "Proportionate: seen by those who need it, and reachable in time.",
+}
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """Everything a reason mentions; ids are turned into labels here, nowhere else."""
+
+    excess: list[str]
+    identifiability: str
+    detail_level: str
+    applied_controls: list[str]
+    exposure: int
+    sensitivity: int
+    sensitive_category: str
+    privacy: int
+    need: int
+    need_category: str | None
+    unseen: list[str]
+    needers: list[str]
+    too_slow: bool
+    reach: str
+    limit_category: str
+    overdue: bool
+    review_date: date | None
+    locked_control: str | None
+    gap: int
+    safeguarding: int
+    classification: str
+    good_practice: bool
+    guard_notes: list[str] = field(default_factory=list)
+
+
+def explain(checklist: Checklist, e: Explanation) -> list[str]:
+    """Return the reasons for one finding's scores, privacy side first."""
+    reasons = [
+        _exposure_reason(checklist, e),
+        _sensitivity_reason(checklist, e),
+        _level_reason(checklist, "Privacy", e.privacy, f"exposure {e.exposure}", e.sensitivity),
+        _need_reason(checklist, e),
+        _gap_reason(checklist, e),
+        _level_reason(checklist, "Safeguarding", e.safeguarding, f"gap {e.gap}", e.need, "need"),
+        _CLASSIFICATION_SENTENCES[e.classification],
+    ]
+    if e.good_practice and e.classification != PROPORTIONATE:
+        name = CLASSIFICATION_NAMES[e.classification].lower()
+        reasons.append(f"Marked as good practice, but the scores show it is {name}.")
+    reasons += e.guard_notes
+    return reasons
+
+
+def _exposure_reason(checklist: Checklist, e: Explanation) -> str:
+    if not e.excess:
+        return f"Seen only by people who need it → exposure {e.exposure} of 5."
+    who = _join(_label(checklist, "audiences", a) for a in e.excess)
+    identifiability = _label(checklist, "identifiability", e.identifiability)
+    detail = _label(checklist, "detail_levels", e.detail_level)
+    controls = (
+        "reduced by " + _join(_label(checklist, "controls", c) for c in e.applied_controls)
+        if e.applied_controls
+        else "no controls"
+    )
+    return (
+        f"Seen by {who}, who do not need it; {identifiability}; {detail}; {controls} "
+        f"→ exposure {e.exposure} of 5."
+    )
+
+
+def _sensitivity_reason(checklist: Checklist, e: Explanation) -> str:
+    category = checklist.label("data_categories", e.sensitive_category)
+    return f"Most sensitive data: {category} → sensitivity {e.sensitivity} of 5."
+
+
+def _need_reason(checklist: Checklist, e: Explanation) -> str:
+    if e.need_category is None:
+        return f"Need set by the auditor → need {e.need} of 5."
+    category = checklist.term("data_categories", e.need_category)
+    severity = checklist.label("severities", getattr(category, "severity", ""))
+    criticality = _label(checklist, "time_criticalities", getattr(category, "time_criticality", ""))
+    name = checklist.label("data_categories", e.need_category)
+    return f"{name}: {severity.lower()}, {criticality} → need {e.need} of 5."
+
+
+def _gap_reason(checklist: Checklist, e: Explanation) -> str:
+    if not e.needers:
+        return f"Nobody has to act on it → availability gap {e.gap} of 5."
+    parts = []
+    if e.unseen:
+        who = _join(_label(checklist, "audiences", a) for a in e.unseen)
+        parts.append(f"needed by {who}, who cannot reach it")
+    needers = _join(_label(checklist, "audiences", a) for a in e.needers)
+    if e.too_slow:
+        reach = _label(checklist, "reach_speeds", e.reach)
+        category = checklist.term("data_categories", e.limit_category)
+        limit = _label(checklist, "time_criticalities", getattr(category, "time_criticality", ""))
+        parts.append(f"reach for {needers} is {reach}, but the time allowed is {limit}")
+    if e.overdue and e.review_date is not None:
+        when = f"{e.review_date.day} {e.review_date:%B %Y}"
+        parts.append(f"its review date ({when}) has passed, so {needers} cannot rely on it")
+    if e.locked_control is not None:
+        control = _label(checklist, "controls", e.locked_control)
+        parts.append(f"emergency medication is locked away ({control}), out of reach of {needers}")
+    if not parts:
+        return f"Everyone who needs it can reach it in time → availability gap {e.gap} of 5."
+    text = "; ".join(parts)
+    return f"{text[0].upper()}{text[1:]} → availability gap {e.gap} of 5."
+
+
+def _level_reason(
+    checklist: Checklist, side: str, level: int, first: str, second: int, second_name="sensitivity"
+) -> str:
+    scoring = checklist.scoring
+    name = scoring.levels[level].name if scoring else str(level)
+    return f"{side} risk: {name} ({first} with {second_name} {second})."
+
+
+def _label(checklist: Checklist, vocabulary: str, term_id: str) -> str:
+    """Return a label to use mid-sentence: lower-cased unless it starts with an acronym."""
+    label = checklist.label(vocabulary, term_id)
+    if len(label) > 1 and label[1].isupper():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def _join(items: Iterable[str]) -> str:
+    """Join labels as a list; semicolons when a label has its own commas or "and"."""
+    words = list(items)
+    if len(words) <= 1:
+        return "".join(words)
+    if any("," in word or " and " in word for word in words):
+        return "; ".join(words[:-1]) + "; and " + words[-1]
+    return ", ".join(words[:-1]) + " and " + words[-1]

@@ -1,0 +1,302 @@
+"""Declarative recommendation rules: a fixed registry of predicates, never `eval`.
+
+A rule's `when` maps predicate names to values; all must hold. Every predicate has two evaluators
+that must agree: one on a single finding's `Facts` (sets), one on a whole frame's `FrameFacts`
+(boolean matrices, one mask per predicate). Guards are rules too: where a guard holds, the effects
+it `blocks` are never recommended. One guard is built in because it is the model itself: where
+anyone genuinely needs the information, nothing that removes it is recommended (it is moved or
+minimised instead).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+
+from datawalk.scoring.result import CLASSIFICATIONS
+from datawalk.vocabulary import Checklist, Rule
+
+Problem = tuple[tuple[str | int, ...], str]
+REMOVE = "remove"  # the effect the built-in need guard blocks
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the predicates may look at for one finding; audience sets hold leaf roles."""
+
+    categories: frozenset[str]
+    format: str
+    identifiability: str
+    detail_level: str
+    controls: frozenset[str]
+    excess: frozenset[str]
+    missing: frozenset[str]
+    needed: frozenset[str]
+    reach_minutes: float
+    overdue: bool
+    classification: str
+    good_practice: bool
+
+
+@dataclass(frozen=True)
+class FrameFacts:
+    """The same facts for n findings: bool matrices for sets, integer codes for single ids."""
+
+    categories: np.ndarray
+    format: np.ndarray
+    identifiability: np.ndarray
+    detail_level: np.ndarray
+    controls: np.ndarray
+    excess: np.ndarray
+    missing: np.ndarray
+    needed: np.ndarray
+    reach_minutes: np.ndarray
+    overdue: np.ndarray
+    classification: np.ndarray
+    good_practice: np.ndarray
+
+
+@dataclass(frozen=True)
+class Condition:
+    predicate: str
+    ids: frozenset[str] = frozenset()
+    indexes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    flag: bool = True
+    minutes: float = 0.0
+
+
+@dataclass(frozen=True)
+class Predicate:
+    kind: Literal["ids", "bool", "reach"]
+    vocabulary: str | None  # a Vocabularies field, "classifications", or None
+    single: Callable[[Facts, Condition], bool]
+    vector: Callable[[FrameFacts, Condition], np.ndarray]
+
+
+@dataclass(frozen=True)
+class CompiledRule:
+    rule: Rule
+    conditions: tuple[Condition, ...]
+
+    def holds(self, facts: Facts) -> bool:
+        return all(PREDICATES[c.predicate].single(facts, c) for c in self.conditions)
+
+    def mask(self, frame: FrameFacts) -> np.ndarray:
+        result = np.ones(len(frame.overdue), dtype=bool)
+        for condition in self.conditions:
+            result &= PREDICATES[condition.predicate].vector(frame, condition)
+        return result
+
+
+def _any_of(matrix: np.ndarray, c: Condition) -> np.ndarray:
+    return matrix[:, c.indexes].any(axis=1)
+
+
+def _set_any(name: str) -> Predicate:
+    vocabulary = {"categories": "data_categories", "controls": "controls"}[name]
+    return Predicate(
+        "ids",
+        vocabulary,
+        lambda f, c: bool(getattr(f, name) & c.ids),
+        lambda f, c: _any_of(getattr(f, name), c),
+    )
+
+
+def _audience_any(name: str) -> Predicate:
+    return Predicate(
+        "ids",
+        "audiences",
+        lambda f, c: bool(getattr(f, name) & c.ids),
+        lambda f, c: _any_of(getattr(f, name), c),
+    )
+
+
+def _one_of(name: str, vocabulary: str) -> Predicate:
+    return Predicate(
+        "ids",
+        vocabulary,
+        lambda f, c: getattr(f, name) in c.ids,
+        lambda f, c: np.isin(getattr(f, name), c.indexes),
+    )
+
+
+def _flag(single: Callable[[Facts], bool], vector: Callable[[FrameFacts], np.ndarray]) -> Predicate:
+    return Predicate(
+        "bool",
+        None,
+        lambda f, c: single(f) == c.flag,
+        lambda f, c: vector(f) == c.flag,
+    )
+
+
+PREDICATES: dict[str, Predicate] = {
+    "categories_any": _set_any("categories"),
+    "control_present": _set_any("controls"),
+    "control_absent": Predicate(
+        "ids",
+        "controls",
+        lambda f, c: not f.controls & c.ids,
+        lambda f, c: ~_any_of(f.controls, c),
+    ),
+    "excess_includes": _audience_any("excess"),
+    "missing_includes": _audience_any("missing"),
+    "format_in": _one_of("format", "formats"),
+    "identifiability_in": _one_of("identifiability", "identifiability"),
+    "detail_in": _one_of("detail_level", "detail_levels"),
+    "classification_in": _one_of("classification", "classifications"),
+    "review_overdue": _flag(lambda f: f.overdue, lambda f: f.overdue),
+    "good_practice": _flag(lambda f: f.good_practice, lambda f: f.good_practice),
+    "has_excess": _flag(lambda f: bool(f.excess), lambda f: f.excess.any(axis=1)),
+    "has_missing": _flag(lambda f: bool(f.missing), lambda f: f.missing.any(axis=1)),
+    "has_needers": _flag(lambda f: bool(f.needed), lambda f: f.needed.any(axis=1)),
+    "reach_slower_than": Predicate(
+        "reach",
+        "reach_speeds",
+        lambda f, c: f.reach_minutes > c.minutes,
+        lambda f, c: f.reach_minutes > c.minutes,
+    ),
+}
+
+
+def _vocabulary_ids(checklist: Checklist, vocabulary: str) -> list[str]:
+    if vocabulary == "classifications":
+        return list(CLASSIFICATIONS)
+    return [entry.id for entry in getattr(checklist.objects, vocabulary)]
+
+
+def check_rules(rules: list[Rule], checklist: Checklist) -> list[Problem]:
+    """Return (yaml path, message) for unknown predicates, bad values and unknown ids."""
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for index, rule in enumerate(rules):
+        at: tuple[str | int, ...] = ("scoring", "rules", index)
+        if rule.id in seen:
+            problems.append(((*at, "id"), f"duplicate rule id {rule.id!r}"))
+        seen.add(rule.id)
+        problems += _check_shape(rule, at)
+        for name, value in rule.when.items():
+            problems += _check_condition(name, value, (*at, "when", name), checklist)
+    return problems
+
+
+def _check_shape(rule: Rule, at: tuple[str | int, ...]) -> list[Problem]:
+    problems: list[Problem] = []
+    if not rule.action.strip():
+        problems.append(((*at, "action"), "a rule needs action text"))
+    if not rule.owner.strip():
+        problems.append(((*at, "owner"), "a rule needs an owner role"))
+    if rule.guard and not rule.blocks:
+        problems.append(((*at, "blocks"), "a guard must list the effects it blocks"))
+    if not rule.guard and rule.blocks:
+        problems.append(((*at, "blocks"), "only a guard (guard: true) can block effects"))
+    if rule.guard and rule.fallback:
+        problems.append(((*at, "fallback"), "a guard cannot be a fallback"))
+    if not rule.when and not (rule.fallback or rule.guard):
+        problems.append(((*at, "when"), "a rule with no conditions must be marked fallback: true"))
+    return problems
+
+
+def _check_condition(
+    name: str, value: Any, at: tuple[str | int, ...], checklist: Checklist
+) -> list[Problem]:
+    predicate = PREDICATES.get(name)
+    if predicate is None:
+        close = difflib.get_close_matches(name, sorted(PREDICATES), n=1)
+        hint = f"; did you mean {close[0]!r}?" if close else f"; known: {', '.join(PREDICATES)}"
+        return [(at, f"unknown predicate {name!r}{hint}")]
+    if predicate.kind == "bool":
+        return [] if isinstance(value, bool) else [(at, f"{name} takes true or false")]
+    assert predicate.vocabulary is not None
+    known = _vocabulary_ids(checklist, predicate.vocabulary)
+    if predicate.kind == "reach":
+        if not isinstance(value, str):
+            return [(at, f"{name} takes one reach speed id")]
+        return _unknown_ids([value], known, predicate.vocabulary, at, single=True)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+        return [(at, f"{name} takes a non-empty list of ids")]
+    return _unknown_ids(value, known, predicate.vocabulary, at)
+
+
+def _unknown_ids(
+    values: list[str], known: list[str], vocabulary: str, at: tuple[str | int, ...], single=False
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for position, value in enumerate(values):
+        if value not in known:
+            close = difflib.get_close_matches(value, known, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            where = at if single else (*at, position)
+            problems.append((where, f"unknown id {value!r} (not in {vocabulary}){hint}"))
+    return problems
+
+
+def compile_rules(
+    rules: list[Rule], checklist: Checklist, audience_leaves: dict[str, frozenset[str]]
+) -> tuple[CompiledRule, ...]:
+    """Return the rules with each condition's ids resolved to sets and column indexes."""
+    leaves = [a.id for a in checklist.objects.audiences if not a.contains]
+    reach_minutes = {r.id: r.minutes for r in checklist.objects.reach_speeds}
+    compiled = []
+    for rule in rules:
+        conditions = []
+        for name, value in rule.when.items():
+            predicate = PREDICATES[name]
+            if predicate.kind == "bool":
+                conditions.append(Condition(name, flag=bool(value)))
+            elif predicate.kind == "reach":
+                minutes = reach_minutes[value]
+                conditions.append(Condition(name, minutes=np.inf if minutes is None else minutes))
+            elif predicate.vocabulary == "audiences":
+                ids = frozenset().union(*(audience_leaves[v] for v in value))
+                indexes = np.array(sorted(leaves.index(i) for i in ids), dtype=np.int64)
+                conditions.append(Condition(name, ids=ids, indexes=indexes))
+            else:
+                assert predicate.vocabulary is not None
+                known = _vocabulary_ids(checklist, predicate.vocabulary)
+                indexes = np.array(sorted(known.index(v) for v in value), dtype=np.int64)
+                conditions.append(Condition(name, ids=frozenset(value), indexes=indexes))
+        compiled.append(CompiledRule(rule, tuple(conditions)))
+    return tuple(compiled)
+
+
+def select_rules(rules: tuple[CompiledRule, ...], facts: Facts) -> tuple[list[Rule], list[Rule]]:
+    """Return (recommended rules, guards that suppressed something) for one finding."""
+    holding = [r.rule for r in rules if r.holds(facts)]
+    blocked = {effect for rule in holding if rule.guard for effect in rule.blocks}
+    if facts.needed:
+        blocked.add(REMOVE)
+    candidates = [r for r in holding if not r.guard and r.effect not in blocked]
+    specific = [r for r in candidates if not r.fallback]
+    chosen = specific or [r for r in candidates if r.fallback]
+    suppressed = {r.effect for r in holding if not r.guard and r.effect in blocked}
+    guards = [r for r in holding if r.guard and suppressed & set(r.blocks)]
+    return chosen, guards
+
+
+def rule_matrix(rules: tuple[CompiledRule, ...], frame: FrameFacts) -> np.ndarray:
+    """Return n × rules: which rules are recommended for each finding (guards applied)."""
+    n = len(frame.overdue)
+    holds = np.zeros((n, len(rules)), dtype=bool)
+    for column, rule in enumerate(rules):
+        holds[:, column] = rule.mask(frame)
+    has_needers = frame.needed.any(axis=1)
+    chosen = np.zeros_like(holds)
+    for column, compiled in enumerate(rules):
+        rule = compiled.rule
+        if rule.guard:
+            continue
+        blocked = np.zeros(n, dtype=bool)
+        for guard_column, guard in enumerate(rules):
+            if guard.rule.guard and rule.effect in guard.rule.blocks:
+                blocked |= holds[:, guard_column]
+        if rule.effect == REMOVE:
+            blocked |= has_needers
+        chosen[:, column] = holds[:, column] & ~blocked
+    fallback = np.array([r.rule.fallback for r in rules], dtype=bool)
+    any_specific = chosen[:, ~fallback].any(axis=1)
+    chosen[:, fallback] &= ~any_specific[:, None]
+    return chosen
