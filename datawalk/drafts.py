@@ -1,0 +1,264 @@
+"""The in-progress finding of the walk page: its payload schema and the rules that turn it into a
+`Finding`.
+
+A draft is saved on every tap (`Store.save_draft`) so a dropped connection loses at most the last
+change; it must therefore be a plain JSON dict that survives any schema drift. This module owns
+that dict's shape, the "needed by follows the categories until edited" rule, and the step from a
+draft to a `Finding` with a clear, field-named error. It must not import streamlit or touch the
+database.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+from datetime import date, datetime
+from typing import Any
+
+import pydantic
+from pydantic import BaseModel, ConfigDict, Field
+
+from datawalk.checklist import default_needed_by, finding_from_template
+from datawalk.errors import ValidationError
+from datawalk.models import Finding, Photo, Reach, RedactionRecord, utc_now
+from datawalk.vocabulary import Checklist
+
+DRAFT_SCHEMA = 1
+log = logging.getLogger(__name__)
+
+# Fields a consultant must choose before a finding can be saved, in the order they are shown,
+# with the message shown at the field.
+REQUIRED_FIELDS: dict[str, str] = {
+    "categories": "Choose at least one data category.",
+    "format": "Choose the format (poster, list, folder …).",
+    "identifiability": "Choose how identifiable the pupils are.",
+    "detail_level": "Choose the level of detail shown.",
+    "reach": "Choose how quickly the people who need it can reach it.",
+    "evidence": "Choose how you know (observed, staff asked, document seen).",
+}
+
+# Draft fields that map one to one onto Finding fields.
+FINDING_FIELDS = (
+    "categories",
+    "format",
+    "identifiability",
+    "detail_level",
+    "visible_to",
+    "needed_by",
+    "reach",
+    "controls",
+    "evidence",
+    "review_date",
+    "need_override",
+    "good_practice",
+    "good_practice_note",
+    "notes",
+    "photos",
+    "template_id",
+)
+# Fields the capture form edits with a widget each (photos have their own per-photo widgets).
+EDITABLE_FIELDS = tuple(field for field in FINDING_FIELDS if field != "photos")
+
+
+class Draft(BaseModel):
+    """The in-progress finding. Unlike `Finding`, every field may still be empty."""
+
+    model_config = ConfigDict(extra="ignore", validate_assignment=True)
+
+    schema_version: int = DRAFT_SCHEMA
+    finding_id: str | None = Field(default=None, description="Set when editing a saved finding")
+    version: int | None = None
+    reference: str | None = None
+    created_at: datetime | None = None
+    template_id: str | None = None
+    categories: list[str] = Field(default_factory=list)
+    format: str | None = None
+    identifiability: str | None = None
+    detail_level: str | None = None
+    visible_to: list[str] = Field(default_factory=list)
+    needed_by: list[str] = Field(default_factory=list)
+    needed_by_edited: bool = Field(
+        default=False, description="Once the consultant edits 'needed by' it stops following"
+    )
+    reach: str | None = Reach.IMMEDIATELY.value
+    controls: list[str] = Field(default_factory=list)
+    evidence: str | None = "observed"
+    review_date: date | None = None
+    need_override: int | None = None
+    good_practice: bool = False
+    good_practice_note: str = ""
+    notes: str = ""
+    photos: list[Photo] = Field(default_factory=list)
+
+    def is_empty(self) -> bool:
+        """True when nothing has been chosen yet: an empty draft is not worth keeping."""
+        return self == Draft()
+
+
+def change_field(draft: Draft, field: str, value: Any, checklist: Checklist) -> Draft:
+    """Return a copy of `draft` with one field changed, keeping 'needed by' on its default.
+
+    Raises:
+        ValidationError: `field` is not a draft field.
+    """
+    if field not in Draft.model_fields or field in {"schema_version", "finding_id", "version"}:
+        raise ValidationError(f"'{field}' cannot be edited on a finding.", field=field)
+    if isinstance(value, tuple | set | frozenset):
+        value = sorted(value)
+    # A shallow copy: fields are replaced, never mutated in place, and photos are large.
+    updated = draft.model_copy()
+    try:
+        setattr(updated, field, value)
+    except pydantic.ValidationError as exc:
+        message = exc.errors(include_input=False)[0]["msg"]
+        raise ValidationError(f"{field}: {message}", field=field) from exc
+    if field == "needed_by":
+        updated.needed_by_edited = True
+    elif field == "categories" and not updated.needed_by_edited:
+        updated.needed_by = default_needed_by(checklist, updated.categories)
+    return updated
+
+
+def draft_from_finding(finding: Finding, *, editing: bool) -> Draft:
+    """Return a draft holding `finding`; with `editing` the draft updates that saved finding."""
+    values = finding.model_dump(include=set(EDITABLE_FIELDS))
+    values["photos"] = list(finding.photos)
+    draft = Draft(**values, needed_by_edited=editing)
+    if editing:
+        draft.finding_id = finding.id
+        draft.version = finding.version
+        draft.reference = finding.reference
+        draft.created_at = finding.created_at
+    return draft
+
+
+def draft_from_template(
+    current: Draft, checklist: Checklist, template_id: str, audit_id: str, location_id: str
+) -> Draft:
+    """Return `current` with every field pre-filled from a quick template.
+
+    The edit target (finding id, version, reference) and photos are kept, and notes already
+    typed are not overwritten: a template is a starting point, never a reason to lose work.
+
+    Raises:
+        ValidationError: the checklist has no such template.
+    """
+    filled = draft_from_finding(
+        finding_from_template(checklist, template_id, audit_id, location_id), editing=False
+    )
+    keep = current.model_dump(include={"finding_id", "version", "reference", "created_at"})
+    keep["photos"] = list(current.photos)
+    if current.notes.strip():
+        keep["notes"] = current.notes
+    if current.good_practice_note.strip():
+        keep["good_practice_note"] = current.good_practice_note
+    return filled.model_copy(update=keep)
+
+
+def replace_spans(text: str, spans: list[tuple[int, int]], replacement: str) -> str:
+    """Return `text` with each (start, end) span replaced, overlapping spans merged."""
+    merged: list[list[int]] = []
+    for start, end in sorted(spans):
+        if merged and start <= merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], end)
+        else:
+            merged.append([start, end])
+    for start, end in reversed(merged):
+        text = text[:start] + replacement + text[end:]
+    return text
+
+
+def draft_to_payload(draft: Draft) -> dict[str, Any]:
+    """Return the JSON-safe dict stored by `Store.save_draft`."""
+    return draft.model_dump(mode="json")
+
+
+def draft_from_payload(payload: dict[str, Any] | None) -> Draft:
+    """Return the draft stored in `payload`; a missing or unreadable payload gives an empty draft.
+
+    A draft is a convenience, never a record: a payload from an older schema that no longer
+    validates is logged and dropped rather than blocking the walk page.
+    """
+    if not payload:
+        return Draft()
+    try:
+        return Draft.model_validate(payload)
+    except pydantic.ValidationError as exc:
+        log.warning("Dropped an unreadable draft: %s", exc.errors(include_input=False))
+        return Draft()
+
+
+def check_required(draft: Draft) -> None:
+    """Raises ValidationError naming the first required field that is still empty."""
+    for field, message in REQUIRED_FIELDS.items():
+        if not getattr(draft, field):
+            raise ValidationError(message, field=field)
+
+
+def finding_from_draft(
+    draft: Draft, audit_id: str, location_id: str, now: datetime | None = None
+) -> Finding:
+    """Return the Finding a draft describes, ready for `validate_finding` and `save_finding`.
+
+    Raises:
+        ValidationError: a required field is empty or a value breaks the Finding model; `field`
+            names the first offending field.
+    """
+    check_required(draft)
+    check_photos_confirmed(draft)
+    now = now or utc_now()
+    values = draft.model_dump(include=set(EDITABLE_FIELDS))
+    values["photos"] = list(draft.photos)
+    identity: dict[str, Any] = {"audit_id": audit_id, "location_id": location_id}
+    if draft.finding_id:
+        identity |= {
+            "id": draft.finding_id,
+            "version": draft.version or 1,
+            "reference": draft.reference,
+            "created_at": draft.created_at or now,
+        }
+    try:
+        return Finding(**identity, **values, updated_at=now)
+    except pydantic.ValidationError as exc:
+        first = exc.errors(include_input=False)[0]
+        field = str(first["loc"][0]) if first["loc"] else None
+        raise ValidationError(f"{field or 'Finding'}: {first['msg']}", field=field) from exc
+
+
+def unconfirmed_photo(
+    data: bytes, media_type: str, width: int, height: int, record: RedactionRecord
+) -> Photo:
+    """Return a Photo of already-redacted bytes, awaiting the consultant's "checked" tick."""
+    return Photo(
+        media_type=media_type,
+        width=width,
+        height=height,
+        data=base64.b64encode(data),
+        redaction=record.model_copy(update={"confirmed_by": "", "confirmed_at": None}),
+    )
+
+
+def confirm_photo(photo: Photo, confirmed_by: str, now: datetime | None = None) -> Photo:
+    """Return `photo` marked as checked by `confirmed_by` (an empty name withdraws the tick)."""
+    record = photo.redaction or RedactionRecord(pipeline_version="unknown")
+    record = record.model_copy(
+        update={
+            "confirmed_by": confirmed_by,
+            "confirmed_at": (now or utc_now()) if confirmed_by else None,
+        }
+    )
+    return photo.model_copy(update={"redaction": record})
+
+
+def check_photos_confirmed(draft: Draft) -> None:
+    """Raises ValidationError on `photos` if a photo has not been checked by a person.
+
+    Face detectors miss small and turned faces, so no photo is saved on the detector's word.
+    """
+    for number, photo in enumerate(draft.photos, start=1):
+        if not (photo.redaction and photo.redaction.confirmed_by):
+            raise ValidationError(
+                f"Photo {number}: tick 'I have checked this photo' (look for faces and names the "
+                "redaction missed) before saving.",
+                field="photos",
+            )

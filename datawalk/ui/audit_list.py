@@ -1,0 +1,78 @@
+"""The audits on file as cards: open the walk, mark complete, reopen or archive.
+
+Status changes run as button callbacks through the store, which records them in the trail.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from datawalk.models import AuditStatus
+from datawalk.store import AuditSummary
+from datawalk.ui import errors, state, widgets
+
+STATUS_NAMES = {
+    AuditStatus.IN_PROGRESS: "In progress",
+    AuditStatus.COMPLETE: "Complete",
+    AuditStatus.ARCHIVED: "Archived",
+}
+# (button label, new status) offered for each current status.
+STATUS_ACTIONS: dict[AuditStatus, list[tuple[str, AuditStatus]]] = {
+    AuditStatus.IN_PROGRESS: [("Mark complete", AuditStatus.COMPLETE)],
+    AuditStatus.COMPLETE: [("Reopen", AuditStatus.IN_PROGRESS), ("Archive", AuditStatus.ARCHIVED)],
+    AuditStatus.ARCHIVED: [("Unarchive", AuditStatus.COMPLETE)],
+}
+
+
+def _set_status(audit_id: str, status: AuditStatus, school: str) -> None:
+    with errors.user_errors():
+        state.get_store().set_audit_status(audit_id, status, state.actor())
+        state.flash(f"{school}: {STATUS_NAMES[status].lower()}.")
+
+
+def _render_card(summary: AuditSummary) -> None:
+    with st.container(border=True, key=f"audit_{summary.id}"):
+        title = f"{summary.school_name} · {summary.site_name}"
+        st.markdown(f"**{widgets.escape_markdown(title)}**")
+        status = AuditStatus(summary.status)
+        st.caption(
+            widgets.escape_markdown(
+                f"Walk {summary.walk_at:%d %b %Y %H:%M} · {STATUS_NAMES[status]} · "
+                f"{summary.finding_count} finding(s)"
+            )
+        )
+        actions = STATUS_ACTIONS[status]
+        columns = st.columns(len(actions) + 2)
+        with columns[0]:
+            widgets.page_link(
+                "walk",
+                "Open walk",
+                state.audit_params(summary.id),
+                icon=":material/directions_walk:",
+            )
+        with columns[1]:
+            widgets.page_link(
+                "findings", "Findings", state.audit_params(summary.id), icon=":material/table_rows:"
+            )
+        for column, (label, new_status) in zip(columns[2:], actions, strict=True):
+            column.button(
+                label,
+                key=f"{new_status.value}_{summary.id}",
+                on_click=_set_status,
+                args=(summary.id, new_status, summary.school_name),
+            )
+
+
+def render_audit_list(summaries: list[AuditSummary]) -> None:
+    """Audits in progress and complete first; archived ones folded away."""
+    active = [s for s in summaries if s.status != AuditStatus.ARCHIVED]
+    archived = [s for s in summaries if s.status == AuditStatus.ARCHIVED]
+    st.subheader("Audits on file", anchor=False)
+    if not summaries:
+        st.caption("No audits yet.")
+    for summary in active:
+        _render_card(summary)
+    if archived:
+        with st.expander(f"Archived audits ({len(archived)})"):
+            for summary in archived:
+                _render_card(summary)

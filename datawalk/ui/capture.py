@@ -1,0 +1,224 @@
+"""The capture fragment of the walk page: quick templates, every field of a finding, photos, the
+live previews, and Save.
+
+It is a `st.fragment`, not a form: each tap reruns only the fragment, updates the draft and
+saves it (see `capture_state`). A common finding is three taps: location, template, Save.
+Hook points for the live previews are the `render_*_preview` functions in `previews.py`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from datawalk import drafts
+from datawalk.errors import DataWalkError
+from datawalk.models import LONG_TEXT
+from datawalk.ui import capture_state as cs
+from datawalk.ui import errors, photos, previews, state, widgets
+from datawalk.validation import validate_finding
+
+log = logging.getLogger(__name__)
+SAVE_KEY = "cap_save"
+DISCARD_KEY = "cap_discard"
+NEED_OVERRIDES = [1, 2, 3, 4, 5]
+# Fields whose errors are drawn at the field; any other error is drawn above the Save button.
+SHOWN_FIELDS = {*drafts.EDITABLE_FIELDS, "photos"}
+
+
+def _pills(ctx: cs.CaptureContext, label: str, field: str, vocabulary: str, **kw: object) -> None:
+    widgets.vocab_pills(
+        label,
+        ctx.checklist,
+        vocabulary,
+        key=cs.widget_key(field),
+        default=cs.base_value(field),
+        on_change=cs.on_widget_change,
+        args=(ctx, field),
+        **kw,  # type: ignore[arg-type]
+    )
+    errors.field_error(cs.SCOPE, field)
+
+
+def _segmented(ctx: cs.CaptureContext, label: str, field: str, vocabulary: str) -> None:
+    widgets.vocab_segmented(
+        label,
+        ctx.checklist,
+        vocabulary,
+        key=cs.widget_key(field),
+        default=cs.base_value(field),
+        on_change=cs.on_widget_change,
+        args=(ctx, field),
+    )
+    errors.field_error(cs.SCOPE, field)
+
+
+def _on_template(ctx: cs.CaptureContext) -> None:
+    """Pre-fill every field from the tapped template, keeping photos and the edit target."""
+    template_id = st.session_state[cs.widget_key("template_id")]
+    if not template_id:
+        return
+    try:
+        draft = drafts.draft_from_template(
+            cs.current_draft(), ctx.checklist, template_id, ctx.audit_id, ctx.location_id
+        )
+    except DataWalkError as exc:
+        errors.record_error(cs.SCOPE, exc)
+        return
+    errors.clear_errors(cs.SCOPE)
+    cs.commit(ctx, draft, source="template_id")
+
+
+def _template_options(ctx: cs.CaptureContext) -> list[str]:
+    """Templates offered for this location type first, then the rest."""
+    templates = ctx.checklist.objects.templates
+    first = [t.id for t in templates if ctx.location_type in t.location_types]
+    return first + [t.id for t in templates if t.id not in first]
+
+
+def _render_what(ctx: cs.CaptureContext) -> None:
+    widgets.vocab_pills(
+        "Quick templates",
+        ctx.checklist,
+        "templates",
+        key=cs.widget_key("template_id"),
+        default=cs.base_value("template_id"),
+        options=_template_options(ctx),
+        on_change=_on_template,
+        args=(ctx,),
+        help="Fills in every field below; change anything that differs here.",
+    )
+    errors.field_error(cs.SCOPE, "template_id")
+    _pills(ctx, "Data categories", "categories", "data_categories", multi=True)
+    _pills(ctx, "Format", "format", "formats")
+    _pills(ctx, "Identifiability", "identifiability", "identifiability")
+    _pills(ctx, "Detail shown", "detail_level", "detail_levels")
+
+
+def _render_who(ctx: cs.CaptureContext) -> None:
+    _pills(ctx, "Visible to", "visible_to", "audiences", multi=True)
+    draft = cs.current_draft()
+    _pills(
+        ctx,
+        "Needed by",
+        "needed_by",
+        "audiences",
+        multi=True,
+        help="Defaults to who must act on the chosen categories; edit if this place differs.",
+    )
+    if not draft.needed_by_edited:
+        st.caption("Following the categories' defaults.")
+    _segmented(ctx, "Reach", "reach", "reach_speeds")
+
+
+def _render_how(ctx: cs.CaptureContext) -> None:
+    _pills(ctx, "Controls present", "controls", "controls", multi=True)
+    _segmented(ctx, "Evidence", "evidence", "evidence")
+    left, right = st.columns(2)
+    with left:
+        st.date_input(
+            "Review date shown",
+            value=cs.base_value("review_date"),
+            key=cs.widget_key("review_date"),
+            on_change=cs.on_widget_change,
+            args=(ctx, "review_date"),
+            format="DD/MM/YYYY",
+            help="The review date printed on the display, if it has one.",
+        )
+        errors.field_error(cs.SCOPE, "review_date")
+    with right:
+        st.segmented_control(
+            "Need override",
+            NEED_OVERRIDES,
+            default=cs.base_value("need_override"),
+            key=cs.widget_key("need_override"),
+            on_change=cs.on_widget_change,
+            args=(ctx, "need_override"),
+            help="Only when this pupil's need differs from the category default (1–5).",
+        )
+        errors.field_error(cs.SCOPE, "need_override")
+
+
+def _text(ctx: cs.CaptureContext, label: str, field: str, help: str | None = None) -> None:
+    st.text_area(
+        label,
+        value=cs.base_value(field),
+        key=cs.widget_key(field),
+        on_change=cs.on_widget_change,
+        args=(ctx, field),
+        max_chars=LONG_TEXT,
+        help=help,
+    )
+    errors.field_error(cs.SCOPE, field)
+    previews.render_identifier_preview(ctx, field)
+
+
+def _render_notes(ctx: cs.CaptureContext) -> None:
+    st.toggle(
+        "Good practice",
+        value=bool(cs.base_value("good_practice")),
+        key=cs.widget_key("good_practice"),
+        on_change=cs.on_widget_change,
+        args=(ctx, "good_practice"),
+    )
+    if cs.current_draft().good_practice:
+        _text(ctx, "Good practice note", "good_practice_note")
+    _text(ctx, "Notes", "notes", help="Describe what you saw. Do not write pupils' names.")
+    photos.render_photo_inputs(ctx)
+    photos.render_photo_review(ctx)
+
+
+def _save(ctx: cs.CaptureContext) -> str | None:
+    """Validate the draft fully, then commit it in one store call; returns the reference.
+
+    Nothing is written unless every check passes; errors are kept to show at their fields.
+    """
+    draft = cs.current_draft()
+    try:
+        finding = drafts.finding_from_draft(draft, ctx.audit_id, ctx.location_id)
+        validate_finding(finding, ctx.checklist)
+        previews.check_identifiers(ctx, draft)
+        saved = state.get_store().save_finding(finding, ctx.actor)
+    except DataWalkError as exc:
+        errors.record_error(cs.SCOPE, exc)
+        return None
+    previews.log_identifier_override(ctx, draft, saved)
+    cs.reset(ctx)
+    return saved.reference
+
+
+@st.fragment
+def render_capture(ctx: cs.CaptureContext) -> None:
+    """Draw the capture form; on Save, commit and rerun the whole page to refresh the list."""
+    draft = cs.current_draft()
+    title = f"Editing {draft.reference}" if draft.finding_id else "New finding"
+    st.markdown(f"#### {widgets.escape_markdown(title)}")
+    with st.container(border=True):
+        _render_what(ctx)
+    with st.container(border=True):
+        _render_who(ctx)
+    with st.container(border=True):
+        _render_how(ctx)
+    with st.container(border=True):
+        _render_notes(ctx)
+    previews.render_score_preview(ctx, cs.current_draft())
+    errors.general_errors(cs.SCOPE, shown_fields=SHOWN_FIELDS)
+    save_col, discard_col = st.columns(2)
+    label = f"Save {draft.reference}" if draft.reference else "Save finding"
+    if save_col.button(label, key=SAVE_KEY, type="primary", icon=":material/save:"):
+        reference = _save(ctx)
+        if reference:
+            state.flash(f"Saved {reference}")
+        # The whole page: the list below changes on success, and on failure the errors are drawn
+        # at their fields (a fragment-only rerun does not redraw them under AppTest).
+        st.rerun(scope="app")
+    discard_label = "Cancel edit" if draft.finding_id else "Clear form"
+    discard_col.button(
+        discard_label,
+        key=DISCARD_KEY,
+        on_click=cs.reset,
+        args=(ctx,),
+        icon=":material/restart_alt:",
+        disabled=draft.is_empty(),
+    )

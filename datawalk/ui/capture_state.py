@@ -1,0 +1,166 @@
+"""The walk page's in-progress finding in session state, mirrored to the store on every change.
+
+Widgets of the capture fragment are keyed `cap_<field>_<n>`. A widget's default comes from a
+snapshot of the draft taken when its key was made; to show a new value (a template, a reset, a
+default that followed the categories) the key's counter moves on and a fresh widget is drawn. A
+widget key is never assigned after the widget exists, which Streamlit forbids.
+
+Every change is written with `Store.save_draft` straight away, so a dropped connection or a
+closed tab loses at most the last tap, and a new session with the same URL finds the draft.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import streamlit as st
+
+from datawalk import drafts
+from datawalk.drafts import Draft
+from datawalk.errors import NotFoundError, ValidationError
+from datawalk.ui import errors, state
+from datawalk.vocabulary import Checklist
+
+SCOPE = "capture"
+_DRAFT = "cap_draft"
+_BASE = "cap_base"
+GENS = "cap_gens"
+_TARGET = "cap_target"
+_COUNTER = "cap_counter"
+
+# Draft fields drawn as widgets, plus the widgets that are not fields (uploader, camera).
+WIDGET_FIELDS = (*drafts.EDITABLE_FIELDS, "upload", "camera")
+
+
+@dataclass(frozen=True)
+class CaptureContext:
+    """Everything a capture callback needs; passed as a callback argument."""
+
+    audit_id: str
+    location_id: str
+    location_type: str
+    walk_date: date
+    checklist: Checklist
+    actor: str
+
+
+def widget_key(field: str) -> str:
+    """Return the current key of the widget for `field` (it changes when the widget is reset)."""
+    return f"cap_{field}_{st.session_state[GENS][field]}"
+
+
+def base_value(field: str) -> Any:
+    """Return the value the widget for `field` starts from."""
+    return st.session_state[_BASE].get(field)
+
+
+def current_draft() -> Draft:
+    return st.session_state.get(_DRAFT) or Draft()
+
+
+def _next_counter() -> int:
+    st.session_state[_COUNTER] = st.session_state.get(_COUNTER, 0) + 1
+    return st.session_state[_COUNTER]
+
+
+def _redraw(fields: list[str] | tuple[str, ...], draft: Draft) -> None:
+    """Give `fields` fresh widgets starting from `draft`'s values."""
+    gens = st.session_state.setdefault(GENS, {})
+    base = st.session_state.setdefault(_BASE, {})
+    for field in fields:
+        gens[field] = _next_counter()
+        if field in drafts.EDITABLE_FIELDS:
+            base[field] = getattr(draft, field)
+
+
+def _initial_draft(ctx: CaptureContext, finding_id: str | None) -> Draft:
+    store = state.get_store()
+    stored = drafts.draft_from_payload(store.load_draft(ctx.audit_id, ctx.location_id))
+    if not finding_id or stored.finding_id == finding_id:
+        return stored
+    try:
+        finding = store.get_finding(finding_id)
+    except NotFoundError:
+        return stored
+    if finding.location_id != ctx.location_id:
+        return stored
+    return drafts.draft_from_finding(finding, editing=True)
+
+
+def _show_in_url(finding_id: str | None) -> None:
+    """Keep `?finding=` equal to the finding the draft edits, so a reload reopens the same."""
+    if finding_id:
+        st.query_params[state.FINDING_PARAM] = finding_id
+    elif state.FINDING_PARAM in st.query_params:
+        del st.query_params[state.FINDING_PARAM]
+
+
+def prepare(ctx: CaptureContext, finding_id: str | None) -> None:
+    """Load the draft for this audit, location and finding once per change of target.
+
+    A new session (a reload, another tab, after a crash) restores the stored draft; an edit
+    link loads the saved finding unless the stored draft is already an edit of it.
+    """
+    target = (ctx.audit_id, ctx.location_id, finding_id)
+    if st.session_state.get(_TARGET) == target and _DRAFT in st.session_state:
+        return
+    draft = _initial_draft(ctx, finding_id)
+    st.session_state[_DRAFT] = draft
+    st.session_state[_TARGET] = (ctx.audit_id, ctx.location_id, draft.finding_id)
+    _show_in_url(draft.finding_id)
+    errors.clear_errors(SCOPE)
+    _redraw(WIDGET_FIELDS, draft)
+
+
+def commit(ctx: CaptureContext, draft: Draft, source: str | None = None) -> None:
+    """Make `draft` the in-progress finding, save it to the store, redraw changed widgets.
+
+    `source` is the widget that made the change: it already shows the new value.
+    """
+    old = current_draft()
+    changed = [
+        field
+        for field in drafts.EDITABLE_FIELDS
+        if field != source and getattr(old, field) != getattr(draft, field)
+    ]
+    _redraw(changed, draft)
+    st.session_state[_DRAFT] = draft
+    store = state.get_store()
+    if draft.is_empty():
+        store.clear_draft(ctx.audit_id, ctx.location_id)
+    else:
+        store.save_draft(ctx.audit_id, ctx.location_id, drafts.draft_to_payload(draft))
+
+
+def change(ctx: CaptureContext, field: str, value: Any, *, redraw: bool = False) -> None:
+    """Apply one field change and save the draft; `redraw` when the change did not come from
+    the field's own widget (a button), so the widget must show the new value."""
+    try:
+        updated = drafts.change_field(current_draft(), field, value, ctx.checklist)
+    except ValidationError as exc:
+        errors.record_error(SCOPE, exc)
+        return
+    errors.clear_errors(SCOPE, field)
+    commit(ctx, updated, source=None if redraw else field)
+
+
+def on_widget_change(ctx: CaptureContext, field: str) -> None:
+    """Widget callback: read the widget's new value and apply it."""
+    change(ctx, field, st.session_state[widget_key(field)])
+
+
+def reset(ctx: CaptureContext) -> None:
+    """Start an empty finding: forget the draft (store and session) and redraw every widget."""
+    state.get_store().clear_draft(ctx.audit_id, ctx.location_id)
+    st.session_state[_DRAFT] = Draft()
+    st.session_state[_TARGET] = (ctx.audit_id, ctx.location_id, None)
+    _show_in_url(None)
+    errors.clear_errors(SCOPE)
+    _redraw(WIDGET_FIELDS, Draft())
+
+
+def redraw_uploads() -> None:
+    """Empty the photo uploader and camera after their pictures went into the draft."""
+    _redraw(("upload", "camera"), current_draft())

@@ -1,0 +1,121 @@
+"""Saved findings as touch-friendly cards, with edit, a confirmed delete, and undo.
+
+Used under the capture form on the walk page (the findings at this location) and on the findings
+page (the one chosen in the table). Delete asks first; the deleted finding (with its photos) is
+kept in session state so one tap brings it back with the same id and reference.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from datawalk.models import Audit, Finding
+from datawalk.ui import errors, state, widgets
+from datawalk.vocabulary import Checklist
+
+_CONFIRM = "confirm_delete"
+_UNDO = "undo_finding"
+UNDO_KEY = "undo_delete"
+UNDO_DISMISS_KEY = "undo_dismiss"
+
+
+def _ask_delete(finding_id: str | None) -> None:
+    st.session_state[_CONFIRM] = finding_id
+
+
+def _delete(finding_id: str, actor: str) -> None:
+    with errors.user_errors():
+        deleted = state.get_store().delete_finding(finding_id, actor)
+        st.session_state[_UNDO] = deleted
+        state.flash(f"Deleted {deleted.reference}.", "info")
+    st.session_state[_CONFIRM] = None
+
+
+def _undo(actor: str) -> None:
+    finding: Finding | None = st.session_state.pop(_UNDO, None)
+    if finding is None:
+        return
+    restored = state.get_store().restore_finding(finding, actor)
+    state.flash(f"Restored {restored.reference}.")
+
+
+def _dismiss_undo() -> None:
+    st.session_state.pop(_UNDO, None)
+
+
+def render_undo(audit: Audit, actor: str) -> None:
+    """Offer to bring back the finding deleted last in this session (in this audit)."""
+    finding: Finding | None = st.session_state.get(_UNDO)
+    if finding is None or finding.audit_id != audit.id:
+        return
+    with st.container(border=True):
+        st.info(f"{finding.reference} was deleted.", icon=":material/delete:")
+        undo_col, dismiss_col = st.columns(2)
+        undo_col.button(
+            f"Undo delete {finding.reference}",
+            key=UNDO_KEY,
+            on_click=_undo,
+            args=(actor,),
+            icon=":material/undo:",
+        )
+        dismiss_col.button("Dismiss", key=UNDO_DISMISS_KEY, on_click=_dismiss_undo)
+
+
+def summary(finding: Finding, checklist: Checklist) -> str:
+    """One line about a finding: its categories and format, in the checklist's words."""
+    categories = ", ".join(checklist.label("data_categories", c) for c in finding.categories)
+    return f"{categories} · {checklist.label('formats', finding.format)}"
+
+
+def render_finding_card(
+    finding: Finding, checklist: Checklist, actor: str, location_name: str = ""
+) -> None:
+    """One finding: what it is, who sees and needs it, its notes as text, Edit and Delete."""
+    reference = finding.reference or "New"
+    with st.container(border=True, key=f"finding_{finding.id}"):
+        title = f"{reference} · {summary(finding, checklist)}"
+        st.markdown(f"**{widgets.escape_markdown(title)}**")
+        visible = ", ".join(checklist.label("audiences", a) for a in finding.visible_to) or "nobody"
+        needed = ", ".join(checklist.label("audiences", a) for a in finding.needed_by) or "nobody"
+        details = f"Visible to: {visible}. Needed by: {needed}."
+        if location_name:
+            details = f"{location_name}. {details}"
+        if finding.good_practice:
+            details = f"Good practice. {details}"
+        if finding.photos:
+            details += f" {len(finding.photos)} photo(s)."
+        st.caption(widgets.escape_markdown(details))
+        if finding.notes:
+            widgets.plain_text(finding.notes)
+        if st.session_state.get(_CONFIRM) == finding.id:
+            st.warning(f"Delete {reference}? You can undo this straight after.")
+            yes_col, no_col = st.columns(2)
+            yes_col.button(
+                f"Yes, delete {reference}",
+                key=f"delete_yes_{finding.id}",
+                type="primary",
+                on_click=_delete,
+                args=(finding.id, actor),
+            )
+            no_col.button(
+                f"Keep {reference}",
+                key=f"delete_no_{finding.id}",
+                on_click=_ask_delete,
+                args=(None,),
+            )
+            return
+        edit_col, delete_col = st.columns(2)
+        with edit_col:
+            widgets.page_link(
+                "walk",
+                f"Edit {reference}",
+                state.audit_params(finding.audit_id, finding.location_id, finding=finding.id),
+                icon=":material/edit:",
+            )
+        delete_col.button(
+            f"Delete {reference}",
+            key=f"delete_{finding.id}",
+            on_click=_ask_delete,
+            args=(finding.id,),
+            icon=":material/delete:",
+        )

@@ -1,0 +1,159 @@
+"""The walk page's location panel: choose where you are (recent first) or add a place, tick
+through what to look for there, and record "Nothing found here".
+
+The chosen location lives in the URL (`?location=`) so a reload reopens it.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from datawalk.audit_setup import new_location
+from datawalk.errors import DataWalkError
+from datawalk.models import Audit, Location
+from datawalk.ui import errors, state, widgets
+from datawalk.validation import validate_location
+from datawalk.vocabulary import Checklist
+
+SCOPE = "add_location"
+_FORM_GEN = "loc_form_gen"
+PILLS_SHOWN = 12
+
+
+def _label(audit: Audit, location: Location) -> str:
+    floor = audit.floor(location.floor_id) if location.floor_id else None
+    return f"{location.name} ({floor.name})" if floor else location.name
+
+
+def _on_pick(key: str) -> None:
+    state.select_location(st.session_state.get(key))
+
+
+def render_location_picker(
+    audit: Audit, locations: list[Location], current: Location | None
+) -> None:
+    """Pills of the most recent locations, and a list of the rest once there are many."""
+    labels = {loc.id: widgets.escape_markdown(_label(audit, loc)) for loc in locations}
+    current_id = current.id if current else None
+    recent = [loc.id for loc in locations[:PILLS_SHOWN]]
+    if current_id and current_id not in recent:
+        recent.append(current_id)
+    # The key follows the URL's location so that a new location (added, or from a link) shows
+    # as chosen: a widget key is never assigned after the widget exists.
+    key = f"walk_location_{current_id}"
+    st.pills(
+        "Location",
+        recent,
+        default=current_id,
+        format_func=labels.__getitem__,
+        key=key,
+        on_change=_on_pick,
+        args=(key,),
+    )
+    others = [loc.id for loc in locations if loc.id not in recent]
+    if others:
+        other_key = f"walk_location_more_{current_id}"
+        st.selectbox(
+            "Other locations",
+            others,
+            index=None,
+            format_func=labels.__getitem__,
+            placeholder="Choose an earlier location",
+            key=other_key,
+            on_change=_on_pick,
+            args=(other_key,),
+        )
+
+
+def render_add_location(audit: Audit, checklist: Checklist, actor: str, expanded: bool) -> None:
+    """A small form: name, type and floor; the new location becomes the current one."""
+    gen = st.session_state.setdefault(_FORM_GEN, 0)
+    types = {t.id: t.name for t in checklist.objects.location_types}
+    floors = {f.id: f.name for f in audit.site.floors}
+    expander = st.expander("Add a location", expanded=expanded, icon=":material/add_location:")
+    with expander, st.form(f"add_location_{gen}", border=False):
+        name = st.text_input("Location name", key=f"loc_name_{gen}", max_chars=200)
+        errors.field_error(SCOPE, "name")
+        location_type = st.selectbox(
+            "Location type",
+            list(types),
+            index=None,
+            format_func=types.__getitem__,
+            placeholder="Choose a type",
+            key=f"loc_type_{gen}",
+        )
+        errors.field_error(SCOPE, "location_type")
+        floor_id = st.segmented_control(
+            "Floor",
+            list(floors),
+            default=next(iter(floors), None),
+            format_func=lambda fid: widgets.escape_markdown(floors[fid]),
+            key=f"loc_floor_{gen}",
+        )
+        errors.field_error(SCOPE, "floor_id")
+        errors.general_errors(SCOPE, {"name", "location_type", "floor_id"})
+        added = st.form_submit_button("Add location", key="loc_add", type="primary")
+    if added:
+        errors.clear_errors(SCOPE)
+        try:
+            location = new_location(audit, name, location_type, floor_id)
+            validate_location(location, checklist)
+            location = state.get_store().add_location(location, actor)
+        except DataWalkError as exc:
+            errors.record_error(SCOPE, exc)
+            st.rerun()
+        st.session_state[_FORM_GEN] = gen + 1
+        state.select_location(location.id)
+        state.flash(f"Added {location.name}. Now at {location.name}.")
+        st.rerun()
+
+
+def _on_prompt(location_id: str, prompt: str, key: str, actor: str) -> None:
+    store = state.get_store()
+    location = store.get_location(location_id)
+    checked = [p for p in location.prompts_checked if p != prompt]
+    if st.session_state[key]:
+        checked.append(prompt)
+    store.update_location(location.model_copy(update={"prompts_checked": checked}), actor)
+
+
+def _on_nothing_found(location_id: str, value: bool, actor: str) -> None:
+    store = state.get_store()
+    location = store.get_location(location_id)
+    store.update_location(location.model_copy(update={"nothing_found": value}), actor)
+    if value:
+        state.flash(f"Recorded: nothing found at {location.name}.")
+
+
+def render_prompts(location: Location, checklist: Checklist, actor: str) -> None:
+    """The location type's "what to look for" prompts as a tick list, and "Nothing found"."""
+    location_type = checklist.term("location_types", location.location_type)
+    prompts: list[str] = getattr(location_type, "prompts", [])
+    done = sum(prompt in location.prompts_checked for prompt in prompts)
+    with st.expander(f"What to look for here ({done} of {len(prompts)} checked)", expanded=True):
+        for index, prompt in enumerate(prompts):
+            key = f"prompt_{location.id}_{index}"
+            st.checkbox(
+                widgets.escape_markdown(prompt),
+                value=prompt in location.prompts_checked,
+                key=key,
+                on_change=_on_prompt,
+                args=(location.id, prompt, key, actor),
+            )
+    if location.nothing_found:
+        st.success("Visited: nothing found here.", icon=":material/check_circle:")
+        st.button(
+            "Undo 'nothing found'",
+            key="loc_nothing_undo",
+            on_click=_on_nothing_found,
+            args=(location.id, False, actor),
+        )
+    else:
+        st.button(
+            "Nothing found here",
+            key="loc_nothing_found",
+            on_click=_on_nothing_found,
+            args=(location.id, True, actor),
+            icon=":material/task_alt:",
+            help="Records that you visited this place, so leadership sees it was checked.",
+        )

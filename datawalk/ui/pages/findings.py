@@ -1,0 +1,68 @@
+"""Findings page (`/findings?audit=…`): every finding of the audit in a filterable table, sorted
+by location; choose a row to edit or delete it."""
+
+import streamlit as st
+
+from datawalk.finding_table import filter_findings
+from datawalk.scoring import CLASSIFICATION_NAMES, CLASSIFICATIONS
+from datawalk.ui import errors, finding_list, state, widgets
+
+TABLE_COLUMNS = {
+    "reference": st.column_config.TextColumn("Ref", width="small"),
+    "location": st.column_config.TextColumn("Location"),
+    "categories": st.column_config.TextColumn("Categories", width="large"),
+    "format": st.column_config.TextColumn("Format"),
+    "classification_name": st.column_config.TextColumn("Classification"),
+    "privacy_level": st.column_config.TextColumn("Privacy"),
+    "safeguarding_level": st.column_config.TextColumn("Safeguarding"),
+    "priority": st.column_config.NumberColumn("Priority", format="%.1f"),
+    "visible_to": st.column_config.TextColumn("Visible to"),
+    "needed_by": st.column_config.TextColumn("Needed by"),
+    "good_practice": st.column_config.CheckboxColumn("Good practice"),
+    "notes": st.column_config.TextColumn("Notes", width="large"),
+}
+
+audit = widgets.require_audit()
+checklist = state.get_checklist_for(audit)
+actor = state.actor(audit)
+widgets.audit_header(audit)
+state.show_flash()
+finding_list.render_undo(audit, actor)
+
+table = state.findings_table(audit)
+locations = dict(zip(table["location_id"], table["location"], strict=True))
+location_col, category_col = st.columns(2)
+chosen_locations = location_col.multiselect(
+    "Location", list(locations), format_func=locations.__getitem__, key="filter_locations"
+)
+categories = {c.id: c.name for c in checklist.objects.data_categories}
+chosen_categories = category_col.multiselect(
+    "Data category", list(categories), format_func=categories.__getitem__, key="filter_categories"
+)
+chosen_classes: list[str] = []
+if "classification" in table:
+    chosen_classes = st.pills(
+        "Classification",
+        list(CLASSIFICATIONS),
+        selection_mode="multi",
+        format_func=CLASSIFICATION_NAMES.__getitem__,
+        key="filter_classification",
+    )
+shown = filter_findings(table, chosen_locations, chosen_categories, chosen_classes)
+st.caption(f"{len(shown)} of {len(table)} finding(s). Choose a row to edit or delete it.")
+
+columns = [column for column in TABLE_COLUMNS if column in shown]
+event = st.dataframe(
+    shown[columns],
+    column_config=TABLE_COLUMNS,
+    hide_index=True,
+    on_select="rerun",
+    selection_mode="single-row",
+    key="findings_table",
+)
+rows = event.selection.rows
+if rows and rows[0] < len(shown):
+    row = shown.iloc[rows[0]]
+    with errors.user_errors():
+        finding = state.get_store().get_finding(row["id"])
+        finding_list.render_finding_card(finding, checklist, actor, location_name=row["location"])

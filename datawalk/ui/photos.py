@@ -1,0 +1,149 @@
+"""Photos on the walk page: upload or camera, redaction at intake, preview and the "checked" tick.
+
+Every picture goes through `datawalk.privacy.redact_photo` the moment it arrives; only the
+redacted bytes enter the draft (and so the database). The preview with the boxes outlined is
+kept in session memory for this screen only and is never stored.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from datawalk import drafts
+from datawalk.errors import PrivacyError, ValidationError
+from datawalk.models import SHORT_TEXT, Photo, RedactionRecord
+from datawalk.privacy import preview_with_boxes, redact_photo
+from datawalk.ui import capture_state as cs
+from datawalk.ui import errors
+
+PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
+CAMERA_TOGGLE_KEY = "cap_camera_on"
+_PREVIEWS = "cap_previews"
+
+
+def _take_photos(ctx: cs.CaptureContext, items: list[tuple[str, bytes]]) -> None:
+    """Redact each picture and add it to the draft; refusals are shown at the photo field."""
+    added, refused = [], []
+    previews: dict[str, bytes] = st.session_state.setdefault(_PREVIEWS, {})
+    for name, data in items:
+        try:
+            redacted = redact_photo(data)
+            preview = preview_with_boxes(data, redacted.boxes)
+        except PrivacyError as exc:
+            refused.append(ValidationError(f"{name}: {exc}", field="photos"))
+            continue
+        photo = drafts.unconfirmed_photo(
+            redacted.data,
+            redacted.media_type,
+            redacted.width,
+            redacted.height,
+            RedactionRecord(
+                pipeline_version=redacted.pipeline_version,
+                boxes=list(redacted.boxes),
+                dropped_boxes=list(redacted.dropped),
+            ),
+        )
+        previews[photo.id] = preview
+        added.append(photo)
+    if added:
+        cs.change(ctx, "photos", [*cs.current_draft().photos, *added])
+    for exc in refused:
+        errors.record_error(cs.SCOPE, exc)
+    cs.redraw_uploads()
+
+
+def _on_upload(ctx: cs.CaptureContext) -> None:
+    files = st.session_state.get(cs.widget_key("upload")) or []
+    _take_photos(ctx, [(file.name, file.getvalue()) for file in files])
+
+
+def _on_camera(ctx: cs.CaptureContext) -> None:
+    picture = st.session_state.get(cs.widget_key("camera"))
+    if picture is not None:
+        _take_photos(ctx, [("Camera photo", picture.getvalue())])
+
+
+def _on_checked(ctx: cs.CaptureContext, photo_id: str) -> None:
+    checked = st.session_state[f"cap_checked_{photo_id}"]
+    photos = [
+        drafts.confirm_photo(photo, ctx.actor if checked else "") if photo.id == photo_id else photo
+        for photo in cs.current_draft().photos
+    ]
+    cs.change(ctx, "photos", photos)
+
+
+def _on_caption(ctx: cs.CaptureContext, photo_id: str) -> None:
+    caption = st.session_state[f"cap_caption_{photo_id}"]
+    photos = [
+        photo.model_copy(update={"caption": caption}) if photo.id == photo_id else photo
+        for photo in cs.current_draft().photos
+    ]
+    cs.change(ctx, "photos", photos)
+
+
+def _on_remove(ctx: cs.CaptureContext, photo_id: str) -> None:
+    photos = [photo for photo in cs.current_draft().photos if photo.id != photo_id]
+    st.session_state.get(_PREVIEWS, {}).pop(photo_id, None)
+    cs.change(ctx, "photos", photos)
+
+
+def _preview(photo: Photo) -> bytes:
+    """The boxed preview made at intake, or (after a reload) the stored image with its boxes."""
+    previews: dict[str, bytes] = st.session_state.setdefault(_PREVIEWS, {})
+    if photo.id not in previews:
+        boxes = photo.redaction.boxes if photo.redaction else []
+        previews[photo.id] = preview_with_boxes(photo.data, boxes)
+    return previews[photo.id]
+
+
+def render_photo_inputs(ctx: cs.CaptureContext) -> None:
+    """The image uploader (the iPad's own camera and library) and the in-page camera."""
+    st.file_uploader(
+        "Add photos",
+        type=PHOTO_TYPES,
+        accept_multiple_files=True,
+        key=cs.widget_key("upload"),
+        on_change=_on_upload,
+        args=(ctx,),
+        help="Faces are redacted as soon as a photo arrives; only the redacted copy is kept.",
+    )
+    if st.toggle("Use the camera", key=CAMERA_TOGGLE_KEY):
+        st.camera_input(
+            "Take a photo", key=cs.widget_key("camera"), on_change=_on_camera, args=(ctx,)
+        )
+    errors.field_error(cs.SCOPE, "photos")
+
+
+def render_photo_review(ctx: cs.CaptureContext) -> None:
+    """Each photo of the draft: the redaction preview, a caption, the check tick, remove."""
+    for number, photo in enumerate(cs.current_draft().photos, start=1):
+        boxes = len(photo.redaction.boxes) if photo.redaction else 0
+        with st.container(border=True):
+            image_col, form_col = st.columns([2, 3])
+            with image_col:
+                st.image(_preview(photo), caption=f"Photo {number}: {boxes} area(s) redacted")
+            with form_col:
+                checked = bool(photo.redaction and photo.redaction.confirmed_by)
+                st.checkbox(
+                    "I have checked this photo",
+                    value=checked,
+                    key=f"cap_checked_{photo.id}",
+                    on_change=_on_checked,
+                    args=(ctx, photo.id),
+                    help="Look for faces, names and other identifiers the redaction missed.",
+                )
+                st.text_input(
+                    "Caption",
+                    value=photo.caption,
+                    key=f"cap_caption_{photo.id}",
+                    on_change=_on_caption,
+                    args=(ctx, photo.id),
+                    max_chars=SHORT_TEXT,
+                )
+                st.button(
+                    "Remove photo",
+                    key=f"cap_remove_{photo.id}",
+                    on_click=_on_remove,
+                    args=(ctx, photo.id),
+                    icon=":material/delete:",
+                )

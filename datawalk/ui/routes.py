@@ -1,0 +1,39 @@
+"""The app's pages and their URL paths, in one table.
+
+`streamlit_app.py` builds `st.navigation` from `PAGES`, and pages link to each other through
+`page_file`, so adding a page (dashboard, actions, export, settings) is one line here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Route:
+    """One page: its script file (relative to streamlit_app.py) and its URL path."""
+
+    file: str
+    url_path: str
+    title: str
+    icon: str
+    default: bool = False
+
+
+PAGES: tuple[Route, ...] = (
+    Route("datawalk/ui/pages/audits.py", "audits", "Audits", ":material/assignment:", True),
+    Route("datawalk/ui/pages/walk.py", "walk", "Walk", ":material/directions_walk:"),
+    Route("datawalk/ui/pages/findings.py", "findings", "Findings", ":material/table_rows:"),
+)
+
+
+def page_file(url_path: str) -> str:
+    """Return the script file of the page served at `url_path`, for page_link and switch_page.
+
+    Raises:
+        KeyError: no page has that URL path (a programming error, not a user one).
+    """
+    for route in PAGES:
+        if route.url_path == url_path:
+            return route.file
+    raise KeyError(url_path)

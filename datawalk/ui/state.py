@@ -1,0 +1,176 @@
+"""Where the pages get their shared state: the cached store and checklists, the audit and location
+held in the URL, one-shot flash messages and the name written to the audit trail.
+
+The URL carries the audit and location (`?audit=…&location=…`) so a reload, a dropped connection
+or a new tab lands back in the same place; session state holds only transient UI state. Caches
+wrap core calls here, never inside the core.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+import streamlit as st
+
+from datawalk.checklist import checklist_from_pin
+from datawalk.errors import NotFoundError
+from datawalk.finding_table import scored_findings_frame
+from datawalk.models import Audit, Location
+from datawalk.store import Store
+from datawalk.vocabulary import Checklist
+
+AUDIT_PARAM = "audit"
+LOCATION_PARAM = "location"
+FINDING_PARAM = "finding"
+DATABASE_URL_ENV = "DATAWALK_DATABASE_URL"
+_FLASH_KEY = "_datawalk_flash"
+USER_KEY = "datawalk_user"
+
+FlashKind = Literal["success", "info", "warning"]
+
+
+@st.cache_resource(show_spinner="Opening the DataWalk database…")
+def _open_store(url: str | None) -> Store:
+    """One Store per database URL and process; an empty database gets the sample walk."""
+    store = Store.open(url)
+    if not store.list_audits():
+        from datawalk.samples import load_sample
+
+        load_sample(store)
+    return store
+
+
+def get_store() -> Store:
+    """Return the shared Store for `DATAWALK_DATABASE_URL` (read each run so tests can point it)."""
+    return _open_store(os.environ.get(DATABASE_URL_ENV))
+
+
+@st.cache_resource(max_entries=16)
+def _checklist_for_hash(content_hash: str, _audit: Audit) -> Checklist:
+    return checklist_from_pin(_audit.checklist)
+
+
+def get_checklist_for(audit: Audit) -> Checklist:
+    """Return the checklist pinned in `audit`, parsed once per content hash."""
+    return _checklist_for_hash(audit.checklist.content_hash, audit)
+
+
+def current_audit_id() -> str | None:
+    """Return the audit in the URL, or reopen the last audit in progress and put it in the URL."""
+    audit_id = st.query_params.get(AUDIT_PARAM)
+    if audit_id:
+        return audit_id
+    audit_id = get_store().last_open_audit_id()
+    if audit_id:
+        st.query_params[AUDIT_PARAM] = audit_id
+    return audit_id
+
+
+def current_audit() -> Audit | None:
+    """Return the audit of the URL (or the last one in progress); None when there is none."""
+    audit_id = current_audit_id()
+    if not audit_id:
+        return None
+    store = get_store()
+    try:
+        return _audit_at_version(
+            os.environ.get(DATABASE_URL_ENV), audit_id, store.audit_version(audit_id)
+        )
+    except NotFoundError:
+        return None
+
+
+@st.cache_resource(max_entries=32)
+def _audit_at_version(url: str | None, audit_id: str, version: int) -> Audit:
+    """The audit (with its pinned checklist) parsed once per write: every rerun needs it.
+
+    Shared read-only between sessions; keyed on the audit version the store bumps on every write.
+    """
+    return _open_store(url).get_audit(audit_id)
+
+
+def current_location_id() -> str | None:
+    """Return the location in the URL, if any."""
+    return st.query_params.get(LOCATION_PARAM) or None
+
+
+def current_location(audit: Audit) -> Location | None:
+    """Return the URL's location if it belongs to `audit`; a stale id is dropped from the URL."""
+    location_id = current_location_id()
+    if not location_id:
+        return None
+    try:
+        location = get_store().get_location(location_id)
+    except NotFoundError:
+        location = None
+    if location is None or location.audit_id != audit.id:
+        del st.query_params[LOCATION_PARAM]
+        return None
+    return location
+
+
+def select_location(location_id: str | None) -> None:
+    """Put `location_id` in the URL (or clear it), dropping any finding being edited."""
+    if FINDING_PARAM in st.query_params:
+        del st.query_params[FINDING_PARAM]
+    if location_id:
+        st.query_params[LOCATION_PARAM] = location_id
+    elif LOCATION_PARAM in st.query_params:
+        del st.query_params[LOCATION_PARAM]
+
+
+def current_finding_id() -> str | None:
+    """Return the finding being edited on the walk page (`?finding=`), if any."""
+    return st.query_params.get(FINDING_PARAM) or None
+
+
+def audit_params(audit_id: str, location_id: str | None = None, **extra: str) -> dict[str, str]:
+    """Return the query params that open `audit_id` (and a location) on another page."""
+    params = {AUDIT_PARAM: audit_id}
+    if location_id:
+        params[LOCATION_PARAM] = location_id
+    return params | extra
+
+
+@dataclass(frozen=True)
+class Flash:
+    kind: FlashKind
+    message: str
+
+
+def flash(message: str, kind: FlashKind = "success") -> None:
+    """Queue a message for the next run: anything drawn just before `st.rerun` is lost."""
+    st.session_state.setdefault(_FLASH_KEY, []).append(Flash(kind, message))
+
+
+def show_flash() -> None:
+    """Draw and forget the queued flash messages (as text, never as HTML)."""
+    for item in st.session_state.pop(_FLASH_KEY, []):
+        getattr(st, item.kind)(item.message)
+
+
+def actor(audit: Audit | None = None) -> str:
+    """Return who is acting, for the audit trail: the signed-in user, else the audit's auditor."""
+    user = st.session_state.get(USER_KEY)
+    if user:
+        return str(user)
+    return audit.auditor if audit else "DataWalk user"
+
+
+@st.cache_data(max_entries=8, show_spinner="Loading findings…")
+def _findings_table(url: str | None, audit_id: str, version: int) -> pd.DataFrame:
+    """The scored findings table, built once per audit version (any write bumps it)."""
+    store = _open_store(url)
+    audit = _audit_at_version(url, audit_id, version)
+    checklist = get_checklist_for(audit)
+    findings = store.list_findings(audit_id)
+    return scored_findings_frame(audit, findings, store.list_locations(audit_id), checklist)
+
+
+def findings_table(audit: Audit) -> pd.DataFrame:
+    """Return every finding of `audit` as a scored table, sorted by location."""
+    url = os.environ.get(DATABASE_URL_ENV)
+    return _findings_table(url, audit.id, get_store().audit_version(audit.id))

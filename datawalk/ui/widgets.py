@@ -1,0 +1,152 @@
+"""Touch-friendly widgets shared by the pages, each with an explicit key.
+
+Vocabulary widgets take their options and labels from the audit's pinned checklist, never from
+code. User text is shown with `st.text` or escaped Markdown, never as HTML. A level is always
+shown with its text label beside its colour.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import streamlit as st
+
+from datawalk.models import Audit
+from datawalk.scoring import CLASSIFICATION_NAMES
+from datawalk.ui import state
+from datawalk.ui.routes import page_file
+from datawalk.vocabulary import Checklist, Level
+
+# Every ASCII punctuation mark that Markdown or Streamlit's directives (:red[..], :icon:, $..$)
+# could read as syntax; a backslash makes each one literal.
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'])")
+_RAG_COLOURS = {"green": "green", "amber": "orange", "red": "red"}
+
+Callback = Callable[..., None]
+
+
+def escape_markdown(text: str) -> str:
+    """Return `text` with every Markdown-special character escaped, newlines kept as breaks."""
+    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
+    return escaped.replace("\r\n", "\n").replace("\n", "  \n")
+
+
+def plain_text(text: str) -> None:
+    """Show user text exactly as typed: no Markdown, no HTML."""
+    st.text(text)
+
+
+def _labels(checklist: Checklist, vocabulary: str) -> tuple[list[str], dict[str, str]]:
+    terms = getattr(checklist.objects, vocabulary)
+    return [term.id for term in terms], {term.id: term.name for term in terms}
+
+
+def vocab_pills(
+    label: str,
+    checklist: Checklist,
+    vocabulary: str,
+    *,
+    key: str,
+    default: Any = None,
+    multi: bool = False,
+    options: Sequence[str] | None = None,
+    on_change: Callback | None = None,
+    args: tuple[Any, ...] = (),
+    help: str | None = None,
+) -> Any:
+    """Pills for one checklist vocabulary; values are ids, labels come from the checklist."""
+    ids, names = _labels(checklist, vocabulary)
+    return st.pills(
+        label,
+        list(options) if options is not None else ids,
+        selection_mode="multi" if multi else "single",
+        default=default,
+        format_func=lambda term_id: escape_markdown(names.get(term_id, term_id)),
+        key=key,
+        on_change=on_change,
+        args=args,
+        help=help,
+    )
+
+
+def vocab_segmented(
+    label: str,
+    checklist: Checklist,
+    vocabulary: str,
+    *,
+    key: str,
+    default: Any = None,
+    on_change: Callback | None = None,
+    args: tuple[Any, ...] = (),
+    help: str | None = None,
+) -> Any:
+    """A single-choice segmented control for a short vocabulary (evidence, reach)."""
+    ids, names = _labels(checklist, vocabulary)
+    return st.segmented_control(
+        label,
+        ids,
+        default=default,
+        format_func=lambda term_id: escape_markdown(names.get(term_id, term_id)),
+        key=key,
+        on_change=on_change,
+        args=args,
+        help=help,
+    )
+
+
+def level_colour(level: Level) -> str:
+    """Return the Streamlit badge colour for a level's RAG band."""
+    return _RAG_COLOURS[level.rag]
+
+
+def level_badge(prefix: str, level: Level) -> None:
+    """Show a level as a coloured badge that always carries its text label."""
+    st.badge(f"{prefix}: {level.name}", color=level_colour(level))  # type: ignore[arg-type]
+
+
+def level_markdown(prefix: str, level: Level) -> str:
+    """Return Markdown for an inline level badge (text label plus colour, never colour alone)."""
+    label = escape_markdown(f"{prefix}: {level.name}")
+    return f":{level_colour(level)}-badge[{label}]"
+
+
+def classification_name(classification: str) -> str:
+    """Return the words for a classification id (over-exposed, under-available …)."""
+    return CLASSIFICATION_NAMES.get(classification, classification)
+
+
+def page_link(
+    url_path: str, label: str, params: dict[str, str], *, icon: str | None = None
+) -> None:
+    """Link to another page carrying the query params (the sidebar's own links drop them)."""
+    st.page_link(page_file(url_path), label=label, icon=icon, query_params=params)
+
+
+def audit_header(audit: Audit, location_id: str | None = None) -> None:
+    """Show which audit is open and links to its pages, carrying the audit in the URL."""
+    walk_date = f"{audit.walk_at:%d %b %Y %H:%M}"
+    st.subheader(escape_markdown(f"{audit.school.name} · {audit.site.name}"), anchor=False)
+    st.caption(escape_markdown(f"Walk {walk_date} · {audit.auditor} · {audit.status.value}"))
+    params = state.audit_params(audit.id, location_id)
+    cols = st.columns(3)
+    with cols[0]:
+        page_link("audits", "All audits", {}, icon=":material/assignment:")
+    with cols[1]:
+        page_link("walk", "Walk", params, icon=":material/directions_walk:")
+    with cols[2]:
+        page_link("findings", "Findings", params, icon=":material/table_rows:")
+
+
+def require_audit() -> Audit:
+    """Return the open audit, or explain there is none, link to the audits page and stop."""
+    audit = state.current_audit()
+    if audit is None:
+        if st.query_params.get(state.AUDIT_PARAM):
+            st.warning("This audit no longer exists. Choose another one.")
+        else:
+            st.info("No audit is open. Create or open one on the Audits page.")
+        page_link("audits", "Go to Audits", {}, icon=":material/assignment:")
+        st.stop()
+    return audit

@@ -1,0 +1,21 @@
+"""DataWalk entry point: the shared frame, the access gate and the page router, nothing else.
+
+Pages live in `datawalk/ui/pages/`; their URL paths are listed in `datawalk.ui.routes.PAGES`.
+"""
+
+import streamlit as st
+
+from datawalk.ui.access import require_access
+from datawalk.ui.frame import set_page_frame
+from datawalk.ui.routes import PAGES
+
+set_page_frame()
+# Access gate: stops the run (nothing else renders) unless this session may see the app.
+require_access()
+navigation = st.navigation(
+    [
+        st.Page(r.file, title=r.title, icon=r.icon, url_path=r.url_path, default=r.default)
+        for r in PAGES
+    ]
+)
+navigation.run()

@@ -1,0 +1,202 @@
+"""The walk page in AppTest: capture from a template, drafts that outlive the session, bad input
+refused at the field, and delete with undo."""
+
+from __future__ import annotations
+
+import io
+
+from PIL import Image
+from streamlit.testing.v1 import AppTest
+
+from datawalk.ui.capture import SAVE_KEY
+
+TEMPLATE = "allergy_poster_servery"
+SCRIPT_NOTES = "<script>alert('x')</script> <b>bold</b> **not bold** 🍎🥜"
+
+
+def cap_key(at: AppTest, field: str) -> str:
+    """The capture widget's current key (it moves on when the widget is reset)."""
+    return f"cap_{field}_{at.session_state['cap_gens'][field]}"
+
+
+def walk_page(open_page, walk, **extra: str) -> AppTest:
+    return open_page("walk", audit=walk.audit.id, location=walk.location.id, **extra)
+
+
+def errors_of(at: AppTest) -> str:
+    return "\n".join(str(e.value) for e in at.error)
+
+
+def save(at: AppTest) -> AppTest:
+    return at.button(key=SAVE_KEY).click().run()
+
+
+def jpeg(width: int = 64, height: int = 48) -> bytes:
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (120, 160, 200)).save(buffer, format="JPEG")
+    return buffer.getvalue()
+
+
+def test_finding_from_a_quick_template_is_saved_with_its_reference(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at = save(at)
+
+    assert not at.exception
+    saved = walk.store.list_findings(walk.audit.id, walk.location.id)
+    assert [f.template_id for f in saved] == [TEMPLATE]
+    assert f"Saved {saved[0].reference}" in [s.value for s in at.success]
+    assert walk.store.load_draft(walk.audit.id, walk.location.id) is None
+    # The form was reset for the next finding.
+    assert at.pills(key=cap_key(at, "template_id")).value is None
+    assert at.pills(key=cap_key(at, "categories")).value == []
+
+
+def test_a_fresh_session_with_the_same_params_lists_the_saved_finding(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    save(at)
+    reference = walk.store.list_findings(walk.audit.id)[0].reference
+
+    fresh = walk_page(open_page, walk)
+
+    assert not fresh.exception
+    finding_id = walk.store.list_findings(walk.audit.id)[0].id
+    assert fresh.button(key=f"delete_{finding_id}").label == f"Delete {reference}"
+
+
+def test_a_draft_survives_a_new_session(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "categories")).set_value(["anaphylaxis_aai"]).run()
+    at.text_area(key=cap_key(at, "notes")).input("Poster by the hatch").run()
+
+    fresh = walk_page(open_page, walk)
+
+    assert fresh.pills(key=cap_key(fresh, "categories")).value == ["anaphylaxis_aai"]
+    assert fresh.text_area(key=cap_key(fresh, "notes")).value == "Poster by the hatch"
+    # Needed by followed the category's default needers.
+    assert "supply" in fresh.pills(key=cap_key(fresh, "needed_by")).value
+    assert walk.store.list_findings(walk.audit.id) == []
+
+
+def test_empty_required_fields_are_named_and_nothing_is_saved(open_page, walk) -> None:
+    at = save(walk_page(open_page, walk))
+
+    assert "Choose at least one data category." in errors_of(at)
+    assert walk.store.list_findings(walk.audit.id) == []
+
+
+def test_script_in_notes_is_stored_as_typed_and_shown_as_text(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at.text_area(key=cap_key(at, "notes")).input(SCRIPT_NOTES).run()
+    at = save(at)
+
+    assert walk.store.list_findings(walk.audit.id)[0].notes == SCRIPT_NOTES
+    assert SCRIPT_NOTES in [t.value for t in at.text]
+    assert not any("<script>" in str(m.value) for m in at.markdown)
+
+
+def test_a_text_file_named_jpg_is_refused_at_the_photo_field(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.file_uploader(key=cap_key(at, "upload")).set_value(
+        [("poster.jpg", b"just some text, not a picture", "image/jpeg")]
+    ).run()
+
+    assert "poster.jpg" in errors_of(at)
+    assert not at.exception
+    draft = walk.store.load_draft(walk.audit.id, walk.location.id)
+    assert not (draft and draft.get("photos"))
+
+
+def test_a_20_mb_photo_is_refused_with_a_clear_message(open_page, walk) -> None:
+    huge = jpeg() + b"\0" * (20 * 1024 * 1024)
+    at = walk_page(open_page, walk)
+    at.file_uploader(key=cap_key(at, "upload")).set_value([("big.jpg", huge, "image/jpeg")]).run()
+
+    assert "big.jpg" in errors_of(at)
+    assert "MB" in errors_of(at)
+
+
+def test_a_photo_must_be_checked_before_the_finding_saves(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at.file_uploader(key=cap_key(at, "upload")).set_value(
+        [("poster.jpg", jpeg(), "image/jpeg")]
+    ).run()
+    photo_id = at.session_state["cap_draft"].photos[0].id
+
+    at = save(at)
+    assert "I have checked this photo" in errors_of(at)
+    assert walk.store.list_findings(walk.audit.id) == []
+
+    at.checkbox(key=f"cap_checked_{photo_id}").check().run()
+    at = save(at)
+    saved = walk.store.list_findings(walk.audit.id, with_photos=True)
+    assert len(saved) == 1
+    assert saved[0].photos[0].redaction.confirmed_by
+
+
+def test_delete_asks_first_and_can_be_undone(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at = save(at)
+    finding = walk.store.list_findings(walk.audit.id)[0]
+
+    at.button(key=f"delete_{finding.id}").click().run()
+    assert walk.store.list_findings(walk.audit.id) != []
+    at.button(key=f"delete_yes_{finding.id}").click().run()
+    assert walk.store.list_findings(walk.audit.id) == []
+
+    at.button(key="undo_delete").click().run()
+    restored = walk.store.list_findings(walk.audit.id)
+    assert [(f.id, f.reference) for f in restored] == [(finding.id, finding.reference)]
+
+
+def test_edit_link_loads_the_finding_and_saves_a_new_version(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    save(at)
+    finding = walk.store.list_findings(walk.audit.id)[0]
+
+    at = walk_page(open_page, walk, finding=finding.id)
+    assert at.text_area(key=cap_key(at, "notes")).value == finding.notes
+    at.text_area(key=cap_key(at, "notes")).input("Moved to the kitchen side").run()
+    at = save(at)
+
+    updated = walk.store.get_finding(finding.id)
+    assert (updated.notes, updated.version) == ("Moved to the kitchen side", finding.version + 1)
+    assert "finding" not in at.query_params
+
+
+def test_nothing_found_is_recorded_on_the_location(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.button(key="loc_nothing_found").click().run()
+
+    assert walk.store.get_location(walk.location.id).nothing_found
+    assert at.button(key="loc_nothing_undo")
+
+
+def test_prompts_ticked_are_kept_on_the_location(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.checkbox(key=f"prompt_{walk.location.id}_0").check().run()
+
+    assert len(walk.store.get_location(walk.location.id).prompts_checked) == 1
+
+
+def test_adding_a_location_opens_it(open_page, walk) -> None:
+    at = open_page("walk", audit=walk.audit.id)
+    at.text_input(key="loc_name_0").input("Kitchen")
+    at.selectbox(key="loc_type_0").set_value("kitchen")
+    at.button(key="loc_add").click().run()
+
+    added = [loc for loc in walk.store.list_locations(walk.audit.id) if loc.name == "Kitchen"]
+    assert len(added) == 1
+    assert at.query_params["location"] == added[0].id
+
+
+def test_no_params_reopens_the_last_audit_in_progress(open_page, walk) -> None:
+    at = open_page("walk")
+
+    assert at.query_params["audit"] == walk.audit.id
+    assert not at.exception
