@@ -155,19 +155,6 @@ def draft_from_template(
     return filled.model_copy(update=keep)
 
 
-def replace_spans(text: str, spans: list[tuple[int, int]], replacement: str) -> str:
-    """Return `text` with each (start, end) span replaced, overlapping spans merged."""
-    merged: list[list[int]] = []
-    for start, end in sorted(spans):
-        if merged and start <= merged[-1][1]:
-            merged[-1][1] = max(merged[-1][1], end)
-        else:
-            merged.append([start, end])
-    for start, end in reversed(merged):
-        text = text[:start] + replacement + text[end:]
-    return text
-
-
 def draft_to_payload(draft: Draft) -> dict[str, Any]:
     """Return the JSON-safe dict stored by `Store.save_draft`."""
     return draft.model_dump(mode="json")

@@ -7,9 +7,12 @@ kept in session state so one tap brings it back with the same id and reference.
 
 from __future__ import annotations
 
+from datetime import date
+
 import streamlit as st
 
 from datawalk.models import Audit, Finding
+from datawalk.scoring import ScoredFinding, score_findings
 from datawalk.ui import errors, state, widgets
 from datawalk.vocabulary import Checklist
 
@@ -61,20 +64,51 @@ def render_undo(audit: Audit, actor: str) -> None:
         dismiss_col.button("Dismiss", key=UNDO_DISMISS_KEY, on_click=_dismiss_undo)
 
 
+def render_findings(findings: list[Finding], checklist: Checklist, actor: str, today: date) -> None:
+    """Cards for `findings`, scored with the audit's checklist as of the walk date."""
+    if not findings:
+        st.caption("Nothing recorded here yet.")
+        return
+    scores: list[ScoredFinding | None] = [None] * len(findings)
+    if checklist.scoring is not None:
+        scores = list(score_findings(findings, checklist, today=today))
+    for finding, scored in zip(findings, scores, strict=True):
+        render_finding_card(finding, checklist, actor, scored=scored)
+
+
 def summary(finding: Finding, checklist: Checklist) -> str:
     """One line about a finding: its categories and format, in the checklist's words."""
     categories = ", ".join(checklist.label("data_categories", c) for c in finding.categories)
     return f"{categories} · {checklist.label('formats', finding.format)}"
 
 
+def _render_levels(scored: ScoredFinding, checklist: Checklist) -> None:
+    """The finding's two levels as badges with their labels, and its classification."""
+    levels = {level.id: level for level in checklist.scoring.levels} if checklist.scoring else {}
+    privacy, safeguarding = levels.get(scored.privacy_level), levels.get(scored.safeguarding_level)
+    badges = [widgets.escape_markdown(widgets.classification_name(scored.classification))]
+    if privacy:
+        badges.append(widgets.level_markdown("Privacy", privacy))
+    if safeguarding:
+        badges.append(widgets.level_markdown("Safeguarding", safeguarding))
+    st.markdown(" ".join(badges))
+
+
 def render_finding_card(
-    finding: Finding, checklist: Checklist, actor: str, location_name: str = ""
+    finding: Finding,
+    checklist: Checklist,
+    actor: str,
+    location_name: str = "",
+    scored: ScoredFinding | None = None,
 ) -> None:
-    """One finding: what it is, who sees and needs it, its notes as text, Edit and Delete."""
+    """One finding: what it is, who sees and needs it, its levels, its notes as text, Edit and
+    Delete."""
     reference = finding.reference or "New"
     with st.container(border=True, key=f"finding_{finding.id}"):
         title = f"{reference} · {summary(finding, checklist)}"
         st.markdown(f"**{widgets.escape_markdown(title)}**")
+        if scored is not None:
+            _render_levels(scored, checklist)
         visible = ", ".join(checklist.label("audiences", a) for a in finding.visible_to) or "nobody"
         needed = ", ".join(checklist.label("audiences", a) for a in finding.needed_by) or "nobody"
         details = f"Visible to: {visible}. Needed by: {needed}."

@@ -21,27 +21,20 @@ from datawalk import drafts
 from datawalk.drafts import Draft
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Finding
-
-try:
-    from datawalk.privacy import scan_text
-except ImportError:  # TEMPORARY until the identifier scanner lands
-    scan_text = None
+from datawalk.privacy import REDACTION, Match, redact_text, scan_text
 from datawalk.scoring import score_finding
 from datawalk.ui import capture_state as cs
-from datawalk.ui import widgets
+from datawalk.ui import errors, widgets
 
 log = logging.getLogger(__name__)
-REDACTION = "[pupil]"
 TEXT_FIELDS = {"notes": "Notes", "good_practice_note": "Good practice note"}
 _REASONS_SHOWN = 2
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
-def _scan(text: str, walk_date: date) -> list[tuple[str, int, int, str]]:
+def _scan(text: str, walk_date: date) -> list[Match]:
     """Scan once per distinct text: the fragment redraws on every tap of any field."""
-    if scan_text is None:
-        return []
-    return [(m.kind, m.start, m.end, m.text) for m in scan_text(text, walk_date=walk_date)]
+    return scan_text(text, walk_date=walk_date)
 
 
 def _ok_key(field: str) -> str:
@@ -51,8 +44,12 @@ def _ok_key(field: str) -> str:
 
 def _on_replace(ctx: cs.CaptureContext, field: str) -> None:
     text = getattr(cs.current_draft(), field)
-    spans = [(start, end) for _, start, end, _ in _scan(text, ctx.walk_date)]
-    cs.change(ctx, field, drafts.replace_spans(text, spans, REDACTION), redraw=True)
+    try:
+        redacted = redact_text(text, _scan(text, ctx.walk_date))
+    except DataWalkError as exc:
+        errors.record_error(cs.SCOPE, exc)
+        return
+    cs.change(ctx, field, redacted, redraw=True)
 
 
 def render_identifier_preview(ctx: cs.CaptureContext, field: str) -> None:
@@ -67,7 +64,7 @@ def render_identifier_preview(ctx: cs.CaptureContext, field: str) -> None:
             "Notes should say where information is held, not whose it is.",
             icon=":material/visibility:",
         )
-        widgets.plain_text("\n".join(f"{kind}: {found}" for kind, _, _, found in matches))
+        widgets.plain_text("\n".join(f"{match.label}: {match.text}" for match in matches))
         replace_col, ok_col = st.columns(2)
         replace_col.button(
             f"Replace with {REDACTION}",
@@ -103,7 +100,7 @@ def log_identifier_override(ctx: cs.CaptureContext, draft: Draft, saved: Finding
     """Record who saved text with possible identifiers left in (kinds only, never the text)."""
     for field in TEXT_FIELDS:
         text = getattr(draft, field)
-        kinds = sorted({kind for kind, *_ in _scan(text, ctx.walk_date)}) if text.strip() else []
+        kinds = sorted({m.kind.value for m in _scan(text, ctx.walk_date)}) if text.strip() else []
         if kinds:
             log.warning(
                 "Finding %s saved by %s with possible identifiers kept in %s: %s",
@@ -123,7 +120,7 @@ def render_score_preview(ctx: cs.CaptureContext, draft: Draft) -> None:
         finding = drafts.finding_from_draft(
             draft.model_copy(update={"photos": []}), ctx.audit_id, ctx.location_id
         )
-        scored = score_finding(finding, ctx.checklist)
+        scored = score_finding(finding, ctx.checklist, today=ctx.walk_date)
     except DataWalkError:
         st.caption(
             "The live score appears once categories, format, identifiability and detail are chosen."

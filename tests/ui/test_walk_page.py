@@ -200,3 +200,40 @@ def test_no_params_reopens_the_last_audit_in_progress(open_page, walk) -> None:
 
     assert at.query_params["audit"] == walk.audit.id
     assert not at.exception
+
+
+def test_the_live_score_shows_levels_with_their_labels(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+
+    badges = " ".join(str(m.value) for m in at.markdown if "-badge[" in str(m.value))
+    assert "Privacy" in badges
+    assert "Safeguarding" in badges
+    assert walk.store.list_findings(walk.audit.id) == []
+
+
+def test_identifiers_in_notes_are_flagged_and_replaced_in_one_tap(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at.text_area(key=cap_key(at, "notes")).input("Email jo.bloggs@example.com about it").run()
+
+    assert any("possible pupil identifier" in str(w.value) for w in at.warning)
+    at = save(at)
+    assert "may contain pupil identifiers" in errors_of(at)
+    assert walk.store.list_findings(walk.audit.id) == []
+
+    at.button(key="cap_redact_notes").click().run()
+    assert "jo.bloggs" not in at.text_area(key=cap_key(at, "notes")).value
+    assert "[pupil]" in at.text_area(key=cap_key(at, "notes")).value
+    save(at)
+    assert "jo.bloggs" not in walk.store.list_findings(walk.audit.id)[0].notes
+
+
+def test_identifiers_can_be_kept_after_an_explicit_confirmation(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at.text_area(key=cap_key(at, "notes")).input("Office email jo.bloggs@example.com").run()
+    at.checkbox(key=f"{cap_key(at, 'notes')}_ok").check().run()
+    save(at)
+
+    assert walk.store.list_findings(walk.audit.id)[0].notes == "Office email jo.bloggs@example.com"

@@ -36,8 +36,6 @@ capture.render_capture(context)
 
 st.markdown(f"#### Findings here ({widgets.escape_markdown(location.name)})")
 finding_list.render_undo(audit, actor)
-findings_here = store.list_findings(audit.id, location.id)
-if not findings_here:
-    st.caption("Nothing recorded here yet.")
-for finding in findings_here:
-    finding_list.render_finding_card(finding, checklist, actor)
+finding_list.render_findings(
+    store.list_findings(audit.id, location.id), checklist, actor, context.walk_date
+)

@@ -1,0 +1,50 @@
+"""Every page runs without an exception: on the sample walk, with no audit at all, and with a
+stale audit id in the URL."""
+
+from __future__ import annotations
+
+import pytest
+
+from datawalk.samples import load_sample
+from datawalk.store import Store
+from datawalk.ui.routes import PAGES
+
+URL_PATHS = [route.url_path for route in PAGES]
+
+
+@pytest.fixture
+def sample_audit_id(app_db) -> str:
+    store = Store.open(app_db)
+    try:
+        return load_sample(store)
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("url_path", URL_PATHS)
+def test_page_runs_on_the_sample_walk(open_page, sample_audit_id, url_path) -> None:
+    at = open_page(url_path, audit=sample_audit_id)
+    assert not at.exception
+
+
+@pytest.mark.parametrize("url_path", URL_PATHS)
+def test_page_runs_with_a_location_open(open_page, app_db, sample_audit_id, url_path) -> None:
+    store = Store.open(app_db)
+    location = store.list_locations(sample_audit_id)[0]
+    store.close()
+    at = open_page(url_path, audit=sample_audit_id, location=location.id)
+    assert not at.exception
+
+
+@pytest.mark.parametrize("url_path", URL_PATHS)
+def test_page_runs_with_an_unknown_audit(open_page, app_db, url_path) -> None:
+    at = open_page(url_path, audit="no-such-audit-id")
+    assert not at.exception
+
+
+def test_findings_page_lists_and_filters_the_sample(open_page, sample_audit_id) -> None:
+    at = open_page("findings", audit=sample_audit_id)
+    total = len(at.dataframe[0].value)
+    assert total >= 30
+    at.multiselect(key="filter_categories").set_value(["anaphylaxis_aai"]).run()
+    assert 0 < len(at.dataframe[0].value) < total
