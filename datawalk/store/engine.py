@@ -130,10 +130,45 @@ def migration_config(connection: Connection) -> Config:
     return config
 
 
+@contextmanager
+def migration_transaction(engine: Engine) -> Iterator[Connection]:
+    """Yield a connection in one write transaction fit for schema changes.
+
+    On SQLite, foreign keys are switched off for the duration (outside the transaction, where the
+    pragma takes effect) and checked before commit: a migration that rebuilds a parent table would
+    otherwise cascade-delete its children. This is SQLite's documented schema-change procedure.
+    """
+    sqlite = is_sqlite(engine)
+    with engine.connect() as connection:
+        if sqlite:
+            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+        try:
+            connection.execution_options(**{WRITE_OPTION: True})
+            with connection.begin():
+                yield connection
+                if sqlite:
+                    broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+                    if broken:
+                        raise StoreError(
+                            "The database upgrade would leave rows pointing at missing rows "
+                            f"({len(broken)} found), so it was not applied."
+                        )
+        finally:
+            if sqlite:
+                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
     """Migrate the schema to `revision` in one write transaction (a second process just waits)."""
-    with write_transaction(engine) as connection:
+    with migration_transaction(engine) as connection:
         command.upgrade(migration_config(connection), revision)
+
+
+def downgrade(engine: Engine, revision: str) -> None:
+    """Migrate the schema back to `revision` (for tests and emergencies; data in dropped columns
+    and tables is lost)."""
+    with migration_transaction(engine) as connection:
+        command.downgrade(migration_config(connection), revision)
 
 
 def current_revision(engine: Engine) -> str | None:

@@ -7,7 +7,7 @@ Updates are optimistic: the caller's `version` must match the stored one.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, case, delete, func, insert, select, update
+from sqlalchemy import Connection, Text, case, delete, func, insert, select, type_coerce, update
 
 from datawalk.errors import ConflictError, NotFoundError, ValidationError
 from datawalk.models import Finding, utc_now
@@ -16,7 +16,14 @@ from . import tables
 from .actions import unlink_finding
 from .base import StoreBase, bump_audit, require_actor
 from .locations import touch_location
-from .mapping import finding_from_row, finding_to_row, format_reference, reference_number
+from .mapping import (
+    FINDING_JSON_LISTS,
+    finding_from_row,
+    finding_to_row,
+    findings_from_rows,
+    format_reference,
+    reference_number,
+)
 from .photos import select_photos, stored_form, sync_photos
 from .trail import finding_snapshot, record_change
 
@@ -42,7 +49,14 @@ def select_findings(
 ) -> list[Finding]:
     """Return the audit's findings by reference in two queries at most (findings, photos)."""
     f = tables.findings
-    query = select(f).where(f.c.audit_id == audit_id).order_by(f.c.number)
+    # JSON lists come back as text and are decoded in bulk (see `findings_from_rows`).
+    columns = [
+        type_coerce(column, Text).label(column.name)
+        if column.name in FINDING_JSON_LISTS
+        else column
+        for column in f.c
+    ]
+    query = select(*columns).where(f.c.audit_id == audit_id).order_by(f.c.number)
     if location_id is not None:
         query = query.where(f.c.location_id == location_id)
     rows = connection.execute(query).mappings().all()
@@ -51,7 +65,7 @@ def select_findings(
         if with_photos and rows
         else {}
     )
-    return [finding_from_row(row, photos.get(row["id"])) for row in rows]
+    return findings_from_rows(rows, photos)
 
 
 def _check_location(connection: Connection, finding: Finding) -> None:

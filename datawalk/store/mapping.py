@@ -9,6 +9,7 @@ before validation, never passed in as they are.
 from __future__ import annotations
 
 import base64
+import json
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -61,6 +62,7 @@ FINDING_SCALARS = (
     "updated_at",
     "version",
 )
+FINDING_JSON_LISTS = ("categories", "visible_to", "needed_by", "controls")
 ACTION_SCALARS = (
     "id",
     "audit_id",
@@ -233,6 +235,26 @@ def finding_from_row(row: Row, photos: list[Photo] | None = None) -> Finding:
     data["reach"] = row["reach"]
     data["photos"] = photos or []
     return Finding.model_validate(data)
+
+
+def findings_from_rows(rows: list[Row], photos: Mapping[str, list[Photo]]) -> list[Finding]:
+    """Return findings from rows whose JSON list columns may still be JSON text.
+
+    Decoding thousands of tiny JSON arrays one call at a time costs more than the query, so the
+    text of all of them is decoded in one `json.loads`; values a driver already decoded are kept.
+    """
+    records = [dict(row) for row in rows]
+    texts = [
+        (record, name)
+        for record in records
+        for name in FINDING_JSON_LISTS
+        if isinstance(record[name], str)
+    ]
+    if texts:
+        decoded = json.loads("[" + ",".join(record[name] for record, name in texts) + "]")
+        for (record, name), value in zip(texts, decoded, strict=True):
+            record[name] = value
+    return [finding_from_row(record, photos.get(record["id"])) for record in records]
 
 
 def photo_to_row(photo: Photo, finding_id: str, ordinal: int) -> dict[str, Any]:

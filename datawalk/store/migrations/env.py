@@ -12,6 +12,6 @@ connection = context.config.attributes.get("connection")
 if connection is None:
     raise RuntimeError("Run migrations through datawalk.store.engine.upgrade, not the alembic CLI.")
 
-context.configure(connection=connection, render_as_batch=True)
+context.configure(connection=connection)
 with context.begin_transaction():
     context.run_migrations()

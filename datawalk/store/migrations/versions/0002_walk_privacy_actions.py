@@ -36,29 +36,30 @@ def _audit_fk() -> sa.ForeignKey:
 
 
 def _add_columns() -> None:
-    with op.batch_alter_table("audits") as batch:
-        batch.add_column(sa.Column("overall_opinion", sa.Text, nullable=False, server_default=""))
-        batch.add_column(
-            sa.Column("legal_hold", sa.Boolean, nullable=False, server_default=sa.false())
-        )
-        batch.add_column(_when("completed_at", nullable=True))
-    with op.batch_alter_table("locations") as batch:
-        batch.add_column(
-            sa.Column("nothing_found", sa.Boolean, nullable=False, server_default=sa.false())
-        )
-        batch.add_column(
-            sa.Column(
-                "prompts_checked",
-                sa.JSON(none_as_null=True),
-                nullable=False,
-                server_default=sa.text("'[]'"),
-            )
-        )
-    with op.batch_alter_table("photos") as batch:
-        batch.add_column(_json("redaction", nullable=True))
-        batch.add_column(
-            sa.Column("needs_review", sa.Boolean, nullable=False, server_default=sa.false())
-        )
+    # Plain ADD COLUMN (no batch "move and copy"): SQLite supports it natively, and recreating a
+    # parent table is exactly what could cascade-delete its children.
+    op.add_column("audits", sa.Column("overall_opinion", sa.Text, nullable=False, server_default=""))
+    op.add_column(
+        "audits", sa.Column("legal_hold", sa.Boolean, nullable=False, server_default=sa.false())
+    )
+    op.add_column("audits", _when("completed_at", nullable=True))
+    op.add_column(
+        "locations",
+        sa.Column("nothing_found", sa.Boolean, nullable=False, server_default=sa.false()),
+    )
+    op.add_column(
+        "locations",
+        sa.Column(
+            "prompts_checked",
+            sa.JSON(none_as_null=True),
+            nullable=False,
+            server_default=sa.text("'[]'"),
+        ),
+    )
+    op.add_column("photos", _json("redaction", nullable=True))
+    op.add_column(
+        "photos", sa.Column("needs_review", sa.Boolean, nullable=False, server_default=sa.false())
+    )
 
 
 def _backfill() -> None:
