@@ -244,6 +244,31 @@ def test_output_is_jpeg_or_png_as_stored_photos_require() -> None:
     assert _open(redacted.data).format == "JPEG"
 
 
+def _encoded(mode: str, colour: object, fmt: str) -> bytes:
+    out = io.BytesIO()
+    Image.new(mode, (30, 20), colour).save(out, format=fmt)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (_encoded("L", 128, "PNG"), (128, 128, 128)),
+        (_encoded("L", 128, "JPEG"), (128, 128, 128)),
+        (_encoded("I;16", 32896, "PNG"), (128, 128, 128)),  # 16-bit scaled, not clipped white
+        (_encoded("LA", (100, 0), "PNG"), (255, 255, 255)),  # transparent: flattened on white
+        (_encoded("CMYK", (0, 0, 0, 0), "JPEG"), (255, 255, 255)),
+        (_encoded("RGBA", (0, 0, 255, 255), "WEBP"), (0, 0, 255)),
+    ],
+    ids=["grey-png", "grey-jpeg", "16-bit-png", "grey-alpha-png", "cmyk-jpeg", "rgba-webp"],
+)
+def test_every_pixel_format_comes_out_as_8_bit_rgb(data: bytes, expected: tuple) -> None:
+    output = _open(redact_photo(data).data)
+    assert output.mode == "RGB"
+    pixel = output.getpixel((15, 10))
+    assert all(abs(a - b) <= 4 for a, b in zip(pixel, expected, strict=True))
+
+
 # ---------------------------------------------------------------- hostile input
 
 

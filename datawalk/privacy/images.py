@@ -13,6 +13,7 @@ import io
 import warnings
 from dataclasses import dataclass
 
+import numpy as np
 from PIL import Image, ImageCms, ImageOps, UnidentifiedImageError
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -186,12 +187,22 @@ def _to_srgb(image: Image.Image) -> Image.Image:
 
 def _flatten(image: Image.Image) -> Image.Image:
     """Composite transparency onto white: transparent pixels still carry colour (a hidden face)."""
+    if image.mode.startswith("I") or image.mode == "F":
+        image = _to_8_bit(image)
     has_alpha = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
     if not has_alpha:
         return image.convert("RGB")
     rgba = image.convert("RGBA")
     background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
     return Image.alpha_composite(background, rgba).convert("RGB")
+
+
+def _to_8_bit(image: Image.Image) -> Image.Image:
+    """16-bit greyscale (scans, some phone exports) would clip to white if converted directly."""
+    pixels = np.asarray(image, dtype=np.float64)
+    top = 255.0 if image.mode == "F" else 65535.0
+    scaled = np.clip(pixels / top * 255.0, 0, 255).astype(np.uint8)
+    return Image.fromarray(scaled)  # 2-D uint8 is mode "L"
 
 
 def _downscale(image: Image.Image, long_side: int) -> Image.Image:
