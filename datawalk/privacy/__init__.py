@@ -26,7 +26,6 @@ from datawalk.privacy.photos import (
     redact_photo,
 )
 from datawalk.privacy.retention import (
-    FREE_TEXT_FIELDS,
     RetentionItem,
     RetentionPolicy,
     RetentionScope,
@@ -36,7 +35,6 @@ from datawalk.privacy.retention import (
 
 __all__ = [
     "FACE_DETECTION",
-    "FREE_TEXT_FIELDS",
     "KIND_LABELS",
     "PHOTO_LIMITS",
     "PIPELINE_VERSION",

@@ -24,15 +24,6 @@ from datawalk.models import Audit, AuditStatus
 
 ENV_PREFIX = "DATAWALK_RETENTION_"
 
-# Free-text fields, by entity, that go with the photos at the first deadline. The walk page
-# scans the same fields for pupil identifiers.
-FREE_TEXT_FIELDS: Mapping[str, tuple[str, ...]] = {
-    "audit": ("accompanied_by", "scope_limitations", "overall_opinion"),
-    "finding": ("notes", "good_practice_note"),
-    "photo": ("caption",),
-    "action": ("notes", "accepted_reason"),
-}
-
 
 class RetentionScope(StrEnum):
     PHOTOS_AND_TEXT = "photos_and_text"
