@@ -8,7 +8,7 @@ from pathlib import Path
 import phonenumbers
 import pytest
 import yaml
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from stdnum.gb import nhs, upn
 
@@ -249,6 +249,7 @@ def test_recall_and_false_alarm_rate_on_a_labelled_corpus(record_property) -> No
 # ---------------------------------------------------------------- properties
 
 
+@settings(deadline=None)  # first calls load word lists and phone metadata
 @given(st.text(max_size=400))
 def test_scan_text_never_crashes_and_spans_are_sound(text: str) -> None:
     matches = scan_text(text, WALK)
@@ -275,6 +276,7 @@ _IDENTIFIER = st.one_of(
 )
 
 
+@settings(deadline=None)  # first calls load word lists and phone metadata
 @given(_FILLER, _IDENTIFIER, _FILLER)
 def test_an_embedded_identifier_is_found_and_redacted(before: str, value: str, after: str) -> None:
     text = f"{before} {value} {after}"
@@ -284,6 +286,7 @@ def test_an_embedded_identifier_is_found_and_redacted(before: str, value: str, a
     assert value not in redacted
 
 
+@settings(deadline=None)  # first calls load word lists and phone metadata
 @given(st.text(max_size=300))
 def test_redact_text_removes_every_matched_substring(text: str) -> None:
     matches = scan_text(text, WALK)
