@@ -99,7 +99,7 @@ def _name_at(text: str, tokens: list[_Token], i: int, lists: _Lists) -> int | No
 
 def _looks_like_name(text: str, a: _Token, b: _Token, lists: _Lists) -> bool:
     if _is_given(a.key, lists):
-        return b.key in lists.surnames or b.key not in lists.stop | lists.places
+        return b.key in lists.surnames or (b.key not in lists.stop and b.key not in lists.places)
     if a.key in lists.ambiguous:
         return b.key in lists.surnames
     if a.key in lists.stop or a.key in lists.places:
