@@ -10,6 +10,7 @@ import base64
 import hashlib
 import io
 import json
+import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -33,12 +34,29 @@ from datawalk.store import Store
 ACTOR = "Test Consultant"
 
 
+TEST_DATABASE_URL_ENV = "DATAWALK_TEST_DATABASE_URL"
+
+
 @pytest.fixture
 def store() -> Iterator[Store]:
-    """A migrated, empty store on in-memory SQLite, private to the test."""
-    opened = Store.open("sqlite://")
+    """A migrated, empty store private to the test: in-memory SQLite, or the throwaway database
+    named by DATAWALK_TEST_DATABASE_URL (e.g. PostgreSQL), emptied of every table afterwards."""
+    url = os.environ.get(TEST_DATABASE_URL_ENV)
+    opened = Store.open(url or "sqlite://")
     yield opened
+    if url:
+        _drop_everything(opened.engine)
     opened.close()
+
+
+def _drop_everything(engine) -> None:
+    from sqlalchemy import text
+
+    from datawalk.store import tables
+
+    tables.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from sqlalchemy import text
 
-from datawalk.errors import ConflictError, NotFoundError, ValidationError
+from datawalk.errors import ConflictError, NotFoundError, StoreError, ValidationError
 from datawalk.models import AuditStatus, Floor, PlanImage, Site
 from datawalk.store import DATABASE_URL_ENV, Store
 
@@ -182,8 +182,21 @@ def test_reopening_a_file_keeps_data(tmp_path, make_audit):
         second.close()
 
 
-def test_bad_url_is_a_store_error():
-    from datawalk.errors import StoreError
-
-    with pytest.raises(StoreError):
+def test_bad_url_is_a_store_error(tmp_path):
+    with pytest.raises(StoreError, match="not valid"):
         Store.open("not a url at all")
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    with pytest.raises(StoreError, match="Cannot create the folder"):
+        Store.open(f"sqlite:///{blocker / 'datawalk.db'}")
+
+
+def test_database_from_a_newer_version_is_refused(tmp_path):
+    url = f"sqlite:///{tmp_path / 'newer.db'}"
+    Store.open(url).close()
+    newer = Store.open(url)
+    with newer.engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = '0099_future'"))
+    newer.close()
+    with pytest.raises(StoreError, match="newer version of DataWalk"):
+        Store.open(url)

@@ -46,15 +46,14 @@ SQLITE_PRAGMAS = (
 def resolve_url(url: str | None = None) -> str:
     """Return the database URL: the argument, else `DATAWALK_DATABASE_URL`, else `data/` SQLite.
 
-    The default file lives under `data/` relative to the current directory, which is created so a
-    fresh checkout runs without set-up.
+    The default file lives under `data/` relative to the current directory; the engine creates the
+    folder of any SQLite file, so a fresh checkout runs without set-up.
     """
     if url:
         return url
     env_url = os.environ.get(DATABASE_URL_ENV, "").strip()
     if env_url:
         return env_url
-    DEFAULT_DATABASE_PATH.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{DEFAULT_DATABASE_PATH}"
 
 
@@ -76,7 +75,13 @@ def create_store_engine(url: str) -> Engine:
             # One in-memory database shared by every checkout, or each would see an empty one.
             options["poolclass"] = StaticPool
         else:
-            Path(parsed.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(parsed.database).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as error:
+                raise StoreError(
+                    f"Cannot create the folder {folder} for the database: {error.strerror}."
+                ) from error
     try:
         engine = create_engine(parsed, **options)
     except (ImportError, ArgumentError) as error:

@@ -6,8 +6,11 @@ runs the schema migrations, so a database from any earlier version is upgraded b
 
 from __future__ import annotations
 
+from alembic.util.exc import CommandError
 from sqlalchemy import Engine
+from sqlalchemy.exc import OperationalError
 
+from datawalk.errors import StoreError
 from datawalk.models import TrailEvent
 
 from .actions import ActionsMixin
@@ -48,7 +51,12 @@ class Store(
             StoreError: the URL is not usable.
         """
         engine = create_store_engine(resolve_url(url))
-        upgrade(engine)
+        try:
+            upgrade(engine)
+        except (OperationalError, CommandError) as error:
+            engine.dispose()
+            where = engine.url.render_as_string(hide_password=True)
+            raise StoreError(_open_failure(where, error)) from error
         return cls(engine)
 
     def close(self) -> None:
@@ -59,3 +67,13 @@ class Store(
         """Return the audit's trail, oldest first: who changed which fields of what, and when."""
         with self._read() as connection:
             return select_trail(connection, audit_id)
+
+
+def _open_failure(where: str, error: Exception) -> str:
+    if isinstance(error, CommandError):
+        return (
+            f"The database at {where} was written by a newer version of DataWalk ({error}). "
+            "Update DataWalk, or open another database."
+        )
+    reason = str(getattr(error, "orig", None) or error).splitlines()[0]
+    return f"Cannot open the database at {where}: {reason}"
