@@ -16,13 +16,15 @@ from datawalk import drafts
 from datawalk.errors import DataWalkError
 from datawalk.models import LONG_TEXT
 from datawalk.ui import capture_state as cs
-from datawalk.ui import errors, photos, previews, state, widgets
+from datawalk.ui import errors, finding_list, photos, previews, state, widgets
 from datawalk.validation import validate_finding
 
 log = logging.getLogger(__name__)
 SAVE_KEY = "cap_save"
 DISCARD_KEY = "cap_discard"
 NEED_OVERRIDES = [1, 2, 3, 4, 5]
+# Cards listed under the form before "Show all": each is a dozen elements rebuilt on every tap.
+CARDS_SHOWN = 5
 # Fields whose errors are drawn at the field; any other error is drawn above the Save button.
 SHOWN_FIELDS = {*drafts.EDITABLE_FIELDS, "photos"}
 
@@ -188,9 +190,15 @@ def _save(ctx: cs.CaptureContext) -> str | None:
     return saved.reference
 
 
-@st.fragment
-def render_capture(ctx: cs.CaptureContext) -> None:
-    """Draw the capture form; on Save, commit and rerun the whole page to refresh the list."""
+def _on_save(ctx: cs.CaptureContext) -> None:
+    """Save in the button's callback, so the one rerun that follows already shows the reset
+    form, the errors at their fields, or the new finding in the list below."""
+    reference = _save(ctx)
+    if reference:
+        state.flash(f"Saved {reference}")
+
+
+def _render_form(ctx: cs.CaptureContext) -> None:
     draft = cs.current_draft()
     title = f"Editing {draft.reference}" if draft.finding_id else "New finding"
     st.markdown(f"#### {widgets.escape_markdown(title)}")
@@ -205,20 +213,44 @@ def render_capture(ctx: cs.CaptureContext) -> None:
     previews.render_score_preview(ctx, cs.current_draft())
     errors.general_errors(cs.SCOPE, shown_fields=SHOWN_FIELDS)
     save_col, discard_col = st.columns(2)
-    label = f"Save {draft.reference}" if draft.reference else "Save finding"
-    if save_col.button(label, key=SAVE_KEY, type="primary", icon=":material/save:"):
-        reference = _save(ctx)
-        if reference:
-            state.flash(f"Saved {reference}")
-        # The whole page: the list below changes on success, and on failure the errors are drawn
-        # at their fields (a fragment-only rerun does not redraw them under AppTest).
-        st.rerun(scope="app")
-    discard_label = "Cancel edit" if draft.finding_id else "Clear form"
+    save_col.button(
+        f"Save {draft.reference}" if draft.reference else "Save finding",
+        key=SAVE_KEY,
+        type="primary",
+        icon=":material/save:",
+        on_click=_on_save,
+        args=(ctx,),
+    )
     discard_col.button(
-        discard_label,
+        "Cancel edit" if draft.finding_id else "Clear form",
         key=DISCARD_KEY,
         on_click=cs.reset,
         args=(ctx,),
         icon=":material/restart_alt:",
         disabled=draft.is_empty(),
     )
+
+
+def _render_findings_here(ctx: cs.CaptureContext) -> None:
+    st.markdown(f"#### Findings here ({widgets.escape_markdown(ctx.location_name)})")
+    finding_list.render_undo(ctx.audit_id, ctx.actor)
+    here = state.findings_at(ctx.audit_id, ctx.location_id)
+    show_all = len(here) <= CARDS_SHOWN or st.toggle(
+        f"Show all {len(here)} findings here (newest first)", key="walk_show_all"
+    )
+    limit = None if show_all else CARDS_SHOWN
+    finding_list.render_findings(here, ctx.checklist, ctx.actor, ctx.walk_date, limit)
+
+
+@st.fragment
+def render_capture(ctx: cs.CaptureContext) -> None:
+    """The capture form and the findings already recorded here, rerun together on each tap.
+
+    Saving, editing and deleting happen in callbacks, so one fragment rerun shows their result
+    (the form reset, the list changed) without rerunning the whole page.
+    """
+    # Read the URL here, not as an argument: a fragment rerun reuses the page run's arguments.
+    cs.prepare(ctx, state.current_finding_id())
+    state.show_flash()
+    _render_form(ctx)
+    _render_findings_here(ctx)

@@ -40,6 +40,7 @@ class CaptureContext:
 
     audit_id: str
     location_id: str
+    location_name: str
     location_type: str
     walk_date: date
     checklist: Checklist

@@ -11,7 +11,7 @@ from datetime import date
 
 import streamlit as st
 
-from datawalk.models import Audit, Finding
+from datawalk.models import Finding
 from datawalk.scoring import ScoredFinding, score_findings
 from datawalk.ui import errors, state, widgets
 from datawalk.vocabulary import Checklist
@@ -46,10 +46,10 @@ def _dismiss_undo() -> None:
     st.session_state.pop(_UNDO, None)
 
 
-def render_undo(audit: Audit, actor: str) -> None:
+def render_undo(audit_id: str, actor: str) -> None:
     """Offer to bring back the finding deleted last in this session (in this audit)."""
     finding: Finding | None = st.session_state.get(_UNDO)
-    if finding is None or finding.audit_id != audit.id:
+    if finding is None or finding.audit_id != audit_id:
         return
     with st.container(border=True):
         st.info(f"{finding.reference} was deleted.", icon=":material/delete:")
@@ -64,16 +64,29 @@ def render_undo(audit: Audit, actor: str) -> None:
         dismiss_col.button("Dismiss", key=UNDO_DISMISS_KEY, on_click=_dismiss_undo)
 
 
-def render_findings(findings: list[Finding], checklist: Checklist, actor: str, today: date) -> None:
-    """Cards for `findings`, scored with the audit's checklist as of the walk date."""
+def _edit_here(finding_id: str) -> None:
+    """Open a finding in the capture form on this page (the form reloads from the URL)."""
+    st.query_params[state.FINDING_PARAM] = finding_id
+
+
+def render_findings(
+    findings: list[Finding], checklist: Checklist, actor: str, today: date, limit: int | None
+) -> None:
+    """Cards for the most recently changed findings (all when `limit` is None), edited in place,
+    scored with the audit's checklist as of the walk date.
+
+    A limit keeps every tap quick where a place holds very many findings: each card is a dozen
+    elements that Streamlit rebuilds on every rerun, and only shown cards are scored.
+    """
     if not findings:
         st.caption("Nothing recorded here yet.")
         return
-    scores: list[ScoredFinding | None] = [None] * len(findings)
+    newest = sorted(findings, key=lambda finding: finding.updated_at, reverse=True)[:limit]
+    scores: list[ScoredFinding | None] = [None] * len(newest)
     if checklist.scoring is not None:
-        scores = list(score_findings(findings, checklist, today=today))
-    for finding, scored in zip(findings, scores, strict=True):
-        render_finding_card(finding, checklist, actor, scored=scored)
+        scores = list(score_findings(newest, checklist, today=today))
+    for finding, score in zip(newest, scores, strict=True):
+        render_finding_card(finding, checklist, actor, scored=score, edit_in_place=True)
 
 
 def summary(finding: Finding, checklist: Checklist) -> str:
@@ -100,6 +113,7 @@ def render_finding_card(
     actor: str,
     location_name: str = "",
     scored: ScoredFinding | None = None,
+    edit_in_place: bool = False,
 ) -> None:
     """One finding: what it is, who sees and needs it, its levels, its notes as text, Edit and
     Delete."""
@@ -139,13 +153,22 @@ def render_finding_card(
             )
             return
         edit_col, delete_col = st.columns(2)
-        with edit_col:
-            widgets.page_link(
-                "walk",
+        if edit_in_place:
+            edit_col.button(
                 f"Edit {reference}",
-                state.audit_params(finding.audit_id, finding.location_id, finding=finding.id),
+                key=f"edit_{finding.id}",
+                on_click=_edit_here,
+                args=(finding.id,),
                 icon=":material/edit:",
             )
+        else:
+            with edit_col:
+                widgets.page_link(
+                    "walk",
+                    f"Edit {reference}",
+                    state.audit_params(finding.audit_id, finding.location_id, finding=finding.id),
+                    icon=":material/edit:",
+                )
         delete_col.button(
             f"Delete {reference}",
             key=f"delete_{finding.id}",

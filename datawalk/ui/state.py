@@ -18,7 +18,7 @@ import streamlit as st
 from datawalk.checklist import checklist_from_pin
 from datawalk.errors import NotFoundError
 from datawalk.finding_table import scored_findings_frame
-from datawalk.models import Audit, Location
+from datawalk.models import Audit, Finding, Location
 from datawalk.store import Store
 from datawalk.vocabulary import Checklist
 
@@ -147,9 +147,14 @@ def flash(message: str, kind: FlashKind = "success") -> None:
 
 
 def show_flash() -> None:
-    """Draw and forget the queued flash messages (as text, never as HTML)."""
+    """Draw and forget the queued flash messages (as text, never as HTML).
+
+    A success also pops up as a toast, which is seen wherever the page is scrolled to.
+    """
     for item in st.session_state.pop(_FLASH_KEY, []):
         getattr(st, item.kind)(item.message)
+        if item.kind == "success":
+            st.toast(item.message, icon=":material/check_circle:")
 
 
 def actor(audit: Audit | None = None) -> str:
@@ -158,6 +163,32 @@ def actor(audit: Audit | None = None) -> str:
     if user:
         return str(user)
     return audit.auditor if audit else "DataWalk user"
+
+
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _findings_at(url: str | None, audit_id: str, location_id: str, version: int) -> list[Finding]:
+    """The findings at one location, read once per audit version (every tap reruns the list).
+
+    Shared read-only between sessions.
+    """
+    return _open_store(url).list_findings(audit_id, location_id)
+
+
+def findings_at(audit_id: str, location_id: str) -> list[Finding]:
+    """Return the findings at a location, by reference."""
+    url = os.environ.get(DATABASE_URL_ENV)
+    return _findings_at(url, audit_id, location_id, get_store().audit_version(audit_id))
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _locations_of(url: str | None, audit_id: str, version: int) -> list[Location]:
+    return _open_store(url).list_locations(audit_id)
+
+
+def locations_of(audit: Audit) -> list[Location]:
+    """Return the audit's locations, most recently used first (read once per audit version)."""
+    url = os.environ.get(DATABASE_URL_ENV)
+    return _locations_of(url, audit.id, get_store().audit_version(audit.id))
 
 
 @st.cache_data(max_entries=8, show_spinner="Loading findings…")

@@ -27,7 +27,7 @@ checklist = state.get_checklist_for(audit)
 actor = state.actor(audit)
 widgets.audit_header(audit)
 state.show_flash()
-finding_list.render_undo(audit, actor)
+finding_list.render_undo(audit.id, actor)
 
 table = state.findings_table(audit)
 locations = dict(zip(table["location_id"], table["location"], strict=True))

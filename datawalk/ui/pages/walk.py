@@ -1,18 +1,17 @@
-"""Walk page (`/walk?audit=…&location=…`): where am I, what to look for, capture, and what is
-already recorded here."""
+"""Walk page (`/walk?audit=…&location=…`): where am I, what to look for, then the capture form
+and what is already recorded here."""
 
 import streamlit as st
 
-from datawalk.ui import capture, finding_list, locations, state, widgets
-from datawalk.ui.capture_state import CaptureContext, prepare
+from datawalk.ui import capture, locations, state, widgets
+from datawalk.ui.capture_state import CaptureContext
 
 audit = widgets.require_audit()
 checklist = state.get_checklist_for(audit)
-store = state.get_store()
 actor = state.actor(audit)
 widgets.audit_header(audit, state.current_location_id())
 
-all_locations = store.list_locations(audit.id)
+all_locations = state.locations_of(audit)
 location = state.current_location(audit)
 locations.render_location_picker(audit, all_locations, location)
 locations.render_add_location(audit, checklist, actor, expanded=not all_locations)
@@ -23,19 +22,14 @@ if location is None:
     st.stop()
 
 locations.render_prompts(location, checklist, actor)
-context = CaptureContext(
-    audit_id=audit.id,
-    location_id=location.id,
-    location_type=location.location_type,
-    walk_date=audit.walk_at.date(),
-    checklist=checklist,
-    actor=actor,
-)
-prepare(context, state.current_finding_id())
-capture.render_capture(context)
-
-st.markdown(f"#### Findings here ({widgets.escape_markdown(location.name)})")
-finding_list.render_undo(audit, actor)
-finding_list.render_findings(
-    store.list_findings(audit.id, location.id), checklist, actor, context.walk_date
+capture.render_capture(
+    CaptureContext(
+        audit_id=audit.id,
+        location_id=location.id,
+        location_name=location.name,
+        location_type=location.location_type,
+        walk_date=audit.walk_at.date(),
+        checklist=checklist,
+        actor=actor,
+    )
 )

@@ -1,0 +1,152 @@
+"""Walk-page speed, measured server-side with AppTest (`python -m datawalk bench`, "walk").
+
+A throwaway SQLite file gets an audit of `n_findings` findings spread over 50 locations; the walk
+page is then opened at one location and timed for a plain rerun and for a save from a quick
+template (tap the template, tap Save: the Save run includes the whole-page rerun it triggers).
+A one-line Streamlit page's rerun, measured in the same run, is the floor to compare with.
+It is a benchmark, not a test: it prints figures and never asserts.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import tempfile
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from datawalk.audit_setup import AuditSetup, build_audit
+from datawalk.checklist import DEFAULT_CHECKLIST_PATH, finding_from_template, load_checklist
+from datawalk.models import AuditDocument, Location
+from datawalk.store import Store
+from datawalk.ui.capture import SAVE_KEY
+from datawalk.ui.capture_state import GENS
+from datawalk.ui.routes import page_file
+from datawalk.ui.state import DATABASE_URL_ENV
+
+APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+ACTOR = "Benchmark"
+LOCATIONS = 50
+MINIMAL_PAGE = "import streamlit as st\nst.write('ready')\n"
+
+
+def _ms(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+    return {
+        "median_ms": round(statistics.median(ordered) * 1000, 2),
+        "p95_ms": round(p95 * 1000, 2),
+    }
+
+
+def _timed(action: Callable[[], object]) -> float:
+    start = time.perf_counter()
+    action()
+    return time.perf_counter() - start
+
+
+@contextmanager
+def _throwaway_database() -> Iterator[str]:
+    """Point the app at a temporary SQLite file, restoring the environment afterwards."""
+    previous = os.environ.get(DATABASE_URL_ENV)
+    with tempfile.TemporaryDirectory(prefix="datawalk-bench-") as folder:
+        url = f"sqlite:///{Path(folder) / 'bench.db'}"
+        os.environ[DATABASE_URL_ENV] = url
+        st.cache_resource.clear()
+        st.cache_data.clear()
+        try:
+            yield url
+        finally:
+            st.cache_resource.clear()
+            st.cache_data.clear()
+            if previous is None:
+                os.environ.pop(DATABASE_URL_ENV, None)
+            else:
+                os.environ[DATABASE_URL_ENV] = previous
+
+
+def seed_walk(url: str, n_findings: int) -> tuple[str, str, str]:
+    """Store one audit with `n_findings` template findings; returns (audit, location, template)."""
+    checklist = load_checklist(DEFAULT_CHECKLIST_PATH)
+    setup = AuditSetup(
+        school_name="Benchmark Primary (fictional)",
+        phase="primary",
+        site_name="Main site",
+        floor_names=("Ground floor", "First floor"),
+        walk_date=date.today(),
+        walk_time=None,
+        auditor=ACTOR,
+    )
+    audit = build_audit(setup, checklist, date.today())
+    types = checklist.objects.location_types
+    locations = [
+        Location(
+            audit_id=audit.id,
+            name=f"Room {i + 1}",
+            location_type=types[i % len(types)].id,
+            floor_id=audit.site.floors[i % 2].id,
+        )
+        for i in range(LOCATIONS)
+    ]
+    templates = checklist.objects.templates
+    findings = []
+    for i in range(n_findings):
+        finding = finding_from_template(
+            checklist, templates[i % len(templates)].id, audit.id, locations[i % LOCATIONS].id
+        )
+        findings.append(finding.model_copy(update={"reference": f"F-{i + 1:04d}"}))
+    store = Store.open(url)
+    try:
+        store.import_document(
+            AuditDocument(audit=audit, locations=locations, findings=findings), ACTOR
+        )
+    finally:
+        store.close()
+    return audit.id, locations[0].id, templates[0].id
+
+
+def _walk_app(audit_id: str, location_id: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["audit"] = audit_id
+    at.query_params["location"] = location_id
+    at.switch_page(page_file("walk"))
+    return at.run()
+
+
+def _template_key(at: AppTest) -> str:
+    return f"cap_template_id_{at.session_state[GENS]['template_id']}"
+
+
+def bench_walk(n_findings: int = 5000, repeats: int = 30) -> dict[str, object]:
+    """Return median and p95 (ms) of a walk-page save, a walk-page rerun, and a minimal page."""
+    with _throwaway_database() as url:
+        seed_start = time.perf_counter()
+        audit_id, location_id, template_id = seed_walk(url, n_findings)
+        seed_seconds = time.perf_counter() - seed_start
+        at = _walk_app(audit_id, location_id)
+        reruns = [_timed(at.run) for _ in range(repeats)]
+        taps, saves = [], []
+        for _ in range(repeats):
+            pills = at.pills(key=_template_key(at)).set_value(template_id)
+            taps.append(_timed(pills.run))
+            save = at.button(key=SAVE_KEY).click()
+            saves.append(_timed(save.run))
+        minimal = AppTest.from_string(MINIMAL_PAGE).run()
+        baseline = [_timed(minimal.run) for _ in range(repeats)]
+        problems = [str(e.value) for e in at.exception]
+    return {
+        "findings": n_findings,
+        "seed_s": round(seed_seconds, 2),
+        "walk_save": _ms(saves),
+        "walk_template_tap": _ms(taps),
+        "walk_rerun": _ms(reruns),
+        "minimal_page_rerun": _ms(baseline),
+        "goal": "walk_save median under 50 ms",
+        "errors": problems,
+    }
