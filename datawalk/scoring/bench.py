@@ -39,7 +39,8 @@ def synthetic_frame(checklist: Checklist, n: int, seed: int = 7) -> pd.DataFrame
         BENCH_DAY + timedelta(days=int(d)) if d % 3 else None
         for d in rng.integers(-200, 200, size=n)
     ]
-    override = pd.array(np.where(rng.random(n) < 0.1, rng.integers(1, 6, size=n), 0), dtype="Int64")
+    override = pd.Series(rng.integers(1, 6, size=n), dtype="Int64")
+    override = override.mask(rng.random(n) >= 0.1)
     frame = pd.DataFrame(
         {
             "finding_id": [f"bench-{i:07d}" for i in range(n)],
@@ -55,7 +56,7 @@ def synthetic_frame(checklist: Checklist, n: int, seed: int = 7) -> pd.DataFrame
             "reach": one(objects.reach_speeds),
             "controls": sets(objects.controls, 0, 3),
             "review_date": pd.to_datetime(pd.Series(review, dtype=object)),
-            "need_override": override.where(override > 0, pd.NA),
+            "need_override": override,
             "good_practice": rng.random(n) < 0.15,
             "good_practice_note": "",
         },

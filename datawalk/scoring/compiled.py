@@ -46,8 +46,10 @@ class Compiled:
     detail_levels: tuple[str, ...]
     reaches: tuple[str, ...]
     audience_leaves: dict[str, frozenset[str]]
-    leaf_matrix: np.ndarray  # audiences × leaves, bool: the leaves each audience contains
-    leaf_count: np.ndarray  # audiences: how many leaves each covers
+    leaf_sources: tuple[np.ndarray, ...]  # per leaf: the audiences that contain it
+    audience_leaf_indexes: tuple[np.ndarray, ...]  # per audience: its leaves' positions
+    leaf_audience: np.ndarray  # per leaf: its position among the audiences
+    strict_subset: np.ndarray  # audiences × audiences: row's leaves ⊊ column's leaves
     breadth: np.ndarray  # audiences, scaled
     need_weight: np.ndarray  # audiences, scaled
     sensitivity: np.ndarray  # categories
@@ -122,9 +124,6 @@ def _compile(checklist: Checklist) -> Compiled:
     audiences = tuple(a.id for a in objects.audiences)
     leaves = tuple(a.id for a in objects.audiences if not a.contains)
     audience_leaves = {a: leaf_audiences(checklist, [a]) for a in audiences}
-    leaf_matrix = np.array(
-        [[leaf in audience_leaves[a] for leaf in leaves] for a in audiences], dtype=bool
-    ).reshape(len(audiences), len(leaves))
     categories = objects.data_categories
     severity_of = {s.id: s for s in objects.severities}
     criticality_of = {t.id: t for t in objects.time_criticalities}
@@ -143,8 +142,19 @@ def _compile(checklist: Checklist) -> Compiled:
         detail_levels=tuple(t.id for t in objects.detail_levels),
         reaches=tuple(r.id for r in objects.reach_speeds),
         audience_leaves=audience_leaves,
-        leaf_matrix=leaf_matrix,
-        leaf_count=leaf_matrix.sum(axis=1).astype(np.int64),
+        leaf_sources=tuple(
+            np.array([i for i, a in enumerate(audiences) if leaf in audience_leaves[a]], np.int64)
+            for leaf in leaves
+        ),
+        audience_leaf_indexes=tuple(
+            np.array(sorted(leaves.index(leaf) for leaf in audience_leaves[a]), np.int64)
+            for a in audiences
+        ),
+        leaf_audience=np.array([audiences.index(leaf) for leaf in leaves], dtype=np.int64),
+        strict_subset=np.array(
+            [[audience_leaves[r] < audience_leaves[g] for g in audiences] for r in audiences],
+            dtype=bool,
+        ).reshape(len(audiences), len(audiences)),
         breadth=_scaled([a.breadth for a in objects.audiences]),
         need_weight=_scaled([a.need_weight for a in objects.audiences]),
         sensitivity=np.array([c.sensitivity for c in categories], dtype=np.int64),

@@ -103,11 +103,18 @@ def parse_config(scoring: Scoring) -> tuple[ScoringConfig | None, list[Problem]]
             sections[name] = model.model_validate(getattr(scoring, name))
         except PydanticValidationError as error:
             problems.extend(
-                (("scoring", name, *detail["loc"]), detail["msg"]) for detail in error.errors()
+                (("scoring", name, *detail["loc"]), _message(detail, model))
+                for detail in error.errors()
             )
     if problems:
         return None, problems
     return ScoringConfig(**sections), []
+
+
+def _message(detail: Any, model: type[BaseModel]) -> str:
+    if detail["type"] == "extra_forbidden":
+        return f"unknown coefficient; expected one of {', '.join(model.model_fields)}"
+    return str(detail["msg"])
 
 
 def check_scoring(checklist: Checklist) -> list[Problem]:

@@ -1,18 +1,17 @@
 """The two-sided model over a whole DataFrame of findings, vectorised with numpy.
 
-Each audience, category and control set becomes a boolean matrix (rows × vocabulary); containment
-is one boolean matrix product with the audience → leaf table, and every weight is a table lookup
-or a masked max/sum. Nothing on the hot path loops over rows in Python. Reasons are the exception:
-they are prose, built per row by the single-finding code, and only when asked (explain=True).
+Each audience, category and control set becomes a boolean matrix (vocabulary × findings, see
+`matrices.py`); containment, weights, grids and rules are whole-array operations, so nothing on
+the hot path loops over findings in Python. Reasons are the exception: they are prose, built per
+row by the single-finding code, and only when asked (explain=True).
 
 `finding.py` is the reference; a property test holds this module to it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from datetime import date
-from itertools import chain
 
 import numpy as np
 import pandas as pd
@@ -21,6 +20,19 @@ from datawalk.errors import ValidationError
 from datawalk.models import Finding
 from datawalk.scoring.compiled import SCALE, Compiled, compile_checklist, scaled
 from datawalk.scoring.finding import HALF, FindingInput, resolve_today, score_input
+from datawalk.scoring.matrices import (
+    any_of,
+    covered,
+    decode_columns,
+    encode_ids,
+    encode_sets,
+    masked_max,
+    masked_min,
+    masked_sum,
+    names_of,
+    role_names,
+    to_leaves,
+)
 from datawalk.scoring.result import BOTH, CLASSIFICATIONS, OVER_EXPOSED, UNDER_AVAILABLE
 from datawalk.scoring.rules import FrameFacts, rule_matrix
 from datawalk.vocabulary import Checklist
@@ -103,31 +115,30 @@ def score_frame(
 
 def _score_arrays(frame: pd.DataFrame, model: Compiled, today: date) -> dict[str, object]:
     n = len(frame)
-    cats = _set_matrix(frame["categories"], model.categories, "categories")
-    if n and not cats.any(axis=1).all():
+    cats = encode_sets(frame["categories"], model.categories, "categories")
+    if n and not cats.any(axis=0).all():
         raise ValidationError("a finding needs at least one data category", field="categories")
-    visible = _set_matrix(frame["visible_to"], model.audiences, "visible_to") @ model.leaf_matrix
-    needed = _set_matrix(frame["needed_by"], model.audiences, "needed_by") @ model.leaf_matrix
-    controls = _set_matrix(frame["controls"], model.controls, "controls")
-    reach = _codes(frame["reach"], model.reaches, "reach")
-    identifiability = _codes(frame["identifiability"], model.identifiability, "identifiability")
-    detail = _codes(frame["detail_level"], model.detail_levels, "detail_level")
-    formats = _codes(frame["format"], model.formats, "format")
+    visible = to_leaves(model, encode_sets(frame["visible_to"], model.audiences, "visible_to"))
+    needed = to_leaves(model, encode_sets(frame["needed_by"], model.audiences, "needed_by"))
+    controls = encode_sets(frame["controls"], model.controls, "controls")
+    reach = encode_ids(frame["reach"], model.reaches, "reach")
+    identifiability = encode_ids(frame["identifiability"], model.identifiability, "identifiability")
+    detail = encode_ids(frame["detail_level"], model.detail_levels, "detail_level")
+    formats = encode_ids(frame["format"], model.formats, "format")
 
     excess = visible & ~needed
     reach_minutes = model.reach_minutes[reach]
-    limit = np.where(cats, model.limit_minutes, np.inf).min(axis=1, initial=np.inf)
+    limit = masked_min(cats, model.limit_minutes, np.inf)
     too_slow = np.isinf(reach_minutes) | (reach_minutes > limit)
     review = pd.to_datetime(frame["review_date"]).to_numpy(dtype="datetime64[ns]")
     overdue = review < np.datetime64(today, "ns")
-    emergency = (cats & model.emergency).any(axis=1)
-    locked = (controls & model.locks_away).any(axis=1) & emergency
-    missing = needed & (~visible | (too_slow | overdue | locked)[:, None])
+    locked = any_of(controls, model.locks_away) & any_of(cats, model.emergency)
+    missing = needed & (~visible | (too_slow | overdue | locked))
 
-    applied = controls & ((cats.astype(np.int32) @ model.applies.T.astype(np.int32)) > 0)
+    applied = controls & _applies(model, cats)
     exposure = _exposure(model, excess, applied, identifiability, detail)
-    sensitivity = np.where(cats, model.sensitivity, 0).max(axis=1, initial=1)
-    need = np.where(cats, model.category_need, 0).max(axis=1, initial=1)
+    sensitivity = masked_max(cats, model.sensitivity, 1)
+    need = masked_max(cats, model.category_need, 1)
     override = frame["need_override"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
     need = np.where(np.isnan(override), need, np.nan_to_num(override)).astype(np.int64)
     gap = _gap(model, missing)
@@ -141,7 +152,7 @@ def _score_arrays(frame: pd.DataFrame, model: Compiled, today: date) -> dict[str
         [CLASSIFICATIONS.index(c) for c in (BOTH, OVER_EXPOSED, UNDER_AVAILABLE)],
         default=CLASSIFICATIONS.index("proportionate"),
     )
-    exposed_cp = (cats & model.child_protection).any(axis=1) & exposed
+    exposed_cp = any_of(cats, model.child_protection) & exposed
     priority = _priority(model, privacy, safeguarding, exposure, sensitivity, gap, need, exposed_cp)
     good_practice = frame["good_practice"].fillna(False).to_numpy(dtype=bool)
     facts = FrameFacts(
@@ -159,8 +170,9 @@ def _score_arrays(frame: pd.DataFrame, model: Compiled, today: date) -> dict[str
         good_practice=good_practice,
     )
     commended = good_practice & (np.maximum(privacy, safeguarding) <= model.acceptable_level)
-    chosen = rule_matrix(model.rules, facts) & ~commended[:, None]
+    chosen = rule_matrix(model.rules, facts) & ~commended
     level_ids = np.array([level.id for level in model.levels], dtype=object)
+    rule_ids = tuple(r.rule.id for r in model.rules)
     return {
         "finding_id": frame["finding_id"].to_numpy() if "finding_id" in frame else None,
         "reference": frame["reference"].to_numpy() if "reference" in frame else None,
@@ -174,14 +186,20 @@ def _score_arrays(frame: pd.DataFrame, model: Compiled, today: date) -> dict[str
         "safeguarding_level_index": safeguarding,
         "classification": np.array(CLASSIFICATIONS, dtype=object)[classification],
         "priority": priority / SCALE,
-        "excess": _decode_rows(excess, lambda row: _roles(model, row)),
-        "missing": _decode_rows(missing, lambda row: _roles(model, row)),
-        "rule_ids": _decode_rows(
-            chosen,
-            lambda row: tuple(r.rule.id for r, on in zip(model.rules, row, strict=True) if on),
-        ),
+        "excess": decode_columns(excess, lambda sets: role_names(model, sets)),
+        "missing": decode_columns(missing, lambda sets: role_names(model, sets)),
+        "rule_ids": decode_columns(chosen, lambda sets: names_of(rule_ids, sets)),
         "commendation": _commendations(frame, model, commended),
     }
+
+
+def _applies(model: Compiled, cats: np.ndarray) -> np.ndarray:
+    """Return controls × n: whether each control applies to any of a finding's categories."""
+    out = np.ones((len(model.controls), cats.shape[1]), dtype=bool)
+    for row, categories in enumerate(model.applies):
+        if not categories.all():
+            out[row] = any_of(cats, categories)
+    return out
 
 
 def _exposure(
@@ -192,28 +210,25 @@ def _exposure(
     detail: np.ndarray,
 ) -> np.ndarray:
     coefficients = model.config.exposure
-    breadth = np.where(_covered(model, excess), model.breadth, 0).max(axis=1, initial=0)
     raw = (
-        scaled(coefficients.breadth) * breadth
+        scaled(coefficients.breadth) * masked_max(covered(model, excess), model.breadth, 0)
         + scaled(coefficients.identifiability) * model.identifiability_weight[identifiability]
         + scaled(coefficients.detail) * model.detail_weight[detail]
         + scaled(coefficients.intercept) * SCALE
-        - scaled(coefficients.controls) * (applied.astype(np.int64) @ model.reduction)
+        - scaled(coefficients.controls) * masked_sum(applied, model.reduction)
     )
     value = np.clip((raw + HALF) // (SCALE * SCALE), coefficients.floor_with_excess, 5)
-    return np.where(excess.any(axis=1), value, 0).astype(np.int64)
+    return np.where(excess.any(axis=0), value, 0).astype(np.int64)
 
 
 def _gap(model: Compiled, missing: np.ndarray) -> np.ndarray:
     coefficients = model.config.gap
-    top = np.where(_covered(model, missing), model.need_weight, 0).max(axis=1, initial=0)
-    leaf_weights = model.need_weight[[model.audiences.index(leaf) for leaf in model.leaves]]
-    leaf_weights = leaf_weights.astype(np.int64)
-    total = missing.astype(np.int64) @ leaf_weights
-    largest = np.where(missing, leaf_weights, 0).max(axis=1, initial=0)
-    raw = scaled(coefficients.top) * top + scaled(coefficients.others) * (total - largest)
+    leaf_weights = model.need_weight[model.leaf_audience]
+    top = masked_max(covered(model, missing), model.need_weight, 0)
+    others = masked_sum(missing, leaf_weights) - masked_max(missing, leaf_weights, 0)
+    raw = scaled(coefficients.top) * top + scaled(coefficients.others) * others
     value = np.clip((raw + HALF) // (SCALE * SCALE), coefficients.floor_with_missing, 5)
-    return np.where(missing.any(axis=1), value, 0).astype(np.int64)
+    return np.where(missing.any(axis=0), value, 0).astype(np.int64)
 
 
 def _priority(
@@ -240,61 +255,16 @@ def _priority(
     ).astype(np.int64)
 
 
-def _covered(model: Compiled, leaves: np.ndarray) -> np.ndarray:
-    """Return rows × audiences: which audiences a set of leaf roles covers entirely."""
-    counts = leaves.astype(np.int32) @ model.leaf_matrix.T.astype(np.int32)
-    return (counts == model.leaf_count) & (model.leaf_count > 0)
-
-
-def _set_matrix(column: pd.Series, vocabulary: tuple[str, ...], field: str) -> np.ndarray:
-    values = column.to_numpy(dtype=object)
-    lengths = column.str.len().fillna(0).to_numpy(dtype=np.int64)
-    flat = np.fromiter(chain.from_iterable(v for v in values if v is not None), dtype=object)
-    codes = pd.Index(vocabulary).get_indexer(flat) if len(flat) else np.zeros(0, np.int64)
-    _raise_unknown(codes, flat, field)
-    matrix = np.zeros((len(values), len(vocabulary)), dtype=bool)
-    matrix[np.repeat(np.arange(len(values)), lengths), codes] = True
-    return matrix
-
-
-def _codes(column: pd.Series, vocabulary: tuple[str, ...], field: str) -> np.ndarray:
-    values = column.astype(str).to_numpy(dtype=object)
-    codes = pd.Index(vocabulary).get_indexer(values) if len(values) else np.zeros(0, np.int64)
-    _raise_unknown(codes, values, field)
-    return codes.astype(np.int64)
-
-
-def _raise_unknown(codes: np.ndarray, values: np.ndarray, field: str) -> None:
-    if len(codes) and (codes < 0).any():
-        raise ValidationError(f"unknown id {values[np.argmax(codes < 0)]!r}", field=field)
-
-
-def _decode_rows(matrix: np.ndarray, decode: Callable[[np.ndarray], tuple]) -> np.ndarray:
-    """Decode each distinct row once; findings repeat the same sets, so this stays cheap."""
-    out = np.empty(matrix.shape[0], dtype=object)
-    if matrix.shape[0] == 0:
-        return out
-    distinct, inverse = np.unique(matrix, axis=0, return_inverse=True)
-    decoded = np.empty(len(distinct), dtype=object)
-    for index, row in enumerate(distinct):
-        decoded[index] = decode(row)
-    out[:] = decoded[inverse.reshape(-1)]
-    return out
-
-
-def _roles(model: Compiled, row: np.ndarray) -> tuple[str, ...]:
-    leaves = frozenset(leaf for leaf, on in zip(model.leaves, row, strict=True) if on)
-    return tuple(model.compress(model.closure(leaves)))
-
-
 def _commendations(frame: pd.DataFrame, model: Compiled, commended: np.ndarray) -> np.ndarray:
     scoring = model.checklist.scoring
     text = scoring.commendation if scoring and scoring.commendation else "Good practice."
-    notes = frame.get("good_practice_note", pd.Series("", index=frame.index))
+    out = np.full(len(frame), "", dtype=object)
+    if not commended.any():
+        return out
+    notes = frame.get("good_practice_note", pd.Series("", index=frame.index))[commended]
     notes = notes.fillna("").astype(str).str.strip()
-    with_note = (text + " " + notes).to_numpy(dtype=object)
-    texts = np.where(notes.to_numpy(dtype=object) != "", with_note, text)
-    return np.where(commended, texts, "").astype(object)
+    out[commended] = np.where(notes != "", text + " " + notes, text)
+    return out
 
 
 def _inputs(frame: pd.DataFrame) -> Iterable[FindingInput]:

@@ -44,7 +44,7 @@ class Facts:
 
 @dataclass(frozen=True)
 class FrameFacts:
-    """The same facts for n findings: bool matrices for sets, integer codes for single ids."""
+    """The same facts for n findings: vocabulary × n bool matrices for sets, codes for ids."""
 
     categories: np.ndarray
     format: np.ndarray
@@ -65,6 +65,7 @@ class Condition:
     predicate: str
     ids: frozenset[str] = frozenset()
     indexes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    lookup: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     flag: bool = True
     minutes: float = 0.0
 
@@ -93,7 +94,7 @@ class CompiledRule:
 
 
 def _any_of(matrix: np.ndarray, c: Condition) -> np.ndarray:
-    return matrix[:, c.indexes].any(axis=1)
+    return np.logical_or.reduce(matrix[c.indexes], axis=0)
 
 
 def _set_any(name: str) -> Predicate:
@@ -120,7 +121,7 @@ def _one_of(name: str, vocabulary: str) -> Predicate:
         "ids",
         vocabulary,
         lambda f, c: getattr(f, name) in c.ids,
-        lambda f, c: np.isin(getattr(f, name), c.indexes),
+        lambda f, c: c.lookup[getattr(f, name)],
     )
 
 
@@ -150,9 +151,9 @@ PREDICATES: dict[str, Predicate] = {
     "classification_in": _one_of("classification", "classifications"),
     "review_overdue": _flag(lambda f: f.overdue, lambda f: f.overdue),
     "good_practice": _flag(lambda f: f.good_practice, lambda f: f.good_practice),
-    "has_excess": _flag(lambda f: bool(f.excess), lambda f: f.excess.any(axis=1)),
-    "has_missing": _flag(lambda f: bool(f.missing), lambda f: f.missing.any(axis=1)),
-    "has_needers": _flag(lambda f: bool(f.needed), lambda f: f.needed.any(axis=1)),
+    "has_excess": _flag(lambda f: bool(f.excess), lambda f: f.excess.any(axis=0)),
+    "has_missing": _flag(lambda f: bool(f.missing), lambda f: f.missing.any(axis=0)),
+    "has_needers": _flag(lambda f: bool(f.needed), lambda f: f.needed.any(axis=0)),
     "reach_slower_than": Predicate(
         "reach",
         "reach_speeds",
@@ -258,7 +259,11 @@ def compile_rules(
                 assert predicate.vocabulary is not None
                 known = _vocabulary_ids(checklist, predicate.vocabulary)
                 indexes = np.array(sorted(known.index(v) for v in value), dtype=np.int64)
-                conditions.append(Condition(name, ids=frozenset(value), indexes=indexes))
+                lookup = np.zeros(len(known), dtype=bool)
+                lookup[indexes] = True
+                conditions.append(
+                    Condition(name, ids=frozenset(value), indexes=indexes, lookup=lookup)
+                )
         compiled.append(CompiledRule(rule, tuple(conditions)))
     return tuple(compiled)
 
@@ -278,25 +283,23 @@ def select_rules(rules: tuple[CompiledRule, ...], facts: Facts) -> tuple[list[Ru
 
 
 def rule_matrix(rules: tuple[CompiledRule, ...], frame: FrameFacts) -> np.ndarray:
-    """Return n × rules: which rules are recommended for each finding (guards applied)."""
+    """Return rules × n: which rules are recommended for each finding (guards applied)."""
     n = len(frame.overdue)
-    holds = np.zeros((n, len(rules)), dtype=bool)
-    for column, rule in enumerate(rules):
-        holds[:, column] = rule.mask(frame)
-    has_needers = frame.needed.any(axis=1)
+    holds = np.zeros((len(rules), n), dtype=bool)
+    for row, rule in enumerate(rules):
+        holds[row] = rule.mask(frame)
+    has_needers = frame.needed.any(axis=0)
     chosen = np.zeros_like(holds)
-    for column, compiled in enumerate(rules):
+    for row, compiled in enumerate(rules):
         rule = compiled.rule
         if rule.guard:
             continue
-        blocked = np.zeros(n, dtype=bool)
-        for guard_column, guard in enumerate(rules):
+        blocked = has_needers.copy() if rule.effect == REMOVE else np.zeros(n, dtype=bool)
+        for guard_row, guard in enumerate(rules):
             if guard.rule.guard and rule.effect in guard.rule.blocks:
-                blocked |= holds[:, guard_column]
-        if rule.effect == REMOVE:
-            blocked |= has_needers
-        chosen[:, column] = holds[:, column] & ~blocked
+                blocked |= holds[guard_row]
+        chosen[row] = holds[row] & ~blocked
     fallback = np.array([r.rule.fallback for r in rules], dtype=bool)
-    any_specific = chosen[:, ~fallback].any(axis=1)
-    chosen[:, fallback] &= ~any_specific[:, None]
+    any_specific = chosen[~fallback].any(axis=0)
+    chosen[fallback] &= ~any_specific
     return chosen

@@ -1,0 +1,150 @@
+"""Set arithmetic for many findings at once, on boolean matrices laid out vocabulary × findings.
+
+Each vocabulary entry is one contiguous row of n booleans, so every operation is a handful of
+whole-row numpy operations per vocabulary entry (tens of entries), never per finding. Row-major
+(findings × vocabulary) matrices would need matrix products that numpy does not run through BLAS
+for booleans or integers, and are several times slower here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import chain
+
+import numpy as np
+import pandas as pd
+
+from datawalk.errors import ValidationError
+from datawalk.scoring.compiled import Compiled
+
+PACK_BITS = 62  # bits per packed key word: room for a sign bit and no overflow
+
+
+def encode_sets(column: pd.Series, vocabulary: tuple[str, ...], field: str) -> np.ndarray:
+    """Return the vocabulary × n membership matrix of a column of id tuples.
+
+    Raises:
+        ValidationError: a row holds an id the vocabulary does not define.
+    """
+    values = column.to_numpy(dtype=object)
+    if column.isna().any():
+        values = np.array([v if isinstance(v, (list, tuple)) else () for v in values], dtype=object)
+    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    flat = np.fromiter(chain.from_iterable(values), dtype=object, count=int(lengths.sum()))
+    codes = pd.Index(vocabulary).get_indexer(flat) if len(flat) else np.zeros(0, np.int64)
+    _raise_unknown(codes, flat, field)
+    matrix = np.zeros((len(vocabulary), len(values)), dtype=bool)
+    matrix[codes, np.repeat(np.arange(len(values)), lengths)] = True
+    return matrix
+
+
+def encode_ids(column: pd.Series, vocabulary: tuple[str, ...], field: str) -> np.ndarray:
+    """Return each row's position in the vocabulary.
+
+    Raises:
+        ValidationError: a row holds an id the vocabulary does not define.
+    """
+    values = column.astype(str).to_numpy(dtype=object)
+    codes = pd.Index(vocabulary).get_indexer(values) if len(values) else np.zeros(0, np.int64)
+    _raise_unknown(codes, values, field)
+    return codes.astype(np.int64)
+
+
+def _raise_unknown(codes: np.ndarray, values: np.ndarray, field: str) -> None:
+    if len(codes) and (codes < 0).any():
+        raise ValidationError(f"unknown id {values[np.argmax(codes < 0)]!r}", field=field)
+
+
+def to_leaves(model: Compiled, audiences: np.ndarray) -> np.ndarray:
+    """Return leaves × n: the leaf roles that each finding's audiences contain."""
+    leaves = np.empty((len(model.leaves), audiences.shape[1]), dtype=bool)
+    for row, sources in enumerate(model.leaf_sources):
+        np.logical_or.reduce(audiences[sources], axis=0, out=leaves[row])
+    return leaves
+
+
+def covered(model: Compiled, leaves: np.ndarray) -> np.ndarray:
+    """Return audiences × n: which audiences a set of leaf roles covers entirely."""
+    out = np.zeros((len(model.audiences), leaves.shape[1]), dtype=bool)
+    for row, members in enumerate(model.audience_leaf_indexes):
+        if len(members):
+            np.logical_and.reduce(leaves[members], axis=0, out=out[row])
+    return out
+
+
+def any_of(matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """Return, per finding, whether any of the given vocabulary rows is set."""
+    return np.logical_or.reduce(matrix[rows], axis=0)
+
+
+def masked_max(mask: np.ndarray, values: np.ndarray, empty: float | int) -> np.ndarray:
+    """Return, per finding, the largest of `empty` and the values of its set rows."""
+    out = np.full(mask.shape[1], empty, dtype=np.result_type(values, type(empty)))
+    for row in np.argsort(values, kind="stable"):  # ascending: a larger value overwrites
+        if values[row] > empty:
+            out[mask[row]] = values[row]
+    return out
+
+
+def masked_min(mask: np.ndarray, values: np.ndarray, empty: float) -> np.ndarray:
+    """Return, per finding, the smallest of `empty` and the values of its set rows."""
+    out = np.full(mask.shape[1], empty, dtype=np.result_type(values, type(empty)))
+    for row in np.argsort(values, kind="stable")[::-1]:  # descending: a smaller one overwrites
+        if values[row] < empty:
+            out[mask[row]] = values[row]
+    return out
+
+
+def masked_sum(mask: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Return, per finding, the sum of the values of its set rows."""
+    out = np.zeros(mask.shape[1], dtype=values.dtype)
+    for row, value in enumerate(values):
+        if value:
+            out[mask[row]] += value
+    return out
+
+
+def decode_columns(
+    matrix: np.ndarray, decode: Callable[[np.ndarray], list[tuple[str, ...]]]
+) -> np.ndarray:
+    """Return one decoded tuple per finding, decoding each distinct set only once.
+
+    Findings repeat the same sets, so sets are packed into integer keys and factorised (hashing,
+    not sorting); `decode` gets a vocabulary × distinct matrix.
+    """
+    width, n = matrix.shape
+    out = np.empty(n, dtype=object)
+    if n == 0:
+        return out
+    keys = [np.zeros(n, dtype=np.int64) for _ in range(max(1, -(-width // PACK_BITS)))]
+    for row in range(width):
+        keys[row // PACK_BITS][matrix[row]] |= np.int64(1) << (row % PACK_BITS)
+    if len(keys) == 1:
+        inverse, _ = pd.factorize(keys[0])
+    else:
+        inverse, _ = pd.MultiIndex.from_arrays(keys).factorize()
+    first = np.empty(inverse.max() + 1, dtype=np.int64)
+    first[inverse[::-1]] = np.arange(n - 1, -1, -1)
+    decoded = np.empty(len(first), dtype=object)
+    for index, item in enumerate(decode(matrix[:, first])):
+        decoded[index] = item  # one by one: numpy would read equal-length tuples as a 2-D array
+    out[:] = decoded[inverse]
+    return out
+
+
+def role_names(model: Compiled, leaves: np.ndarray) -> list[tuple[str, ...]]:
+    """Return per column the covered roles, members folded into whole groups, in YAML order."""
+    whole = covered(model, leaves)
+    inside = np.zeros_like(whole)
+    for row, larger in enumerate(model.strict_subset):
+        if larger.any():
+            inside[row] = whole[larger].any(axis=0)
+    names = np.array(model.audiences, dtype=object)
+    kept = (whole & ~inside).T
+    return [tuple(names[column]) for column in kept]
+
+
+def names_of(ids: tuple[str, ...], matrix: np.ndarray) -> list[tuple[str, ...]]:
+    """Return per column the ids of its set rows."""
+    names = np.array(ids, dtype=object)
+    return [tuple(names[column]) for column in matrix.T]
