@@ -1,0 +1,322 @@
+"""The action plan: one action per finding that needs one, merged where one fix covers several.
+
+Owns the rules a leader relies on when reading the plan: which findings get a default action
+(every one that is not proportionate and not good practice), what it says (the scoring's
+recommendation and suggested owner role), when it is due (a priority band: the checklist's
+`scoring.priority.due_days` if it has one, else `action_defaults.yaml`), when risk acceptance is
+complete, and when an action is overdue. It raises `ValidationError` and never touches Streamlit;
+`sync_actions` is the only function that talks to the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol
+
+import yaml
+
+from datawalk.errors import ValidationError
+from datawalk.models import Action, ActionStatus, Audit, Finding, Location
+
+if TYPE_CHECKING:
+    from datawalk.store import Store
+    from datawalk.vocabulary import Checklist
+
+DEFAULTS_PATH = Path(__file__).with_name("action_defaults.yaml")
+PROPORTIONATE = "proportionate"
+
+STATUS_LABELS: dict[ActionStatus, str] = {
+    ActionStatus.OPEN: "Open",
+    ActionStatus.IN_PROGRESS: "In progress",
+    ActionStatus.DONE: "Done",
+    ActionStatus.RISK_ACCEPTED: "Risk accepted",
+}
+CLOSED_STATUSES = frozenset({ActionStatus.DONE, ActionStatus.RISK_ACCEPTED})
+
+
+class Scored(Protocol):
+    """What the action plan needs from a scored finding (see `datawalk.scoring`)."""
+
+    finding_id: str
+    classification: str
+    priority: float
+    recommendations: Sequence[Any]
+
+
+def status_label(status: ActionStatus | str) -> str:
+    return STATUS_LABELS[ActionStatus(status)]
+
+
+def parse_status(text: str) -> ActionStatus:
+    """Return the status named by a label ("Risk accepted") or an id ("risk_accepted").
+
+    Raises:
+        ValidationError: the text is neither, naming the allowed labels.
+    """
+    wanted = " ".join(str(text).replace("_", " ").split()).casefold()
+    for status, label in STATUS_LABELS.items():
+        if wanted == label.casefold():
+            return status
+    allowed = ", ".join(STATUS_LABELS.values())
+    raise ValidationError(f"'{text}' is not a status; use one of: {allowed}.", field="status")
+
+
+def needs_action(finding: Finding, scored: Scored) -> bool:
+    """Good practice and proportionate findings are commended, never actioned."""
+    return not finding.good_practice and scored.classification != PROPORTIONATE
+
+
+def default_actions(
+    audit: Audit,
+    findings: Sequence[Finding],
+    scored: Iterable[Scored],
+    checklist: Checklist | None = None,
+) -> list[Action]:
+    """Return one open action per finding that needs one, highest priority first.
+
+    `checklist` defaults to the audit's pinned copy; it supplies the due-date bands.
+    """
+    if checklist is None:
+        from datawalk.checklist import checklist_from_pin
+
+        checklist = checklist_from_pin(audit.checklist)
+    bands = due_bands(checklist)
+    by_id = {finding.id: finding for finding in findings}
+    actions = [
+        _default_action(audit, score, bands)
+        for score in scored
+        if score.finding_id in by_id and needs_action(by_id[score.finding_id], score)
+    ]
+    return sort_actions(actions)
+
+
+def _default_action(audit: Audit, score: Scored, bands: list[tuple[float, int]]) -> Action:
+    texts = _unique(_part(rec, "action") for rec in score.recommendations)
+    owners = _unique(_part(rec, "owner") for rec in score.recommendations)
+    return Action(
+        audit_id=audit.id,
+        finding_ids=[score.finding_id],
+        recommendation="\n".join(texts),
+        owner=owners[0] if owners else "",
+        priority=float(score.priority),
+        due_date=due_date_for(float(score.priority), audit.walk_at.date(), bands),
+    )
+
+
+def due_bands(checklist: Checklist | None) -> list[tuple[float, int]]:
+    """Return (minimum priority, days to fix) bands, most urgent first.
+
+    The pinned checklist's `scoring.priority.due_days` wins, so a consultancy can set its own;
+    otherwise the documented defaults in `action_defaults.yaml` apply.
+    """
+    spec: Any = None
+    if checklist is not None and checklist.scoring is not None:
+        spec = checklist.scoring.priority.get("due_days")
+    if spec is None:
+        spec = _default_bands_spec()
+    try:
+        bands = [(float(band["min_priority"]), int(band["days"])) for band in spec]
+    except (KeyError, TypeError, ValueError) as error:
+        raise ValidationError(
+            "scoring.priority.due_days must be a list of {min_priority, days}.",
+            field="due_days",
+        ) from error
+    return sorted(bands, reverse=True)
+
+
+@cache
+def _default_bands_spec() -> tuple[Mapping[str, Any], ...]:
+    data = yaml.safe_load(DEFAULTS_PATH.read_text(encoding="utf-8"))
+    return tuple(data["due_days"])
+
+
+def due_date_for(priority: float, start: date, bands: Sequence[tuple[float, int]]) -> date | None:
+    """Return `start` plus the days of the first band whose minimum the priority reaches."""
+    for minimum, days in bands:
+        if priority >= minimum:
+            return start + timedelta(days=days)
+    return None
+
+
+def sort_actions(actions: Iterable[Action]) -> list[Action]:
+    """Highest priority first; ties by earliest due date, then by id for a stable order."""
+    return sorted(actions, key=lambda a: (-a.priority, a.due_date or date.max, a.id))
+
+
+def merge_actions(actions: Sequence[Action]) -> Action:
+    """Return one action covering all the given actions' findings.
+
+    The highest-priority action survives (its id, owner and status); recommendations and notes
+    are joined without repeats; the earliest due date wins, as the most urgent part sets the pace.
+
+    Raises:
+        ValidationError: fewer than two actions, or actions from different audits.
+    """
+    if len(actions) < 2:
+        raise ValidationError("Choose at least two actions to merge.", field="actions")
+    if len({action.audit_id for action in actions}) > 1:
+        raise ValidationError("Actions from different audits cannot be merged.", field="actions")
+    ordered = sort_actions(actions)
+    keeper = ordered[0]
+    dues = [action.due_date for action in ordered if action.due_date]
+    return keeper.model_copy(
+        update={
+            "finding_ids": _unique(fid for action in ordered for fid in action.finding_ids),
+            "recommendation": "\n".join(
+                _unique(line for a in ordered for line in a.recommendation.splitlines())
+            ),
+            "notes": "\n".join(_unique(a.notes.strip() for a in ordered)),
+            "due_date": min(dues) if dues else None,
+            "priority": max(action.priority for action in ordered),
+        }
+    )
+
+
+def validate_action(action: Action) -> Action:
+    """Return the action if its acceptance record is complete.
+
+    Raises:
+        ValidationError: risk accepted without a reason, an acceptor or a date (names the field).
+    """
+    if action.status != ActionStatus.RISK_ACCEPTED:
+        return action
+    if not action.accepted_reason.strip():
+        raise ValidationError(
+            "Risk accepted needs the reason it was accepted.", field="accepted_reason"
+        )
+    if not action.accepted_by.strip():
+        raise ValidationError(
+            "Risk accepted needs who accepted it (a senior leader or governor).",
+            field="accepted_by",
+        )
+    if action.accepted_on is None:
+        raise ValidationError("Risk accepted needs the date it was accepted.", field="accepted_on")
+    return action
+
+
+def is_overdue(action: Action, today: date) -> bool:
+    """An open or in-progress action past its due date; done or accepted ones never are."""
+    return (
+        action.status not in CLOSED_STATUSES
+        and action.due_date is not None
+        and action.due_date < today
+    )
+
+
+def missing_actions(
+    audit: Audit, findings: Sequence[Finding], scored: Iterable[Scored], existing: Iterable[Action]
+) -> list[Action]:
+    """Return the default actions for findings no existing action covers yet."""
+    covered = {fid for action in existing for fid in action.finding_ids}
+    return [
+        action
+        for action in default_actions(audit, findings, scored)
+        if not covered & set(action.finding_ids)
+    ]
+
+
+def sync_actions(store: Store, audit_id: str, actor: str) -> list[Action]:
+    """Create the default action of every finding that needs one and has none; return them.
+
+    Existing actions (edited, merged or closed) are never touched or duplicated, so this is safe
+    to call every time the action plan is opened.
+    """
+    from datawalk.checklist import checklist_from_pin
+    from datawalk.scoring import score_findings, walk_date
+
+    audit = store.get_audit(audit_id)
+    findings = store.list_findings(audit_id)
+    scored = score_findings(findings, checklist_from_pin(audit.checklist), today=walk_date(audit))
+    created = missing_actions(audit, findings, scored, store.list_actions(audit_id))
+    return [store.save_action(action, actor) for action in created]
+
+
+def _part(recommendation: Any, name: str) -> str:
+    """A recommendation is a scoring model or, from a JSON document, a plain mapping."""
+    if isinstance(recommendation, Mapping):
+        return str(recommendation.get(name, "")).strip()
+    return str(getattr(recommendation, name, "")).strip()
+
+
+def _unique(values: Iterable[str]) -> list[str]:
+    """Keep the first of each non-empty value, in order."""
+    seen: dict[str, None] = {}
+    for value in values:
+        if value:
+            seen.setdefault(value, None)
+    return list(seen)
+
+
+def merge_stored_actions(
+    store: Store, audit_id: str, action_ids: Sequence[str], actor: str
+) -> Action:
+    """Merge stored actions into the highest-priority one, delete the rest; return the survivor.
+
+    The survivor is saved before the others are deleted, so a failure part-way leaves a finding
+    covered twice (visible, harmless) rather than not at all.
+
+    Raises:
+        ValidationError: fewer than two of the ids are actions of this audit.
+    """
+    wanted = set(action_ids)
+    chosen = [action for action in store.list_actions(audit_id) if action.id in wanted]
+    merged = store.save_action(merge_actions(chosen), actor)
+    for action in chosen:
+        if action.id != merged.id:
+            store.delete_action(action.id, actor)
+    return merged
+
+
+@dataclass(frozen=True)
+class ActionView:
+    """An action as the plan shows it: with its finding references, places and overdue flag."""
+
+    action: Action
+    references: str
+    locations: str
+    overdue: bool
+
+
+def describe_actions(
+    actions: Iterable[Action],
+    findings: Iterable[Finding],
+    locations: Iterable[Location],
+    today: date,
+) -> list[ActionView]:
+    """Return the actions highest priority first, each with what it covers and where."""
+    by_finding = {finding.id: finding for finding in findings}
+    names = {location.id: location.name for location in locations}
+    views = []
+    for action in sort_actions(actions):
+        covered = [by_finding[fid] for fid in action.finding_ids if fid in by_finding]
+        views.append(
+            ActionView(
+                action=action,
+                references=", ".join(f.reference or f.id for f in covered),
+                locations=", ".join(_unique(names.get(f.location_id, "") for f in covered)),
+                overdue=is_overdue(action, today),
+            )
+        )
+    return views
+
+
+def filter_actions(
+    views: Iterable[ActionView],
+    statuses: Iterable[str] = (),
+    owners: Iterable[str] = (),
+    overdue_only: bool = False,
+) -> list[ActionView]:
+    """Keep the views matching every filter given; an empty filter keeps everything."""
+    wanted_statuses = {ActionStatus(status) for status in statuses}
+    wanted_owners = set(owners)
+    return [
+        view
+        for view in views
+        if (not wanted_statuses or view.action.status in wanted_statuses)
+        and (not wanted_owners or view.action.owner in wanted_owners)
+        and (view.overdue or not overdue_only)
+    ]

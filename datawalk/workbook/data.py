@@ -1,0 +1,183 @@
+"""Everything a workbook shows, gathered once from an audit document: the scored findings joined to
+their locations, the level scale, the sorted action plan and the edition's choices.
+
+Scores are recomputed here from the audit's PINNED checklist, never trusted from the document, so
+a workbook always matches what the app shows. The sheet writers only read from `WorkbookData`.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from datawalk.actions import sort_actions
+from datawalk.errors import ValidationError
+from datawalk.models import Action, Audit, AuditDocument, Finding, Location
+from datawalk.vocabulary import Checklist, Level
+from datawalk.workbook.layout import EDITIONS, MAX_MARKING, Edition
+
+
+@dataclass(frozen=True)
+class FindingView:
+    """One finding as the workbook shows it: the finding, where it is, and its scores."""
+
+    finding: Finding
+    location: Location | None
+    scored: Any
+    privacy: Level | None
+    safeguarding: Level | None
+    privacy_index: int = -1
+    safeguarding_index: int = -1
+
+    @property
+    def reference(self) -> str:
+        return self.finding.reference or self.finding.id
+
+    @property
+    def classification(self) -> str:
+        return str(self.scored.classification)
+
+    @property
+    def priority(self) -> float:
+        return float(self.scored.priority)
+
+    @property
+    def worst_index(self) -> int:
+        """Index of the worse of the two levels on the shared scale; -1 when unscored."""
+        return max(self.privacy_index, self.safeguarding_index)
+
+
+@dataclass
+class WorkbookData:
+    audit: Audit
+    checklist: Checklist
+    locations: list[Location]
+    findings: list[FindingView]
+    actions: list[Action]
+    edition: Edition
+    marking: str
+    today: date
+    exported_at: datetime
+    levels: list[Level] = field(default_factory=list)
+
+    @property
+    def with_notes(self) -> bool:
+        """Free text and photos go only to leadership; governors get the scored picture."""
+        return self.edition == "leadership"
+
+    def location(self, location_id: str) -> Location | None:
+        return self._locations.get(location_id)
+
+    def __post_init__(self) -> None:
+        self._locations = {location.id: location for location in self.locations}
+        self._by_finding = {view.finding.id: view for view in self.findings}
+
+    def view(self, finding_id: str) -> FindingView | None:
+        return self._by_finding.get(finding_id)
+
+    def references(self, action: Action) -> str:
+        return ", ".join(
+            view.reference for fid in action.finding_ids if (view := self.view(fid)) is not None
+        )
+
+    def action_locations(self, action: Action) -> str:
+        names: dict[str, None] = {}
+        for fid in action.finding_ids:
+            view = self.view(fid)
+            if view is not None and view.location is not None:
+                names.setdefault(view.location.name, None)
+        return ", ".join(names)
+
+    def classification_counts(self) -> Counter[str]:
+        return Counter(view.classification for view in self.findings)
+
+    def level_label(self, level: Level | None) -> str:
+        return level.name if level is not None else ""
+
+
+def check_marking(marking: str) -> str:
+    """Return the protective marking cleaned for a header; refuse what a header cannot carry.
+
+    Raises:
+        ValidationError: empty, too long or holding control characters.
+    """
+    text = " ".join(str(marking).split())
+    if not text or len(text) > MAX_MARKING or not text.isprintable():
+        raise ValidationError(
+            f"The protective marking must be 1 to {MAX_MARKING} printable characters.",
+            field="marking",
+        )
+    return text
+
+
+def check_edition(edition: str) -> Edition:
+    if edition not in EDITIONS:
+        raise ValidationError(
+            f"Edition must be one of {', '.join(EDITIONS)}; got '{edition}'.", field="edition"
+        )
+    return edition  # type: ignore[return-value]
+
+
+def prepare(
+    document: AuditDocument,
+    edition: str = "leadership",
+    marking: str = "OFFICIAL-SENSITIVE",
+    today: date | None = None,
+    checklist: Checklist | None = None,
+) -> WorkbookData:
+    """Return the workbook's content for one audit document, scored with its pinned checklist.
+
+    Scores are as of the walk date (as everywhere in the app); `today` only decides which
+    actions are overdue.
+    """
+    from datawalk.checklist import checklist_from_pin
+    from datawalk.scoring import score_document
+
+    exported_at = datetime.now(UTC)
+    today = today or exported_at.date()
+    checklist = checklist or checklist_from_pin(document.audit.checklist)
+    levels = list(checklist.scoring.levels) if checklist.scoring else []
+    scored = {s.finding_id: s for s in score_document(document, checklist)}
+    locations = {location.id: location for location in document.locations}
+    views = [
+        _view(finding, locations.get(finding.location_id), scored[finding.id], levels)
+        for finding in document.findings
+    ]
+    views.sort(key=lambda view: _reference_key(view.finding))
+    return WorkbookData(
+        audit=document.audit,
+        checklist=checklist,
+        locations=list(document.locations),
+        findings=views,
+        actions=sort_actions(document.actions),
+        edition=check_edition(edition),
+        marking=check_marking(marking),
+        today=today,
+        exported_at=exported_at,
+        levels=levels,
+    )
+
+
+def _view(
+    finding: Finding, location: Location | None, scored: Any, levels: list[Level]
+) -> FindingView:
+    ids = [level.id for level in levels]
+    privacy = ids.index(scored.privacy_level) if scored.privacy_level in ids else -1
+    safeguarding = ids.index(scored.safeguarding_level) if scored.safeguarding_level in ids else -1
+    return FindingView(
+        finding=finding,
+        location=location,
+        scored=scored,
+        privacy=levels[privacy] if privacy >= 0 else None,
+        safeguarding=levels[safeguarding] if safeguarding >= 0 else None,
+        privacy_index=privacy,
+        safeguarding_index=safeguarding,
+    )
+
+
+def _reference_key(finding: Finding) -> tuple[int, str]:
+    reference = finding.reference or ""
+    digits = reference.removeprefix("F-")
+    return (int(digits) if digits.isdigit() else 10**9, finding.id)

@@ -1,0 +1,52 @@
+"""What the Export page offers for download, built only when asked: the workbook and the JSON
+backup of one audit, with file names a school can file (`datawalk-<school-slug>-<date>.xlsx`).
+
+These run inside `st.download_button`'s deferred callable, on another thread and without session
+state, so they take the store and every choice as arguments.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import TYPE_CHECKING
+
+from datawalk.models import Audit
+from datawalk.workbook.layout import DEFAULT_MARKING
+from datawalk.workbook.writer import write_workbook
+
+if TYPE_CHECKING:
+    from datawalk.store import Store
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def school_slug(name: str) -> str:
+    """Return the school name as a lowercase ASCII slug ("St Mary's C of E" → "st-marys-c-of-e")."""
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower().replace("'", "")).strip("-")
+    return slug[:60].strip("-") or "school"
+
+
+def workbook_file_name(audit: Audit) -> str:
+    return f"datawalk-{school_slug(audit.school.name)}-{audit.walk_at:%Y-%m-%d}.xlsx"
+
+
+def backup_file_name(audit: Audit) -> str:
+    return f"datawalk-{school_slug(audit.school.name)}-{audit.walk_at:%Y-%m-%d}.json"
+
+
+def build_workbook(
+    store: Store, audit_id: str, edition: str = "leadership", marking: str = DEFAULT_MARKING
+) -> bytes:
+    """Return the audit's workbook as it is stored now."""
+    content = write_workbook(store.export_document(audit_id), edition=edition, marking=marking)
+    assert content is not None
+    return content
+
+
+def build_backup(store: Store, audit_id: str) -> bytes:
+    """Return the audit's lossless JSON backup (with scores, which an import recomputes)."""
+    from datawalk.interchange import attach_scores, dump_document
+
+    return dump_document(attach_scores(store.export_document(audit_id))).encode("utf-8")

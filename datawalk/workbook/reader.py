@@ -1,0 +1,420 @@
+"""Reads leadership's edits back from an exported workbook: a preview first, then all or nothing.
+
+Order of trust: `safety.check_workbook_bytes` proves the upload is a bounded, macro-free .xlsx
+before any parser sees it; the marker (hidden sheet, cross-checked with the custom property) must
+name the audit being updated; then every Action plan row is parsed and validated. The first
+problem raises, naming its row, and nothing is written. Only the editable columns (owner, due
+date, status, notes, acceptance) are read; values come from python-calamine, which is fast and
+never evaluates formulas, and openpyxl is not used here at all.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING, Any
+
+import python_calamine
+from pydantic import ValidationError as PydanticValidationError
+
+from datawalk.actions import parse_status, status_label, validate_action
+from datawalk.errors import ConflictError, InterchangeError, NotFoundError, ValidationError
+from datawalk.models import Action, AuditDocument, Finding
+from datawalk.workbook.gc import paused_gc
+from datawalk.workbook.layout import (
+    ACTION_COLUMNS,
+    ACTION_PLAN,
+    FORMAT_NAME,
+    ID_HEADER,
+    MARKER,
+    MARKER_AUDIT,
+    MARKER_EDITION,
+    MARKER_FORMAT,
+    MARKER_VERSION,
+    PROPERTY_AUDIT,
+    READABLE_VERSIONS,
+    REFERENCES_HEADER,
+    ActionColumn,
+)
+from datawalk.workbook.safety import DEFAULT_LIMITS, UploadLimits, check_workbook_bytes
+from datawalk.workbook.safety import custom_properties as read_custom_properties
+
+if TYPE_CHECKING:
+    from datawalk.store import Store
+
+EXCEL_EPOCH = date(1899, 12, 30)
+_DATE_TEXT_FORMATS = (
+    "%Y-%m-%d",
+    "%d/%m/%Y",
+    "%d/%m/%y",
+    "%d-%m-%Y",
+    "%d.%m.%Y",
+    "%d %b %Y",
+    "%d %B %Y",
+)
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    """One field of one action that the workbook changes: where it is, and old → new."""
+
+    row: int
+    action_id: str
+    references: str
+    field: str
+    column: str
+    old: Any
+    new: Any
+
+
+@dataclass(frozen=True)
+class ActionChangeSet:
+    """What an edited workbook would change; `updates` are the changed actions, in row order."""
+
+    audit_id: str
+    edition: str
+    rows_read: int
+    changes: list[FieldChange] = field(default_factory=list)
+    updates: list[Action] = field(default_factory=list)
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.changes
+
+    def preview_rows(self) -> list[dict[str, str]]:
+        """Plain text rows for a preview table: row, findings, column, old value, new value."""
+        return [
+            {
+                "Row": str(c.row),
+                "Findings": c.references,
+                "Column": c.column,
+                "Old": show_value(c.field, c.old),
+                "New": show_value(c.field, c.new),
+            }
+            for c in self.changes
+        ]
+
+
+def show_value(field_name: str, value: Any) -> str:
+    if value is None or value == "":
+        return "(blank)"
+    if field_name == "status":
+        return status_label(value)
+    if isinstance(value, date):
+        return value.strftime("%d/%m/%Y")
+    return str(value)
+
+
+@dataclass
+class _Current:
+    """The stored state the workbook is compared with."""
+
+    audit_id: str
+    actions: dict[str, Action]
+    references: dict[str, str]  # finding id -> reference
+
+    def refs_of(self, action: Action) -> str:
+        return ", ".join(self.references.get(fid, fid) for fid in action.finding_ids)
+
+
+def read_action_updates(
+    data: bytes,
+    source: Store | AuditDocument,
+    *,
+    audit_id: str | None = None,
+    filename: str | None = None,
+    limits: UploadLimits = DEFAULT_LIMITS,
+) -> ActionChangeSet:
+    """Return exactly which fields of which actions the workbook changes; writes nothing.
+
+    `audit_id`, when given, is the audit the user is updating; a workbook of any other audit is
+    refused. Without it the workbook's own marker chooses the audit (the CLI's `import`).
+
+    Raises:
+        InterchangeError: not a safe .xlsx, no DataWalk marker, another audit, unknown references.
+        ValidationError: a row with a bad status, date or incomplete risk acceptance (names it).
+    """
+    archive = check_workbook_bytes(data, filename, limits)
+    workbook = _open(data)
+    marker = _read_marker(workbook, read_custom_properties(archive))
+    marked_id = marker[MARKER_AUDIT]
+    if audit_id is not None and marked_id != audit_id:
+        raise InterchangeError(
+            "This workbook was exported from another audit; open that audit to import it, "
+            "or export this audit's workbook again."
+        )
+    current = _current_state(source, marked_id)
+    with paused_gc():
+        rows = _sheet_rows(workbook, ACTION_PLAN)
+        return _compare(current, rows, marker.get(MARKER_EDITION, ""))
+
+
+def apply_action_updates(store: Store, changes: ActionChangeSet, actor: str) -> list[Action]:
+    """Apply a previewed change set in one store transaction; return the updated actions.
+
+    The stored values must still be the preview's "old" values, so nobody's edit made between
+    preview and apply is overwritten silently.
+
+    Raises:
+        ConflictError: an action changed (or vanished) since the preview.
+        ValidationError: the merged result breaks an action rule.
+    """
+    if changes.is_empty:
+        return []
+    current = {action.id: action for action in store.list_actions(changes.audit_id)}
+    updated: dict[str, dict[str, Any]] = {}
+    for change in changes.changes:
+        action = current.get(change.action_id)
+        if action is None or getattr(action, change.field) != change.old:
+            raise ConflictError(
+                f"The action for {change.references} changed since the preview; "
+                "upload the workbook again to see the current changes."
+            )
+        updated.setdefault(change.action_id, {})[change.field] = change.new
+    actions = [
+        validate_action(current[action_id].model_copy(update=fields))
+        for action_id, fields in updated.items()
+    ]
+    store.apply_action_updates(changes.audit_id, actions, actor)
+    return actions
+
+
+def import_action_updates(
+    data: bytes,
+    store: Store,
+    actor: str,
+    *,
+    audit_id: str | None = None,
+    filename: str | None = None,
+) -> ActionChangeSet:
+    """Read and apply an edited workbook in one go (the CLI's `import`); return what changed."""
+    changes = read_action_updates(data, store, audit_id=audit_id, filename=filename)
+    apply_action_updates(store, changes, actor)
+    return changes
+
+
+def _open(data: bytes) -> python_calamine.CalamineWorkbook:
+    try:
+        return python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as error:  # calamine raises its own zoo of errors for damaged parts
+        raise InterchangeError(
+            "The workbook could not be read; save it again in Excel as .xlsx and retry."
+        ) from error
+
+
+def _sheet_rows(workbook: python_calamine.CalamineWorkbook, name: str) -> list[list[Any]]:
+    try:
+        sheet = workbook.get_sheet_by_name(name)
+        return sheet.to_python(skip_empty_area=False)
+    except python_calamine.WorksheetNotFound as error:
+        raise InterchangeError(f"The workbook has no '{name}' sheet.") from error
+    except Exception as error:
+        raise InterchangeError(f"The '{name}' sheet could not be read.") from error
+
+
+def _read_marker(
+    workbook: python_calamine.CalamineWorkbook, properties: dict[str, str]
+) -> dict[str, str]:
+    if MARKER not in workbook.sheet_names:
+        raise InterchangeError(
+            "This workbook was not exported by DataWalk (it has no audit marker), so it cannot "
+            "update an audit."
+        )
+    marker = {
+        str(row[0]).strip(): _text(row[1])
+        for row in _sheet_rows(workbook, MARKER)
+        if len(row) >= 2 and row[0]
+    }
+    if marker.get(MARKER_FORMAT) != FORMAT_NAME or not marker.get(MARKER_AUDIT):
+        raise InterchangeError("The workbook's DataWalk marker is damaged; export it again.")
+    if marker.get(MARKER_VERSION) not in {str(v) for v in READABLE_VERSIONS}:
+        raise InterchangeError(
+            f"This workbook uses format version {marker.get(MARKER_VERSION)!r}, which this "
+            "DataWalk cannot read; export it again."
+        )
+    stated = properties.get(PROPERTY_AUDIT)
+    if stated is not None and stated != marker[MARKER_AUDIT]:
+        raise InterchangeError(
+            "The workbook's marker and document properties name different audits; "
+            "it cannot be trusted to update either."
+        )
+    return marker
+
+
+def _current_state(source: Store | AuditDocument, audit_id: str) -> _Current:
+    if isinstance(source, AuditDocument):
+        if source.audit.id != audit_id:
+            raise InterchangeError("This workbook was exported from another audit.")
+        actions, findings = list(source.actions), list(source.findings)
+    else:
+        try:
+            source.get_audit(audit_id)
+        except NotFoundError as error:
+            raise InterchangeError(
+                "This workbook belongs to an audit that is not in this database."
+            ) from error
+        actions, findings = source.list_actions(audit_id), source.list_findings(audit_id)
+    return _Current(audit_id, {a.id: a for a in actions}, _references(findings))
+
+
+def _references(findings: Sequence[Finding]) -> dict[str, str]:
+    return {finding.id: finding.reference or finding.id for finding in findings}
+
+
+def _compare(current: _Current, rows: list[list[Any]], edition: str) -> ActionChangeSet:
+    if not rows:
+        raise InterchangeError(f"The '{ACTION_PLAN}' sheet is empty.")
+    columns = _columns(rows[0])
+    id_col = columns[ID_HEADER][1]
+    ref_col = columns.get(REFERENCES_HEADER, (None, None))[1]
+    known_refs = set(current.references.values())
+    editable = [(column, col) for column, col in columns.values() if column.editable]
+    seen: dict[str, int] = {}
+    changes: list[FieldChange] = []
+    updates: list[Action] = []
+    read = 0
+    for index, cells in enumerate(rows[1:], start=2):
+        if all(_text(cell) == "" for cell in cells):
+            continue
+        read += 1
+        action = _row_action(current, cells, id_col, index, seen)
+        if ref_col is not None:
+            _check_references(_cell(cells, ref_col), known_refs, index)
+        values = {
+            column.field: _parse(column, _cell(cells, col), index) for column, col in editable
+        }
+        changed = [name for name, value in values.items() if getattr(action, name) != value]
+        if changed:
+            updates.append(_updated(action, values, index))
+            refs = current.refs_of(action)
+            changes.extend(
+                FieldChange(
+                    index,
+                    action.id,
+                    refs,
+                    name,
+                    column_name(name),
+                    getattr(action, name),
+                    values[name],
+                )
+                for name in changed
+            )
+    return ActionChangeSet(current.audit_id, edition, read, changes, updates)
+
+
+def _columns(header: list[Any]) -> dict[str, tuple[ActionColumn, int]]:
+    by_header = {column.header.casefold(): column for column in ACTION_COLUMNS}
+    found: dict[str, tuple[ActionColumn, int]] = {}
+    for col, cell in enumerate(header):
+        column = by_header.get(_text(cell).casefold())
+        if column is not None and column.header not in found:
+            found[column.header] = (column, col)
+    for required in (ID_HEADER, "Status"):
+        if required not in found:
+            raise InterchangeError(
+                f"The '{ACTION_PLAN}' sheet has no '{required}' column; do not rename or delete "
+                "its column headers."
+            )
+    return found
+
+
+def _row_action(
+    current: _Current, cells: list[Any], id_col: int, row: int, seen: dict[str, int]
+) -> Action:
+    action_id = _text(_cell(cells, id_col))
+    if not action_id:
+        raise InterchangeError(
+            f"{ACTION_PLAN} row {row}: no Action ID. New actions cannot be added from Excel; "
+            "add them in DataWalk."
+        )
+    action = current.actions.get(action_id)
+    if action is None:
+        raise InterchangeError(
+            f"{ACTION_PLAN} row {row}: unknown action reference '{action_id[:40]}'; it is not "
+            "an action of this audit."
+        )
+    if action_id in seen:
+        raise InterchangeError(
+            f"{ACTION_PLAN} row {row}: the same action is also on row {seen[action_id]}."
+        )
+    seen[action_id] = row
+    return action
+
+
+def _check_references(cell: Any, known: set[str], row: int) -> None:
+    for reference in (part.strip() for part in _text(cell).split(",")):
+        if reference and reference not in known:
+            raise InterchangeError(
+                f"{ACTION_PLAN} row {row}: unknown finding reference '{reference[:40]}'."
+            )
+
+
+def _parse(column: ActionColumn, cell: Any, row: int) -> Any:
+    if column.kind == "date":
+        return _date(cell, column, row)
+    if column.kind == "status":
+        try:
+            return parse_status(_text(cell))
+        except ValidationError as error:
+            raise ValidationError(f"{ACTION_PLAN} row {row}: {error}", field="status") from error
+    return _text(cell)
+
+
+def _date(cell: Any, column: ActionColumn, row: int) -> date | None:
+    if isinstance(cell, datetime):
+        return cell.date()
+    if isinstance(cell, date):
+        return cell
+    if isinstance(cell, int | float) and not isinstance(cell, bool) and 1 <= cell < 2_958_466:
+        return EXCEL_EPOCH + timedelta(days=int(cell))
+    text = _text(cell)
+    if not text:
+        return None
+    for pattern in _DATE_TEXT_FORMATS:
+        try:
+            return datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+    raise ValidationError(
+        f"{ACTION_PLAN} row {row}: '{column.header}' is not a date: '{text[:40]}'. "
+        "Use a date such as 31/01/2026.",
+        field=column.field,
+    )
+
+
+def _updated(action: Action, values: dict[str, Any], row: int) -> Action:
+    try:
+        updated = Action.model_validate({**action.model_dump(), **values})
+    except PydanticValidationError as error:
+        detail = error.errors()[0]
+        name = str(detail["loc"][0]) if detail["loc"] else ""
+        raise ValidationError(
+            f"{ACTION_PLAN} row {row}: '{column_name(name)}' {detail['msg'].lower()}.", field=name
+        ) from error
+    try:
+        return validate_action(updated)
+    except ValidationError as error:
+        raise ValidationError(f"{ACTION_PLAN} row {row}: {error}", field=error.field) from error
+
+
+def column_name(field_name: str) -> str:
+    return next((c.header for c in ACTION_COLUMNS if c.field == field_name), field_name)
+
+
+def _cell(cells: list[Any], col: int) -> Any:
+    return cells[col] if col < len(cells) else ""
+
+
+def _text(value: Any) -> str:
+    """Cell text as typed; a whole number typed into a text column loses its '.0'."""
+    if type(value) is str:
+        return value.strip()
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return str(value).strip()

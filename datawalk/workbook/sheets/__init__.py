@@ -1,0 +1,1 @@
+"""One module per workbook sheet; each exposes `write_<sheet>(workbook, styles, data)`."""

@@ -1,0 +1,156 @@
+"""The Action plan sheet: the one sheet leadership edits and sends back.
+
+Rows are sorted by priority. Status has a dropdown of the four status labels; due and acceptance
+dates are real Excel dates. An overdue row is found live by a conditional format (due before
+TODAY(), not done or accepted), which fills the row AND shows the due date as "OVERDUE dd/mm/yyyy"
+through a conditional number format, so the flag is text as well as colour and stays true as the
+workbook is edited. Editable column headers are yellow; `reader.py` reads back only those
+columns, keyed by the Action ID column.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import Any
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from datawalk.actions import STATUS_LABELS, status_label
+from datawalk.models import Action, ActionStatus
+from datawalk.workbook.data import WorkbookData
+from datawalk.workbook.layout import ACTION_PLAN, ACTIONS_TABLE, ActionColumn, action_columns
+from datawalk.workbook.styles import DATE_FORMAT, Styles, cell_writer, column_letter, set_up_page
+
+OVERDUE_FILL = "#F4B6B6"
+OVERDUE_DATE_FORMAT = f'"OVERDUE "{DATE_FORMAT}'
+EDITABLE_FILL = "#FFFBEA"
+
+
+def write_action_plan(workbook: Workbook, styles: Styles, data: WorkbookData) -> None:
+    sheet = workbook.add_worksheet(ACTION_PLAN)
+    columns = action_columns(data.edition)
+    index = {column.field: i for i, column in enumerate(columns)}
+    plan = [
+        (_getter(column, data), cell_writer(sheet, column.kind, _format(column, styles)))
+        for column in columns
+    ]
+    for row, action in enumerate(data.actions, start=1):
+        for col, (value, write) in enumerate(plan):
+            write(row, col, value(action))
+    last_row = max(len(data.actions), 1)
+    sheet.add_table(
+        0,
+        0,
+        last_row,
+        len(columns) - 1,
+        {
+            "name": ACTIONS_TABLE,
+            "style": "Table Style Light 9",
+            "columns": [
+                {
+                    "header": c.header,
+                    "header_format": styles.editable_header if c.editable else styles.header,
+                }
+                for c in columns
+            ],
+        },
+    )
+    for col, column in enumerate(columns):
+        # The column format colours editable cells that are still blank.
+        sheet.set_column(
+            col, col, column.width, _format(column, styles) if column.editable else None
+        )
+    _add_validation(sheet, index, last_row)
+    overdue = "=" + overdue_test(index, row=2)
+    due = index["due_date"]
+    sheet.conditional_format(
+        1,
+        due,
+        last_row,
+        due,
+        {
+            "type": "formula",
+            "criteria": overdue,
+            "format": styles.get(num_format=OVERDUE_DATE_FORMAT, bold=True, bg_color=OVERDUE_FILL),
+        },
+    )
+    sheet.conditional_format(
+        1,
+        0,
+        last_row,
+        len(columns) - 1,
+        {
+            "type": "formula",
+            "criteria": overdue,
+            "format": styles.get(bg_color=OVERDUE_FILL),
+        },
+    )
+    sheet.set_row(0, 30)
+    sheet.freeze_panes(1, 2)
+    set_up_page(sheet, data.marking, title=ACTION_PLAN)
+
+
+def overdue_test(index: dict[str, int], row: int) -> str:
+    """Excel test of one row, mirroring `actions.is_overdue`: a date before today, still open."""
+    due = f"${column_letter(index['due_date'])}{row}"
+    status = f"${column_letter(index['status'])}{row}"
+    done = status_label(ActionStatus.DONE)
+    accepted = status_label(ActionStatus.RISK_ACCEPTED)
+    return f'AND(ISNUMBER({due}),{due}<TODAY(),{status}<>"{done}",{status}<>"{accepted}")'
+
+
+def _add_validation(sheet: Worksheet, index: dict[str, int], last_row: int) -> None:
+    status = index["status"]
+    sheet.data_validation(
+        1,
+        status,
+        last_row,
+        status,
+        {
+            "validate": "list",
+            "source": list(STATUS_LABELS.values()),
+            "input_title": "Status",
+            "input_message": "Choose a status. Risk accepted needs a reason, who and when.",
+            "error_title": "Not a status",
+            "error_message": "Choose one of: " + ", ".join(STATUS_LABELS.values()),
+        },
+    )
+    for field in ("due_date", "accepted_on"):
+        col = index[field]
+        sheet.data_validation(
+            1,
+            col,
+            last_row,
+            col,
+            {
+                "validate": "date",
+                "criteria": ">",
+                "value": date(2000, 1, 1),
+                "error_title": "Not a date",
+                "error_message": "Enter a date, for example 31/01/2026.",
+            },
+        )
+
+
+def _getter(column: ActionColumn, data: WorkbookData) -> Callable[[Action], Any]:
+    if column.field == "references":
+        return data.references
+    if column.field == "locations":
+        return data.action_locations
+    if column.field == "status":
+        return lambda action: status_label(action.status)
+    if column.field == "priority":
+        return lambda action: round(action.priority, 2)
+    return lambda action: getattr(action, column.field)
+
+
+def _format(column: ActionColumn, styles: Styles):
+    if column.kind == "date":
+        return styles.get(
+            num_format=DATE_FORMAT, valign="top", align="left", bg_color=EDITABLE_FILL
+        )
+    if column.editable:
+        return styles.get(text_wrap=True, valign="top", bg_color=EDITABLE_FILL)
+    return styles.wrap

@@ -1,0 +1,233 @@
+"""The Scoring model sheet: the PINNED checklist's levels, both grids, thresholds, coefficients,
+vocabularies with their weights, and the recommendation rules, so leadership can see how every
+score in the workbook arose (and that it was the audit's own copy, by version and hash).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from datawalk.vocabulary import Level
+from datawalk.workbook.data import WorkbookData
+from datawalk.workbook.layout import SCORING_MODEL
+from datawalk.workbook.styles import Styles, put, set_up_page
+
+VOCABULARIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    (
+        "Data categories",
+        "data_categories",
+        (
+            "sensitivity",
+            "special_category",
+            "severity",
+            "time_criticality",
+            "needed_by",
+            "emergency_medication",
+            "lock_is_correct",
+            "child_protection",
+        ),
+    ),
+    ("Audiences", "audiences", ("breadth", "need_weight", "contains")),
+    ("Identifiability", "identifiability", ("weight",)),
+    ("Detail levels", "detail_levels", ("weight",)),
+    ("Controls", "controls", ("reduction", "locks_away", "applies_to")),
+    ("Severities", "severities", ("rank",)),
+    ("Time-criticalities", "time_criticalities", ("max_minutes", "rank")),
+    ("Reach speeds", "reach_speeds", ("minutes",)),
+    ("Location types", "location_types", ()),
+    ("Formats", "formats", ()),
+    ("Evidence", "evidence", ()),
+)
+
+
+def write_scoring_model(workbook: Workbook, styles: Styles, data: WorkbookData) -> None:
+    sheet = workbook.add_worksheet(SCORING_MODEL)
+    sheet.set_column(0, 0, 30)
+    sheet.set_column(1, 9, 16)
+    checklist, pin = data.checklist, data.audit.checklist
+    put(sheet, 0, 0, "Scoring model of the checklist pinned to this audit", styles.title)
+    row = _pairs(
+        sheet,
+        styles,
+        2,
+        [
+            ("Checklist", checklist.name),
+            ("Id", checklist.id),
+            ("Version", checklist.version),
+            ("Content hash (sha256)", pin.content_hash),
+            ("Jurisdiction", checklist.jurisdiction.primary),
+            ("Published", checklist.publication_date.isoformat()),
+            ("Provider", checklist.provider),
+        ],
+    )
+    scoring = checklist.scoring
+    if scoring is not None:
+        row = _levels(sheet, styles, list(scoring.levels), row + 1)
+        row = _grid(
+            sheet,
+            styles,
+            data.levels,
+            row,
+            "Privacy grid: exposure (rows) by sensitivity (columns)",
+            scoring.privacy_grid,
+            "Exposure",
+            "Sensitivity",
+            0,
+            1,
+        )
+        row = _grid(
+            sheet,
+            styles,
+            data.levels,
+            row,
+            "Safeguarding grid: availability gap (rows) by need (columns)",
+            scoring.safeguarding_grid,
+            "Gap",
+            "Need",
+            0,
+            1,
+        )
+        row = _pairs(
+            sheet,
+            styles,
+            row + 1,
+            [
+                (
+                    "Concern level (a side fails at or above)",
+                    _level_name(data.levels, scoring.thresholds.concern_level),
+                ),
+                (
+                    "Acceptable level (at or below)",
+                    _level_name(data.levels, scoring.thresholds.acceptable_level),
+                ),
+            ],
+        )
+        for name in ("exposure", "need", "gap", "priority"):
+            row = _pairs(
+                sheet,
+                styles,
+                row + 1,
+                [(f"{name}.{k}", _text(v)) for k, v in getattr(scoring, name).items()],
+                title=f"Coefficients: {name}",
+            )
+    for title, vocabulary, fields in VOCABULARIES:
+        row = _vocabulary(sheet, styles, data, row + 1, title, vocabulary, fields)
+    if scoring is not None:
+        _rules(sheet, styles, scoring.rules, row + 1)
+    set_up_page(sheet, data.marking, header_row=None, title=SCORING_MODEL)
+
+
+def _pairs(
+    sheet: Worksheet, styles: Styles, row: int, pairs: list[tuple[str, Any]], title: str = ""
+) -> int:
+    if title:
+        put(sheet, row, 0, title, styles.section)
+        row += 1
+    for label, value in pairs:
+        put(sheet, row, 0, label, styles.label)
+        put(sheet, row, 1, value, styles.top)
+        row += 1
+    return row
+
+
+def _levels(sheet: Worksheet, styles: Styles, levels: list[Level], row: int) -> int:
+    put(sheet, row, 0, "Levels (one scale for both sides)", styles.section)
+    _header(sheet, styles, row + 1, ["Level", "Id", "RAG", "Colour", "Description"])
+    for offset, level in enumerate(levels, start=2):
+        put(sheet, row + offset, 0, level.name, styles.level(level))
+        put(sheet, row + offset, 1, level.id, styles.top)
+        put(sheet, row + offset, 2, level.rag.capitalize(), styles.top)
+        put(sheet, row + offset, 3, level.hexcolor, styles.top)
+        put(sheet, row + offset, 4, level.description, styles.top)
+    return row + len(levels) + 3
+
+
+def _grid(
+    sheet: Worksheet,
+    styles: Styles,
+    levels: list[Level],
+    row: int,
+    title: str,
+    grid: list[list[int]],
+    row_name: str,
+    col_name: str,
+    row_start: int,
+    col_start: int,
+) -> int:
+    """Each cell shows the level's LABEL on its colour: the grid reads without colour too."""
+    put(sheet, row, 0, title, styles.section)
+    width = max((len(r) for r in grid), default=0)
+    _header(
+        sheet,
+        styles,
+        row + 1,
+        [f"{row_name} \\ {col_name}", *(f"{col_name} {col_start + i}" for i in range(width))],
+    )
+    for offset, cells in enumerate(grid):
+        r = row + 2 + offset
+        put(sheet, r, 0, f"{row_name} {row_start + offset}", styles.label)
+        for col, index in enumerate(cells, start=1):
+            level = levels[index] if 0 <= index < len(levels) else None
+            put(
+                sheet,
+                r,
+                col,
+                level.name if level else str(index),
+                styles.level(level) if level else styles.top,
+            )
+    return row + len(grid) + 3
+
+
+def _vocabulary(
+    sheet: Worksheet,
+    styles: Styles,
+    data: WorkbookData,
+    row: int,
+    title: str,
+    vocabulary: str,
+    fields: tuple[str, ...],
+) -> int:
+    put(sheet, row, 0, f"Vocabulary: {title}", styles.section)
+    _header(
+        sheet, styles, row + 1, ["Name", "Id", *(f.replace("_", " ").capitalize() for f in fields)]
+    )
+    terms = getattr(data.checklist.objects, vocabulary)
+    for offset, term in enumerate(terms, start=2):
+        put(sheet, row + offset, 0, term.name, styles.top)
+        put(sheet, row + offset, 1, term.id, styles.top)
+        for col, name in enumerate(fields, start=2):
+            put(sheet, row + offset, col, _text(getattr(term, name)), styles.top)
+    return row + len(terms) + 2
+
+
+def _rules(sheet: Worksheet, styles: Styles, rules: list[Any], row: int) -> None:
+    put(sheet, row, 0, "Recommendation rules", styles.section)
+    _header(sheet, styles, row + 1, ["Rule", "When (all must hold)", "Guard", "Owner", "Action"])
+    for offset, rule in enumerate(rules, start=2):
+        put(sheet, row + offset, 0, rule.id, styles.top)
+        put(sheet, row + offset, 1, json.dumps(rule.when, sort_keys=True), styles.wrap)
+        put(sheet, row + offset, 2, rule.guard, styles.top)
+        put(sheet, row + offset, 3, rule.owner, styles.top)
+        put(sheet, row + offset, 4, rule.action, styles.top)
+
+
+def _header(sheet: Worksheet, styles: Styles, row: int, headers: list[str]) -> None:
+    for col, header in enumerate(headers):
+        put(sheet, row, col, header, styles.header)
+
+
+def _level_name(levels: list[Level], index: int) -> str:
+    return levels[index].name if 0 <= index < len(levels) else str(index)
+
+
+def _text(value: Any) -> Any:
+    """Numbers stay numbers; lists and mappings become readable text, never a formula."""
+    if isinstance(value, bool | int | float | str) or value is None:
+        return value
+    if isinstance(value, list | tuple):
+        return ", ".join(str(v) for v in value)
+    return json.dumps(value, sort_keys=True, default=str)

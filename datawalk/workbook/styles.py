@@ -1,0 +1,227 @@
+"""Cell formats, safe cell writing and print set-up shared by every sheet.
+
+`put` is the only way a sheet writes a value: text always goes through `write_string`, so user
+text that starts with `=`, `+`, `-`, `@`, a tab or a CR can never become a formula, a number or a
+link (the workbook is also created with strings_to_formulas/urls/numbers off, as a second wall).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, datetime
+from typing import Any
+
+from xlsxwriter.format import Format
+from xlsxwriter.workbook import Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from datawalk.vocabulary import Level
+
+DATE_FORMAT = "dd/mm/yyyy"
+DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
+HEADER_FILL = "#1F3864"
+EDITABLE_FILL = "#FFF2CC"
+MAX_CELL_TEXT = 32_767
+
+
+class Styles:
+    """Creates each distinct format once: XlsxWriter keeps every Format object it is given."""
+
+    def __init__(self, workbook: Workbook) -> None:
+        self._workbook = workbook
+        self._cache: dict[tuple[tuple[str, Any], ...], Format] = {}
+
+    def get(self, **properties: Any) -> Format:
+        key = tuple(sorted(properties.items()))
+        if key not in self._cache:
+            self._cache[key] = self._workbook.add_format(properties)
+        return self._cache[key]
+
+    @property
+    def header(self) -> Format:
+        return self.get(
+            bold=True,
+            font_color="#FFFFFF",
+            bg_color=HEADER_FILL,
+            text_wrap=True,
+            valign="top",
+            border=1,
+        )
+
+    @property
+    def editable_header(self) -> Format:
+        return self.get(
+            bold=True,
+            font_color="#000000",
+            bg_color="#FFD966",
+            text_wrap=True,
+            valign="top",
+            border=1,
+        )
+
+    @property
+    def wrap(self) -> Format:
+        return self.get(text_wrap=True, valign="top")
+
+    @property
+    def top(self) -> Format:
+        return self.get(valign="top")
+
+    @property
+    def date(self) -> Format:
+        return self.get(num_format=DATE_FORMAT, valign="top", align="left")
+
+    @property
+    def datetime(self) -> Format:
+        return self.get(num_format=DATETIME_FORMAT, valign="top", align="left")
+
+    @property
+    def title(self) -> Format:
+        return self.get(bold=True, font_size=16, font_color=HEADER_FILL)
+
+    @property
+    def section(self) -> Format:
+        return self.get(bold=True, font_size=12, font_color=HEADER_FILL, bottom=1)
+
+    @property
+    def label(self) -> Format:
+        return self.get(bold=True, valign="top")
+
+    def level(self, level: Level) -> Format:
+        """A level's colour as a fill, with a font that stays readable on it."""
+        return self.get(
+            bg_color=level.hexcolor, font_color=readable_on(level.hexcolor), valign="top"
+        )
+
+
+def readable_on(hex_colour: str) -> str:
+    """Return black or white, whichever contrasts more with the fill (WCAG relative luminance)."""
+    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
+    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+    return "#000000" if luminance > 0.179 else "#FFFFFF"
+
+
+def cell_text(value: Any) -> str:
+    """Text as a cell holds it: Excel breaks lines on LF only (a CR would show as _x000D_)."""
+    text = str(value)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text[:MAX_CELL_TEXT]
+
+
+def put(
+    sheet: Worksheet,
+    row: int,
+    col: int,
+    value: Any,
+    fmt: Format | None = None,
+    styles: Styles | None = None,
+) -> None:
+    """Write one value by its type; text is ALWAYS a string cell, never a formula or link."""
+    if value is None or value == "":
+        sheet.write_blank(row, col, None, fmt)
+    elif isinstance(value, bool):
+        sheet.write_string(row, col, "Yes" if value else "No", fmt)
+    elif isinstance(value, int | float):
+        sheet.write_number(row, col, value, fmt)
+    elif isinstance(value, datetime):
+        sheet.write_datetime(
+            row, col, value.replace(tzinfo=None), fmt or (styles.datetime if styles else None)
+        )
+    elif isinstance(value, date):
+        sheet.write_datetime(row, col, value, fmt or (styles.date if styles else None))
+    else:
+        sheet.write_string(row, col, cell_text(value), fmt)
+
+
+CellWriter = Callable[[int, int, Any], None]
+
+
+def cell_writer(sheet: Worksheet, kind: str, fmt: Format | None) -> CellWriter:
+    """Return a writer for one column's values, chosen once per column rather than per cell.
+
+    Text always goes through `write_string`; empty values write nothing (a table needs no blank
+    cells), which keeps big exports fast.
+    """
+    if kind in ("date", "datetime"):
+
+        def write_when(row: int, col: int, value: Any) -> None:
+            if value is not None:
+                naive = value.replace(tzinfo=None) if isinstance(value, datetime) else value
+                sheet.write_datetime(row, col, naive, fmt)
+
+        return write_when
+    if kind in ("number", "count"):
+
+        def write_number(row: int, col: int, value: Any) -> None:
+            if value is not None:
+                sheet.write_number(row, col, value, fmt)
+
+        return write_number
+    if kind == "bool":
+
+        def write_flag(row: int, col: int, value: Any) -> None:
+            sheet.write_string(row, col, "Yes" if value else "No", fmt)
+
+        return write_flag
+
+    def write_text(row: int, col: int, value: Any) -> None:
+        if value:
+            sheet.write_string(row, col, cell_text(value), fmt)
+
+    return write_text
+
+
+def header_footer_text(marking: str) -> str:
+    """Escape a marking for Excel's header/footer codes, where `&` starts a control code."""
+    return marking.replace("&", "&&")
+
+
+def set_up_page(
+    sheet: Worksheet, marking: str, header_row: int | None = 0, title: str = ""
+) -> None:
+    """Landscape, fit to width, repeated header row, and the marking in header AND footer."""
+    text = header_footer_text(marking)
+    sheet.set_landscape()
+    sheet.set_paper(9)  # A4: UK schools print on A4
+    sheet.fit_to_pages(1, 0)
+    sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
+    sheet.set_header(f'&C&"-,Bold"{text}' + (f"&R{header_footer_text(title)}" if title else ""))
+    sheet.set_footer(f'&C&"-,Bold"{text}&RPage &P of &N')
+    if header_row is not None:
+        sheet.repeat_rows(header_row)
+
+
+def column_letter(col: int) -> str:
+    """Zero-based column index to its letters (0 → A, 27 → AB), for formulas we write ourselves."""
+    letters = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
+
+
+def add_level_formats(
+    sheet: Worksheet, styles: Styles, levels: list[Level], first_row: int, last_row: int, col: int
+) -> None:
+    """Colour a column of level LABELS by level; the label text stays, so colour is not alone."""
+    if last_row < first_row:
+        return
+    for level in levels:
+        label = level.name.replace('"', '""')
+        sheet.conditional_format(
+            first_row,
+            col,
+            last_row,
+            col,
+            {
+                "type": "cell",
+                "criteria": "equal to",
+                "value": f'"{label}"',
+                "format": styles.get(
+                    bg_color=level.hexcolor, font_color=readable_on(level.hexcolor)
+                ),
+            },
+        )
