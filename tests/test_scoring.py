@@ -386,3 +386,11 @@ def test_a_document_is_scored_with_its_pin_as_of_its_walk() -> None:
     [on_the_walk] = score_document(document)
     assert on_the_walk.missing == []  # not yet due on the walk, though long past by now
     assert score_finding(item, UK, today=date(2025, 4, 1)).missing == ["catering"]
+
+
+def test_the_failing_side_is_explained_first() -> None:
+    under = score(COVER_FOLDER)
+    assert f"availability gap {under.availability_gap} of 5" in under.reasons[0]
+    over = score(ALLERGY_POSTER)
+    assert over.reasons[0].endswith(f"exposure {over.exposure} of 5.")
+    assert "availability gap" in over.reasons[1]

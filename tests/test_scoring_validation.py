@@ -97,3 +97,12 @@ def test_every_problem_is_reported_at_once() -> None:
 
 def test_the_shipped_scoring_section_is_clean() -> None:
     assert load_checklist_text(TEXT, SOURCE).scoring is not None
+
+
+def test_action_due_day_bands_are_accepted_and_checked() -> None:
+    bands = "    urgent_need: 5\n    due_days:\n      - {min_priority: 100, days: 7}\n"
+    text, _ = _break("    urgent_need: 5\n", bands)
+    assert load_checklist_text(text, SOURCE).scoring.priority["due_days"][0]["days"] == 7
+    text, line = _break("    urgent_need: 5\n", bands.replace("days: 7", "days: -7"))
+    problems = _problems(text)
+    assert any(p.startswith(f"{SOURCE}:{line + 2}:") and "days" in p for p in problems), problems

@@ -64,6 +64,13 @@ class GapCoefficients(_Coefficients):
     floor_with_missing: int = Field(default=1, ge=0, le=5)
 
 
+class DueBand(_Coefficients):
+    """Days from the walk to fix an action whose priority reaches `min_priority` (see actions)."""
+
+    min_priority: float
+    days: int = Field(ge=0)
+
+
 class PriorityCoefficients(_Coefficients):
     """priority = Σ coefficient × term, plus the two boosts that put the worst cases first."""
 
@@ -80,6 +87,9 @@ class PriorityCoefficients(_Coefficients):
         ge=0, description="Added when child-protection data has a privacy level of concern"
     )
     urgent_need: int = Field(default=5, ge=1, le=5)
+    due_days: list[DueBand] | None = Field(
+        default=None, description="Action-plan due dates by priority band, read by datawalk.actions"
+    )
 
 
 class ScoringConfig(_Coefficients):

@@ -11,7 +11,7 @@ calendar moved. Callers pass the audit's walk date; only when nothing is known i
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from datawalk.errors import ValidationError
@@ -98,99 +98,146 @@ def score_findings(
     return [score_input(FindingInput.from_finding(f), model, day) for f in findings]
 
 
+@dataclass(frozen=True)
+class _Sides:
+    """The intermediate sets and numbers of one finding, before levels are looked up."""
+
+    visible: frozenset[str]
+    needed: frozenset[str]
+    excess: frozenset[str]
+    missing: frozenset[str]
+    categories: list[int]
+    applied: list[int]
+    locked: list[int]
+    reach_minutes: float
+    too_slow: bool
+    overdue: bool
+    locked_emergency: bool
+    exposure: int
+    sensitivity: int
+    need: int
+    gap: int
+
+
 def score_input(item: FindingInput, model: Compiled, today: date) -> ScoredFinding:
     """Score one finding's fields against compiled tables (shared with the frame's reasons)."""
     _check_ids(item, model)
+    sides = _sides(item, model, today)
+    privacy = int(model.privacy_grid[sides.exposure, sides.sensitivity - 1])
+    safeguarding = int(model.safeguarding_grid[sides.gap, sides.need - 1])
+    classification = classify(model, privacy, safeguarding)
+    commended = item.good_practice and max(privacy, safeguarding) <= model.acceptable_level
+    chosen, guards = select_rules(model.rules, _facts(item, sides, classification))
+    explanation = _explanation(item, model, sides, privacy, safeguarding, classification)
+    return ScoredFinding(
+        finding_id=item.finding_id,
+        reference=item.reference,
+        exposure=sides.exposure,
+        sensitivity=sides.sensitivity,
+        privacy_level=model.levels[privacy].id,
+        need=sides.need,
+        availability_gap=sides.gap,
+        safeguarding_level=model.levels[safeguarding].id,
+        classification=classification,
+        priority=_priority(model, privacy, safeguarding, sides),
+        excess=model.compress(model.closure(sides.excess)),
+        missing=model.compress(model.closure(sides.missing)),
+        reasons=explain(
+            model.checklist, replace(explanation, guard_notes=[g.action for g in guards])
+        ),
+        recommendations=[]
+        if commended
+        else [Recommendation(rule_id=r.id, action=r.action, owner=r.owner) for r in chosen],
+        commendation=_commendation(model, item) if commended else "",
+    )
+
+
+def _sides(item: FindingInput, model: Compiled, today: date) -> _Sides:
+    """Return excess and missing over leaf roles, and the four numbers they lead to."""
     visible = _leaves(model, item.visible_to)
     needed = _leaves(model, item.needed_by)
     excess = visible - needed
     cats = [model.categories.index(c) for c in item.categories]
     controls = [model.controls.index(c) for c in item.controls]
-
     reach_minutes = float(model.reach_minutes[model.reaches.index(item.reach)])
     limit = min(float(model.limit_minutes[c]) for c in cats)
     too_slow = reach_minutes == NEVER or reach_minutes > limit
     overdue = item.review_date is not None and item.review_date < today
     locked = [c for c in controls if model.locks_away[c]]
     locked_emergency = bool(locked) and any(model.emergency[c] for c in cats)
-    all_missing = too_slow or overdue or locked_emergency
-    missing = needed if all_missing else needed - visible
-
+    missing = needed if (too_slow or overdue or locked_emergency) else needed - visible
     applied = [c for c in controls if any(model.applies[c, k] for k in cats)]
-    exposure = _exposure(model, excess, item, applied)
-    sensitivity = max(int(model.sensitivity[c]) for c in cats)
-    need = item.need_override or max(int(model.category_need[c]) for c in cats)
-    gap = _gap(model, missing)
+    return _Sides(
+        visible=visible,
+        needed=needed,
+        excess=excess,
+        missing=missing,
+        categories=cats,
+        applied=applied,
+        locked=locked,
+        reach_minutes=reach_minutes,
+        too_slow=too_slow,
+        overdue=overdue,
+        locked_emergency=locked_emergency,
+        exposure=_exposure(model, excess, item, applied),
+        sensitivity=max(int(model.sensitivity[c]) for c in cats),
+        need=item.need_override or max(int(model.category_need[c]) for c in cats),
+        gap=_gap(model, missing),
+    )
 
-    privacy = int(model.privacy_grid[exposure, sensitivity - 1])
-    safeguarding = int(model.safeguarding_grid[gap, need - 1])
-    classification = classify(model, privacy, safeguarding)
-    priority = _priority(model, privacy, safeguarding, exposure, sensitivity, gap, need, cats)
 
-    facts = Facts(
+def _facts(item: FindingInput, sides: _Sides, classification: str) -> Facts:
+    return Facts(
         categories=frozenset(item.categories),
         format=item.format,
         identifiability=item.identifiability,
         detail_level=item.detail_level,
         controls=frozenset(item.controls),
-        excess=excess,
-        missing=missing,
-        needed=needed,
-        reach_minutes=reach_minutes,
-        overdue=overdue,
+        excess=sides.excess,
+        missing=sides.missing,
+        needed=sides.needed,
+        reach_minutes=sides.reach_minutes,
+        overdue=sides.overdue,
         classification=classification,
         good_practice=item.good_practice,
     )
-    commended = item.good_practice and max(privacy, safeguarding) <= model.acceptable_level
-    chosen, guards = select_rules(model.rules, facts)
-    if commended:
-        chosen = []
 
-    explanation = Explanation(
-        excess=model.compress(model.closure(excess)),
+
+def _explanation(
+    item: FindingInput,
+    model: Compiled,
+    sides: _Sides,
+    privacy: int,
+    safeguarding: int,
+    classification: str,
+) -> Explanation:
+    needed = sides.needed
+    need_category = max(item.categories, key=lambda c: _rank(model, "category_need", c))
+    return Explanation(
+        excess=model.compress(model.closure(sides.excess)),
         identifiability=item.identifiability,
         detail_level=item.detail_level,
-        applied_controls=[model.controls[c] for c in applied if model.reduction[c] > 0],
-        exposure=exposure,
-        sensitivity=sensitivity,
+        applied_controls=[model.controls[c] for c in sides.applied if model.reduction[c] > 0],
+        exposure=sides.exposure,
+        sensitivity=sides.sensitivity,
         sensitive_category=max(item.categories, key=lambda c: _rank(model, "sensitivity", c)),
         privacy=privacy,
-        need=need,
-        need_category=None
-        if item.need_override
-        else max(item.categories, key=lambda c: _rank(model, "category_need", c)),
-        unseen=model.compress(model.closure(needed - visible)),
+        need=sides.need,
+        need_category=None if item.need_override else need_category,
+        unseen=model.compress(model.closure(needed - sides.visible)),
         needers=model.compress(model.closure(needed)),
-        too_slow=too_slow and bool(needed),
+        too_slow=sides.too_slow and bool(needed),
         reach=item.reach,
         limit_category=min(item.categories, key=lambda c: _limit(model, c)),
-        overdue=overdue and bool(needed),
+        overdue=sides.overdue and bool(needed),
         review_date=item.review_date,
-        locked_control=model.controls[locked[0]] if locked_emergency and needed else None,
-        gap=gap,
+        locked_control=model.controls[sides.locked[0]]
+        if sides.locked_emergency and needed
+        else None,
+        gap=sides.gap,
         safeguarding=safeguarding,
         classification=classification,
         good_practice=item.good_practice,
-        guard_notes=[g.action for g in guards],
-    )
-    return ScoredFinding(
-        finding_id=item.finding_id,
-        reference=item.reference,
-        exposure=exposure,
-        sensitivity=sensitivity,
-        privacy_level=model.levels[privacy].id,
-        need=need,
-        availability_gap=gap,
-        safeguarding_level=model.levels[safeguarding].id,
-        classification=classification,
-        priority=priority,
-        excess=model.compress(model.closure(excess)),
-        missing=model.compress(model.closure(missing)),
-        reasons=explain(model.checklist, explanation),
-        recommendations=[
-            Recommendation(rule_id=r.id, action=r.action, owner=r.owner) for r in chosen
-        ],
-        commendation=_commendation(model, item) if commended else "",
     )
 
 
@@ -240,27 +287,18 @@ def _gap(model: Compiled, missing: frozenset[str]) -> int:
     return _clamp((raw + HALF) // (SCALE * SCALE), coefficients.floor_with_missing)
 
 
-def _priority(
-    model: Compiled,
-    privacy: int,
-    safeguarding: int,
-    exposure: int,
-    sensitivity: int,
-    gap: int,
-    need: int,
-    cats: list[int],
-) -> float:
+def _priority(model: Compiled, privacy: int, safeguarding: int, sides: _Sides) -> float:
     p = model.config.priority
-    urgent = need >= p.urgent_need and safeguarding >= model.concern_level
-    child_protection = any(model.child_protection[c] for c in cats)
+    urgent = sides.need >= p.urgent_need and safeguarding >= model.concern_level
+    child_protection = any(model.child_protection[c] for c in sides.categories)
     exposed_cp = child_protection and privacy >= model.concern_level
     total = (
         scaled(p.privacy_level) * privacy
         + scaled(p.safeguarding_level) * safeguarding
-        + scaled(p.exposure) * exposure
-        + scaled(p.sensitivity) * sensitivity
-        + scaled(p.gap) * gap
-        + scaled(p.need) * need
+        + scaled(p.exposure) * sides.exposure
+        + scaled(p.sensitivity) * sides.sensitivity
+        + scaled(p.gap) * sides.gap
+        + scaled(p.need) * sides.need
         + scaled(p.life_threatening_gap) * int(urgent)
         + scaled(p.child_protection_exposure) * int(exposed_cp)
     )

@@ -51,15 +51,20 @@ class Explanation:
 
 
 def explain(checklist: Checklist, e: Explanation) -> list[str]:
-    """Return the reasons for one finding's scores, privacy side first."""
+    """Return the reasons for one finding's scores, the side that drives it first.
+
+    Previews and tables show only the first one or two reasons, so the order is: the failing
+    side's main reason, the other side's, the classification, then the details behind the levels.
+    """
+    exposure, gap = _exposure_reason(checklist, e), _gap_reason(checklist, e)
+    main = [gap, exposure] if e.classification == "under_available" else [exposure, gap]
     reasons = [
-        _exposure_reason(checklist, e),
+        *main,
+        _CLASSIFICATION_SENTENCES[e.classification],
         _sensitivity_reason(checklist, e),
         _level_reason(checklist, "Privacy", e.privacy, f"exposure {e.exposure}", e.sensitivity),
         _need_reason(checklist, e),
-        _gap_reason(checklist, e),
         _level_reason(checklist, "Safeguarding", e.safeguarding, f"gap {e.gap}", e.need, "need"),
-        _CLASSIFICATION_SENTENCES[e.classification],
     ]
     if e.good_practice and e.classification != PROPORTIONATE:
         name = CLASSIFICATION_NAMES[e.classification].lower()
