@@ -394,3 +394,17 @@ def test_the_failing_side_is_explained_first() -> None:
     over = score(ALLERGY_POSTER)
     assert over.reasons[0].endswith(f"exposure {over.exposure} of 5.")
     assert "availability gap" in over.reasons[1]
+
+
+def test_information_that_identifies_no_one_exposes_no_one() -> None:
+    matrix = finding(
+        categories=["food_allergy"],
+        format="poster",
+        identifiability="none",
+        visible_to=["pupils", "visitors", "catering"],
+        needed_by=["catering"],
+    )
+    scored = score(matrix)
+    assert scored.exposure == 0 and scored.excess == []
+    assert scored.classification == "proportionate"
+    assert "identified" in scored.reasons[0]

@@ -156,7 +156,7 @@ def _sides(item: FindingInput, model: Compiled, today: date) -> _Sides:
     """Return excess and missing over leaf roles, and the four numbers they lead to."""
     visible = _leaves(model, item.visible_to)
     needed = _leaves(model, item.needed_by)
-    excess = visible - needed
+    excess = visible - needed if not _anonymous(model, item) else frozenset()
     cats = [model.categories.index(c) for c in item.categories]
     controls = [model.controls.index(c) for c in item.controls]
     reach_minutes = float(model.reach_minutes[model.reaches.index(item.reach)])
@@ -215,6 +215,7 @@ def _explanation(
     need_category = max(item.categories, key=lambda c: _rank(model, "category_need", c))
     return Explanation(
         excess=model.compress(model.closure(sides.excess)),
+        anonymous=_anonymous(model, item) and bool(sides.visible - needed),
         identifiability=item.identifiability,
         detail_level=item.detail_level,
         applied_controls=[model.controls[c] for c in sides.applied if model.reduction[c] > 0],
@@ -303,6 +304,11 @@ def _priority(model: Compiled, privacy: int, safeguarding: int, sides: _Sides) -
         + scaled(p.child_protection_exposure) * int(exposed_cp)
     )
     return total / SCALE
+
+
+def _anonymous(model: Compiled, item: FindingInput) -> bool:
+    """No one identifiable (weight 0) means no personal data, so no one sees it without need."""
+    return not model.identifiability_weight[model.identifiability.index(item.identifiability)]
 
 
 def _clamp(value: int, low: int) -> int:

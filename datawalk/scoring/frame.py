@@ -126,7 +126,7 @@ def _score_arrays(frame: pd.DataFrame, model: Compiled, today: date) -> dict[str
     detail = encode_ids(frame["detail_level"], model.detail_levels, "detail_level")
     formats = encode_ids(frame["format"], model.formats, "format")
 
-    excess = visible & ~needed
+    excess = visible & ~needed & (model.identifiability_weight[identifiability] > 0)
     reach_minutes = model.reach_minutes[reach]
     limit = masked_min(cats, model.limit_minutes, np.inf)
     too_slow = np.isinf(reach_minutes) | (reach_minutes > limit)

@@ -26,6 +26,7 @@ class Explanation:
     """Everything a reason mentions; ids are turned into labels here, nowhere else."""
 
     excess: list[str]
+    anonymous: bool
     identifiability: str
     detail_level: str
     applied_controls: list[str]
@@ -74,6 +75,10 @@ def explain(checklist: Checklist, e: Explanation) -> list[str]:
 
 
 def _exposure_reason(checklist: Checklist, e: Explanation) -> str:
+    if e.anonymous:
+        return (
+            f"No one can be identified from it, so it exposes no one → exposure {e.exposure} of 5."
+        )
     if not e.excess:
         return f"Seen only by people who need it → exposure {e.exposure} of 5."
     who = _join(_label(checklist, "audiences", a) for a in e.excess)
