@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -14,6 +15,7 @@ from datawalk.errors import ValidationError
 from datawalk.models import Finding
 from datawalk.scoring import bench_scoring, findings_to_frame, score_findings, score_frame
 from datawalk.scoring.bench import synthetic_frame
+from datawalk.scoring.matrices import decode_columns
 
 UK = load_checklist(DEFAULT_CHECKLIST_PATH)
 WALK = date(2025, 3, 3)
@@ -128,3 +130,11 @@ def test_bench_reports_figures_without_asserting_speed() -> None:
     figures = bench_scoring(n=500, repeats=2)
     assert figures["findings"] == 500
     assert figures["median_ms"] > 0 and figures["p95_ms"] >= figures["median_ms"]
+
+
+@pytest.mark.parametrize("width", [0, 3, 62, 130])
+def test_distinct_sets_decode_like_one_by_one(width: int) -> None:
+    rng = np.random.default_rng(width)
+    matrix = rng.random((width, 300)) < 0.02  # sparse, so many columns repeat
+    decoded = decode_columns(matrix, lambda sets: [tuple(np.flatnonzero(c)) for c in sets.T])
+    assert list(decoded) == [tuple(np.flatnonzero(column)) for column in matrix.T]
