@@ -22,12 +22,15 @@ from typing import Any
 
 import pydantic
 
-from datawalk.errors import DataWalkError, InterchangeError
+from datawalk.checklist import checklist_from_pin
+from datawalk.errors import ChecklistError, InterchangeError, PrivacyError, ValidationError
 from datawalk.models import (
     DOCUMENT_FORMAT,
     DOCUMENT_SCHEMA_VERSION,
     AuditDocument,
 )
+from datawalk.validation import validate_finding, validate_location
+from datawalk.vocabulary import Checklist
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
 MAX_DEPTH = 64
@@ -78,9 +81,10 @@ def parse_document(
     except pydantic.ValidationError as exc:
         raise InterchangeError(f"not a valid audit document: {_summarise(exc)}") from None
     _raise_problems("inconsistent audit document", _reference_problems(doc))
-    _check_pinned_checklist(doc)
-    doc = doc.model_copy(update={"scores": []})
-    return attach_scores(doc) if rescore else doc
+    _raise_problems("holds a file that is not the picture it claims", _image_problems(doc))
+    checklist = _check_pinned_checklist(doc)
+    doc = _redacted(doc).model_copy(update={"scores": []})
+    return attach_scores(doc, checklist) if rescore else doc
 
 
 def read_document(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> AuditDocument:
@@ -111,21 +115,23 @@ def document_json_schema() -> dict[str, Any]:
 
 
 def attach_scores(
-    doc: AuditDocument, checklist: Any = None, *, today: date | None = None
+    doc: AuditDocument, checklist: Checklist | None = None, *, today: date | None = None
 ) -> AuditDocument:
     """Return a copy of `doc` whose `scores` are freshly computed from its findings.
 
     The audit's pinned checklist is used unless another is given, so an old audit is scored by the
-    rules it was made under. Until the scoring module is installed, scores are left empty.
+    rules it was made under. Review dates are judged on the walk date unless `today` is given: a
+    finding records what the walk saw, and an export must not change with the calendar.
+    Until the scoring module is installed, scores are left empty.
     """
     score_findings = _optional("datawalk.scoring", "score_findings")
     if score_findings is None:
         return doc.model_copy(update={"scores": []})
     if checklist is None:
-        checklist = _pinned_checklist(doc)
-    if checklist is None or checklist.scoring is None:
+        checklist = checklist_from_pin(doc.audit.checklist)
+    if checklist.scoring is None:
         return doc.model_copy(update={"scores": []})
-    scored = score_findings(doc.findings, checklist, today=today)
+    scored = score_findings(doc.findings, checklist, today=today or doc.audit.walk_at.date())
     return doc.model_copy(update={"scores": [_as_json(item) for item in scored]})
 
 
@@ -320,48 +326,71 @@ def _join(shown: list[str], total: int) -> str:
     return "; ".join(shown) + (f" (and {extra} more)" if extra > 0 else "")
 
 
+# --- pictures -------------------------------------------------------------------------------
+
+_SIGNATURES = {"image/png": b"\x89PNG\r\n\x1a\n", "image/jpeg": b"\xff\xd8\xff"}
+
+
+def _image_problems(doc: AuditDocument) -> Iterator[str]:
+    """Yield pictures whose bytes do not start as their media type says (base64 of anything)."""
+    for index, floor in enumerate(doc.audit.site.floors):
+        if floor.plan and not floor.plan.data.startswith(_SIGNATURES[floor.plan.media_type]):
+            yield f"audit.site.floors[{index}].plan.data is not a {floor.plan.media_type} image"
+    for index, finding in enumerate(doc.findings):
+        for position, photo in enumerate(finding.photos):
+            if not photo.data.startswith(_SIGNATURES[photo.media_type]):
+                where = f"findings[{index}].photos[{position}].data"
+                yield f"{where} is not a {photo.media_type} image"
+
+
+def _redacted(doc: AuditDocument) -> AuditDocument:
+    """Send photos that never went through the intake (no redaction record) through it now.
+
+    A DataWalk backup's photos carry their record and come back byte for byte; a photo from
+    elsewhere is redacted and flagged for review, so no import path stores an unredacted face.
+    """
+    if all(photo.redaction for finding in doc.findings for photo in finding.photos):
+        return doc
+    # Imported here, not at the top: the intake loads OpenCV, which most commands never need.
+    from datawalk.privacy import ensure_redacted
+
+    findings = []
+    for index, finding in enumerate(doc.findings):
+        photos = []
+        for position, photo in enumerate(finding.photos):
+            try:
+                photos.append(ensure_redacted(photo))
+            except PrivacyError as exc:
+                raise InterchangeError(f"findings[{index}].photos[{position}]: {exc}") from None
+        findings.append(finding.model_copy(update={"photos": photos}))
+    return doc.model_copy(update={"findings": findings})
+
+
 # --- the pinned checklist -------------------------------------------------------------------
 
 
-def _check_pinned_checklist(doc: AuditDocument) -> None:
-    """Check the pinned copy is intact and every vocabulary id in the walk exists in it."""
-    checklist = _pinned_checklist(doc)
-    if checklist is None:
-        return
-    validate_location = _optional("datawalk.validation", "validate_location")
-    validate_finding = _optional("datawalk.validation", "validate_finding")
+def _check_pinned_checklist(doc: AuditDocument) -> Checklist:
+    """Return the audit's pinned checklist after checking it is intact and that every vocabulary
+    id in the walk exists in it; an old audit is judged by the checklist it was made with."""
+    try:
+        checklist = checklist_from_pin(doc.audit.checklist)
+    except ChecklistError as exc:
+        raise InterchangeError(
+            f"the audit's checklist copy is unusable: {exc.problems[0]}"
+        ) from None
     problems: list[str] = []
     for section, records, validate in (
         ("locations", doc.locations, validate_location),
         ("findings", doc.findings, validate_finding),
     ):
-        if validate is None:
-            continue
         for index, record in enumerate(records):
             try:
                 validate(record, checklist)
-            except DataWalkError as exc:
-                field = getattr(exc, "field", None)
-                where = f"{section}[{index}]" + (f".{field}" if field else "")
+            except ValidationError as exc:
+                where = f"{section}[{index}]" + (f".{exc.field}" if exc.field else "")
                 problems.append(f"{where}: {exc}")
     _raise_problems("does not match its checklist", problems)
-
-
-def _pinned_checklist(doc: AuditDocument) -> Any:
-    content_hash = _optional("datawalk.checklist", "content_hash")
-    checklist_from_pin = _optional("datawalk.checklist", "checklist_from_pin")
-    if content_hash is None or checklist_from_pin is None:
-        return None
-    pin = doc.audit.checklist
-    if content_hash(pin.content) != pin.content_hash:
-        raise InterchangeError(
-            "the audit's checklist copy does not match its content_hash; the file was altered"
-        )
-    try:
-        return checklist_from_pin(pin)
-    except DataWalkError as exc:
-        first = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-        raise InterchangeError(f"the audit's checklist copy is invalid: {first}") from None
+    return checklist
 
 
 # --- helpers --------------------------------------------------------------------------------
