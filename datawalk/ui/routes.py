@@ -24,6 +24,8 @@ PAGES: tuple[Route, ...] = (
     Route("datawalk/ui/pages/audits.py", "audits", "Audits", ":material/assignment:", True),
     Route("datawalk/ui/pages/walk.py", "walk", "Walk", ":material/directions_walk:"),
     Route("datawalk/ui/pages/findings.py", "findings", "Findings", ":material/table_rows:"),
+    Route("datawalk/ui/pages/actions.py", "actions", "Action plan", ":material/checklist:"),
+    Route("datawalk/ui/pages/export.py", "export", "Export", ":material/download:"),
 )
 
 

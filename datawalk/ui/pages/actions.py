@@ -1,0 +1,177 @@
+"""Action plan page (`/actions?audit=…`): the audit's overall opinion, then every action sorted by
+priority, filterable by status, owner and overdue, each editable in a tablet-sized form; actions
+can be merged so one fix covering several findings is shown once with all their references.
+
+Opening the page creates the default action of any finding that needs one and has none.
+"""
+
+import zlib
+from datetime import date
+
+import streamlit as st
+
+from datawalk.actions import (
+    STATUS_LABELS,
+    ActionView,
+    describe_actions,
+    filter_actions,
+    merge_stored_actions,
+    sync_actions,
+    validate_action,
+)
+from datawalk.errors import DataWalkError
+from datawalk.models import ActionStatus
+from datawalk.ui import errors, state, widgets
+
+SYNCED_KEY = "_actions_synced_version"
+
+audit = widgets.require_audit()
+store = state.get_store()
+actor = state.actor(audit)
+widgets.audit_header(audit)
+state.show_flash()
+st.title("Action plan", anchor=False)
+
+# Default actions are created once per audit version, not on every rerun.
+version = store.audit_version(audit.id)
+if st.session_state.get(SYNCED_KEY) != (audit.id, version):
+    with errors.user_errors():
+        created = sync_actions(store, audit.id, actor)
+        if created:
+            st.toast(f"Added {len(created)} default action(s) for new findings.")
+        st.session_state[SYNCED_KEY] = (audit.id, store.audit_version(audit.id))
+
+with st.form("overall_opinion_form"):
+    opinion = st.text_area(
+        "Overall opinion",
+        value=audit.overall_opinion,
+        height=140,
+        max_chars=10_000,
+        help="The consultant's overall view of the walk; shown here and in the workbook.",
+        # Keyed on the stored text: a save elsewhere shows here, typing survives other writes.
+        key=f"overall_opinion_{zlib.crc32(audit.overall_opinion.encode())}",
+    )
+    if st.form_submit_button("Save overall opinion", key="save_opinion"):
+        with errors.user_errors():
+            store.update_audit(audit.id, actor, overall_opinion=opinion)
+            state.flash("Overall opinion saved.")
+            st.rerun()
+
+today = date.today()
+views = describe_actions(
+    store.list_actions(audit.id),
+    store.list_findings(audit.id),
+    store.list_locations(audit.id),
+    today,
+)
+overdue_count = sum(view.overdue for view in views)
+counts = st.columns(5)
+for column, (status, label) in zip(counts[:4], STATUS_LABELS.items(), strict=True):
+    column.metric(label, sum(view.action.status == status for view in views))
+counts[4].metric("Overdue", overdue_count)
+
+status_col, owner_col, overdue_col = st.columns([3, 2, 1])
+chosen_statuses = status_col.pills(
+    "Status",
+    list(STATUS_LABELS),
+    selection_mode="multi",
+    format_func=lambda status: STATUS_LABELS[status],
+    key="actions_filter_status",
+)
+owners = sorted({view.action.owner for view in views if view.action.owner})
+chosen_owners = owner_col.multiselect("Owner", owners, key="actions_filter_owner")
+overdue_only = overdue_col.toggle("Overdue only", key="actions_filter_overdue")
+shown = filter_actions(views, chosen_statuses or (), chosen_owners, overdue_only)
+st.caption(f"{len(shown)} of {len(views)} action(s), highest priority first.")
+
+
+def _title(view: ActionView) -> str:
+    action = view.action
+    flag = "OVERDUE · " if view.overdue else ""
+    first_line = (action.recommendation.splitlines() or ["(no recommendation)"])[0][:80]
+    return widgets.escape_markdown(
+        f"{flag}{view.references} · {STATUS_LABELS[action.status]} · priority "
+        f"{action.priority:.1f} · {first_line}"
+    )
+
+
+def _render_action(view: ActionView) -> None:
+    action = view.action
+    suffix = f"{action.id}_{action.updated_at.timestamp():.0f}"
+    icon = ":material/warning:" if view.overdue else None
+    with st.expander(_title(view), icon=icon), st.form(f"action_form_{suffix}"):
+        st.caption(widgets.escape_markdown(f"Findings {view.references} · {view.locations}"))
+        if view.overdue:
+            st.warning(f"Overdue: it was due on {action.due_date:%d/%m/%Y}.")
+        recommendation = st.text_area(
+            "Recommendation", action.recommendation, key=f"action_rec_{suffix}"
+        )
+        left, right = st.columns(2)
+        owner = left.text_input("Owner (name or role)", action.owner, key=f"action_owner_{suffix}")
+        due = right.date_input(
+            "Due date", action.due_date, format="DD/MM/YYYY", key=f"action_due_{suffix}"
+        )
+        status = st.segmented_control(
+            "Status",
+            list(STATUS_LABELS),
+            default=action.status,
+            format_func=lambda s: STATUS_LABELS[s],
+            key=f"action_status_{suffix}",
+        )
+        notes = st.text_area("Notes", action.notes, key=f"action_notes_{suffix}")
+        st.caption("Risk accepted needs all three: why, who (a senior leader or governor), when.")
+        reason = st.text_area(
+            "Accepted reason", action.accepted_reason, key=f"action_reason_{suffix}"
+        )
+        by_col, on_col = st.columns(2)
+        accepted_by = by_col.text_input(
+            "Accepted by (senior leader or governor)",
+            action.accepted_by,
+            key=f"action_by_{suffix}",
+        )
+        accepted_on = on_col.date_input(
+            "Accepted on", action.accepted_on, format="DD/MM/YYYY", key=f"action_on_{suffix}"
+        )
+        if st.form_submit_button("Save action", key=f"action_save_{suffix}", type="primary"):
+            with errors.user_errors():
+                edited = validate_action(
+                    action.model_copy(
+                        update={
+                            "recommendation": recommendation,
+                            "owner": owner.strip(),
+                            "due_date": due,
+                            "status": ActionStatus(status or action.status),
+                            "notes": notes,
+                            "accepted_reason": reason.strip(),
+                            "accepted_by": accepted_by.strip(),
+                            "accepted_on": accepted_on,
+                        }
+                    )
+                )
+                store.save_action(edited, actor)
+                state.flash(f"Action for {view.references} saved.")
+                st.rerun()
+
+
+for view in shown:
+    _render_action(view)
+
+if len(views) >= 2:
+    with st.expander("Merge actions", icon=":material/merge:"):
+        st.caption(
+            "One fix for several findings: the merged action keeps the highest priority, the "
+            "earliest due date and every finding's reference."
+        )
+        labels = {view.action.id: f"{view.references} · {view.locations}" for view in views}
+        chosen = st.multiselect(
+            "Actions to merge", list(labels), format_func=labels.__getitem__, key="merge_choice"
+        )
+        if st.button("Merge selected actions", key="merge_actions", disabled=len(chosen) < 2):
+            try:
+                merged = merge_stored_actions(store, audit.id, chosen, actor)
+            except DataWalkError as error:
+                errors.show_error(error)
+            else:
+                refs = next((v.references for v in views if v.action.id == merged.id), "")
+                state.flash(f"Merged {len(chosen)} actions into the one for {refs}.")
+                st.rerun()

@@ -1,0 +1,148 @@
+"""Export page (`/export?audit=…`): download the audit's workbook (leadership or governors edition,
+with a protective marking) or a JSON backup, both built only when the button is pressed; and
+upload a workbook leadership has edited, preview exactly what it changes, then apply it all or
+nothing.
+"""
+
+import logging
+
+import streamlit as st
+
+from datawalk.errors import DataWalkError
+from datawalk.ui import errors, state, widgets
+from datawalk.workbook import apply_action_updates, read_action_updates
+from datawalk.workbook.data import check_marking
+from datawalk.workbook.downloads import (
+    XLSX_MIME,
+    backup_file_name,
+    build_backup,
+    build_workbook,
+    workbook_file_name,
+)
+from datawalk.workbook.layout import DEFAULT_MARKING, EDITIONS, MAX_MARKING
+
+PENDING_KEY = "_export_pending"
+UPLOAD_ROUND_KEY = "_export_upload_round"
+EDITION_LABELS = {
+    "leadership": "Leadership (photos and notes)",
+    "governors": "Governors (no photos, no notes)",
+}
+log = logging.getLogger(__name__)
+
+audit = widgets.require_audit()
+store = state.get_store()
+actor = state.actor(audit)
+widgets.audit_header(audit)
+state.show_flash()
+st.title("Export", anchor=False)
+
+st.subheader("Excel workbook", anchor=False)
+edition = (
+    st.segmented_control(
+        "Edition",
+        list(EDITIONS),
+        default="leadership",
+        format_func=EDITION_LABELS.__getitem__,
+        key="export_edition",
+    )
+    or "leadership"
+)
+marking = st.text_input(
+    "Protective marking (printed in every sheet's header and footer)",
+    value=DEFAULT_MARKING,
+    max_chars=MAX_MARKING,
+    key="export_marking",
+)
+
+
+def _deferred(build, *args):
+    """Build on click; session state is unreadable inside, so everything is captured here."""
+
+    def run() -> bytes:
+        try:
+            return build(*args)
+        except Exception:
+            log.exception("Building the download failed")
+            raise
+
+    return run
+
+
+marking_ok = True
+try:
+    marking = check_marking(marking)
+except DataWalkError as error:
+    marking_ok = False
+    errors.show_error(error)
+
+st.download_button(
+    "Download Excel workbook",
+    data=_deferred(build_workbook, store, audit.id, edition, marking),
+    file_name=workbook_file_name(audit),
+    mime=XLSX_MIME,
+    on_click="ignore",
+    icon=":material/download:",
+    type="primary",
+    disabled=not marking_ok,
+    key="export_download_xlsx",
+)
+st.download_button(
+    "Download JSON backup",
+    data=_deferred(build_backup, store, audit.id),
+    file_name=backup_file_name(audit),
+    mime="application/json",
+    on_click="ignore",
+    icon=":material/save:",
+    key="export_download_json",
+)
+
+st.divider()
+st.subheader("Import an edited workbook", anchor=False)
+st.caption(
+    "Leadership may edit the yellow columns of the Action plan sheet (owner, due date, status, "
+    "notes, acceptance). Upload the workbook to see exactly what would change before applying it."
+)
+upload_round = st.session_state.get(UPLOAD_ROUND_KEY, 0)
+uploaded = st.file_uploader(
+    "Edited workbook (.xlsx)",
+    type=["xlsx", "xlsm"],
+    key=f"export_upload_{upload_round}",
+)
+if uploaded is None:
+    st.session_state.pop(PENDING_KEY, None)
+else:
+    token = (uploaded.file_id, audit.id)
+    pending = st.session_state.get(PENDING_KEY)
+    if pending is None or pending[0] != token:
+        st.session_state.pop(PENDING_KEY, None)
+        try:
+            changes = read_action_updates(
+                uploaded.getvalue(), store, audit_id=audit.id, filename=uploaded.name
+            )
+        except DataWalkError as error:
+            errors.show_error(error)
+            st.info("Nothing was changed.")
+        else:
+            st.session_state[PENDING_KEY] = (token, changes)
+            pending = st.session_state[PENDING_KEY]
+    if pending is not None and pending[0] == token:
+        changes = pending[1]
+        if changes.is_empty:
+            st.info(f"The workbook's {changes.rows_read} action row(s) change nothing.")
+        else:
+            n_actions = len({change.action_id for change in changes.changes})
+            st.write(f"{len(changes.changes)} change(s) to {n_actions} action(s):")
+            st.dataframe(changes.preview_rows(), hide_index=True, key="export_preview")
+            if st.button("Apply these changes", key="export_apply", type="primary"):
+                try:
+                    apply_action_updates(store, changes, actor)
+                except DataWalkError as error:
+                    errors.show_error(error)
+                    st.info("Nothing was changed.")
+                else:
+                    st.session_state.pop(PENDING_KEY, None)
+                    st.session_state[UPLOAD_ROUND_KEY] = upload_round + 1
+                    state.flash(
+                        f"Applied {len(changes.changes)} change(s) to {n_actions} action(s)."
+                    )
+                    st.rerun()

@@ -1,0 +1,108 @@
+"""The action plan page in AppTest: default actions appear once, sorted by priority; filters;
+editing an action (risk accepted refused without its reason); merging; the overall opinion."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from datawalk.models import ActionStatus
+from datawalk.samples import load_sample
+from datawalk.store import Store
+
+
+@pytest.fixture
+def sample_id(app_db) -> str:
+    store = Store.open(app_db)
+    try:
+        return load_sample(store)
+    finally:
+        store.close()
+
+
+def _actions(url: str, audit_id: str):
+    store = Store.open(url)
+    try:
+        return store.list_actions(audit_id)
+    finally:
+        store.close()
+
+
+def _suffix(action) -> str:
+    return f"{action.id}_{action.updated_at.timestamp():.0f}"
+
+
+def test_page_adds_default_actions_once_sorted_by_priority(open_page, app_db, sample_id):
+    at = open_page("actions", audit=sample_id)
+    assert not at.exception
+    actions = _actions(app_db, sample_id)
+    covered = [fid for action in actions for fid in action.finding_ids]
+    assert len(covered) == len(set(covered)) and len(actions) > 5
+    labels = [expander.label for expander in at.expander if "priority" in expander.label]
+    assert len(labels) == len(actions)
+    priorities = [
+        float(label.split("priority ")[1].split(" ")[0].replace("\\", "")) for label in labels
+    ]
+    assert priorities == sorted(priorities, reverse=True)
+    at.run()
+    assert len(_actions(app_db, sample_id)) == len(actions)
+
+
+def test_filters_by_status_and_overdue(open_page, sample_id):
+    at = open_page("actions", audit=sample_id)
+    total = len([e for e in at.expander if "priority" in e.label])
+    at.pills(key="actions_filter_status").set_value([ActionStatus.DONE]).run()
+    done = [e for e in at.expander if "priority" in e.label]
+    assert 0 < len(done) < total
+    assert all("Done" in e.label for e in done)
+    at.pills(key="actions_filter_status").set_value([]).run()
+    at.toggle(key="actions_filter_overdue").set_value(True).run()
+    assert all("OVERDUE" in e.label for e in at.expander if "priority" in e.label)
+
+
+def test_risk_accepted_needs_a_reason_then_saves(open_page, app_db, sample_id):
+    at = open_page("actions", audit=sample_id)
+    action = next(a for a in _actions(app_db, sample_id) if a.status == ActionStatus.OPEN)
+    suffix = _suffix(action)
+    at.segmented_control(key=f"action_status_{suffix}").set_value(ActionStatus.RISK_ACCEPTED)
+    at.text_input(key=f"action_by_{suffix}").input("Chair of governors")
+    at.date_input(key=f"action_on_{suffix}").set_value(date(2025, 4, 1))
+    at.button(key=f"action_save_{suffix}").click().run()
+    assert any("needs the reason" in str(error.value) for error in at.error)
+    stored = next(a for a in _actions(app_db, sample_id) if a.id == action.id)
+    assert stored.status == ActionStatus.OPEN
+
+    at.segmented_control(key=f"action_status_{suffix}").set_value(ActionStatus.RISK_ACCEPTED)
+    at.text_area(key=f"action_reason_{suffix}").input("Kitchen refit in April moves it anyway")
+    at.text_input(key=f"action_by_{suffix}").input("Chair of governors")
+    at.date_input(key=f"action_on_{suffix}").set_value(date(2025, 4, 1))
+    at.button(key=f"action_save_{suffix}").click().run()
+    assert not at.exception
+    stored = next(a for a in _actions(app_db, sample_id) if a.id == action.id)
+    assert stored.status == ActionStatus.RISK_ACCEPTED
+    assert stored.accepted_by == "Chair of governors"
+
+
+def test_merge_two_actions(open_page, app_db, sample_id):
+    at = open_page("actions", audit=sample_id)
+    first, second = _actions(app_db, sample_id)[-2:]
+    at.multiselect(key="merge_choice").set_value([first.id, second.id]).run()
+    at.button(key="merge_actions").click().run()
+    assert not at.exception
+    actions = _actions(app_db, sample_id)
+    survivors = [a for a in actions if set(a.finding_ids) & set(first.finding_ids)]
+    assert len(survivors) == 1
+    assert set(survivors[0].finding_ids) == set(first.finding_ids) | set(second.finding_ids)
+
+
+def test_overall_opinion_is_saved(open_page, app_db, sample_id):
+    at = open_page("actions", audit=sample_id)
+    opinion = next(t for t in at.text_area if t.label == "Overall opinion")
+    opinion.input("Good culture; fix the two life-threatening gaps first.")
+    at.button(key="save_opinion").click().run()
+    store = Store.open(app_db)
+    try:
+        assert store.get_audit(sample_id).overall_opinion.startswith("Good culture")
+    finally:
+        store.close()
