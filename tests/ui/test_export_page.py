@@ -68,10 +68,16 @@ def test_bad_marking_is_refused_at_the_field(open_page, sample_id):
     assert any("protective marking" in str(error.value) for error in at.error)
 
 
+def test_opening_the_page_adds_missing_default_actions(open_page, sample_id, store):
+    hand_made = len(store.list_actions(sample_id))
+    open_page("export", audit=sample_id)
+    assert len(store.list_actions(sample_id)) > hand_made
+
+
 def test_upload_previews_then_applies(open_page, sample_id, store):
+    at = open_page("export", audit=sample_id)
     data = _edited(build_workbook(store, sample_id))
     before = {a.id: a.status for a in store.list_actions(sample_id)}
-    at = open_page("export", audit=sample_id)
     at.file_uploader(key="export_upload_0").set_value([("edited.xlsx", data, XLSX)]).run()
     assert not at.exception
     preview = at.dataframe[0].value
@@ -87,8 +93,8 @@ def test_upload_previews_then_applies(open_page, sample_id, store):
 
 
 def test_bad_upload_is_refused_and_changes_nothing(open_page, sample_id, store):
-    before = store.list_actions(sample_id)
     at = open_page("export", audit=sample_id)
+    before = store.list_actions(sample_id)
     at.file_uploader(key="export_upload_0").set_value(
         [("edited.xlsx", b"not a workbook at all", XLSX)]
     ).run()

@@ -31,6 +31,9 @@ actor = state.actor(audit)
 widgets.audit_header(audit)
 state.show_flash()
 st.title("Action plan", anchor=False)
+widgets.page_link(
+    "export", "Export the workbook", state.audit_params(audit.id), icon=":material/download:"
+)
 
 # Default actions are created once per audit version, not on every rerun.
 version = store.audit_version(audit.id)
