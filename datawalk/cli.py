@@ -10,7 +10,6 @@ later format) plugs in without another branch here.
 
 from __future__ import annotations
 
-import importlib
 import json
 import os
 import tempfile
@@ -56,11 +55,6 @@ class ExitStatus(IntEnum):
     INVALID_INPUT = 3
     NOT_FOUND = 4
     CONFLICT = 5
-    UNAVAILABLE = 6
-
-
-class FeatureUnavailable(DataWalkError):
-    """A command needs a part of DataWalk that this installation does not have yet."""
 
 
 _STATUS_BY_ERROR: tuple[tuple[type[DataWalkError], ExitStatus], ...] = (
@@ -70,7 +64,6 @@ _STATUS_BY_ERROR: tuple[tuple[type[DataWalkError], ExitStatus], ...] = (
     (ChecklistError, ExitStatus.INVALID_INPUT),
     (ValidationError, ExitStatus.INVALID_INPUT),
     (PrivacyError, ExitStatus.INVALID_INPUT),
-    (FeatureUnavailable, ExitStatus.UNAVAILABLE),
 )
 
 
@@ -119,17 +112,6 @@ def _open_store(db_url: str | None) -> Iterator[Store]:
         close = getattr(store, "close", None)
         if close is not None:
             close()
-
-
-def _optional(module_name: str, attribute: str) -> Any:
-    """Return a function from a part of DataWalk that may not be installed yet, else None."""
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as error:
-        if error.name and module_name.startswith(error.name):
-            return None
-        raise
-    return getattr(module, attribute, None)
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -209,13 +191,12 @@ def _export_json(request: ExportRequest) -> None:
 
 
 def _export_xlsx(request: ExportRequest) -> None:
-    write_workbook = _optional("datawalk.workbook", "write_workbook")
-    if write_workbook is None:
-        raise FeatureUnavailable("xlsx export is not available yet")
+    from datawalk.workbook import write_workbook  # XlsxWriter is loaded only for workbooks
+
     if str(request.output) == "-":
         raise InterchangeError("a workbook cannot go to stdout; give a file with -o PATH")
     document = attach_scores(request.store.export_document(request.audit_id))
-    write_workbook(document, request.output, edition=request.edition)
+    _write_atomically(request.output, write_workbook(document, edition=request.edition))
 
 
 EXPORTERS: dict[str, Callable[[ExportRequest], None]] = {
@@ -284,9 +265,38 @@ def _import_json(request: ImportRequest) -> str:
     return request.store.import_document(document, ACTOR).id
 
 
+def _import_xlsx(request: ImportRequest) -> str:
+    """Apply leadership's edits to the action plan (owners, dates, statuses, acceptance)."""
+    from datawalk.workbook import import_action_updates
+    from datawalk.workbook.safety import DEFAULT_LIMITS
+
+    data = _read_bounded(request.path, min(request.max_bytes, DEFAULT_LIMITS.max_bytes))
+    changes = import_action_updates(data, request.store, ACTOR, filename=request.path.name)
+    click.echo(
+        f"{len(changes.changes)} action field(s) changed from {changes.rows_read} row(s)", err=True
+    )
+    return changes.audit_id
+
+
 IMPORTERS: dict[str, Callable[[ImportRequest], str]] = {
     ".json": _import_json,
+    ".xlsx": _import_xlsx,
 }
+
+
+def _read_bounded(path: Path, max_bytes: int) -> bytes:
+    """Return the file's bytes, refusing it by its size before reading any of it."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InterchangeError(f"{path.name} is {size:,} bytes, over the {max_bytes:,} limit")
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise InterchangeError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(data) > max_bytes:
+        raise InterchangeError(f"{path.name} grew past the {max_bytes:,} byte limit while read")
+    return data
 
 
 @main.command("import")
@@ -300,14 +310,14 @@ IMPORTERS: dict[str, Callable[[ImportRequest], str]] = {
 )
 @_db_option
 def import_(path: Path, max_mb: float, db_url: str | None) -> None:
-    """Restore a JSON backup made by `export`. A clash with an existing audit, or a bad,
-    truncated, hostile or huge file, is refused with one line and changes nothing."""
+    """Restore a JSON backup made by `export` (.json), or apply leadership's edits to the action
+    plan from an exported workbook (.xlsx). A clash with an existing audit, or a bad, truncated,
+    hostile or huge file, is refused with one line and changes nothing. Prints the audit id."""
     handler = IMPORTERS.get(path.suffix.lower())
     if handler is None:
+        kind = f"{path.suffix} files" if path.suffix else "files without a suffix"
         known = ", ".join(sorted(IMPORTERS))
-        raise InterchangeError(
-            f"{path.name}: cannot import {path.suffix or 'this'} files ({known})"
-        )
+        raise InterchangeError(f"{path.name}: cannot import {kind}; expected {known}")
     if not path.is_file():
         raise InterchangeError(f"{path}: no such file")
     with _open_store(db_url) as store:
@@ -344,16 +354,15 @@ def checklist() -> None:
 def checklist_validate(paths: tuple[Path, ...]) -> None:
     """Check checklist files: prints `file:line: message` for every problem and `ok: PATH` for
     each valid file; exits non-zero if any file has a problem."""
-    from datawalk.checklist import load_checklist
+    from datawalk.checklist import validate_files
 
     failed = False
     for path in paths:
-        try:
-            load_checklist(path)
-        except ChecklistError as error:
+        problems = validate_files([path])
+        for problem in problems:
+            click.echo(problem)
+        if problems:
             failed = True
-            for problem in error.problems:
-                click.echo(problem)
         else:
             click.echo(f"ok: {path}")
     if failed:
@@ -371,8 +380,6 @@ def schema() -> None:
 def score(document_path: Path) -> None:
     """Print each finding's scores, reasons and recommendations as a JSON list, scored with the
     audit's own pinned checklist; no database is touched."""
-    if _optional("datawalk.scoring", "score_findings") is None:
-        raise FeatureUnavailable("scoring is not available yet")
     document = read_document(document_path)
     click.echo(json.dumps(document.scores, indent=2, ensure_ascii=False))
 
