@@ -11,11 +11,6 @@ from datawalk.models import AuditStatus
 from datawalk.store import AuditSummary
 from datawalk.ui import errors, state, widgets
 
-STATUS_NAMES = {
-    AuditStatus.IN_PROGRESS: "In progress",
-    AuditStatus.COMPLETE: "Complete",
-    AuditStatus.ARCHIVED: "Archived",
-}
 # (button label, new status) offered for each current status.
 STATUS_ACTIONS: dict[AuditStatus, list[tuple[str, AuditStatus]]] = {
     AuditStatus.IN_PROGRESS: [("Mark complete", AuditStatus.COMPLETE)],
@@ -27,7 +22,7 @@ STATUS_ACTIONS: dict[AuditStatus, list[tuple[str, AuditStatus]]] = {
 def _set_status(audit_id: str, status: AuditStatus, school: str) -> None:
     with errors.user_errors():
         state.get_store().set_audit_status(audit_id, status, state.actor())
-        state.flash(f"{school}: {STATUS_NAMES[status].lower()}.")
+        state.flash(f"{school}: {widgets.STATUS_NAMES[status].lower()}.")
 
 
 def _render_card(summary: AuditSummary) -> None:
@@ -37,7 +32,7 @@ def _render_card(summary: AuditSummary) -> None:
         status = AuditStatus(summary.status)
         st.caption(
             widgets.escape_markdown(
-                f"Walk {summary.walk_at:%d %b %Y %H:%M} · {STATUS_NAMES[status]} · "
+                f"Walk {summary.walk_at:%d %b %Y %H:%M} · {widgets.STATUS_NAMES[status]} · "
                 f"{summary.finding_count} finding(s)"
             )
         )

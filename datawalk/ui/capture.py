@@ -22,6 +22,7 @@ from datawalk.validation import validate_finding
 log = logging.getLogger(__name__)
 SAVE_KEY = "cap_save"
 DISCARD_KEY = "cap_discard"
+ACTIONS_KEY = "cap_actions"
 NEED_OVERRIDES = [1, 2, 3, 4, 5]
 # Cards listed under the form before "Show all": each is a dozen elements rebuilt on every tap.
 CARDS_SHOWN = 5
@@ -210,25 +211,28 @@ def _render_form(ctx: cs.CaptureContext) -> None:
         _render_how(ctx)
     with st.container(border=True):
         _render_notes(ctx)
-    previews.render_score_preview(ctx, cs.current_draft())
-    errors.general_errors(cs.SCOPE, shown_fields=SHOWN_FIELDS)
-    save_col, discard_col = st.columns(2)
-    save_col.button(
-        f"Save {draft.reference}" if draft.reference else "Save finding",
-        key=SAVE_KEY,
-        type="primary",
-        icon=":material/save:",
-        on_click=_on_save,
-        args=(ctx,),
-    )
-    discard_col.button(
-        "Cancel edit" if draft.finding_id else "Clear form",
-        key=DISCARD_KEY,
-        on_click=cs.reset,
-        args=(ctx,),
-        icon=":material/restart_alt:",
-        disabled=draft.is_empty(),
-    )
+    # One bar, kept in view at the bottom of the screen while the form scrolls (see frame.py),
+    # so a template tapped at the top can be saved without scrolling.
+    with st.container(key=ACTIONS_KEY):
+        previews.render_score_preview(ctx, cs.current_draft())
+        errors.general_errors(cs.SCOPE, shown_fields=SHOWN_FIELDS)
+        save_col, discard_col = st.columns(2)
+        save_col.button(
+            f"Save {draft.reference}" if draft.reference else "Save finding",
+            key=SAVE_KEY,
+            type="primary",
+            icon=":material/save:",
+            on_click=_on_save,
+            args=(ctx,),
+        )
+        discard_col.button(
+            "Cancel edit" if draft.finding_id else "Clear form",
+            key=DISCARD_KEY,
+            on_click=cs.reset,
+            args=(ctx,),
+            icon=":material/restart_alt:",
+            disabled=draft.is_empty(),
+        )
 
 
 def _render_findings_here(ctx: cs.CaptureContext) -> None:

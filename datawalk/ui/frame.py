@@ -22,13 +22,23 @@ TOUCH_CSS = """<style>
 .stTextInput input,.stDateInput input,.stTimeInput input,.stNumberInput input{min-height:44px}
 .stTextArea textarea{min-height:88px}
 [data-baseweb="select"]>div{min-height:44px}
-[data-testid="stMainBlockContainer"]{max-width:100%;padding-left:1rem;padding-right:1rem}
-[data-testid="stAppViewContainer"]{overflow-x:hidden}
+[data-testid="stMainBlockContainer"]{max-width:100%;padding:4rem 1rem 4rem 1rem}
+[data-testid="stTooltipIcon"] button,button[aria-label^="Help for"]{min-width:44px;min-height:44px}
+[data-testid="stElementToolbar"] button{min-width:44px;min-height:44px}
+[data-testid="stDateInput"] button,[data-baseweb="select"] [role="button"],
+[data-baseweb="select"] button,button[aria-haspopup="listbox"]{min-width:44px;min-height:44px}
 img{max-width:100%;height:auto}
+[data-testid="stLayoutWrapper"]:has(> .st-key-cap_actions){position:sticky;bottom:0;z-index:99;
+background:#FAFAF7;border-top:1px solid #C9D3CF;padding:8px 0 4px 0}
 </style>"""
 
 
 def set_page_frame() -> None:
     """Set the page config and inject the touch stylesheet; call once per run, first."""
-    st.set_page_config(page_title=APP_TITLE, page_icon=":material/fact_check:", layout="wide")
+    st.set_page_config(
+        page_title=APP_TITLE,
+        page_icon=":material/fact_check:",
+        layout="wide",
+        initial_sidebar_state="collapsed",
+    )
     st.html(TOUCH_CSS)

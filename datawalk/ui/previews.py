@@ -127,14 +127,12 @@ def render_score_preview(ctx: cs.CaptureContext, draft: Draft) -> None:
         )
         return
     levels = {level.id: level for level in scoring.levels}
-    with st.container(border=True, key="cap_score"):
-        badges = [
+    with st.container(key="cap_score"):
+        line = [
+            f"**{widgets.escape_markdown(widgets.classification_name(scored.classification))}**",
             widgets.level_markdown("Privacy", levels[scored.privacy_level]),
             widgets.level_markdown("Safeguarding", levels[scored.safeguarding_level]),
         ]
-        st.markdown(" ".join(badges))
-        st.markdown(
-            f"**{widgets.escape_markdown(widgets.classification_name(scored.classification))}**"
-        )
+        st.markdown(" ".join(line))
         for reason in scored.reasons[:_REASONS_SHOWN]:
-            widgets.plain_text(reason)
+            st.caption(widgets.escape_markdown(reason))

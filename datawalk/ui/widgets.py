@@ -13,7 +13,7 @@ from typing import Any
 
 import streamlit as st
 
-from datawalk.models import Audit
+from datawalk.models import Audit, AuditStatus
 from datawalk.scoring import CLASSIFICATION_NAMES
 from datawalk.ui import state
 from datawalk.ui.routes import page_file
@@ -23,6 +23,11 @@ from datawalk.vocabulary import Checklist, Level
 # could read as syntax; a backslash makes each one literal.
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'])")
 _RAG_COLOURS = {"green": "green", "amber": "orange", "red": "red"}
+STATUS_NAMES = {
+    AuditStatus.IN_PROGRESS: "In progress",
+    AuditStatus.COMPLETE: "Complete",
+    AuditStatus.ARCHIVED: "Archived",
+}
 
 Callback = Callable[..., None]
 
@@ -127,8 +132,9 @@ def page_link(
 def audit_header(audit: Audit, location_id: str | None = None) -> None:
     """Show which audit is open and links to its pages, carrying the audit in the URL."""
     walk_date = f"{audit.walk_at:%d %b %Y %H:%M}"
-    st.subheader(escape_markdown(f"{audit.school.name} · {audit.site.name}"), anchor=False)
-    st.caption(escape_markdown(f"Walk {walk_date} · {audit.auditor} · {audit.status.value}"))
+    status = STATUS_NAMES[audit.status]
+    st.markdown(f"**{escape_markdown(f'{audit.school.name} · {audit.site.name}')}**")
+    st.caption(escape_markdown(f"Walk {walk_date} · {audit.auditor} · {status}"))
     params = state.audit_params(audit.id, location_id)
     cols = st.columns(3)
     with cols[0]:
