@@ -1,0 +1,154 @@
+"""The quadrant chart: each finding's privacy level against its safeguarding level, with the four
+classifications as labelled quadrants.
+
+Both axes are level indices, so the quadrant lines sit exactly at the checklist's
+`thresholds.concern_level` and a point's quadrant is its classification. The raw numbers behind
+the levels (exposure and availability gap, 0–5) are in the hover. Points sharing a cell are
+spread on a sunflower spiral ordered by reference: deterministic, and none hides another.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from datawalk.charts.style import (
+    OUTLINE,
+    base_layout,
+    classification_name,
+    escape,
+    level_names,
+    present_indices,
+    wrap,
+)
+from datawalk.vocabulary import Level
+
+QUADRANT_HEIGHT = 560
+CELL_RADIUS = 0.4
+LABEL_BAND = 0.5  # extra room above and below the cells, where the quadrant names sit
+GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+WEBGL_ABOVE = 1500  # SVG draws one element per point; past this, WebGL keeps the page fluid
+
+
+def spread_points(frame: pd.DataFrame, x: str, y: str, radius: float = CELL_RADIUS) -> pd.DataFrame:
+    """Return `frame` with jx, jy: x and y moved apart within their cell (a sunflower spiral).
+
+    The k-th of n points in a cell (ordered by reference, then id) goes to distance
+    radius·√(k/n) at angle k·golden angle: the same input always gives the same picture, and no
+    two points of a cell coincide.
+    """
+    out = frame.copy()
+    if out.empty:
+        return out.assign(jx=pd.Series(dtype=float), jy=pd.Series(dtype=float))
+    order = out.sort_values(["reference", "id"], kind="stable")
+    groups = order.groupby([x, y], sort=False)
+    k = groups.cumcount().to_numpy(dtype=float)
+    n = groups[x].transform("size").to_numpy(dtype=float)
+    distance = radius * np.sqrt(k / n)
+    angle = k * GOLDEN_ANGLE
+    out.loc[order.index, "jx"] = order[x].to_numpy(dtype=float) + distance * np.cos(angle)
+    out.loc[order.index, "jy"] = order[y].to_numpy(dtype=float) + distance * np.sin(angle)
+    return out
+
+
+def build_quadrant(
+    frame: pd.DataFrame, levels: Sequence[Level], concern_level: int, title: str | None = None
+) -> go.Figure:
+    """Return the quadrant chart of dashboard rows; markers coloured by the worse level."""
+    points = spread_points(frame, "privacy_index", "safeguarding_index")
+    figure = go.Figure()
+    scatter = go.Scattergl if len(points) > WEBGL_ABOVE else go.Scatter
+    for index in reversed(present_indices(points["worst_index"])):
+        level = levels[index]
+        rows = points[points["worst_index"] == index]
+        figure.add_trace(
+            scatter(
+                x=rows["jx"],
+                y=rows["jy"],
+                mode="markers",
+                name=escape(level.name),
+                customdata=np.array(rows[["id"]]),
+                hovertext=[_hover(row, levels) for row in rows.itertuples(index=False)],
+                hovertemplate="%{hovertext}<extra></extra>",
+                marker={
+                    "size": 13,
+                    "color": level.hexcolor,
+                    "line": {"color": OUTLINE, "width": 1.5},
+                    "symbol": np.where(rows["good_practice"].astype(bool), "star", "circle"),
+                },
+            )
+        )
+    _quadrants(figure, len(levels), concern_level)
+    names = [escape(name) for name in level_names(levels)]
+    ticks = {"tickvals": list(range(len(levels))), "ticktext": names, "fixedrange": True}
+    figure.update_xaxes(
+        title="Privacy level (exposure × sensitivity)", range=[-0.5, len(levels) - 0.5], **ticks
+    )
+    figure.update_yaxes(
+        title="Safeguarding level (availability gap × need)",
+        range=[-0.5 - LABEL_BAND, len(levels) - 0.5 + LABEL_BAND],
+        **ticks,
+    )
+    base_layout(figure, height=QUADRANT_HEIGHT, title=title)
+    figure.update_layout(hovermode="closest", dragmode=False)
+    return figure
+
+
+def _hover(row: object, levels: Sequence[Level]) -> str:
+    privacy = levels[int(row.privacy_index)].name
+    safeguarding = levels[int(row.safeguarding_index)].name
+    return (
+        f"<b>{escape(row.reference)} · {escape(row.location)}</b><br>"
+        f"{wrap(row.categories)}<br>"
+        f"{escape(classification_name(row.classification))}: privacy {escape(privacy)} "
+        f"(exposure {row.exposure}/5), safeguarding {escape(safeguarding)} "
+        f"(gap {row.availability_gap}/5)<br>"
+        f"<i>{wrap(row.first_reason)}</i>"
+    )
+
+
+def _quadrants(figure: go.Figure, count: int, concern_level: int) -> None:
+    """Shade the four quadrants split at the concern level; name each in the band outside the
+    cells, so no label covers a point."""
+    split = concern_level - 0.5
+    low, high = -0.5, count - 0.5
+    bottom, top = low - LABEL_BAND, high + LABEL_BAND
+    corners = {
+        "proportionate": (low, split, low, split),
+        "over_exposed": (split, high, low, split),
+        "under_available": (low, split, split, high),
+        "both": (split, high, split, high),
+    }
+    for classification, (x0, x1, y0, y1) in corners.items():
+        figure.add_shape(
+            type="rect",
+            x0=x0,
+            x1=x1,
+            y0=bottom if y0 == low else y0,
+            y1=top if y1 == high else y1,
+            line={"width": 0},
+            fillcolor="#F2F2F2" if classification in ("over_exposed", "under_available") else None,
+            layer="below",
+        )
+        figure.add_annotation(
+            x=x1 if x0 == split else x0,
+            y=top if y0 == split else bottom,
+            xanchor="right" if x0 == split else "left",
+            yanchor="top" if y0 == split else "bottom",
+            text=f"<b>{escape(classification_name(classification))}</b>",
+            showarrow=False,
+            font={"size": 13, "color": "#333333"},
+        )
+    for axis in ("x", "y"):
+        figure.add_shape(
+            type="line",
+            x0=split if axis == "x" else low,
+            x1=split if axis == "x" else high,
+            y0=bottom if axis == "x" else split,
+            y1=top if axis == "x" else split,
+            line={"color": "#555555", "width": 2, "dash": "dash"},
+        )

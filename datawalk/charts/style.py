@@ -1,0 +1,120 @@
+"""What every chart shares: level colours taken from the checklist, a colour-blind-safe palette
+for the four classifications, text contrast on coloured cells, escaping of user text, and the
+base layout that keeps charts readable from a 1024 px tablet to a 1920 px projector.
+
+Level colours are domain data and always come from `checklist.scoring.levels`; only the
+classification palette (Okabe–Ito, designed for colour-blind readers) is presentation and lives
+here. Every colour is paired with a printed label or a fill pattern, never used alone.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+
+import plotly.graph_objects as go
+
+from datawalk.scoring import CLASSIFICATION_NAMES
+from datawalk.vocabulary import Level
+
+# Okabe & Ito (2008), "Color Universal Design": distinct under all three colour-vision deficits.
+CLASSIFICATION_COLOURS: dict[str, str] = {
+    "over_exposed": "#D55E00",  # vermillion
+    "under_available": "#0072B2",  # blue
+    "both": "#CC79A7",  # reddish purple
+    "proportionate": "#009E73",  # bluish green
+}
+# Bar fill patterns, so classifications differ in print and in greyscale too.
+CLASSIFICATION_PATTERNS: dict[str, str] = {
+    "over_exposed": "/",
+    "under_available": "\\",
+    "both": "x",
+    "proportionate": "",
+}
+OUTLINE = "#1A1A1A"
+MUTED = "#7F7F7F"
+DARK_TEXT = "#111111"
+LIGHT_TEXT = "#FFFFFF"
+BASE_FONT_SIZE = 14
+HOVER_WRAP = 60
+
+
+def escape(text: object) -> str:
+    """Return user text safe for plotly labels: plotly reads a subset of HTML (links included)."""
+    return html.escape(str(text), quote=True)
+
+
+@lru_cache(maxsize=8192)
+def wrap(text: str, width: int = HOVER_WRAP) -> str:
+    """Escape, then break long text into lines joined by <br> for hover boxes and labels.
+
+    Memoised: reasons and category lists repeat across findings, and textwrap is slow.
+    """
+    lines = textwrap.wrap(str(text), width=width, break_long_words=True) or [""]
+    return "<br>".join(escape(line) for line in lines)
+
+
+def level_names(levels: Sequence[Level]) -> list[str]:
+    return [level.name for level in levels]
+
+
+def level_colours(levels: Sequence[Level]) -> list[str]:
+    return [level.hexcolor.upper() for level in levels]
+
+
+def text_colour(hexcolor: str) -> str:
+    """Return dark or light text, whichever contrasts more with the background (WCAG luminance)."""
+    luminance = relative_luminance(hexcolor)
+    dark = (luminance + 0.05) / (relative_luminance(DARK_TEXT) + 0.05)
+    light = (relative_luminance(LIGHT_TEXT) + 0.05) / (luminance + 0.05)
+    return DARK_TEXT if dark >= light else LIGHT_TEXT
+
+
+def relative_luminance(hexcolor: str) -> float:
+    """WCAG 2 relative luminance of an sRGB hex colour."""
+    channels = [int(hexcolor.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
+    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
+
+
+def discrete_colourscale(colours: Sequence[str]) -> list[list[float | str]]:
+    """Return a stepped colourscale: z = i (zmin −0.5, zmax n − 0.5) gets exactly colours[i]."""
+    count = len(colours)
+    scale: list[list[float | str]] = []
+    for index, colour in enumerate(colours):
+        scale += [[index / count, colour], [(index + 1) / count, colour]]
+    return scale
+
+
+def classification_name(classification: str) -> str:
+    return CLASSIFICATION_NAMES.get(classification, classification)
+
+
+def base_layout(figure: go.Figure, *, height: int, title: str | None = None) -> go.Figure:
+    """Apply the shared layout: fluid width, fixed height, legend on top, tight margins.
+
+    Width is left to the container (Streamlit stretches the chart), so nothing overflows a
+    tablet; the font is large enough to read on a projector.
+    """
+    figure.update_layout(
+        autosize=True,
+        height=height,
+        title={"text": escape(title), "x": 0, "xanchor": "left"} if title else None,
+        font={"size": BASE_FONT_SIZE},
+        margin={"l": 8, "r": 8, "t": 64 if title else 32, "b": 8},
+        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0, "xanchor": "left"},
+        hoverlabel={"font": {"size": BASE_FONT_SIZE}, "align": "left"},
+        plot_bgcolor="#FFFFFF",
+    )
+    # Streamlit's chart theme sets small axis fonts; a projector at the back of a room needs more.
+    axis_fonts = {"tickfont": {"size": BASE_FONT_SIZE - 1}, "title_font": {"size": BASE_FONT_SIZE}}
+    figure.update_xaxes(**axis_fonts)
+    figure.update_yaxes(**axis_fonts)
+    return figure
+
+
+def present_indices(values: Iterable[float]) -> list[int]:
+    """Return the distinct whole level indices among `values`, NaN ignored, ascending."""
+    return sorted({int(value) for value in values if value == value})
