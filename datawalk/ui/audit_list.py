@@ -21,7 +21,8 @@ STATUS_ACTIONS: dict[AuditStatus, list[tuple[str, AuditStatus]]] = {
 
 def _set_status(audit_id: str, status: AuditStatus, school: str) -> None:
     with errors.user_errors():
-        state.get_store().set_audit_status(audit_id, status, state.actor())
+        store = state.get_store()
+        store.set_audit_status(audit_id, status, state.actor(store.get_audit(audit_id)))
         state.flash(f"{school}: {widgets.STATUS_NAMES[status].lower()}.")
 
 

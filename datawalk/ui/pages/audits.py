@@ -89,7 +89,7 @@ if submitted:
         if checklist_id not in checklists:
             raise ValidationError("Choose a checklist.", field="checklist")
         audit = build_audit(setup, checklists[checklist_id], date.today())
-        audit = store.create_audit(audit, state.actor())
+        audit = store.create_audit(audit, state.actor(audit))
     except DataWalkError as exc:
         errors.record_error(SCOPE, exc)
         st.rerun()
