@@ -178,10 +178,9 @@ def header_footer_text(marking: str) -> str:
     return marking.replace("&", "&&")
 
 
-def set_up_page(
-    sheet: Worksheet, marking: str, header_row: int | None = 0, title: str = ""
-) -> None:
-    """Landscape, fit to width, repeated header row, and the marking in header AND footer."""
+def set_up_page(sheet: Worksheet, marking: str, title: str = "", header_row: int = 0) -> None:
+    """Landscape A4, fit to width, the first row repeated on every printed page, and the
+    protective marking in the header AND the footer."""
     text = header_footer_text(marking)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4: UK schools print on A4
@@ -189,8 +188,7 @@ def set_up_page(
     sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
     sheet.set_header(f'&C&"-,Bold"{text}' + (f"&R{header_footer_text(title)}" if title else ""))
     sheet.set_footer(f'&C&"-,Bold"{text}&RPage &P of &N')
-    if header_row is not None:
-        sheet.repeat_rows(header_row)
+    sheet.repeat_rows(header_row)
 
 
 def column_letter(col: int) -> str:

@@ -68,6 +68,7 @@ def finding_columns(data: WorkbookData) -> list[Column]:
         Column("Good practice", 10, lambda v: v.finding.good_practice, "bool"),
         Column("Good practice note", 30, lambda v: v.finding.good_practice_note, "wrap", True),
         Column("Notes", 36, lambda v: v.finding.notes, "wrap", True),
+        Column("Need override (1-5)", 10, lambda v: v.finding.need_override, "number"),
         Column("Exposure (0-5)", 10, lambda v: v.scored.exposure, "number"),
         Column("Sensitivity (1-5)", 11, lambda v: v.scored.sensitivity, "number"),
         Column("Privacy level", 13, lambda v: data.level_label(v.privacy), "level"),

@@ -118,7 +118,7 @@ def write_scoring_model(workbook: Workbook, styles: Styles, data: WorkbookData) 
         row = _vocabulary(sheet, styles, data, row + 1, title, vocabulary, fields)
     if scoring is not None:
         _rules(sheet, styles, scoring.rules, row + 1)
-    set_up_page(sheet, data.marking, header_row=None, title=SCORING_MODEL)
+    set_up_page(sheet, data.marking, title=SCORING_MODEL)
 
 
 def _pairs(

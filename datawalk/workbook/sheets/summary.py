@@ -56,7 +56,7 @@ def write_summary(workbook: Workbook, styles: Styles, data: WorkbookData) -> Non
     row = _write_action_counts(sheet, styles, data, row)
     row = _write_good_practice(sheet, styles, data, row)
     _write_hotspots(sheet, styles, data, row)
-    set_up_page(sheet, data.marking, header_row=None, title=SUMMARY)
+    set_up_page(sheet, data.marking, title=SUMMARY)
     sheet.activate()
 
 
