@@ -4,9 +4,8 @@ Public API: `write_workbook`, `read_action_updates`, `apply_action_updates`,
 `import_action_updates`, `ActionChangeSet`, `FieldChange`. Nothing here imports streamlit.
 """
 
+from datawalk.workbook.changes import ActionChangeSet, FieldChange
 from datawalk.workbook.reader import (
-    ActionChangeSet,
-    FieldChange,
     apply_action_updates,
     import_action_updates,
     read_action_updates,

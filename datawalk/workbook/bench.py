@@ -30,8 +30,8 @@ from datawalk.models import (
     Site,
 )
 from datawalk.vocabulary import Checklist
+from datawalk.workbook.collector import paused_gc
 from datawalk.workbook.data import WorkbookData, prepare
-from datawalk.workbook.gc import paused_gc
 from datawalk.workbook.reader import read_action_updates
 from datawalk.workbook.sheets.findings import finding_columns
 from datawalk.workbook.writer import write_data, write_workbook

@@ -12,17 +12,18 @@ from __future__ import annotations
 
 import io
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import python_calamine
 from pydantic import ValidationError as PydanticValidationError
 
-from datawalk.actions import parse_status, status_label, validate_action
+from datawalk.actions import validate_action
 from datawalk.errors import ConflictError, InterchangeError, NotFoundError, ValidationError
 from datawalk.models import Action, AuditDocument, Finding
-from datawalk.workbook.gc import paused_gc
+from datawalk.workbook.cells import cell_at, cell_text, column_name, parse_cell
+from datawalk.workbook.changes import ActionChangeSet, FieldChange
+from datawalk.workbook.collector import paused_gc
 from datawalk.workbook.layout import (
     ACTION_COLUMNS,
     ACTION_PLAN,
@@ -43,68 +44,6 @@ from datawalk.workbook.safety import custom_properties as read_custom_properties
 
 if TYPE_CHECKING:
     from datawalk.store import Store
-
-EXCEL_EPOCH = date(1899, 12, 30)
-_DATE_TEXT_FORMATS = (
-    "%Y-%m-%d",
-    "%d/%m/%Y",
-    "%d/%m/%y",
-    "%d-%m-%Y",
-    "%d.%m.%Y",
-    "%d %b %Y",
-    "%d %B %Y",
-)
-
-
-@dataclass(frozen=True)
-class FieldChange:
-    """One field of one action that the workbook changes: where it is, and old → new."""
-
-    row: int
-    action_id: str
-    references: str
-    field: str
-    column: str
-    old: Any
-    new: Any
-
-
-@dataclass(frozen=True)
-class ActionChangeSet:
-    """What an edited workbook would change; `updates` are the changed actions, in row order."""
-
-    audit_id: str
-    edition: str
-    rows_read: int
-    changes: list[FieldChange] = field(default_factory=list)
-    updates: list[Action] = field(default_factory=list)
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.changes
-
-    def preview_rows(self) -> list[dict[str, str]]:
-        """Plain text rows for a preview table: row, findings, column, old value, new value."""
-        return [
-            {
-                "Row": str(c.row),
-                "Findings": c.references,
-                "Column": c.column,
-                "Old": show_value(c.field, c.old),
-                "New": show_value(c.field, c.new),
-            }
-            for c in self.changes
-        ]
-
-
-def show_value(field_name: str, value: Any) -> str:
-    if value is None or value == "":
-        return "(blank)"
-    if field_name == "status":
-        return status_label(value)
-    if isinstance(value, date):
-        return value.strftime("%d/%m/%Y")
-    return str(value)
 
 
 @dataclass
@@ -223,7 +162,7 @@ def _read_marker(
             "update an audit."
         )
     marker = {
-        str(row[0]).strip(): _text(row[1])
+        str(row[0]).strip(): cell_text(row[1])
         for row in _sheet_rows(workbook, MARKER)
         if len(row) >= 2 and row[0]
     }
@@ -276,14 +215,14 @@ def _compare(current: _Current, rows: list[list[Any]], edition: str) -> ActionCh
     updates: list[Action] = []
     read = 0
     for index, cells in enumerate(rows[1:], start=2):
-        if all(_text(cell) == "" for cell in cells):
+        if all(cell_text(cell) == "" for cell in cells):
             continue
         read += 1
         action = _row_action(current, cells, id_col, index, seen)
         if ref_col is not None:
-            _check_references(_cell(cells, ref_col), known_refs, index)
+            _check_references(cell_at(cells, ref_col), known_refs, index)
         values = {
-            column.field: _parse(column, _cell(cells, col), index) for column, col in editable
+            column.field: parse_cell(column, cell_at(cells, col), index) for column, col in editable
         }
         changed = [name for name, value in values.items() if getattr(action, name) != value]
         if changed:
@@ -308,7 +247,7 @@ def _columns(header: list[Any]) -> dict[str, tuple[ActionColumn, int]]:
     by_header = {column.header.casefold(): column for column in ACTION_COLUMNS}
     found: dict[str, tuple[ActionColumn, int]] = {}
     for col, cell in enumerate(header):
-        column = by_header.get(_text(cell).casefold())
+        column = by_header.get(cell_text(cell).casefold())
         if column is not None and column.header not in found:
             found[column.header] = (column, col)
     for required in (ID_HEADER, "Status"):
@@ -323,7 +262,7 @@ def _columns(header: list[Any]) -> dict[str, tuple[ActionColumn, int]]:
 def _row_action(
     current: _Current, cells: list[Any], id_col: int, row: int, seen: dict[str, int]
 ) -> Action:
-    action_id = _text(_cell(cells, id_col))
+    action_id = cell_text(cell_at(cells, id_col))
     if not action_id:
         raise InterchangeError(
             f"{ACTION_PLAN} row {row}: no Action ID. New actions cannot be added from Excel; "
@@ -344,44 +283,11 @@ def _row_action(
 
 
 def _check_references(cell: Any, known: set[str], row: int) -> None:
-    for reference in (part.strip() for part in _text(cell).split(",")):
+    for reference in (part.strip() for part in cell_text(cell).split(",")):
         if reference and reference not in known:
             raise InterchangeError(
                 f"{ACTION_PLAN} row {row}: unknown finding reference '{reference[:40]}'."
             )
-
-
-def _parse(column: ActionColumn, cell: Any, row: int) -> Any:
-    if column.kind == "date":
-        return _date(cell, column, row)
-    if column.kind == "status":
-        try:
-            return parse_status(_text(cell))
-        except ValidationError as error:
-            raise ValidationError(f"{ACTION_PLAN} row {row}: {error}", field="status") from error
-    return _text(cell)
-
-
-def _date(cell: Any, column: ActionColumn, row: int) -> date | None:
-    if isinstance(cell, datetime):
-        return cell.date()
-    if isinstance(cell, date):
-        return cell
-    if isinstance(cell, int | float) and not isinstance(cell, bool) and 1 <= cell < 2_958_466:
-        return EXCEL_EPOCH + timedelta(days=int(cell))
-    text = _text(cell)
-    if not text:
-        return None
-    for pattern in _DATE_TEXT_FORMATS:
-        try:
-            return datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValidationError(
-        f"{ACTION_PLAN} row {row}: '{column.header}' is not a date: '{text[:40]}'. "
-        "Use a date such as 31/01/2026.",
-        field=column.field,
-    )
 
 
 def _updated(action: Action, values: dict[str, Any], row: int) -> Action:
@@ -397,24 +303,3 @@ def _updated(action: Action, values: dict[str, Any], row: int) -> Action:
         return validate_action(updated)
     except ValidationError as error:
         raise ValidationError(f"{ACTION_PLAN} row {row}: {error}", field=error.field) from error
-
-
-def column_name(field_name: str) -> str:
-    return next((c.header for c in ACTION_COLUMNS if c.field == field_name), field_name)
-
-
-def _cell(cells: list[Any], col: int) -> Any:
-    return cells[col] if col < len(cells) else ""
-
-
-def _text(value: Any) -> str:
-    """Cell text as typed; a whole number typed into a text column loses its '.0'."""
-    if type(value) is str:
-        return value.strip()
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
-    if isinstance(value, datetime | date):
-        return value.isoformat()
-    return str(value).strip()

@@ -20,8 +20,8 @@ from xlsxwriter.workbook import Workbook
 
 from datawalk.models import AuditDocument
 from datawalk.vocabulary import Checklist
+from datawalk.workbook.collector import paused_gc
 from datawalk.workbook.data import WorkbookData, prepare
-from datawalk.workbook.gc import paused_gc
 from datawalk.workbook.layout import (
     DEFAULT_MARKING,
     FORMAT_NAME,
