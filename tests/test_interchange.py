@@ -265,6 +265,17 @@ def test_bad_input_is_refused_with_one_line(data: bytes | str, expected: str) ->
     assert expected in _rejection(data)
 
 
+def test_the_nesting_limit_is_exact_and_configurable() -> None:
+    assert "top level" in _rejection("[" * 64 + "]" * 64)
+    assert "nested deeper than 64" in _rejection("[" * 65 + "]" * 65)
+    assert "nested deeper than 3" in _rejection('{"a": [{"b": [1]}]}', max_depth=3)
+
+
+def test_brackets_inside_text_do_not_count_as_nesting() -> None:
+    notes = "[" * 500 + ' "quoted" {' * 100
+    assert parse_document(dump_document(_document(notes=notes))).findings[0].notes == notes
+
+
 def test_escaped_backslashes_before_u0000_are_text_not_a_nul() -> None:
     document = _document(notes="literally \\u0000")
     assert parse_document(dump_document(document)).findings[0].notes == "literally \\u0000"

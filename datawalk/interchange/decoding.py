@@ -23,9 +23,13 @@ REPORTED_PROBLEMS = 3
 
 # A JSON string, unrolled so the regex engine runs the common case without backtracking.
 _JSON_STRING = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
+# Every byte but the brackets. Multi-byte UTF-8 characters use bytes >= 0x80 only, so deleting
+# these bytes can never leave half a character that looks like a bracket.
+_NOT_BRACKETS = bytes(sorted(set(range(256)) - set(b"[]{}")))
+_ONE_KIND_OF_BRACKET = bytes.maketrans(b"{}", b"[]")
 # An escape counts only after an even number of backslashes; `\\u0000` is the text "\u0000".
 _ESCAPE_START = r"(?<!\\)(?:\\\\)*\\u"
+_SURROGATE_HINT = re.compile(r"\\u[dD][89a-fA-F]")
 _NUL_ESCAPE = re.compile(_ESCAPE_START + "0000")
 _SURROGATE_ESCAPE = re.compile(
     _ESCAPE_START + r"(?:([dD][89abAB][0-9a-fA-F]{2})(?:\\u([dD][c-fC-F][0-9a-fA-F]{2}))?"
@@ -75,19 +79,27 @@ def _as_text(data: bytes | str) -> str:
 
 
 def _check_depth(text: str, limit: int) -> None:
-    """Refuse hostile nesting before json.loads recurses into it."""
-    depth = 0
-    for match in _BRACKET.finditer(_JSON_STRING.sub("", text)):
-        if match.group() in "[{":
-            depth += 1
-            if depth > limit:
-                raise InterchangeError(f"nested deeper than {limit} levels; refused")
-        else:
-            depth -= 1
+    """Refuse hostile nesting before json.loads recurses into it.
+
+    Each pass deletes every innermost pair of brackets, so the number of passes that still find
+    one is the nesting depth. Every step runs in C: a flat file of millions of brackets costs one
+    pass, a deep one at most `limit` passes.
+    """
+    outside_strings = _JSON_STRING.sub("", text).encode("utf-8")
+    brackets = outside_strings.translate(_ONE_KIND_OF_BRACKET, _NOT_BRACKETS)
+    for _ in range(limit):
+        reduced = brackets.replace(b"[]", b"")
+        if len(reduced) == len(brackets):
+            return
+        brackets = reduced
+    if b"[]" in brackets:
+        raise InterchangeError(f"nested deeper than {limit} levels; refused")
 
 
 def _check_escapes(text: str) -> None:
     """Refuse escapes no database or UTF-8 file can hold: NUL and unpaired surrogates."""
+    if "\\u0000" not in text and not _SURROGATE_HINT.search(text):
+        return  # the common case, found by fast substring searches
     if _NUL_ESCAPE.search(text):
         raise InterchangeError("the document contains a NUL character (\\u0000); refused")
     for match in _SURROGATE_ESCAPE.finditer(text):
