@@ -48,3 +48,22 @@ def test_findings_page_lists_and_filters_the_sample(open_page, sample_audit_id) 
     assert total >= 30
     at.multiselect(key="filter_categories").set_value(["anaphylaxis_aai"]).run()
     assert 0 < len(at.dataframe[0].value) < total
+
+
+def test_choosing_a_row_offers_edit_on_the_walk_page_and_delete(
+    open_page, app_db, sample_audit_id
+) -> None:
+    at = open_page("findings", audit=sample_audit_id)
+    shown = at.dataframe[0].value.iloc[0]
+    store = Store.open(app_db)
+    findings = store.list_findings(sample_audit_id)
+    store.close()
+    first = next(f for f in findings if f.reference == shown["reference"])
+    at.session_state["findings_table"] = {"selection": {"rows": [0], "columns": [], "cells": []}}
+    at.run()
+
+    edit = next(link for link in at.get("page_link") if link.proto.label.startswith("Edit "))
+    assert edit.proto.label == f"Edit {first.reference}"
+    assert edit.proto.page == "walk"
+    assert f"finding={first.id}" in edit.proto.query_string
+    assert any(b.label == f"Delete {first.reference}" for b in at.button)
