@@ -126,8 +126,11 @@ def main() -> None:
 @main.command()
 @_db_option
 def sample(db_url: str | None) -> None:
-    """Load the bundled fictional sample walk (Hollybrook Primary School); running it twice
-    leaves one copy. Prints the audit id."""
+    """Load the fictional sample walk.
+
+    Loads Hollybrook Primary School (fictional) with its floor plans; running it twice leaves
+    one copy. Prints the audit id.
+    """
     from datawalk.samples import load_sample, sample_audit_id
 
     with _open_store(db_url) as store:
@@ -141,7 +144,10 @@ def sample(db_url: str | None) -> None:
 @_db_option
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list instead of a table.")
 def list_audits(db_url: str | None, as_json: bool) -> None:
-    """List the audits: id, school, site, walk date and number of findings."""
+    """List the audits.
+
+    Shows each audit's id, school, site, walk date and number of findings.
+    """
     with _open_store(db_url) as store:
         summaries = store.list_audits()
     rows = [
@@ -243,7 +249,10 @@ def _write_atomically(path: Path, data: bytes) -> None:
 )
 @_db_option
 def export(audit_id: str, fmt: str, output: Path, edition: str, db_url: str | None) -> None:
-    """Export one audit: a lossless JSON backup, or the leadership workbook."""
+    """Export one audit as a backup or a workbook.
+
+    JSON is a lossless backup that `import` restores; xlsx is the leadership workbook.
+    """
     with _open_store(db_url) as store:
         EXPORTERS[fmt](ExportRequest(store, audit_id, output, edition))
     if str(output) != "-":
@@ -310,9 +319,12 @@ def _read_bounded(path: Path, max_bytes: int) -> bytes:
 )
 @_db_option
 def import_(path: Path, max_mb: float, db_url: str | None) -> None:
-    """Restore a JSON backup made by `export` (.json), or apply leadership's edits to the action
-    plan from an exported workbook (.xlsx). A clash with an existing audit, or a bad, truncated,
-    hostile or huge file, is refused with one line and changes nothing. Prints the audit id."""
+    """Restore a backup or apply an edited workbook.
+
+    A .json file is a backup made by `export`; a .xlsx file is an exported workbook whose action
+    plan leadership edited. A clash with an existing audit, or a bad, truncated, hostile or huge
+    file, is refused with one line and changes nothing. Prints the audit id.
+    """
     handler = IMPORTERS.get(path.suffix.lower())
     if handler is None:
         kind = f"{path.suffix} files" if path.suffix else "files without a suffix"
@@ -331,8 +343,11 @@ def import_(path: Path, max_mb: float, db_url: str | None) -> None:
 
 @main.command("hash-password")
 def hash_password() -> None:
-    """Ask for the app password (twice, hidden) and print the value for DATAWALK_PASSWORD_HASH;
-    the password itself is never stored."""
+    """Make a value for DATAWALK_PASSWORD_HASH.
+
+    Asks for the app password twice, hidden, and prints its hash; the password itself is never
+    stored or printed.
+    """
     from datawalk.access import hash_password as make_hash
 
     password = click.prompt(
@@ -346,14 +361,20 @@ def hash_password() -> None:
 
 @main.group(cls=click.Group)
 def checklist() -> None:
-    """Work with checklist files (checklists/*.yaml)."""
+    """Work with checklist files.
+
+    Checklists are the YAML files in checklists/: vocabularies, weights, grids and rules.
+    """
 
 
 @checklist.command("validate")
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 def checklist_validate(paths: tuple[Path, ...]) -> None:
-    """Check checklist files: prints `file:line: message` for every problem and `ok: PATH` for
-    each valid file; exits non-zero if any file has a problem."""
+    """Check checklist files.
+
+    Prints `file:line: message` for every problem and `ok: PATH` for each valid file; exits
+    non-zero if any file has a problem.
+    """
     from datawalk.checklist import validate_files
 
     failed = False
@@ -371,15 +392,21 @@ def checklist_validate(paths: tuple[Path, ...]) -> None:
 
 @main.command()
 def schema() -> None:
-    """Print the JSON Schema of the audit document (the format of backups and sample_data/)."""
+    """Print the JSON Schema of the audit document.
+
+    The audit document is the format of backups and of sample_data/.
+    """
     click.echo(json.dumps(document_json_schema(), indent=2, ensure_ascii=False))
 
 
 @main.command()
 @click.argument("document_path", metavar="AUDIT.json", type=click.Path(path_type=Path))
 def score(document_path: Path) -> None:
-    """Print each finding's scores, reasons and recommendations as a JSON list, scored with the
-    audit's own pinned checklist; no database is touched."""
+    """Score an audit document without a database.
+
+    Prints each finding's scores, reasons and recommendations as a JSON list, scored with the
+    checklist the audit pinned, as of its walk date.
+    """
     document = read_document(document_path)
     click.echo(json.dumps(document.scores, indent=2, ensure_ascii=False))
 
@@ -393,8 +420,10 @@ def score(document_path: Path) -> None:
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
 def bench(only: tuple[str, ...], as_json: bool) -> None:
-    """Print speed figures (median and p95) from every benchmark installed. A benchmark, not a
-    test: it never fails on a slow figure."""
+    """Print speed figures (median and p95).
+
+    Runs every benchmark installed; a benchmark, not a test: it never fails on a slow figure.
+    """
     from datawalk.bench import run_all
 
     results: dict[str, Any] = {}

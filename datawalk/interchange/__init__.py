@@ -39,7 +39,7 @@ from datawalk.models import AuditDocument
 from datawalk.scoring import score_findings
 from datawalk.vocabulary import Checklist
 
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+DEFAULT_MAX_BYTES = 200_000_000  # 200 MB: far above any real walk, photos included
 MAX_DEPTH = 64
 
 __all__ = [
