@@ -1,0 +1,149 @@
+"""Settings section "Scoring model": how a score arises, for leaders and governors to check.
+
+Shows the level scale, both grids as coloured matrices with every cell's level printed, the
+thresholds, the coefficients, and the vocabularies with their weights, all read from the
+checklist the audit pinned (or the bundled one when no audit is open). Nothing here computes a
+score; the figures come from `datawalk.charts`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from datawalk import charts
+from datawalk.models import Audit
+from datawalk.ui import widgets
+from datawalk.vocabulary import Checklist
+
+TITLE = "Scoring model"
+CHART_CONFIG = {"displayModeBar": False}
+
+
+def render(audit: Audit | None, checklist: Checklist) -> None:
+    """The levels, both grids, thresholds and coefficients, then the weighted vocabularies."""
+    source = "pinned by this audit" if audit else "bundled with DataWalk"
+    st.caption(
+        widgets.escape_markdown(f"{checklist.name}, version {checklist.version} ({source}).")
+    )
+    scoring = checklist.scoring
+    if scoring is None:
+        st.warning("This checklist has no scoring model.")
+        return
+    levels = list(scoring.levels)
+    st.plotly_chart(charts.build_level_key(levels), config=CHART_CONFIG, key="set_levels")
+    _table(
+        ({"Level": lv.name, "Meaning": lv.description, "RAG": lv.rag} for lv in levels),
+        key="set_level_table",
+    )
+    concern, acceptable = scoring.thresholds.concern_level, scoring.thresholds.acceptable_level
+    st.markdown(
+        widgets.escape_markdown(
+            f"A side is of concern at {levels[concern].name} or above. "
+            f"Good practice is commended when both sides are {levels[acceptable].name} or below."
+        )
+    )
+    privacy, safeguarding = st.columns(2)
+    with privacy:
+        figure = charts.build_grid_chart(
+            scoring.privacy_grid,
+            levels,
+            row_title="Exposure",
+            column_title="Sensitivity",
+            row_values=range(len(scoring.privacy_grid)),
+            column_values=range(1, len(scoring.privacy_grid[0]) + 1),
+            title="Privacy side",
+        )
+        st.plotly_chart(figure, config=CHART_CONFIG, key="set_privacy_grid")
+    with safeguarding:
+        figure = charts.build_grid_chart(
+            scoring.safeguarding_grid,
+            levels,
+            row_title="Availability gap",
+            column_title="Need",
+            row_values=range(len(scoring.safeguarding_grid)),
+            column_values=range(1, len(scoring.safeguarding_grid[0]) + 1),
+            title="Safeguarding side",
+        )
+        st.plotly_chart(figure, config=CHART_CONFIG, key="set_safeguarding_grid")
+    _render_coefficients(scoring.exposure, scoring.gap, scoring.priority, scoring.need)
+    _render_vocabularies(checklist)
+
+
+def _table(rows: Iterable[Mapping[str, Any]], *, key: str) -> None:
+    st.dataframe(pd.DataFrame(list(rows)), hide_index=True, key=key)
+
+
+def _render_coefficients(
+    exposure: Mapping[str, Any],
+    gap: Mapping[str, Any],
+    priority: Mapping[str, Any],
+    need: Mapping[str, Any],
+) -> None:
+    with st.expander("How exposure, need, gap and priority are computed"):
+        for title, values in (("Exposure", exposure), ("Availability gap", gap)):
+            st.markdown(f"**{title}**")
+            _table(({"Coefficient": k, "Value": v} for k, v in values.items()), key=f"set_{title}")
+        lookup = need.get("lookup", {})
+        if lookup:
+            st.markdown("**Need (severity × time-criticality)**")
+            frame = pd.DataFrame(lookup).T
+            frame.index.name = "Severity"
+            st.dataframe(frame, key="set_need_lookup")
+        st.markdown("**Priority**")
+        _table(({"Term": k, "Weight": v} for k, v in priority.items()), key="set_priority")
+
+
+def _render_vocabularies(checklist: Checklist) -> None:
+    objects = checklist.objects
+    label = checklist.label
+    with st.expander("Who sees or needs it (audiences)"):
+        _table(
+            (
+                {
+                    "Audience": a.name,
+                    "Exposure weight (sees without need)": a.breadth,
+                    "Need weight (cannot reach)": a.need_weight,
+                    "Includes": ", ".join(label("audiences", c) for c in a.contains),
+                }
+                for a in objects.audiences
+            ),
+            key="set_audiences",
+        )
+    with st.expander("Identifiability and detail"):
+        _table(({"Identifiability": t.name, "Weight": t.weight} for t in objects.identifiability),
+               key="set_identifiability")  # fmt: skip
+        _table(({"Detail level": t.name, "Weight": t.weight} for t in objects.detail_levels),
+               key="set_detail")  # fmt: skip
+    with st.expander("Controls"):
+        _table(
+            (
+                {
+                    "Control": c.name,
+                    "Exposure reduction": c.reduction,
+                    "Locks away": c.locks_away,
+                    "Applies to": ", ".join(label("data_categories", i) for i in c.applies_to)
+                    or "any",
+                }
+                for c in objects.controls
+            ),
+            key="set_controls",
+        )
+    with st.expander("Data categories"):
+        _table(
+            (
+                {
+                    "Category": c.name,
+                    "Sensitivity": c.sensitivity,
+                    "Special category": c.special_category,
+                    "Severity": label("severities", c.severity),
+                    "Time-criticality": label("time_criticalities", c.time_criticality),
+                    "Needed by": ", ".join(label("audiences", a) for a in c.needed_by),
+                }
+                for c in objects.data_categories
+            ),
+            key="set_categories",
+        )

@@ -1,0 +1,164 @@
+"""The dashboard page in AppTest on the fictional sample walk: charts, tiles, filters that reach
+every chart, the side and floor choices, and a write showing up on the next run."""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections import Counter
+
+import numpy as np
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from datawalk.checklist import checklist_from_pin
+from datawalk.samples import load_sample
+from datawalk.scoring import CLASSIFICATION_NAMES, score_findings, walk_date
+from datawalk.store import Store
+from datawalk.ui.dashboard_view import FILTER_KEYS, FLOOR_KEY, SIDE_KEY
+
+
+@pytest.fixture
+def sample(app_db):
+    """The app's database holding the sample walk; yields (store, audit id)."""
+    store = Store.open(app_db)
+    audit_id = load_sample(store)
+    yield store, audit_id
+    store.close()
+
+
+def charts_of(at: AppTest) -> list[dict]:
+    return [json.loads(element.proto.spec) for element in at.get("plotly_chart")]
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def values(array: list | dict) -> list:
+    """Plotly 6 sends numeric arrays as base64 typed arrays; decode them for comparison."""
+    if isinstance(array, dict):
+        return np.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def points(spec: dict) -> set[str]:
+    return {c[0] for trace in spec["data"] for c in trace.get("customdata") or []}
+
+
+def map_spec(at: AppTest) -> dict:
+    return next(s for s in charts_of(at) if s["layout"].get("images"))
+
+
+def test_the_sample_dashboard_draws_at_least_four_charts(open_page, sample):
+    store, audit_id = sample
+    at = open_page("dashboard", audit=audit_id)
+    assert not at.exception
+    specs = charts_of(at)
+    assert len(specs) >= 4
+    audit = store.get_audit(audit_id)
+    colours = {level.hexcolor for level in checklist_from_pin(audit.checklist).scoring.levels}
+    drawn = {t["marker"]["color"] for s in specs for t in s["data"] if "marker" in t}
+    assert drawn & colours
+    assert any(s["layout"].get("images") for s in specs), "the hotspot map shows a plan"
+    assert any(t["type"] == "heatmap" for s in specs for t in s["data"])
+    assert any(t["type"] == "bar" for s in specs for t in s["data"])
+
+
+def test_tiles_count_what_the_scoring_says(open_page, sample):
+    store, audit_id = sample
+    audit = store.get_audit(audit_id)
+    findings = store.list_findings(audit_id)
+    scored = score_findings(findings, checklist_from_pin(audit.checklist), walk_date(audit))
+    counts = Counter(score.classification for score in scored)
+    at = open_page("dashboard", audit=audit_id)
+    assert metric(at, "Findings") == str(len(findings))
+    assert metric(at, "Over-exposed") == str(counts["over_exposed"])
+    assert metric(at, "Under-available") == str(counts["under_available"])
+    assert metric(at, "Both") == str(counts["both"])
+    assert metric(at, "Good practice") == str(sum(f.good_practice for f in findings))
+
+
+def test_scope_and_opinion_are_shown_with_the_charts(open_page, sample):
+    store, audit_id = sample
+    audit = store.get_audit(audit_id)
+    at = open_page("dashboard", audit=audit_id)
+    shown = " ".join(c.value for c in at.caption).replace("\\", "")
+    assert audit.scope_limitations.split(".")[0] in shown
+    assert audit.overall_opinion.split(".")[0] in shown
+
+
+def test_a_classification_filter_reaches_tiles_and_charts(open_page, sample):
+    _, audit_id = sample
+    at = open_page("dashboard", audit=audit_id)
+    quadrant_before = next(s for s in charts_of(at) if "Privacy level" in json.dumps(s["layout"]))
+    both = int(metric(at, "Both"))
+    at.pills(key=FILTER_KEYS["classifications"]).set_value(["both"]).run()
+    assert not at.exception
+    assert metric(at, "Findings") == str(both)
+    assert metric(at, "Over-exposed") == "0"
+    quadrant = next(s for s in charts_of(at) if "Privacy level" in json.dumps(s["layout"]))
+    assert len(points(quadrant)) == both < len(points(quadrant_before))
+    bars = next(s for s in charts_of(at) if any(t["type"] == "bar" for t in s["data"]))
+    assert {t["name"] for t in bars["data"]} == {CLASSIFICATION_NAMES["both"]}
+    assert sum(sum(values(t["x"])) for t in bars["data"]) == both
+    table = at.table[-1].value
+    assert set(table["Classification"].str.replace("\\", "")) == {CLASSIFICATION_NAMES["both"]}
+
+
+def test_a_category_filter_narrows_the_heatmap(open_page, sample):
+    _, audit_id = sample
+    at = open_page("dashboard", audit=audit_id)
+    at.multiselect(key=FILTER_KEYS["categories"]).set_value(["anaphylaxis_aai"]).run()
+    heat = next(t for s in charts_of(at) for t in s["data"] if t["type"] == "heatmap")
+    assert any(x.startswith("Anaphylaxis") for x in heat["x"])
+    assert len(heat["y"]) < 20
+
+
+def test_side_choice_recolours_the_map(open_page, sample):
+    _, audit_id = sample
+    at = open_page("dashboard", audit=audit_id)
+    worst = {t["name"]: points({"data": [t]}) for t in map_spec(at)["data"]}
+    at.segmented_control(key=SIDE_KEY).set_value("privacy").run()
+    privacy = {t["name"]: points({"data": [t]}) for t in map_spec(at)["data"]}
+    assert worst != privacy
+    assert set().union(*worst.values()) == set().union(*privacy.values())
+
+
+def test_floor_choice_shows_the_other_plan(open_page, sample):
+    store, audit_id = sample
+    floors = sorted(store.get_audit(audit_id).site.floors, key=lambda f: f.order)
+    at = open_page("dashboard", audit=audit_id)
+    first = points(map_spec(at))
+    at.segmented_control(key=FLOOR_KEY).set_value(floors[1].id).run()
+    second = points(map_spec(at))
+    on_second = {loc.id for loc in store.list_locations(audit_id) if loc.floor_id == floors[1].id}
+    assert second and second <= on_second
+    assert not first & second
+    assert map_spec(at)["layout"]["title"]["text"] == floors[1].name
+
+
+def test_top_hotspots_list_ten_findings_with_their_action(open_page, sample):
+    _, audit_id = sample
+    at = open_page("dashboard", audit=audit_id)
+    table = at.table[-1].value
+    assert list(table["Rank"]) == [str(n) for n in range(1, 11)]
+    assert {"Recommendation", "Action"} <= set(table.columns)
+    assert table["Recommendation"].str.len().min() > 0
+
+
+def test_a_new_finding_shows_on_the_next_run(open_page, sample):
+    store, audit_id = sample
+    at = open_page("dashboard", audit=audit_id)
+    before = int(metric(at, "Findings"))
+    finding = store.list_findings(audit_id)[0]
+    copy = finding.model_copy(update={"id": "new-finding-0001", "reference": None, "photos": []})
+    store.save_finding(copy, "Test")
+    at.run()
+    assert int(metric(at, "Findings")) == before + 1
+
+
+def test_without_an_audit_the_page_points_to_the_audits(open_page, app_db):
+    at = open_page("dashboard")
+    assert not at.exception
+    assert not at.get("plotly_chart")
