@@ -26,6 +26,8 @@ PAGES: tuple[Route, ...] = (
     Route("datawalk/ui/pages/findings.py", "findings", "Findings", ":material/table_rows:"),
     Route("datawalk/ui/pages/actions.py", "actions", "Action plan", ":material/checklist:"),
     Route("datawalk/ui/pages/export.py", "export", "Export", ":material/download:"),
+    Route("datawalk/ui/pages/dashboard.py", "dashboard", "Dashboard", ":material/dashboard:"),
+    Route("datawalk/ui/pages/settings.py", "settings", "Settings", ":material/settings:"),
 )
 
 

@@ -3,7 +3,7 @@ and what is already recorded here."""
 
 import streamlit as st
 
-from datawalk.ui import capture, locations, state, widgets
+from datawalk.ui import capture, locations, plan_picker, state, widgets
 from datawalk.ui.capture_state import CaptureContext
 
 audit = widgets.require_audit()
@@ -22,6 +22,7 @@ if location is None:
     st.stop()
 
 locations.render_prompts(location, checklist, actor)
+plan_picker.render_plan_picker(audit, location, all_locations, actor)
 capture.render_capture(
     CaptureContext(
         audit_id=audit.id,
