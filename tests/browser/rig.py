@@ -1,0 +1,306 @@
+"""The real-browser test rig: a Streamlit server in its own process group, and page helpers to
+wait for the app, tap, measure touch targets and overflow, and save screenshots.
+
+Kept apart from conftest.py so tests can import the helpers by name. Servers only ever bind to
+loopback or to an address of a network namespace the tests created themselves.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Locator, Page
+
+from datawalk.access import PASSWORD_HASH_SETTING
+
+REPO = Path(__file__).resolve().parents[2]
+CHROMIUM = Path("/usr/bin/chromium")
+REQUIRE_BROWSER_ENV = "DATAWALK_REQUIRE_BROWSER"
+SCREENSHOTS = REPO / "artifacts" / "screenshots"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--no-proxy-server",  # test traffic goes straight to the test server, never via a proxy
+    # No name resolves: the tests reach servers by IP literal only, and nothing the app's page
+    # asks for (a favicon from a font CDN, say) can leave the machine.
+    "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1, EXCLUDE 10.200.*",
+]
+IDLE_SELECTOR = '[data-testid="stApp"][data-test-script-state="notRunning"]'
+MIN_TOUCH_PX = 44
+_STARTUP_SECONDS = 45
+# Direct connections only: a proxy from the environment must not see test traffic.
+_HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
+
+
+def browser_required() -> bool:
+    """CI sets DATAWALK_REQUIRE_BROWSER=1 so a missing browser fails instead of skipping."""
+    return os.environ.get(REQUIRE_BROWSER_ENV, "").strip() == "1"
+
+
+def skip_or_fail(reason: str) -> None:
+    """Skip the test, or fail it when the browser tests are required."""
+    if browser_required():
+        pytest.fail(f"{reason} ({REQUIRE_BROWSER_ENV}=1, so this is a failure)")
+    pytest.skip(reason)
+
+
+def free_port(host: str = "127.0.0.1") -> int:
+    """Return a TCP port that is free on `host` right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as probe:
+        probe.bind((host, 0))
+        return int(probe.getsockname()[1])
+
+
+@dataclass
+class AppServer:
+    """`streamlit run streamlit_app.py` on one address, port and SQLite file.
+
+    The server runs in a new session (its own process group) so `kill()` can take down the
+    wrapper and its children together, as a crash or a power cut would.
+    """
+
+    workdir: Path
+    address: str = "127.0.0.1"
+    port: int = 0
+    password_hash: str | None = None
+    app_dir: Path = REPO
+    db_path: Path = field(init=False)
+    process: subprocess.Popen[bytes] | None = field(default=None, init=False)
+    starts: int = field(default=0, init=False)
+
+    def __post_init__(self) -> None:
+        self.workdir.mkdir(parents=True, exist_ok=True)
+        self.db_path = self.workdir / "datawalk.db"
+        self.port = self.port or free_port(self.address)
+
+    @property
+    def url(self) -> str:
+        return f"http://{self.address}:{self.port}"
+
+    @property
+    def database_url(self) -> str:
+        return f"sqlite:///{self.db_path}"
+
+    @property
+    def log_path(self) -> Path:
+        return self.workdir / f"server-{self.starts}.log"
+
+    def _environment(self) -> dict[str, str]:
+        env = {k: v for k, v in os.environ.items() if k != PASSWORD_HASH_SETTING}
+        env["DATAWALK_DATABASE_URL"] = self.database_url
+        env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
+        if self.password_hash:
+            env[PASSWORD_HASH_SETTING] = self.password_hash
+        return env
+
+    def start(self) -> AppServer:
+        """Start the server and return once its health endpoint answers."""
+        self.starts += 1
+        command = [
+            sys.executable, "-m", "streamlit", "run", "streamlit_app.py",
+            "--server.headless", "true",
+            "--server.fileWatcherType", "none",
+            "--server.port", str(self.port),
+            "--server.address", self.address,
+            # A developer's own .streamlit/secrets.toml must not change what the tests see.
+            "--secrets.files", str(self.workdir / "no-secrets.toml"),
+        ]  # fmt: skip
+        with self.log_path.open("wb") as log:
+            self.process = subprocess.Popen(
+                command,
+                cwd=self.app_dir,
+                env=self._environment(),
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        self._wait_healthy()
+        return self
+
+    def _wait_healthy(self) -> None:
+        deadline = time.monotonic() + _STARTUP_SECONDS
+        while time.monotonic() < deadline:
+            if self.process is not None and self.process.poll() is not None:
+                break
+            with (
+                contextlib.suppress(OSError, urllib.error.URLError),
+                _HTTP.open(f"{self.url}/_stcore/health", timeout=2) as response,
+            ):
+                if response.read().strip() == b"ok":
+                    return
+            time.sleep(0.2)
+        self.stop()
+        raise RuntimeError(f"Streamlit did not start on {self.url}:\n{self.log_tail()}")
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log_path.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def _signal_group(self, sig: signal.Signals) -> None:
+        if self.process is None or self.process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(os.getpgid(self.process.pid), sig)
+
+    def kill(self) -> None:
+        """`kill -9` the whole process group: no shutdown code runs, as in a crash."""
+        self._signal_group(signal.SIGKILL)
+        if self.process is not None:
+            self.process.wait(timeout=10)
+
+    def stop(self) -> None:
+        """Stop the server politely, then by force if it lingers."""
+        self._signal_group(signal.SIGTERM)
+        if self.process is None:
+            return
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.kill()
+
+    def query(self, sql: str, *params: object) -> list[tuple[object, ...]]:
+        """Run `sql` on a fresh SQLite connection, which replays the WAL like any reader."""
+        connection = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10)
+        try:
+            return connection.execute(sql, params).fetchall()
+        finally:
+            connection.close()
+
+
+@dataclass
+class Tablet:
+    """A page in a touch context of one iPad size; `name` goes into screenshot names."""
+
+    name: str
+    width: int
+    height: int
+    page: Page
+    dialogs: list[str]
+
+
+class AppCrashed(AssertionError):
+    """The page shows an uncaught exception: the server log says what it was."""
+
+
+def wait_idle(page: Page, timeout_ms: int = 30_000) -> None:
+    """Wait until the script has finished and stayed finished for a few polls.
+
+    A tap's rerun begins a moment after the tap, so one "notRunning" reading can be stale.
+    Raises AppCrashed at once when the app shows an uncaught exception.
+    """
+    page.wait_for_selector(IDLE_SELECTOR, timeout=timeout_ms, state="attached")
+    steady = 0
+    deadline = time.monotonic() + timeout_ms / 1000
+    while steady < 4:
+        if time.monotonic() > deadline:
+            raise TimeoutError("the app did not settle")
+        idle = page.locator(IDLE_SELECTOR).count() == 1
+        steady = steady + 1 if idle else 0
+        page.wait_for_timeout(80)
+    crash = page.locator('[data-testid="stException"]')
+    if crash.count():
+        raise AppCrashed(f"the app crashed on {page.url}: {crash.first.inner_text()[:300]}")
+
+
+def open_app(page: Page, url: str) -> None:
+    """Go to `url` and wait for the first run of the script to finish."""
+    page.goto(url)
+    wait_idle(page)
+
+
+class Taps:
+    """Taps with a finger (touch events) and counts them, then waits for the rerun."""
+
+    def __init__(self, page: Page) -> None:
+        self.page = page
+        self.count = 0
+
+    def __call__(self, target: Locator) -> None:
+        target.scroll_into_view_if_needed()
+        target.tap()
+        self.count += 1
+        wait_idle(self.page)
+
+
+def undersized_targets(page: Page, minimum: int = MIN_TOUCH_PX) -> list[str]:
+    """Return "label: WxH" for every visible button or pill in the app shorter than `minimum`.
+
+    Streamlit's own chrome (header toolbar, sidebar collapse arrow) is outside the app's
+    control and not measured; everything in the page body and the sidebar content is.
+    """
+    scope = page.locator('[data-testid="stMain"], [data-testid="stSidebarContent"]')
+    small = []
+    for button in scope.locator(
+        "button, [role='radio'], a[data-testid='stPageLink-NavLink']"
+    ).all():
+        if not button.is_visible():
+            continue
+        box = button.bounding_box()
+        if box is None or box["width"] == 0:
+            continue
+        if box["height"] < minimum:
+            label = (button.inner_text() or button.get_attribute("aria-label") or "?").strip()
+            small.append(f"{label[:40]!r}: {box['width']:.0f}x{box['height']:.0f}")
+    return small
+
+
+def horizontal_overflow(page: Page) -> dict[str, float]:
+    """Return the widths that show sideways scrolling: the document's and the main area's."""
+    return page.evaluate(
+        """() => {
+            const main = document.querySelector('[data-testid="stMain"]');
+            return {
+              documentScroll: document.documentElement.scrollWidth,
+              viewport: window.innerWidth,
+              mainScroll: main ? main.scrollWidth : 0,
+              mainClient: main ? main.clientWidth : 0,
+            };
+        }"""
+    )
+
+
+def no_horizontal_scroll(widths: dict[str, float]) -> bool:
+    """True when neither the document nor the main area is wider than what is shown."""
+    return (
+        widths["documentScroll"] <= widths["viewport"]
+        and widths["mainScroll"] <= widths["mainClient"]
+    )
+
+
+def screenshot(page: Page, name: str) -> Path:
+    """Save a screenshot under the git-ignored artifacts/screenshots/ and return its path."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def choice(page: Page, label: str, option: str) -> Locator:
+    """The option button of a pills or segmented-control widget, found by label and option.
+
+    On Streamlit 1.67 single-select pills and segmented controls are a radiogroup of radios, and
+    multi-select pills a toolbar of toggle buttons.
+    """
+    single = page.get_by_role("radiogroup", name=label, exact=True).get_by_role(
+        "radio", name=option, exact=True
+    )
+    multi = page.get_by_role("toolbar", name=label, exact=True).get_by_role(
+        "button", name=option, exact=True
+    )
+    return single.or_(multi)

@@ -1,0 +1,129 @@
+"""A walk on an iPad in a real browser (issue 3), at 1024×768 and at 820×1180.
+
+Tap counting: the quick finding starts on the walk page of an audit that already has the
+location, with no location chosen yet (as after opening the audit). The count covers choosing
+the location, the template and Save; the reference confirmation must follow.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Page
+from rig import (
+    MIN_TOUCH_PX,
+    AppServer,
+    Tablet,
+    Taps,
+    choice,
+    horizontal_overflow,
+    no_horizontal_scroll,
+    open_app,
+    screenshot,
+    undersized_targets,
+    wait_idle,
+)
+from walk_steps import (
+    FULL_FINDING,
+    SCRIPT_NOTES,
+    TEMPLATE,
+    add_location,
+    create_audit,
+    finding_cards,
+    is_selected,
+    make_jpeg,
+    query,
+    save,
+    select,
+    upload_photo,
+)
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+MAX_TAPS = 5
+LOCATION = "Staff room"
+LOCATION_TYPE = "Staff room"
+LOCATION_PILL = f"{LOCATION} (Ground floor)"
+
+
+def _check_layout(tablet: Tablet, step: str, problems: list[str]) -> None:
+    """Every button and pill is a finger's size, nothing scrolls sideways; keep a screenshot.
+
+    Problems are collected rather than raised, so one undersized icon does not hide whether
+    the rest of the walk works; the test asserts the list is empty at its end.
+    """
+    page = tablet.page
+    screenshot(page, f"walk-{tablet.name}-{step}")
+    problems += [f"{step}: under {MIN_TOUCH_PX} px: {t}" for t in undersized_targets(page)]
+    widths = horizontal_overflow(page)
+    if not no_horizontal_scroll(widths):
+        problems.append(f"{step}: scrolls sideways: {widths}")
+
+
+def _quick_finding_by_taps(page: Page, server: AppServer, audit_id: str) -> tuple[str, int]:
+    """Open the walk page with no location chosen and record the template finding by taps."""
+    open_app(page, f"{server.url}/walk?audit={audit_id}")
+    assert "location" not in query(page)
+    taps = Taps(page)
+    taps(choice(page, "Location", LOCATION_PILL))
+    taps(choice(page, "Quick templates", TEMPLATE))
+    taps(page.get_by_role("button", name="Save finding"))
+    confirmation = page.get_by_text("Saved F-", exact=False).first
+    confirmation.wait_for()
+    return confirmation.inner_text().split("Saved ", 1)[1].split()[0], taps.count
+
+
+def _full_finding(tablet: Tablet, photo: Path, problems: list[str]) -> str:
+    """Set every kind of field by touch, type notes with script in them, add a checked photo."""
+    page = tablet.page
+    tap = Taps(page)
+    for label, option in FULL_FINDING:
+        select(tap, page, label, option)
+    notes = page.get_by_role("textbox", name="Notes", exact=True)
+    notes.fill(SCRIPT_NOTES)
+    notes.blur()
+    wait_idle(page)
+    upload_photo(tap, page, photo)
+    _check_layout(tablet, "full-finding", problems)
+    return save(tap, page)
+
+
+def test_walk_capture_survives_a_reload(
+    ipad: Tablet, app_server: AppServer, tmp_path: Path
+) -> None:
+    page = ipad.page
+    tap = Taps(page)
+    problems: list[str] = []
+    open_app(page, f"{app_server.url}/")
+    _check_layout(ipad, "audits", problems)
+    audit_id = create_audit(tap, page, f"Brook Lane {ipad.name} School (fictional)")
+    location_id = add_location(tap, page, LOCATION, LOCATION_TYPE)
+
+    quick_reference, taps = _quick_finding_by_taps(page, app_server, audit_id)
+    assert taps <= MAX_TAPS
+    assert query(page) == {"audit": audit_id, "location": location_id}
+    full_reference = _full_finding(ipad, make_jpeg(tmp_path / "noticeboard.jpg"), problems)
+    assert quick_reference != full_reference
+
+    page.reload()
+    wait_idle(page)
+    assert query(page) == {"audit": audit_id, "location": location_id}
+    assert is_selected(choice(page, "Location", LOCATION_PILL))
+    cards = finding_cards(page)
+    texts = "\n".join(cards.all_inner_texts())
+    assert cards.count() == 2, texts
+    assert quick_reference in texts and full_reference in texts
+    photos = app_server.query(
+        "SELECT f.reference, count(p.id) FROM findings f LEFT JOIN photos p ON p.finding_id = f.id"
+        " WHERE f.audit_id = ? GROUP BY f.reference",
+        audit_id,
+    )
+    assert dict(photos) == {quick_reference: 0, full_reference: 1}
+    _check_layout(ipad, "after-reload", problems)
+
+    # The notes are shown as the characters typed, and nothing in them ran.
+    assert page.get_by_text(SCRIPT_NOTES, exact=True).count() == 1
+    assert page.locator('[data-testid="stMain"] img[src="x"]').count() == 0
+    assert ipad.dialogs == []
+    assert problems == []

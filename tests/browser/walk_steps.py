@@ -1,0 +1,123 @@
+"""What a consultant does on the audits and walk pages, as steps the browser tests share.
+
+Labels and keys come from `datawalk/ui/pages/audits.py`, `datawalk/ui/locations.py`,
+`datawalk/ui/capture.py` and `datawalk/ui/photos.py`; option names from the UK schools checklist.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import parse_qs, urlparse
+
+from PIL import Image, ImageDraw
+from playwright.sync_api import Locator, Page
+from rig import Taps, choice, wait_idle
+
+AUDITOR = "A. Consultant (fictional)"
+TEMPLATE = "Pupil medication in the shared staff fridge"
+# Lower case on purpose: the identifier scan looks for capitalised names.
+SCRIPT_NOTES = (
+    "allergy poster by the hatch <script>alert('dw-script')</script> "
+    "<img src=x onerror=\"alert('dw-img')\"> ok 🍎"
+)
+FULL_FINDING = [
+    ("Data categories", "Food allergy or intolerance"),
+    ("Format", "Poster or wall display"),
+    ("Identifiability", "Full name and photo"),
+    ("Detail shown", "Allergen or condition with action"),
+    ("Visible to", "Visitors, public and contractors"),
+    ("Visible to", "Pupils"),
+    ("Needed by", "Midday supervisors"),
+    ("Reach", "Within 5 minutes"),
+    ("Controls present", "Dated, with a review date"),
+    ("Evidence", "Document seen"),
+    ("Need override", "4"),
+]
+
+
+def query(page: Page) -> dict[str, str]:
+    """The page URL's query params, one value each."""
+    return {key: values[0] for key, values in parse_qs(urlparse(page.url).query).items()}
+
+
+def is_selected(option: Locator) -> bool:
+    return "true" in (option.get_attribute("aria-pressed"), option.get_attribute("aria-checked"))
+
+
+def select(tap: Taps, page: Page, label: str, option: str) -> None:
+    """Make sure `option` is chosen, tapping only when it is not already."""
+    target = choice(page, label, option)
+    if not is_selected(target):
+        tap(target)
+    assert is_selected(choice(page, label, option)), f"{label}: {option} is not selected"
+
+
+def pick_from_list(tap: Taps, page: Page, label: str, option: str) -> None:
+    """Open a selectbox with a tap and tap one of its options."""
+    tap(page.get_by_role("combobox", name=label))
+    tap(page.get_by_role("option", name=option, exact=True))
+
+
+def create_audit(tap: Taps, page: Page, school: str) -> str:
+    """Start an audit on the audits page; returns its id from the walk page's URL."""
+    tap(page.get_by_text("Start a new audit", exact=True))
+    page.get_by_label("School name").fill(school)
+    page.get_by_label("Auditor").fill(AUDITOR)
+    tap(page.get_by_role("button", name="Create audit"))
+    page.wait_for_url("**/walk?**")
+    wait_idle(page)
+    audit_id = query(page).get("audit")
+    assert audit_id, page.url
+    return audit_id
+
+
+def add_location(tap: Taps, page: Page, name: str, location_type: str) -> str:
+    """Add a location on the walk page (it becomes the current one); returns its id."""
+    if not page.get_by_label("Location name").is_visible():
+        tap(page.get_by_text("Add a location", exact=True))
+    page.get_by_label("Location name").fill(name)
+    pick_from_list(tap, page, "Location type", location_type)
+    tap(page.get_by_role("button", name="Add location"))
+    page.wait_for_url("**location=**")
+    wait_idle(page)
+    return query(page)["location"]
+
+
+def save(tap: Taps, page: Page) -> str:
+    """Tap Save and return the reference in the confirmation (F-001 …)."""
+    tap(page.get_by_role("button", name="Save finding"))
+    toast = page.get_by_text("Saved F-", exact=False).first
+    toast.wait_for()
+    return toast.inner_text().split("Saved ", 1)[1].split()[0]
+
+
+def finding_cards(page: Page) -> Locator:
+    return page.locator('[data-testid="stMain"] [class*="st-key-finding_"]')
+
+
+def make_jpeg(path: Path) -> Path:
+    """A small fictional photo of a noticeboard: stripes and boxes, no faces."""
+    image = Image.new("RGB", (480, 360), (236, 226, 198))
+    draw = ImageDraw.Draw(image)
+    for top in range(40, 320, 40):
+        draw.rectangle((40, top, 440, top + 18), fill=(60, 90, 140))
+    draw.rectangle((300, 60, 420, 160), outline=(180, 40, 40), width=6)
+    image.save(path, "JPEG", quality=85)
+    return path
+
+
+def upload_photo(tap: Taps, page: Page, photo: Path) -> None:
+    """Add a photo through the uploader, tick it as checked and caption it."""
+    uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
+    uploader.set_input_files(str(photo))
+    # The checkbox input itself is visually hidden; a finger lands on its label.
+    checked = page.get_by_text("I have checked this photo", exact=True)
+    checked.wait_for()
+    wait_idle(page)
+    tap(checked)
+    box = page.get_by_role("checkbox", name="I have checked this photo", exact=True)
+    assert box.is_checked()
+    caption = page.get_by_role("textbox", name="Caption", exact=True)
+    caption.fill("noticeboard by the hatch")
+    caption.press("Enter")
+    wait_idle(page)
