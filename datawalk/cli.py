@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import click
 
@@ -39,9 +39,7 @@ from datawalk.interchange import (
     dump_document,
     read_document,
 )
-
-if TYPE_CHECKING:
-    from datawalk.store import Store
+from datawalk.store import Store
 
 ACTOR = "cli"
 
@@ -103,15 +101,11 @@ _db_option = click.option(
 
 @contextmanager
 def _open_store(db_url: str | None) -> Iterator[Store]:
-    from datawalk.store import Store
-
     store = Store.open(db_url)
     try:
         yield store
     finally:
-        close = getattr(store, "close", None)
-        if close is not None:
-            close()
+        store.close()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -212,14 +206,20 @@ EXPORTERS: dict[str, Callable[[ExportRequest], None]] = {
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
-    """Write next to the target and rename, so a failed export never leaves half a backup."""
+    """Write next to the target and rename, so a failed export never leaves half a backup.
+
+    The file is readable by its owner only (mkstemp's mode): a backup holds notes about pupils.
+    """
     path = path.expanduser()
+    temporary: str | None = None
     try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent or ".")
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         with os.fdopen(handle, "wb") as stream:
             stream.write(data)
         os.replace(temporary, path)
     except OSError as error:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
         raise InterchangeError(f"cannot write {path}: {error.strerror or error}") from None
 
 

@@ -196,6 +196,31 @@ def test_export_writes_a_backup_that_parses_to_the_stored_audit(loaded_db: str, 
     assert len(document.scores) == len(document.findings)
 
 
+def test_a_backup_is_private_to_its_owner(loaded_db: str, tmp_path: Path) -> None:
+    path = tmp_path / "backup.json"
+    assert _run("export", sample_audit_id(), "-o", str(path), "--db", loaded_db).exit_code == 0
+    assert path.stat().st_mode & 0o077 == 0
+
+
+def test_an_unwritable_target_is_one_line(loaded_db: str, tmp_path: Path) -> None:
+    target = tmp_path / "no-such-folder" / "backup.json"
+    result = _run("export", sample_audit_id(), "-o", str(target), "--db", loaded_db)
+    assert "cannot write" in _assert_one_line_error(result, ExitStatus.INVALID_INPUT)
+
+
+def test_a_failed_write_leaves_no_half_backup(loaded_db: str, tmp_path: Path, monkeypatch) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def disk_full(source, target):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr("datawalk.cli.os.replace", disk_full)
+    result = _run("export", sample_audit_id(), "-o", str(out / "b.json"), "--db", loaded_db)
+    assert "No space left" in _assert_one_line_error(result, ExitStatus.INVALID_INPUT)
+    assert list(out.iterdir()) == []
+
+
 def test_export_to_stdout(loaded_db: str) -> None:
     result = _run("export", sample_audit_id(), "-o", "-", "--db", loaded_db)
     assert result.exit_code == 0
