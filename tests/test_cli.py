@@ -215,7 +215,7 @@ def test_a_failed_write_leaves_no_half_backup(loaded_db: str, tmp_path: Path, mo
     def disk_full(source, target):
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("datawalk.cli.os.replace", disk_full)
+    monkeypatch.setattr("datawalk.cli.transfer.os.replace", disk_full)
     result = _run("export", sample_audit_id(), "-o", str(out / "b.json"), "--db", loaded_db)
     assert "No space left" in _assert_one_line_error(result, ExitStatus.INVALID_INPUT)
     assert list(out.iterdir()) == []

@@ -1,0 +1,185 @@
+"""`export` and `import`: whole audits as JSON backups, and the leadership workbook.
+
+Both are registries (`EXPORTERS` by format, `IMPORTERS` by file suffix): adding a format is one
+function and one entry. Files are size-checked before they are read and written atomically.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import click
+
+from datawalk.cli.app import ACTOR, db_option, main, open_store
+from datawalk.errors import InterchangeError
+from datawalk.interchange import DEFAULT_MAX_BYTES, attach_scores, dump_document, read_document
+from datawalk.store import Store
+
+
+@dataclass(frozen=True)
+class ExportRequest:
+    store: Store
+    audit_id: str
+    output: Path
+    edition: str
+
+
+def _export_json(request: ExportRequest) -> None:
+    document = attach_scores(request.store.export_document(request.audit_id))
+    text = dump_document(document)
+    if str(request.output) == "-":
+        click.echo(text, nl=False)
+    else:
+        _write_atomically(request.output, text.encode("utf-8"))
+
+
+def _export_xlsx(request: ExportRequest) -> None:
+    from datawalk.workbook import write_workbook  # XlsxWriter is loaded only for workbooks
+
+    if str(request.output) == "-":
+        raise InterchangeError("a workbook cannot go to stdout; give a file with -o PATH")
+    document = attach_scores(request.store.export_document(request.audit_id))
+    _write_atomically(request.output, write_workbook(document, edition=request.edition))
+
+
+EXPORTERS: dict[str, Callable[[ExportRequest], None]] = {
+    "json": _export_json,
+    "xlsx": _export_xlsx,
+}
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    """Write next to the target and rename, so a failed export never leaves half a backup.
+
+    The file is readable by its owner only (mkstemp's mode): a backup holds notes about pupils.
+    """
+    path = path.expanduser()
+    temporary: str | None = None
+    try:
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        os.replace(temporary, path)
+    except OSError as error:
+        if temporary is not None:
+            Path(temporary).unlink(missing_ok=True)
+        raise InterchangeError(f"cannot write {path}: {error.strerror or error}") from None
+
+
+@main.command()
+@click.argument("audit_id")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(sorted(EXPORTERS)),
+    default="json",
+    show_default=True,
+    help="json: lossless backup that `import` restores; xlsx: the leadership workbook.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path, allow_dash=True),
+    required=True,
+    help="File to write ('-' writes JSON to stdout).",
+)
+@click.option(
+    "--edition",
+    type=click.Choice(["leadership", "governors"]),
+    default="leadership",
+    show_default=True,
+    help="Workbook edition (xlsx only); the governors edition leaves out photos and notes.",
+)
+@db_option
+def export(audit_id: str, fmt: str, output: Path, edition: str, db_url: str | None) -> None:
+    """Export one audit as a backup or a workbook.
+
+    JSON is a lossless backup that `import` restores; xlsx is the leadership workbook.
+    """
+    with open_store(db_url) as store:
+        EXPORTERS[fmt](ExportRequest(store, audit_id, output, edition))
+    if str(output) != "-":
+        click.echo(f"wrote {output}", err=True)
+
+
+# --- import -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportRequest:
+    store: Store
+    path: Path
+    max_bytes: int
+
+
+def _import_json(request: ImportRequest) -> str:
+    document = read_document(request.path, max_bytes=request.max_bytes)
+    return request.store.import_document(document, ACTOR).id
+
+
+def _import_xlsx(request: ImportRequest) -> str:
+    """Apply leadership's edits to the action plan (owners, dates, statuses, acceptance)."""
+    from datawalk.workbook import import_action_updates
+    from datawalk.workbook.safety import DEFAULT_LIMITS
+
+    data = _read_bounded(request.path, min(request.max_bytes, DEFAULT_LIMITS.max_bytes))
+    changes = import_action_updates(data, request.store, ACTOR, filename=request.path.name)
+    click.echo(
+        f"{len(changes.changes)} action field(s) changed from {changes.rows_read} row(s)", err=True
+    )
+    return changes.audit_id
+
+
+IMPORTERS: dict[str, Callable[[ImportRequest], str]] = {
+    ".json": _import_json,
+    ".xlsx": _import_xlsx,
+}
+
+
+def _read_bounded(path: Path, max_bytes: int) -> bytes:
+    """Return the file's bytes, refusing it by its size before reading any of it."""
+    try:
+        size = path.stat().st_size
+        if size > max_bytes:
+            raise InterchangeError(f"{path.name} is {size:,} bytes, over the {max_bytes:,} limit")
+        with path.open("rb") as handle:
+            data = handle.read(max_bytes + 1)
+    except OSError as error:
+        raise InterchangeError(f"cannot read {path}: {error.strerror or error}") from None
+    if len(data) > max_bytes:
+        raise InterchangeError(f"{path.name} grew past the {max_bytes:,} byte limit while read")
+    return data
+
+
+@main.command("import")
+@click.argument("path", type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--max-mb",
+    type=click.FloatRange(min=0, min_open=True),
+    default=DEFAULT_MAX_BYTES / 1_000_000,
+    show_default=True,
+    help="Refuse files larger than this many megabytes, before reading them.",
+)
+@db_option
+def import_(path: Path, max_mb: float, db_url: str | None) -> None:
+    """Restore a backup or apply an edited workbook.
+
+    A .json file is a backup made by `export`; a .xlsx file is an exported workbook whose action
+    plan leadership edited. A clash with an existing audit, or a bad, truncated, hostile or huge
+    file, is refused with one line and changes nothing. Prints the audit id.
+    """
+    handler = IMPORTERS.get(path.suffix.lower())
+    if handler is None:
+        kind = f"{path.suffix} files" if path.suffix else "files without a suffix"
+        known = ", ".join(sorted(IMPORTERS))
+        raise InterchangeError(f"{path.name}: cannot import {kind}; expected {known}")
+    if not path.is_file():
+        raise InterchangeError(f"{path}: no such file")
+    with open_store(db_url) as store:
+        audit_id = handler(ImportRequest(store, path, int(max_mb * 1_000_000)))
+    click.echo(f"imported {path.name}", err=True)
+    click.echo(audit_id)
