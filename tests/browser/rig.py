@@ -44,6 +44,7 @@ CHROMIUM_ARGS = [
 IDLE_SELECTOR = '[data-testid="stApp"][data-test-script-state="notRunning"]'
 MIN_TOUCH_PX = 44
 _STARTUP_SECONDS = 45
+_MAX_SHOT_PX = 8000
 # Direct connections only: a proxy from the environment must not see test traffic.
 _HTTP = urllib.request.build_opener(urllib.request.ProxyHandler({}))
 
@@ -283,11 +284,27 @@ def no_horizontal_scroll(widths: dict[str, float]) -> bool:
     )
 
 
-def screenshot(page: Page, name: str) -> Path:
-    """Save a screenshot under the git-ignored artifacts/screenshots/ and return its path."""
+def screenshot(page: Page, name: str, *, whole_page: bool = True) -> Path:
+    """Save a screenshot under the git-ignored artifacts/screenshots/ and return its path.
+
+    Streamlit scrolls inside its main area, not the document, so a "full page" screenshot would
+    stop at the viewport; for the whole page the viewport is made as tall as the content for
+    the shot, then put back.
+    """
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
-    page.screenshot(path=str(path), full_page=True)
+    size = page.viewport_size
+    content = page.evaluate(
+        "() => document.querySelector('[data-testid=\"stMain\"]')?.scrollHeight || 0"
+    )
+    if whole_page and size and content > size["height"]:
+        page.set_viewport_size({"width": size["width"], "height": min(content, _MAX_SHOT_PX)})
+        page.wait_for_timeout(300)
+        page.screenshot(path=str(path))
+        page.set_viewport_size(size)
+        page.wait_for_timeout(300)
+    else:
+        page.screenshot(path=str(path))
     return path
 
 

@@ -26,6 +26,7 @@ from rig import (
 )
 from walk_steps import (
     FULL_FINDING,
+    REVIEW_DATE,
     SCRIPT_NOTES,
     TEMPLATE,
     add_location,
@@ -36,6 +37,7 @@ from walk_steps import (
     query,
     save,
     select,
+    type_date,
     upload_photo,
 )
 
@@ -80,6 +82,7 @@ def _full_finding(tablet: Tablet, photo: Path, problems: list[str]) -> str:
     tap = Taps(page)
     for label, option in FULL_FINDING:
         select(tap, page, label, option)
+    type_date(tap, page, REVIEW_DATE[0], REVIEW_DATE[1])
     notes = page.get_by_role("textbox", name="Notes", exact=True)
     notes.fill(SCRIPT_NOTES)
     notes.blur()
@@ -120,6 +123,13 @@ def test_walk_capture_survives_a_reload(
         audit_id,
     )
     assert dict(photos) == {quick_reference: 0, full_reference: 1}
+    stored = app_server.query(
+        "SELECT notes, review_date, need_override, reach, evidence FROM findings"
+        " WHERE audit_id = ? AND reference = ?",
+        audit_id,
+        full_reference,
+    )
+    assert stored == [(SCRIPT_NOTES, REVIEW_DATE[2], 4, "within_5_minutes", "document_seen")]
     _check_layout(ipad, "after-reload", problems)
 
     # The notes are shown as the characters typed, and nothing in them ran.

@@ -33,6 +33,7 @@ FULL_FINDING = [
     ("Evidence", "Document seen"),
     ("Need override", "4"),
 ]
+REVIEW_DATE = ("Review date shown", "01092026", "2026-09-01")
 
 
 def query(page: Page) -> dict[str, str]:
@@ -93,6 +94,15 @@ def save(tap: Taps, page: Page) -> str:
 
 def finding_cards(page: Page) -> Locator:
     return page.locator('[data-testid="stMain"] [class*="st-key-finding_"]')
+
+
+def type_date(tap: Taps, page: Page, label: str, day_month_year: str) -> None:
+    """Type a date (ddmmyyyy) into a date field's segments, as the iPad's number pad would."""
+    field = page.locator('[data-testid="stDateInput"]').filter(has_text=label)
+    tap(field.get_by_role("spinbutton").first)
+    page.keyboard.type(day_month_year)
+    page.keyboard.press("Tab")
+    wait_idle(page)
 
 
 def make_jpeg(path: Path) -> Path:
