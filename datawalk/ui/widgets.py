@@ -135,6 +135,12 @@ def audit_header(audit: Audit, location_id: str | None = None) -> None:
     status = STATUS_NAMES[audit.status]
     st.markdown(f"**{escape_markdown(f'{audit.school.name} · {audit.site.name}')}**")
     st.caption(escape_markdown(f"Walk {walk_date} · {audit.auditor} · {status}"))
+    if audit.status != AuditStatus.IN_PROGRESS:
+        st.info(
+            f"This audit is {status.lower()}. Any change is still recorded in its audit trail; "
+            "reopen it on the Audits page to carry on walking.",
+            icon=":material/info:",
+        )
     params = state.audit_params(audit.id, location_id)
     cols = st.columns(3)
     with cols[0]:
