@@ -16,7 +16,7 @@ import streamlit as st
 from datawalk.models import Audit, AuditStatus
 from datawalk.scoring import CLASSIFICATION_NAMES
 from datawalk.ui import state
-from datawalk.ui.routes import page_file
+from datawalk.ui.routes import PAGES, page_file
 from datawalk.vocabulary import Checklist, Level
 
 # Every ASCII punctuation mark that Markdown or Streamlit's directives (:red[..], :icon:, $..$)
@@ -130,7 +130,8 @@ def page_link(
 
 
 def audit_header(audit: Audit, location_id: str | None = None) -> None:
-    """Show which audit is open and links to its pages, carrying the audit in the URL."""
+    """Show which audit is open and links to every page, carrying the audit in the URL (the
+    sidebar's own links drop it)."""
     walk_date = f"{audit.walk_at:%d %b %Y %H:%M}"
     status = STATUS_NAMES[audit.status]
     st.markdown(f"**{escape_markdown(f'{audit.school.name} · {audit.site.name}')}**")
@@ -141,14 +142,14 @@ def audit_header(audit: Audit, location_id: str | None = None) -> None:
             "reopen it on the Audits page to carry on walking.",
             icon=":material/info:",
         )
-    params = state.audit_params(audit.id, location_id)
-    cols = st.columns(3)
-    with cols[0]:
-        page_link("audits", "All audits", {}, icon=":material/assignment:")
-    with cols[1]:
-        page_link("walk", "Walk", params, icon=":material/directions_walk:")
-    with cols[2]:
-        page_link("findings", "Findings", params, icon=":material/table_rows:")
+    with st.container(horizontal=True, wrap=True, key="audit_nav"):
+        for route in PAGES:
+            if route.url_path == "audits":
+                page_link(route.url_path, "All audits", {}, icon=route.icon)
+            else:
+                keep = location_id if route.url_path == "walk" else None
+                params = state.audit_params(audit.id, keep)
+                page_link(route.url_path, route.title, params, icon=route.icon)
 
 
 def require_audit() -> Audit:
