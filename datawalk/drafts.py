@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from datawalk.checklist import default_needed_by, finding_from_template
 from datawalk.errors import ValidationError
-from datawalk.models import Finding, Photo, Reach, RedactionRecord, utc_now
+from datawalk.models import Box, Finding, Photo, Position, Reach, RedactionRecord, utc_now
 from datawalk.vocabulary import Checklist
 
 DRAFT_SCHEMA = 1
@@ -249,3 +249,46 @@ def check_photos_confirmed(draft: Draft) -> None:
                 "redaction missed) before saving.",
                 field="photos",
             )
+
+
+def box_from_corners(
+    first: Position, second: Position, width: int, height: int, source: str = "manual"
+) -> Box:
+    """Return the pixel box spanned by two taps given as normalised positions on a picture.
+
+    Raises:
+        ValidationError: the taps are on one line, so they span no area.
+    """
+    left, right = sorted((round(first.x * width), round(second.x * width)))
+    top, bottom = sorted((round(first.y * height), round(second.y * height)))
+    if right - left < 1 or bottom - top < 1:
+        raise ValidationError("Tap two opposite corners of the area to cover.", field="photos")
+    return Box(x=left, y=top, width=right - left, height=bottom - top, source=source)
+
+
+def with_new_redaction(
+    photo: Photo,
+    data: bytes,
+    media_type: str,
+    width: int,
+    height: int,
+    boxes: list[Box],
+    dropped: list[Box],
+) -> Photo:
+    """Return `photo` (same id and caption) holding a re-redacted image with its new boxes.
+
+    The "checked" tick is withdrawn: what is covered changed, so a person must look again.
+    """
+    record = (photo.redaction or RedactionRecord(pipeline_version="unknown")).model_copy(
+        update={"boxes": boxes, "dropped_boxes": dropped, "confirmed_by": "", "confirmed_at": None}
+    )
+    # model_copy does not validate, so `data` is given decoded, as the field holds it.
+    return photo.model_copy(
+        update={
+            "data": data,
+            "media_type": media_type,
+            "width": width,
+            "height": height,
+            "redaction": record,
+        }
+    )

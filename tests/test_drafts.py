@@ -12,7 +12,7 @@ from datawalk import drafts
 from datawalk.checklist import default_needed_by, finding_from_template
 from datawalk.drafts import Draft
 from datawalk.errors import ValidationError
-from datawalk.models import RedactionRecord
+from datawalk.models import Box, Position, RedactionRecord
 
 AUDIT, LOCATION = "audit-0000001", "location-0001"
 
@@ -124,3 +124,21 @@ def test_a_template_fills_every_field_but_keeps_typed_notes_and_photos(checklist
 def test_an_unknown_template_is_refused(checklist) -> None:
     with pytest.raises(ValidationError):
         drafts.draft_from_template(Draft(), checklist, "no_such_template", AUDIT, LOCATION)
+
+
+def test_two_taps_span_a_manual_box_in_picture_pixels() -> None:
+    box = drafts.box_from_corners(Position(x=0.75, y=0.5), Position(x=0.25, y=0.1), 400, 300)
+    assert (box.x, box.y, box.width, box.height, box.source) == (100, 30, 200, 120, "manual")
+    with pytest.raises(ValidationError):
+        drafts.box_from_corners(Position(x=0.5, y=0.1), Position(x=0.5, y=0.9), 400, 300)
+
+
+def test_a_new_redaction_keeps_the_photo_but_withdraws_the_check() -> None:
+    checked = photo("A. Consultant")
+    box = Box(x=1, y=1, width=2, height=2, source="manual")
+    redone = drafts.with_new_redaction(checked, b"new bytes", "image/jpeg", 4, 3, [box], [])
+    assert (redone.id, redone.caption, redone.data) == (checked.id, checked.caption, b"new bytes")
+    assert redone.redaction.boxes == [box]
+    assert not redone.redaction.confirmed_by
+    back = drafts.draft_from_payload(drafts.draft_to_payload(Draft(photos=[redone])))
+    assert back.photos[0].data == b"new bytes"

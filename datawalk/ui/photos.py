@@ -11,20 +11,18 @@ import streamlit as st
 
 from datawalk import drafts
 from datawalk.errors import PrivacyError, ValidationError
-from datawalk.models import SHORT_TEXT, Photo, RedactionRecord
+from datawalk.models import SHORT_TEXT, RedactionRecord
 from datawalk.privacy import preview_with_boxes, redact_photo
 from datawalk.ui import capture_state as cs
-from datawalk.ui import errors
+from datawalk.ui import errors, photo_boxes
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
 CAMERA_TOGGLE_KEY = "cap_camera_on"
-_PREVIEWS = "cap_previews"
 
 
 def _take_photos(ctx: cs.CaptureContext, items: list[tuple[str, bytes]]) -> None:
     """Redact each picture and add it to the draft; refusals are shown at the photo field."""
     added, refused = [], []
-    previews: dict[str, bytes] = st.session_state.setdefault(_PREVIEWS, {})
     for name, data in items:
         try:
             redacted = redact_photo(data)
@@ -43,7 +41,7 @@ def _take_photos(ctx: cs.CaptureContext, items: list[tuple[str, bytes]]) -> None
                 dropped_boxes=list(redacted.dropped),
             ),
         )
-        previews[photo.id] = preview
+        photo_boxes.remember(photo.id, data, preview)
         added.append(photo)
     if added:
         cs.change(ctx, "photos", [*cs.current_draft().photos, *added])
@@ -83,17 +81,8 @@ def _on_caption(ctx: cs.CaptureContext, photo_id: str) -> None:
 
 def _on_remove(ctx: cs.CaptureContext, photo_id: str) -> None:
     photos = [photo for photo in cs.current_draft().photos if photo.id != photo_id]
-    st.session_state.get(_PREVIEWS, {}).pop(photo_id, None)
+    photo_boxes.forget(photo_id)
     cs.change(ctx, "photos", photos)
-
-
-def _preview(photo: Photo) -> bytes:
-    """The boxed preview made at intake, or (after a reload) the stored image with its boxes."""
-    previews: dict[str, bytes] = st.session_state.setdefault(_PREVIEWS, {})
-    if photo.id not in previews:
-        boxes = photo.redaction.boxes if photo.redaction else []
-        previews[photo.id] = preview_with_boxes(photo.data, boxes)
-    return previews[photo.id]
 
 
 def render_photo_inputs(ctx: cs.CaptureContext) -> None:
@@ -117,11 +106,10 @@ def render_photo_inputs(ctx: cs.CaptureContext) -> None:
 def render_photo_review(ctx: cs.CaptureContext) -> None:
     """Each photo of the draft: the redaction preview, a caption, the check tick, remove."""
     for number, photo in enumerate(cs.current_draft().photos, start=1):
-        boxes = len(photo.redaction.boxes) if photo.redaction else 0
         with st.container(border=True):
-            image_col, form_col = st.columns([2, 3])
+            image_col, form_col = st.columns([3, 2])
             with image_col:
-                st.image(_preview(photo), caption=f"Photo {number}: {boxes} area(s) redacted")
+                photo_boxes.render_preview(ctx, photo, number)
             with form_col:
                 checked = bool(photo.redaction and photo.redaction.confirmed_by)
                 st.checkbox(

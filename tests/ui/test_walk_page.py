@@ -4,6 +4,7 @@ refused at the field, and delete with undo."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 from PIL import Image
 from streamlit.testing.v1 import AppTest
@@ -237,3 +238,27 @@ def test_identifiers_can_be_kept_after_an_explicit_confirmation(open_page, walk)
     save(at)
 
     assert walk.store.list_findings(walk.audit.id)[0].notes == "Office email jo.bloggs@example.com"
+
+
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
+
+
+def test_a_face_is_redacted_and_a_dropped_detection_is_confirmed_first(open_page, walk) -> None:
+    portrait = (FIXTURES / "astronaut.jpg").read_bytes()
+    at = walk_page(open_page, walk)
+    at.file_uploader(key=cap_key(at, "upload")).set_value(
+        [("portrait.jpg", portrait, "image/jpeg")]
+    ).run()
+    photo = at.session_state["cap_draft"].photos[0]
+    assert photo.redaction.boxes and photo.data != portrait
+
+    at.toggle(key=f"cap_adjust_{photo.id}").set_value(True).run()
+    at.button(key=f"cap_drop_{photo.id}_0").click().run()
+    assert at.session_state["cap_draft"].photos[0].redaction.boxes  # not yet: asked first
+    at.button(key=f"cap_drop_yes_{photo.id}").click().run()
+
+    dropped = at.session_state["cap_draft"].photos[0]
+    assert dropped.id == photo.id
+    assert dropped.redaction.boxes == []
+    assert dropped.redaction.dropped_boxes == photo.redaction.boxes
+    assert not dropped.redaction.confirmed_by

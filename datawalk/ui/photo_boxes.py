@@ -1,0 +1,197 @@
+"""Adjusting a photo's redaction on the walk page: cover an area by tapping two opposite corners
+(a name on a poster), or drop a detection that is not a face, which is asked twice and logged.
+
+Dropping needs the picture as it arrived. It is kept in session memory only, never stored, so
+after a reload only covering more is possible: that works on the already-redacted copy.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+from typing import Any
+
+import streamlit as st
+from streamlit_image_coordinates import streamlit_image_coordinates
+
+from datawalk import drafts
+from datawalk.errors import DataWalkError
+from datawalk.floorplan import position_from_click
+from datawalk.models import Box, Photo
+from datawalk.privacy import preview_with_boxes, redact_photo
+from datawalk.ui import capture_state as cs
+from datawalk.ui import errors
+
+log = logging.getLogger(__name__)
+ORIGINALS = "cap_originals"
+PREVIEWS = "cap_previews"
+_CORNER = "cap_box_corner"
+_HANDLED = "cap_box_tap_handled"
+_CONFIRM_DROP = "cap_drop_confirm"
+
+
+class _EncodedImage:
+    """Hands the tap widget bytes already encoded, instead of a PIL image it would re-encode."""
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def save(self, buffer: io.BytesIO, **_: Any) -> None:
+        buffer.write(self._data)
+
+
+def remember(photo_id: str, original: bytes, preview: bytes) -> None:
+    """Keep, for this session only, the picture as it arrived and its boxed preview."""
+    st.session_state.setdefault(ORIGINALS, {})[photo_id] = original
+    st.session_state.setdefault(PREVIEWS, {})[photo_id] = preview
+
+
+def forget(photo_id: str) -> None:
+    st.session_state.get(ORIGINALS, {}).pop(photo_id, None)
+    st.session_state.get(PREVIEWS, {}).pop(photo_id, None)
+
+
+def preview(photo: Photo) -> bytes:
+    """The boxed preview made at intake, or (after a reload) the stored image with its boxes."""
+    previews: dict[str, bytes] = st.session_state.setdefault(PREVIEWS, {})
+    if photo.id not in previews:
+        boxes = photo.redaction.boxes if photo.redaction else []
+        previews[photo.id] = preview_with_boxes(photo.data, boxes)
+    return previews[photo.id]
+
+
+def _redact_again(
+    ctx: cs.CaptureContext, photo: Photo, add: Box | None = None, drop: Box | None = None
+) -> None:
+    """Redact the photo again with one more manual box or one fewer detection; replace it."""
+    record = photo.redaction
+    boxes = list(record.boxes) if record else []
+    dropped = list(record.dropped_boxes) if record else []
+    original = st.session_state.get(ORIGINALS, {}).get(photo.id)
+    if original is None:
+        # Only covering more is possible on the redacted copy; keep the boxes already applied.
+        redacted = redact_photo(photo.data, extra_boxes=[add] if add else [])
+        new_boxes = [*boxes, *(box for box in redacted.boxes if box not in boxes)]
+        new_dropped = dropped
+    else:
+        manual = [box for box in boxes if box.source == "manual"] + ([add] if add else [])
+        drops = dropped + ([drop] if drop else [])
+        redacted = redact_photo(original, extra_boxes=manual, drop_boxes=drops)
+        new_boxes, new_dropped = list(redacted.boxes), list(redacted.dropped)
+    updated = drafts.with_new_redaction(
+        photo,
+        redacted.data,
+        redacted.media_type,
+        redacted.width,
+        redacted.height,
+        new_boxes,
+        new_dropped,
+    )
+    shown = original if original is not None else redacted.data
+    st.session_state.setdefault(PREVIEWS, {})[photo.id] = preview_with_boxes(shown, new_boxes)
+    photos = [updated if p.id == photo.id else p for p in cs.current_draft().photos]
+    cs.change(ctx, "photos", photos)
+
+
+def _apply_tap(ctx: cs.CaptureContext, photo: Photo, click: dict[str, Any] | None) -> bool:
+    """First tap marks a corner, the second covers the area between; True when a box was added."""
+    if not click:
+        return False
+    handled = st.session_state.setdefault(_HANDLED, {})
+    if handled.get(photo.id) == click.get("unix_time"):
+        return False
+    handled[photo.id] = click.get("unix_time")
+    corners = st.session_state.setdefault(_CORNER, {})
+    try:
+        position = position_from_click(click)
+        if photo.id not in corners:
+            corners[photo.id] = position
+            return False
+        box = drafts.box_from_corners(corners.pop(photo.id), position, photo.width, photo.height)
+        _redact_again(ctx, photo, add=box)
+    except DataWalkError as exc:
+        errors.record_error(cs.SCOPE, exc)
+    return True
+
+
+def _ask_drop(photo_id: str, index: int | None) -> None:
+    st.session_state[_CONFIRM_DROP] = (photo_id, index) if index is not None else None
+
+
+def _drop(ctx: cs.CaptureContext, photo_id: str, index: int) -> None:
+    st.session_state[_CONFIRM_DROP] = None
+    photo = next((p for p in cs.current_draft().photos if p.id == photo_id), None)
+    if photo is None or photo.redaction is None or index >= len(photo.redaction.boxes):
+        return
+    box = photo.redaction.boxes[index]
+    try:
+        _redact_again(ctx, photo, drop=box)
+    except DataWalkError as exc:
+        errors.record_error(cs.SCOPE, exc)
+        return
+    log.warning(
+        "%s dropped a face detection (%dx%d px) on a photo at location %s",
+        ctx.actor,
+        box.width,
+        box.height,
+        ctx.location_id,
+    )
+
+
+def _render_drops(ctx: cs.CaptureContext, photo: Photo) -> None:
+    boxes = photo.redaction.boxes if photo.redaction else []
+    detected = [(i, box) for i, box in enumerate(boxes) if box.source == "detected"]
+    if not detected:
+        return
+    if photo.id not in st.session_state.get(ORIGINALS, {}):
+        st.caption("A detection can be dropped only while the photo is first taken; retake it.")
+        return
+    pending = st.session_state.get(_CONFIRM_DROP)
+    for index, _box in detected:
+        if pending == (photo.id, index):
+            st.warning(f"Box {index + 1} will show the picture underneath. Is it really no face?")
+            yes, no = st.columns(2)
+            yes.button(
+                f"Yes, uncover box {index + 1}",
+                key=f"cap_drop_yes_{photo.id}",
+                on_click=_drop,
+                args=(ctx, photo.id, index),
+            )
+            no.button(
+                "Keep it covered",
+                key=f"cap_drop_no_{photo.id}",
+                on_click=_ask_drop,
+                args=(photo.id, None),
+            )
+        else:
+            st.button(
+                f"Box {index + 1} is not a face",
+                key=f"cap_drop_{photo.id}_{index}",
+                on_click=_ask_drop,
+                args=(photo.id, index),
+            )
+
+
+def render_preview(ctx: cs.CaptureContext, photo: Photo, number: int) -> None:
+    """The redaction preview; with "Adjust" on, taps on it cover areas and boxes can be dropped."""
+    boxes = len(photo.redaction.boxes) if photo.redaction else 0
+    caption = f"Photo {number}: {boxes} area(s) redacted"
+    if not st.toggle("Adjust the redaction", key=f"cap_adjust_{photo.id}"):
+        st.image(preview(photo), caption=caption)
+        return
+    corner = photo.id in st.session_state.get(_CORNER, {})
+    st.caption(
+        "Now tap the opposite corner."
+        if corner
+        else "Tap two opposite corners of an area to cover it."
+    )
+    click = streamlit_image_coordinates(
+        _EncodedImage(preview(photo)),
+        key=f"cap_boxtap_{photo.id}",
+        use_column_width="always",
+        image_format="JPEG",
+        cursor="crosshair",
+    )
+    if _apply_tap(ctx, photo, click):
+        st.rerun(scope="fragment")
+    _render_drops(ctx, photo)
