@@ -32,7 +32,7 @@ USER_KEY = "datawalk_user"
 FlashKind = Literal["success", "info", "warning"]
 
 
-@st.cache_resource(show_spinner="Opening the DataWalk database…")
+@st.cache_resource(show_spinner="Opening the DataWalk database…", on_release=Store.close)
 def _open_store(url: str | None) -> Store:
     """One Store per database URL and process; an empty database gets the sample walk."""
     store = Store.open(url)
