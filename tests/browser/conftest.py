@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser
-from rig import CHROMIUM, CHROMIUM_ARGS, AppServer, Tablet, skip_or_fail
+from rig import CHROMIUM, CHROMIUM_ARGS, AppServer, Tablet, skip_or_fail, watch_runs
 
 IPAD_SIZES = {"landscape": (1024, 768), "portrait": (820, 1180)}
 
@@ -71,6 +71,7 @@ def ipad(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Tablet]:
         timezone_id="Europe/London",
     )
     context.set_default_timeout(30_000)
+    watch_runs(context)
     page = context.new_page()
     dialogs: list[str] = []
 

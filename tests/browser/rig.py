@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import BrowserContext, Locator, Page
 
 from datawalk.access import PASSWORD_HASH_SETTING
 
@@ -225,17 +225,52 @@ def open_app(page: Page, url: str) -> None:
     wait_idle(page)
 
 
+# Counts finished script runs (whole app or fragment) in the page, so a tap can wait for the
+# run it caused instead of guessing how long the server takes to start it.
+RUN_COUNTER_SCRIPT = """
+(() => {
+  window.__datawalkRuns = 0;
+  const watch = () => new MutationObserver((records) => {
+    for (const record of records) {
+      if (record.oldValue === "running") window.__datawalkRuns += 1;
+    }
+  }).observe(document.documentElement, {
+    subtree: true, attributes: true, attributeOldValue: true,
+    attributeFilter: ["data-test-script-state"],
+  });
+  if (document.documentElement) watch();
+  else document.addEventListener("DOMContentLoaded", watch);
+})();
+"""
+
+
+def watch_runs(target: BrowserContext | Page) -> None:
+    """Install the run counter in every page of a context, or in one page, before it loads."""
+    target.add_init_script(RUN_COUNTER_SCRIPT)
+
+
+def finished_runs(page: Page) -> int:
+    """Script runs finished in this page so far, or -1 when the counter is not installed."""
+    return int(page.evaluate("() => window.__datawalkRuns ?? -1"))
+
+
 class Taps:
-    """Taps with a finger (touch events) and counts them, then waits for the rerun."""
+    """Taps with a finger (touch events), counts the taps, and waits for the run each causes."""
 
     def __init__(self, page: Page) -> None:
         self.page = page
         self.count = 0
 
-    def __call__(self, target: Locator) -> None:
+    def __call__(self, target: Locator, *, reruns: bool = True) -> None:
+        """Tap `target`; `reruns=False` for taps the browser handles alone (opening a list)."""
         target.scroll_into_view_if_needed()
+        before = finished_runs(self.page)
         target.tap()
         self.count += 1
+        if reruns and before >= 0:
+            self.page.wait_for_function(
+                "(before) => (window.__datawalkRuns ?? 0) > before", arg=before
+            )
         wait_idle(self.page)
 
 

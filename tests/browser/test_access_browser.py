@@ -19,7 +19,17 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, Playwright
-from rig import CHROMIUM, CHROMIUM_ARGS, AppServer, open_app, screenshot, skip_or_fail, wait_idle
+from rig import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    AppServer,
+    Taps,
+    open_app,
+    screenshot,
+    skip_or_fail,
+    wait_idle,
+    watch_runs,
+)
 
 from datawalk.access import HASH_COMMAND, hash_password
 
@@ -130,6 +140,7 @@ def remote_page(remote_browser: Browser) -> Iterator[Page]:
         viewport={"width": 1024, "height": 768}, has_touch=True, is_mobile=False
     )
     context.set_default_timeout(30_000)
+    watch_runs(context)
     page = context.new_page()
     page.on("dialog", lambda dialog: pytest.fail(f"unexpected dialog: {dialog.message}"))
     yield page
@@ -191,17 +202,16 @@ def test_other_host_sees_nothing_before_the_password(
     _assert_only_gate_shown(remote_page, ["DataWalk", prompt, "App password", "Unlock"])
     screenshot(remote_page, "access-password-prompt")
 
+    tap = Taps(remote_page)
     password.fill("not the password")
-    unlock.tap()
-    wait_idle(remote_page)
+    tap(unlock)
     assert "not right" in remote_page.locator('[data-testid="stAlertContentError"]').inner_text()
     _assert_only_gate_shown(
         remote_page, ["DataWalk", prompt, "App password", "Unlock", "not right"]
     )
 
     remote_page.get_by_label("App password").fill(PASSWORD)
-    remote_page.get_by_role("button", name="Unlock").tap()
-    wait_idle(remote_page)
+    tap(remote_page.get_by_role("button", name="Unlock"))
     remote_page.locator(NAV).wait_for(state="attached")
     assert remote_page.get_by_role("heading", name="Audits", exact=True).count() == 1
     assert remote_page.locator("input[type='password']").count() == 0

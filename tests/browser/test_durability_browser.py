@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
-from rig import AppServer, Taps, choice, open_app, screenshot, wait_idle
+from rig import AppServer, Taps, choice, open_app, screenshot, wait_idle, watch_runs
 from walk_steps import add_location, create_audit, finding_cards, is_selected, query, save
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -30,6 +30,7 @@ def tablet_page(browser: Browser) -> Iterator[Page]:
         viewport={"width": 1024, "height": 768}, has_touch=True, is_mobile=False
     )
     context.set_default_timeout(30_000)
+    watch_runs(context)
     page = context.new_page()
     page.on("dialog", lambda dialog: pytest.fail(f"unexpected dialog: {dialog.message}"))
     yield page

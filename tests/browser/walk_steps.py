@@ -53,15 +53,16 @@ def select(tap: Taps, page: Page, label: str, option: str) -> None:
     assert is_selected(choice(page, label, option)), f"{label}: {option} is not selected"
 
 
-def pick_from_list(tap: Taps, page: Page, label: str, option: str) -> None:
-    """Open a selectbox with a tap and tap one of its options."""
-    tap(page.get_by_role("combobox", name=label))
-    tap(page.get_by_role("option", name=option, exact=True))
+def pick_from_list(tap: Taps, page: Page, label: str, option: str, *, in_form: bool) -> None:
+    """Open a selectbox with a tap and tap one of its options (which inside a form runs
+    nothing until the form is submitted)."""
+    tap(page.get_by_role("combobox", name=label), reruns=False)
+    tap(page.get_by_role("option", name=option, exact=True), reruns=not in_form)
 
 
 def create_audit(tap: Taps, page: Page, school: str) -> str:
     """Start an audit on the audits page; returns its id from the walk page's URL."""
-    tap(page.get_by_text("Start a new audit", exact=True))
+    tap(page.get_by_text("Start a new audit", exact=True), reruns=False)
     page.get_by_label("School name").fill(school)
     page.get_by_label("Auditor").fill(AUDITOR)
     tap(page.get_by_role("button", name="Create audit"))
@@ -75,9 +76,9 @@ def create_audit(tap: Taps, page: Page, school: str) -> str:
 def add_location(tap: Taps, page: Page, name: str, location_type: str) -> str:
     """Add a location on the walk page (it becomes the current one); returns its id."""
     if not page.get_by_label("Location name").is_visible():
-        tap(page.get_by_text("Add a location", exact=True))
+        tap(page.get_by_text("Add a location", exact=True), reruns=False)
     page.get_by_label("Location name").fill(name)
-    pick_from_list(tap, page, "Location type", location_type)
+    pick_from_list(tap, page, "Location type", location_type, in_form=True)
     tap(page.get_by_role("button", name="Add location"))
     page.wait_for_url("**location=**")
     wait_idle(page)
@@ -99,7 +100,7 @@ def finding_cards(page: Page) -> Locator:
 def type_date(tap: Taps, page: Page, label: str, day_month_year: str) -> None:
     """Type a date (ddmmyyyy) into a date field's segments, as the iPad's number pad would."""
     field = page.locator('[data-testid="stDateInput"]').filter(has_text=label)
-    tap(field.get_by_role("spinbutton").first)
+    tap(field.get_by_role("spinbutton").first, reruns=False)
     page.keyboard.type(day_month_year)
     page.keyboard.press("Tab")
     wait_idle(page)
