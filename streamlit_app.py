@@ -14,8 +14,15 @@ set_page_frame()
 require_access()
 navigation = st.navigation(
     [
-        st.Page(r.file, title=r.title, icon=r.icon, url_path=r.url_path, default=r.default)
-        for r in PAGES
+        st.Page(
+            route.file,
+            title=route.title,
+            icon=route.icon,
+            url_path=route.url_path,
+            default=route.default,
+            visibility="visible" if route.visible else "hidden",
+        )
+        for route in PAGES
     ]
 )
 navigation.run()

@@ -18,10 +18,14 @@ class Route:
     title: str
     icon: str
     default: bool = False
+    visible: bool = True
 
 
 PAGES: tuple[Route, ...] = (
-    Route("datawalk/ui/pages/audits.py", "audits", "Audits", ":material/assignment:", True),
+    # Streamlit serves the default page at "/" only, so "/audits" needs a page of its own; the
+    # hidden start page sends "/" on to it.
+    Route("datawalk/ui/pages/start.py", "start", "DataWalk", ":material/home:", True, False),
+    Route("datawalk/ui/pages/audits.py", "audits", "Audits", ":material/assignment:"),
     Route("datawalk/ui/pages/walk.py", "walk", "Walk", ":material/directions_walk:"),
     Route("datawalk/ui/pages/findings.py", "findings", "Findings", ":material/table_rows:"),
     Route("datawalk/ui/pages/actions.py", "actions", "Action plan", ":material/checklist:"),

@@ -144,6 +144,8 @@ def audit_header(audit: Audit, location_id: str | None = None) -> None:
         )
     with st.container(horizontal=True, wrap=True, key="audit_nav"):
         for route in PAGES:
+            if not route.visible:
+                continue
             if route.url_path == "audits":
                 page_link(route.url_path, "All audits", {}, icon=route.icon)
             else:

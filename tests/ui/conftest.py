@@ -73,13 +73,15 @@ def walk(app_db, checklist) -> Iterator[Walk]:
 
 @pytest.fixture
 def open_page() -> Callable[..., AppTest]:
-    """Return open_page(url_path, **params): a fresh session on that page, already run."""
+    """Return open_page(url_path, **params): a fresh session on that page (None: the root URL),
+    already run."""
 
-    def run(url_path: str, **params: str) -> AppTest:
+    def run(url_path: str | None, **params: str) -> AppTest:
         at = AppTest.from_file(APP, default_timeout=TIMEOUT)
         for name, value in params.items():
             at.query_params[name] = value
-        at.switch_page(page_file(url_path))
+        if url_path is not None:
+            at.switch_page(page_file(url_path))
         return at.run()
 
     return run

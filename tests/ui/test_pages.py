@@ -67,3 +67,10 @@ def test_choosing_a_row_offers_edit_on_the_walk_page_and_delete(
     assert edit.proto.page == "walk"
     assert f"finding={first.id}" in edit.proto.query_string
     assert any(b.label == f"Delete {first.reference}" for b in at.button)
+
+
+def test_the_root_url_opens_the_audits_page(open_page, app_db) -> None:
+    at = open_page(None)
+
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Audits"]
