@@ -8,8 +8,6 @@ Hook points for the live previews are the `render_*_preview` functions in `previ
 
 from __future__ import annotations
 
-import logging
-
 import streamlit as st
 
 from datawalk import drafts
@@ -19,7 +17,6 @@ from datawalk.ui import capture_state as cs
 from datawalk.ui import errors, finding_list, photos, previews, state, widgets
 from datawalk.validation import validate_finding
 
-log = logging.getLogger(__name__)
 SAVE_KEY = "cap_save"
 DISCARD_KEY = "cap_discard"
 ACTIONS_KEY = "cap_actions"
@@ -60,7 +57,8 @@ def _segmented(ctx: cs.CaptureContext, label: str, field: str, vocabulary: str) 
 def _on_template(ctx: cs.CaptureContext) -> None:
     """Pre-fill every field from the tapped template, keeping photos and the edit target."""
     template_id = st.session_state[cs.widget_key("template_id")]
-    if not template_id:
+    if not template_id:  # tapped again to deselect: the fields keep what they hold
+        cs.change(ctx, "template_id", None)
         return
     try:
         draft = drafts.draft_from_template(
