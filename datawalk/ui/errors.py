@@ -60,10 +60,6 @@ def clear_errors(scope: str, field: str | None = None) -> None:
         errors.pop(GENERAL, None)
 
 
-def has_errors(scope: str) -> bool:
-    return bool(_scope(scope))
-
-
 def field_error(scope: str, field: str) -> None:
     """Draw the error recorded at `field`, if any, right where this is called."""
     message = _scope(scope).get(field)
