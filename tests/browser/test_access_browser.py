@@ -103,24 +103,36 @@ def test_host(tmp_path_factory: pytest.TempPathFactory) -> Iterator[NamespaceHos
     if created.returncode != 0:
         skip_or_fail(f"cannot create a network namespace: {created.stderr.strip()}")
     try:
-        n = _free_subnet()
-        server_address, client_address = f"10.200.{n}.1", f"10.200.{n}.2"
-        _run("link", "add", host_if, "type", "veth", "peer", "name", ns_if)
-        _run("link", "set", ns_if, "netns", namespace)
-        _in_namespace(namespace, _NO_IPV6)
-        _run("addr", "add", f"{server_address}/24", "dev", host_if)
-        _run("link", "set", host_if, "up")
-        _run("netns", "exec", namespace, "ip", "addr", "add", f"{client_address}/24", "dev", ns_if)
-        _run("netns", "exec", namespace, "ip", "link", "set", ns_if, "up")
-        _run("netns", "exec", namespace, "ip", "link", "set", "lo", "up")
-        _settle(namespace, ns_if)
-        wrapper = tmp_path_factory.mktemp("netns") / "chromium-in-namespace"
-        wrapper.write_text(f'#!/bin/sh\nexec ip netns exec {namespace} {CHROMIUM} "$@"\n')
-        wrapper.chmod(0o755)
-        yield NamespaceHost(namespace, server_address, client_address, wrapper)
-    finally:
-        _ip("link", "del", host_if)  # deleting one end of a veth pair deletes both
-        _ip("netns", "del", namespace)
+        host = _build_host(namespace, host_if, ns_if, tmp_path_factory.mktemp("netns"))
+    except (OSError, RuntimeError, subprocess.CalledProcessError) as error:
+        _remove_host(namespace, host_if)
+        skip_or_fail(f"cannot set up the test host's network: {error}")
+    yield host
+    _remove_host(namespace, host_if)
+
+
+def _build_host(namespace: str, host_if: str, ns_if: str, workdir: Path) -> NamespaceHost:
+    """Wire the namespace to this machine with a veth pair on a subnet nothing else uses."""
+    n = _free_subnet()
+    server_address, client_address = f"10.200.{n}.1", f"10.200.{n}.2"
+    _run("link", "add", host_if, "type", "veth", "peer", "name", ns_if)
+    _run("link", "set", ns_if, "netns", namespace)
+    _in_namespace(namespace, _NO_IPV6)
+    _run("addr", "add", f"{server_address}/24", "dev", host_if)
+    _run("link", "set", host_if, "up")
+    _run("netns", "exec", namespace, "ip", "addr", "add", f"{client_address}/24", "dev", ns_if)
+    _run("netns", "exec", namespace, "ip", "link", "set", ns_if, "up")
+    _run("netns", "exec", namespace, "ip", "link", "set", "lo", "up")
+    _settle(namespace, ns_if)
+    wrapper = workdir / "chromium-in-namespace"
+    wrapper.write_text(f'#!/bin/sh\nexec ip netns exec {namespace} {CHROMIUM} "$@"\n')
+    wrapper.chmod(0o755)
+    return NamespaceHost(namespace, server_address, client_address, wrapper)
+
+
+def _remove_host(namespace: str, host_if: str) -> None:
+    _ip("link", "del", host_if)  # deleting one end of a veth pair deletes both
+    _ip("netns", "del", namespace)
 
 
 @pytest.fixture(scope="module")
