@@ -220,9 +220,16 @@ def wait_idle(page: Page, timeout_ms: int = 30_000) -> None:
 
 
 def open_app(page: Page, url: str) -> None:
-    """Go to `url` and wait for the first run of the script to finish."""
+    """Go to `url` and wait for the first run of the script to finish.
+
+    Raises AssertionError when Streamlit answers with its "Page not found" dialog, which would
+    otherwise leave the page inert and every later tap waiting for its timeout.
+    """
     page.goto(url)
     wait_idle(page)
+    missing = page.locator('[data-testid="stDialog"]').filter(has_text="Page not found")
+    if missing.count():
+        raise AssertionError(f"Streamlit has no page at {url}")
 
 
 # Counts finished script runs (whole app or fragment) in the page, so a tap can wait for the

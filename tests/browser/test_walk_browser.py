@@ -8,9 +8,10 @@ the location, the template and Save; the reference confirmation must follow.
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Page
+from playwright.sync_api import Browser, Page
 from rig import (
     MIN_TOUCH_PX,
     AppServer,
@@ -137,3 +138,28 @@ def test_walk_capture_survives_a_reload(
     assert page.locator('[data-testid="stMain"] img[src="x"]').count() == 0
     assert ipad.dialogs == []
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    "url_path",
+    [
+        pytest.param(
+            "audits",
+            marks=pytest.mark.xfail(
+                strict=True,
+                reason="the default page is served at / only: Streamlit ignores url_path for "
+                "default=True, so /audits shows 'Page not found' (datawalk/ui/routes.py)",
+            ),
+        ),
+        "walk",
+        "findings",
+    ],
+)
+def test_deep_links_open_their_page(browser: Browser, app_server: AppServer, url_path: str) -> None:
+    """Each page of issue 3 opens from its own URL path, as a bookmark on the iPad would."""
+    page = browser.new_page(viewport={"width": 1024, "height": 768}, has_touch=True)
+    try:
+        open_app(page, f"{app_server.url}/{url_path}")
+        assert urlparse(page.url).path == f"/{url_path}"
+    finally:
+        page.context.close()
