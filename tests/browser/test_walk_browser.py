@@ -140,21 +140,7 @@ def test_walk_capture_survives_a_reload(
     assert problems == []
 
 
-@pytest.mark.parametrize(
-    "url_path",
-    [
-        pytest.param(
-            "audits",
-            marks=pytest.mark.xfail(
-                strict=True,
-                reason="the default page is served at / only: Streamlit ignores url_path for "
-                "default=True, so /audits shows 'Page not found' (datawalk/ui/routes.py)",
-            ),
-        ),
-        "walk",
-        "findings",
-    ],
-)
+@pytest.mark.parametrize("url_path", ["audits", "walk", "findings"])
 def test_deep_links_open_their_page(browser: Browser, app_server: AppServer, url_path: str) -> None:
     """Each page of issue 3 opens from its own URL path, as a bookmark on the iPad would."""
     page = browser.new_page(viewport={"width": 1024, "height": 768}, has_touch=True)
