@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Connection, delete, func, insert, select
 
 from datawalk.errors import ConflictError, NotFoundError, ValidationError
-from datawalk.models import Audit, AuditStatus, PlanImage, utc_now
+from datawalk.models import Audit, AuditStatus, PinnedChecklist, PlanImage, utc_now
 
 from . import tables
 from .base import StoreBase, bump_audit, require_actor
@@ -38,6 +38,7 @@ _SUMMARY_COLUMNS = (
     "legal_hold",
 )  # fmt: skip
 _CLOSED = (AuditStatus.COMPLETE, AuditStatus.ARCHIVED)
+_PIN_COLUMNS = ("checklist_id", "checklist_version", "checklist_hash", "checklist_content")
 
 
 def select_audit(connection: Connection, audit_id: str) -> Audit:
@@ -144,6 +145,20 @@ def _plan_summary(plan: PlanImage | None) -> dict[str, Any] | None:
             "size": len(plan.data)}  # fmt: skip
 
 
+def _check_repin(old: PinnedChecklist, new: PinnedChecklist) -> None:
+    if new.id != old.id:
+        raise ValidationError(
+            f"This audit was made with checklist {old.id!r}; {new.id!r} cannot rescore it.",
+            field="checklist",
+        )
+    if new.version < old.version:
+        raise ValidationError(
+            f"Checklist version {new.version} is older than version {old.version}, which this "
+            "audit is pinned to; an audit is never rescored with an older checklist.",
+            field="checklist",
+        )
+
+
 class AuditsMixin(StoreBase):
     def create_audit(self, audit: Audit, actor: str) -> Audit:
         """Store a new audit at version 1 and return it as stored.
@@ -247,6 +262,34 @@ class AuditsMixin(StoreBase):
     def set_legal_hold(self, audit_id: str, hold: bool, actor: str) -> Audit:
         """Put the audit on legal hold (deletion is refused) or release it."""
         return self.update_audit(audit_id, actor, legal_hold=hold)
+
+    def repin_checklist(self, audit_id: str, pin: PinnedChecklist, actor: str) -> Audit:
+        """Pin another copy of the audit's checklist (same id, never a lower version): the one
+        explicit rescore step, recorded in the trail. `update_audit` never changes the pin.
+
+        Raises:
+            ValidationError: another checklist id, or a lower version than the one pinned.
+            NotFoundError: no audit has this id.
+        """
+        require_actor(actor)
+        with self._write() as connection:
+            old = select_audit(connection, audit_id)
+            _check_repin(old.checklist, pin)
+            if pin.content_hash == old.checklist.content_hash:
+                return old
+            new = old.model_copy(update={"checklist": pin})
+            row = audit_to_row(new)
+            bump_audit(connection, audit_id, **{name: row[name] for name in _PIN_COLUMNS})
+            record_change(
+                connection,
+                audit_id=audit_id,
+                actor=actor,
+                entity="audit",
+                entity_id=audit_id,
+                old=audit_snapshot(old),
+                new=audit_snapshot(new),
+            )
+            return select_audit(connection, audit_id)
 
     def set_floor_plan(
         self, audit_id: str, floor_id: str, plan: PlanImage | None, actor: str

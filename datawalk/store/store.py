@@ -6,8 +6,10 @@ runs the schema migrations, so a database from any earlier version is upgraded b
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from alembic.util.exc import CommandError
-from sqlalchemy import Engine
+from sqlalchemy import URL, Engine
 from sqlalchemy.exc import OperationalError
 
 from datawalk.errors import StoreError
@@ -62,6 +64,18 @@ class Store(
     def close(self) -> None:
         """Release the database connections (the store must not be used afterwards)."""
         self.engine.dispose()
+
+    def database_location(self) -> str:
+        """Return where the data is kept, safe to show: a SQLite file's absolute path (":memory:"
+        for an in-memory database), else the URL without user name, password or query options,
+        which can carry credentials too."""
+        url = self.engine.url
+        if url.get_backend_name() == "sqlite":
+            if url.database in (None, "", ":memory:"):
+                return ":memory:"
+            return str(Path(url.database).expanduser().resolve())
+        bare = URL.create(url.drivername, host=url.host, port=url.port, database=url.database)
+        return bare.render_as_string(hide_password=True)
 
     def list_trail(self, audit_id: str) -> list[TrailEvent]:
         """Return the audit's trail, oldest first: who changed which fields of what, and when."""
