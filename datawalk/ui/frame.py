@@ -7,6 +7,8 @@ the 44 px touch target an iPad needs; the selectors were measured in Chromium on
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 APP_TITLE = "DataWalk"
@@ -33,11 +35,15 @@ background:#FAFAF7;border-top:1px solid #C9D3CF;padding:8px 0 4px 0}
 </style>"""
 
 
+# A local file, not a Material icon name: those make every browser fetch from a font CDN.
+ICON_PATH = Path(__file__).with_name("static") / "icon.png"
+
+
 def set_page_frame() -> None:
     """Set the page config and inject the touch stylesheet; call once per run, first."""
     st.set_page_config(
         page_title=APP_TITLE,
-        page_icon=":material/fact_check:",
+        page_icon=str(ICON_PATH),
         layout="wide",
         initial_sidebar_state="collapsed",
     )
