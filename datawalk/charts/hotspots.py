@@ -23,7 +23,7 @@ from datawalk.models import PlanImage
 from datawalk.vocabulary import Level
 
 DEFAULT_CANVAS = (1200, 800)
-MAP_HEIGHT = 620
+MAP_HEIGHT = 680
 MIN_MARKER = 16
 MAX_MARKER = 46
 LABEL_WRAP = 18

@@ -38,6 +38,7 @@ FILTER_KEYS = {
 }
 SIDE_KEY = "dash_side"
 FLOOR_KEY = "dash_floor"
+PLACE_KEY = "dash_place"
 # What to do comes before the detail; every column is text a leader can read on a tablet.
 FINDING_COLUMNS = {
     "rank": "Rank",
@@ -197,38 +198,47 @@ def render_filters(data: DashboardData) -> core.DashboardFilters:
     )
 
 
+KPI_COLUMNS = 4  # four tiles a row keep every label whole on an 820 px portrait iPad
+
+
 def render_kpis(shown: pd.DataFrame, total: int, levels: list[Level]) -> None:
     """The KPI tiles over the filtered findings; levels are named, never only coloured."""
     kpis = core.compute_kpis(shown)
-    first = st.columns(6)
-    first[0].metric("Findings", kpis.findings, help=f"{kpis.findings} of {total} shown")
-    for column, classification in zip(first[1:5], CLASSIFICATIONS, strict=True):
-        column.metric(
-            CLASSIFICATION_NAMES[classification].replace(
-                "Over-exposed and under-available", "Both"
-            ),
-            kpis.by_classification[classification],
-            help=CLASSIFICATION_NAMES[classification],
-        )
-    first[5].metric("Good practice", kpis.good_practice, help="Findings marked as good practice")
-    second = st.columns(5)
-    second[0].metric(
-        "Top privacy level",
-        _level_text(levels, kpis.highest_privacy),
-        help=f"{kpis.highest_privacy_count} finding(s) at this level",
-    )
-    second[1].metric(
-        "Top safeguarding level",
-        _level_text(levels, kpis.highest_safeguarding),
-        help=f"{kpis.highest_safeguarding_count} finding(s) at this level",
-    )
-    second[2].metric(
-        "Past review date",
-        kpis.review_overdue,
-        help="Displayed information whose review date had passed on the day of the walk",
-    )
-    second[3].metric("Open actions", kpis.open_actions, help="Open or in progress")
-    second[4].metric("Overdue actions", kpis.overdue_actions, help="Open and past their due date")
+    short = {"both": "Both"}
+    tiles: list[tuple[str, object, str]] = [
+        ("Findings", kpis.findings, f"{kpis.findings} of {total} shown"),
+        *(
+            (
+                short.get(c, CLASSIFICATION_NAMES[c]),
+                kpis.by_classification[c],
+                CLASSIFICATION_NAMES[c],
+            )
+            for c in CLASSIFICATIONS
+        ),
+        ("Good practice", kpis.good_practice, "Findings marked as good practice"),
+        (
+            "Top privacy level",
+            _level_text(levels, kpis.highest_privacy),
+            f"{kpis.highest_privacy_count} finding(s) at this level",
+        ),
+        (
+            "Top safeguarding level",
+            _level_text(levels, kpis.highest_safeguarding),
+            f"{kpis.highest_safeguarding_count} finding(s) at this level",
+        ),
+        (
+            "Past review date",
+            kpis.review_overdue,
+            "Displayed information whose review date had passed on the day of the walk",
+        ),
+        ("Open actions", kpis.open_actions, "Open or in progress"),
+        ("Overdue actions", kpis.overdue_actions, "Open and past their due date"),
+    ]
+    for start in range(0, len(tiles), KPI_COLUMNS):
+        columns = st.columns(KPI_COLUMNS)
+        row = tiles[start : start + KPI_COLUMNS]  # the last row may be shorter
+        for column, (label, value, help_text) in zip(columns, row, strict=False):
+            column.metric(label, value, help=help_text)  # type: ignore[arg-type]
 
 
 def _level_text(levels: list[Level], index: int | None) -> str:
@@ -267,28 +277,62 @@ def render_hotspot_map(
         or floors[0].id
     )
     figure = _hotspot_figure(data.key, filters, side, floor_id, data)
-    event = st.plotly_chart(
+    map_key, place_key = f"dash_map_{floor_id}", f"{PLACE_KEY}_{floor_id}"
+    st.plotly_chart(
         figure,
-        key=f"dash_map_{floor_id}",
-        on_select="rerun",
+        key=map_key,
+        on_select=lambda: _on_marker(map_key, place_key),
         selection_mode="points",
         config=CHART_CONFIG,
     )
     st.caption(
         "Colour and label: the worst level at each place; size: number of findings. "
-        "Tap a marker to see its findings."
+        "Tap a marker, or choose the place below, to see its findings."
     )
-    unplaced = [loc.name for loc in data.locations if loc.floor_id == floor_id and not loc.position]
+    on_floor = [loc for loc in data.locations if loc.floor_id == floor_id]
+    unplaced = sorted(loc.name for loc in on_floor if not loc.position)
     if unplaced:
-        st.caption(
-            widgets.escape_markdown("Not placed on this plan yet: " + ", ".join(sorted(unplaced)))
+        st.caption(widgets.escape_markdown("Not placed on this plan yet: " + ", ".join(unplaced)))
+    points = core.location_points(shown, on_floor, side).set_index("location_id")
+    place = st.selectbox(
+        "Findings at",
+        list(points.index),
+        index=None,
+        # Plain text: a selectbox shows its options as typed, never as Markdown.
+        format_func=lambda lid: _place_label(points.loc[lid], data.levels),
+        placeholder="Tap a marker or choose a place",
+        key=place_key,
+    )
+    if place is not None:
+        _render_place(place, data, shown)
+
+
+def _place_label(point: pd.Series, levels: list[Level]) -> str:
+    if point["findings"]:
+        return (
+            f"{point['name']} — {levels[int(point['level'])].name}, {point['findings']} finding(s)"
         )
-    _render_tapped(event, data, shown)
+    return f"{point['name']} — " + ("visited, nothing found" if point["nothing_found"] else "none")
 
 
-def _tapped_location(event: object) -> str | None:
-    points = getattr(getattr(event, "selection", None), "points", None) or []
-    for point in points:
+def _on_marker(map_key: str, place_key: str) -> None:
+    """A tapped marker chooses its place in the list below the map (one source of truth)."""
+    location_id = tapped_location(st.session_state.get(map_key))
+    if location_id is not None:
+        st.session_state[place_key] = location_id
+
+
+def tapped_location(event: object) -> str | None:
+    """Return the location id of the first selected marker of a plotly selection event."""
+    selection = getattr(event, "selection", None)
+    if selection is None and isinstance(event, dict):
+        selection = event.get("selection")
+    points = (
+        selection.get("points")
+        if isinstance(selection, dict)
+        else getattr(selection, "points", None)
+    )
+    for point in points or []:
         custom = point.get("customdata")
         if isinstance(custom, list | tuple) and custom:
             return str(custom[0])
@@ -297,15 +341,11 @@ def _tapped_location(event: object) -> str | None:
     return None
 
 
-def _render_tapped(event: object, data: DashboardData, shown: pd.DataFrame) -> None:
-    location_id = _tapped_location(event)
-    if location_id is None:
-        return
+def _render_place(location_id: str, data: DashboardData, shown: pd.DataFrame) -> None:
     location = next((loc for loc in data.locations if loc.id == location_id), None)
     if location is None:
         return
     rows = core.location_findings(shown, location_id)
-    st.markdown(f"**{widgets.escape_markdown(location.name)}**")
     if rows.empty:
         message = "Visited: nothing found here." if location.nothing_found else "No findings shown."
         st.caption(message)

@@ -15,7 +15,13 @@ from datawalk.checklist import checklist_from_pin
 from datawalk.samples import load_sample
 from datawalk.scoring import CLASSIFICATION_NAMES, score_findings, walk_date
 from datawalk.store import Store
-from datawalk.ui.dashboard_view import FILTER_KEYS, FLOOR_KEY, SIDE_KEY
+from datawalk.ui.dashboard_view import (
+    FILTER_KEYS,
+    FLOOR_KEY,
+    PLACE_KEY,
+    SIDE_KEY,
+    tapped_location,
+)
 
 
 @pytest.fixture
@@ -162,3 +168,27 @@ def test_without_an_audit_the_page_points_to_the_audits(open_page, app_db):
     at = open_page("dashboard")
     assert not at.exception
     assert not at.get("plotly_chart")
+
+
+def test_choosing_a_place_under_the_map_lists_its_findings(open_page, sample):
+    store, audit_id = sample
+    floor = sorted(store.get_audit(audit_id).site.floors, key=lambda f: f.order)[0]
+    findings = store.list_findings(audit_id)
+    busiest, count = Counter(
+        f.location_id for f in findings if store.get_location(f.location_id).floor_id == floor.id
+    ).most_common(1)[0]
+    at = open_page("dashboard", audit=audit_id)
+    assert len(at.table) == 1
+    at.selectbox(key=f"{PLACE_KEY}_{floor.id}").set_value(busiest).run()
+    assert not at.exception
+    place = at.table[0].value
+    references = {f.reference for f in findings if f.location_id == busiest}
+    assert len(place) == count
+    assert set(place["Ref"].str.replace("\\", "")) == references
+
+
+def test_a_tapped_marker_is_read_from_the_plotly_selection():
+    event = {"selection": {"points": [{"customdata": ["loc-123"], "x": 1, "y": 2}]}}
+    assert tapped_location(event) == "loc-123"
+    assert tapped_location({"selection": {"points": []}}) is None
+    assert tapped_location(None) is None
