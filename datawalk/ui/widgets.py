@@ -11,8 +11,10 @@ import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
+from datawalk.charts.style import text_colour
 from datawalk.models import Audit, AuditStatus
 from datawalk.scoring import CLASSIFICATION_NAMES
 from datawalk.ui import state
@@ -115,6 +117,19 @@ def level_markdown(prefix: str, level: Level) -> str:
     """Return Markdown for an inline level badge (text label plus colour, never colour alone)."""
     label = escape_markdown(f"{prefix}: {level.name}")
     return f":{level_colour(level)}-badge[{label}]"
+
+
+def style_levels(frame: pd.DataFrame, checklist: Checklist, columns: Sequence[str]) -> Any:
+    """Colour level cells with the checklist's level colours; each cell keeps its text label, so
+    the table never relies on colour alone."""
+    if checklist.scoring is None or frame.empty:
+        return frame
+    styles = {
+        level.name: f"background-color: {level.hexcolor}; color: {text_colour(level.hexcolor)}"
+        for level in checklist.scoring.levels
+    }
+    present = [column for column in columns if column in frame]
+    return frame.style.map(lambda value: styles.get(value, ""), subset=present)
 
 
 def classification_name(classification: str) -> str:

@@ -74,3 +74,19 @@ def test_the_root_url_opens_the_audits_page(open_page, app_db) -> None:
 
     assert not at.exception
     assert [t.value for t in at.title] == ["Audits"]
+
+
+def test_findings_table_colours_level_cells_and_keeps_their_labels(checklist) -> None:
+    import pandas as pd
+
+    from datawalk.ui.widgets import style_levels
+
+    levels = checklist.scoring.levels
+    frame = pd.DataFrame(
+        {"reference": ["F-001", "F-002"], "privacy_level": [levels[0].name, levels[-1].name]}
+    )
+    html = style_levels(frame, checklist, ["privacy_level", "safeguarding_level"]).to_html()
+
+    assert levels[0].name in html and levels[-1].name in html
+    assert levels[0].hexcolor.lower() in html.lower()
+    assert levels[-1].hexcolor.lower() in html.lower()

@@ -53,7 +53,7 @@ st.caption(f"{len(shown)} of {len(table)} finding(s). Choose a row to edit or de
 
 columns = [column for column in TABLE_COLUMNS if column in shown]
 event = st.dataframe(
-    shown[columns],
+    widgets.style_levels(shown[columns], checklist, ["privacy_level", "safeguarding_level"]),
     column_config=TABLE_COLUMNS,
     hide_index=True,
     on_select="rerun",
