@@ -10,6 +10,7 @@ import streamlit as st
 from datawalk.models import AuditStatus
 from datawalk.store import AuditSummary
 from datawalk.ui import errors, state, widgets
+from datawalk.ui.retention_panel import render_card_governance
 
 # (button label, new status) offered for each current status.
 STATUS_ACTIONS: dict[AuditStatus, list[tuple[str, AuditStatus]]] = {
@@ -57,6 +58,7 @@ def _render_card(summary: AuditSummary) -> None:
                 on_click=_set_status,
                 args=(summary.id, new_status, summary.school_name),
             )
+        render_card_governance(summary)
 
 
 def render_audit_list(summaries: list[AuditSummary]) -> None:

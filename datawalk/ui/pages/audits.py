@@ -10,6 +10,7 @@ from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Phase
 from datawalk.ui import errors, state
 from datawalk.ui.audit_list import render_audit_list
+from datawalk.ui.retention_panel import render_retention_panel
 from datawalk.ui.routes import page_file
 
 SCOPE = "new_audit"
@@ -97,3 +98,4 @@ if submitted:
     st.switch_page(page_file("walk"), query_params=state.audit_params(audit.id))
 
 render_audit_list(summaries)
+render_retention_panel()
