@@ -1,5 +1,5 @@
 """The dashboard page's building blocks: cached frames and figures, the filter panel, the KPI
-tiles, the floor-plan map with tap-to-inspect, and the ranked hotspot table.
+tiles, the charts and the ranked hotspot table. The floor-plan map is in `dashboard_map`.
 
 Everything derived is cached on the audit's version, which the store bumps on every write, so a
 rerun at 5,000 findings only redraws. The scored frame is `st.cache_data` (each session gets its
@@ -36,9 +36,6 @@ FILTER_KEYS = {
     "location_types": "dash_f_type",
     "action_statuses": "dash_f_action",
 }
-SIDE_KEY = "dash_side"
-FLOOR_KEY = "dash_floor"
-PLACE_KEY = "dash_place"
 # What to do comes before the detail; every column is text a leader can read on a tablet.
 FINDING_COLUMNS = {
     "rank": "Rank",
@@ -90,21 +87,10 @@ class DashboardData:
         return list(self.checklist.scoring.levels) if self.checklist.scoring else []
 
 
-def _filtered(key: tuple, filters: core.DashboardFilters) -> pd.DataFrame:
+def filtered(key: tuple, filters: core.DashboardFilters) -> pd.DataFrame:
+    """The dashboard frame of `key` narrowed by `filters` (used inside cached figure builders)."""
     frame, _ = _data(*key)
     return core.filter_frame(frame, filters)
-
-
-@st.cache_resource(max_entries=32, show_spinner=False)
-def _hotspot_figure(
-    key: tuple, filters: core.DashboardFilters, side: str, floor_id: str, _data_: DashboardData
-) -> go.Figure:
-    _, locations = _data(*key)
-    points = core.location_points(_filtered(key, filters), locations, side)  # type: ignore[arg-type]
-    floor = _data_.audit.floor(floor_id)
-    title = floor.name if floor else None
-    rows = points[points["floor_id"] == floor_id]
-    return charts.build_hotspot_map(rows, _data_.levels, floor.plan if floor else None, title)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -112,20 +98,20 @@ def _quadrant_figure(
     key: tuple, filters: core.DashboardFilters, _data_: DashboardData
 ) -> go.Figure:
     concern = _data_.checklist.scoring.thresholds.concern_level  # type: ignore[union-attr]
-    return charts.build_quadrant(_filtered(key, filters), _data_.levels, concern)
+    return charts.build_quadrant(filtered(key, filters), _data_.levels, concern)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _heatmap_figure(
     key: tuple, filters: core.DashboardFilters, side: str, _data_: DashboardData
 ) -> go.Figure:
-    matrix = core.category_matrix(_filtered(key, filters), _data_.checklist, side)  # type: ignore[arg-type]
+    matrix = core.category_matrix(filtered(key, filters), _data_.checklist, side)  # type: ignore[arg-type]
     return charts.build_heatmap(matrix, _data_.levels)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _bars_figure(key: tuple, filters: core.DashboardFilters) -> go.Figure:
-    return charts.build_classification_bars(core.classification_by_type(_filtered(key, filters)))
+    return charts.build_classification_bars(core.classification_by_type(filtered(key, filters)))
 
 
 def render_context(audit: Audit) -> None:
@@ -243,114 +229,6 @@ def render_kpis(shown: pd.DataFrame, total: int, levels: list[Level]) -> None:
 
 def _level_text(levels: list[Level], index: int | None) -> str:
     return "–" if index is None else levels[index].name
-
-
-def render_side_choice() -> core.Side:
-    """Which side the map and the heatmap show: privacy, safeguarding or the worse of the two."""
-    side = st.segmented_control(
-        "Show levels for",
-        list(core.SIDES),
-        default="worst",
-        format_func=core.SIDE_NAMES.__getitem__,
-        key=SIDE_KEY,
-    )
-    return side or "worst"
-
-
-def render_hotspot_map(
-    data: DashboardData, filters: core.DashboardFilters, side: core.Side, shown: pd.DataFrame
-) -> None:
-    """One floor's plan with its hotspots; tapping a marker lists that location's findings."""
-    floors = sorted(data.audit.site.floors, key=lambda floor: floor.order)
-    if not floors:
-        st.info("This site has no floors, so there is no plan to show.")
-        return
-    names = {floor.id: floor.name for floor in floors}
-    floor_id = (
-        st.segmented_control(
-            "Floor",
-            list(names),
-            default=floors[0].id,
-            format_func=lambda fid: widgets.escape_markdown(names[fid]),
-            key=FLOOR_KEY,
-        )
-        or floors[0].id
-    )
-    figure = _hotspot_figure(data.key, filters, side, floor_id, data)
-    map_key, place_key = f"dash_map_{floor_id}", f"{PLACE_KEY}_{floor_id}"
-    st.plotly_chart(
-        figure,
-        key=map_key,
-        on_select=lambda: _on_marker(map_key, place_key),
-        selection_mode="points",
-        config=CHART_CONFIG,
-    )
-    st.caption(
-        "Colour and label: the worst level at each place; size: number of findings. "
-        "Tap a marker, or choose the place below, to see its findings."
-    )
-    on_floor = [loc for loc in data.locations if loc.floor_id == floor_id]
-    unplaced = sorted(loc.name for loc in on_floor if not loc.position)
-    if unplaced:
-        st.caption(widgets.escape_markdown("Not placed on this plan yet: " + ", ".join(unplaced)))
-    points = core.location_points(shown, on_floor, side).set_index("location_id")
-    place = st.selectbox(
-        "Findings at",
-        list(points.index),
-        index=None,
-        # Plain text: a selectbox shows its options as typed, never as Markdown.
-        format_func=lambda lid: _place_label(points.loc[lid], data.levels),
-        placeholder="Tap a marker or choose a place",
-        key=place_key,
-    )
-    if place is not None:
-        _render_place(place, data, shown)
-
-
-def _place_label(point: pd.Series, levels: list[Level]) -> str:
-    if point["findings"]:
-        return (
-            f"{point['name']} — {levels[int(point['level'])].name}, {point['findings']} finding(s)"
-        )
-    return f"{point['name']} — " + ("visited, nothing found" if point["nothing_found"] else "none")
-
-
-def _on_marker(map_key: str, place_key: str) -> None:
-    """A tapped marker chooses its place in the list below the map (one source of truth)."""
-    location_id = tapped_location(st.session_state.get(map_key))
-    if location_id is not None:
-        st.session_state[place_key] = location_id
-
-
-def tapped_location(event: object) -> str | None:
-    """Return the location id of the first selected marker of a plotly selection event."""
-    selection = getattr(event, "selection", None)
-    if selection is None and isinstance(event, dict):
-        selection = event.get("selection")
-    points = (
-        selection.get("points")
-        if isinstance(selection, dict)
-        else getattr(selection, "points", None)
-    )
-    for point in points or []:
-        custom = point.get("customdata")
-        if isinstance(custom, list | tuple) and custom:
-            return str(custom[0])
-        if isinstance(custom, str):
-            return custom
-    return None
-
-
-def _render_place(location_id: str, data: DashboardData, shown: pd.DataFrame) -> None:
-    location = next((loc for loc in data.locations if loc.id == location_id), None)
-    if location is None:
-        return
-    rows = core.location_findings(shown, location_id)
-    if rows.empty:
-        message = "Visited: nothing found here." if location.nothing_found else "No findings shown."
-        st.caption(message)
-        return
-    render_findings_table(rows, data.levels)
 
 
 def findings_display(rows: pd.DataFrame, levels: list[Level]) -> pd.DataFrame:

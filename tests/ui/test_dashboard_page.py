@@ -15,13 +15,8 @@ from datawalk.checklist import checklist_from_pin
 from datawalk.samples import load_sample
 from datawalk.scoring import CLASSIFICATION_NAMES, score_findings, walk_date
 from datawalk.store import Store
-from datawalk.ui.dashboard_view import (
-    FILTER_KEYS,
-    FLOOR_KEY,
-    PLACE_KEY,
-    SIDE_KEY,
-    tapped_location,
-)
+from datawalk.ui.dashboard_map import FLOOR_KEY, PLACE_KEY, SIDE_KEY, tapped_location
+from datawalk.ui.dashboard_view import FILTER_KEYS
 
 
 @pytest.fixture

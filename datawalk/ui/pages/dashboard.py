@@ -6,8 +6,8 @@ and the ten top hotspots with their actions."""
 import streamlit as st
 
 from datawalk.dashboard import filter_frame
+from datawalk.ui import dashboard_map, errors, state, widgets
 from datawalk.ui import dashboard_view as view
-from datawalk.ui import errors, state, widgets
 
 audit = widgets.require_audit()
 checklist = state.get_checklist_for(audit)
@@ -26,7 +26,7 @@ with errors.user_errors():
         st.caption(f"Showing {len(shown)} of {len(data.frame)} findings (filtered).")
     view.render_kpis(shown, len(data.frame), data.levels)
     st.subheader("Hotspots on the floor plans", anchor=False)
-    side = view.render_side_choice()
-    view.render_hotspot_map(data, filters, side, shown)
+    side = dashboard_map.render_side_choice()
+    dashboard_map.render_hotspot_map(data, filters, side, shown)
     view.render_charts(data, filters, side, shown)
     view.render_hotspots(shown, data.levels)
