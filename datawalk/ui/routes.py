@@ -32,6 +32,7 @@ PAGES: tuple[Route, ...] = (
     Route("datawalk/ui/pages/export.py", "export", "Export", ":material/download:"),
     Route("datawalk/ui/pages/dashboard.py", "dashboard", "Dashboard", ":material/dashboard:"),
     Route("datawalk/ui/pages/settings.py", "settings", "Settings", ":material/settings:"),
+    Route("datawalk/ui/pages/trail.py", "trail", "Audit trail", ":material/history:", False, False),
 )
 
 

@@ -167,6 +167,7 @@ def audit_header(audit: Audit, location_id: str | None = None) -> None:
                 keep = location_id if route.url_path == "walk" else None
                 params = state.audit_params(audit.id, keep)
                 page_link(route.url_path, route.title, params, icon=route.icon)
+        page_link("trail", "Audit trail", state.audit_params(audit.id), icon=":material/history:")
 
 
 def require_audit() -> Audit:

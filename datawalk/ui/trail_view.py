@@ -1,0 +1,56 @@
+"""The audit trail of one audit as a filterable table: when, who, what, and which fields changed.
+
+The rows come from `datawalk.governance.trail_table`; this module only reads the filters and
+draws the table with `st.dataframe` (a data grid: user text is never rendered as HTML). The
+events are read once per audit version, which every write bumps.
+"""
+
+from __future__ import annotations
+
+import os
+
+import streamlit as st
+
+from datawalk.governance import ENTITY_NAMES, OPERATION_NAMES, trail_table
+from datawalk.models import Audit, TrailEvent
+from datawalk.ui import state
+
+COLUMN_CONFIG = {
+    "When": st.column_config.DatetimeColumn("When", format="D MMM YYYY, HH:mm:ss"),
+    "Changes": st.column_config.TextColumn("Changes", width="large"),
+}
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _events_at(url: str | None, audit_id: str, version: int) -> list[TrailEvent]:
+    """The trail read once per audit version; shared read-only between sessions."""
+    return state.get_store().list_trail(audit_id)
+
+
+def render_trail(audit: Audit) -> None:
+    """Entity and operation filters, then the events newest first."""
+    store = state.get_store()
+    url = os.environ.get(state.DATABASE_URL_ENV)
+    events = _events_at(url, audit.id, store.audit_version(audit.id))
+    entities = st.pills(
+        "Entity",
+        list(ENTITY_NAMES),
+        selection_mode="multi",
+        format_func=ENTITY_NAMES.__getitem__,
+        key="trail_entities",
+        help="Show only changes to these. None chosen: all.",
+    )
+    operations = st.pills(
+        "Operation",
+        list(OPERATION_NAMES),
+        selection_mode="multi",
+        format_func=OPERATION_NAMES.__getitem__,
+        key="trail_operations",
+        help="Show only these kinds of change. None chosen: all.",
+    )
+    table = trail_table(events, entities=entities or (), operations=operations or ())
+    st.caption(
+        f"{len(table)} of {len(events)} events, newest first. Free text is never copied into the "
+        'trail: a change to it shows as "changed". The trail is part of the JSON backup.'
+    )
+    st.dataframe(table, hide_index=True, column_config=COLUMN_CONFIG, key="trail_table")
