@@ -16,6 +16,7 @@ from datawalk.ui import errors, state, widgets
 SECTIONS = (
     "datawalk.ui.settings_plans",
     "datawalk.ui.settings_scoring",
+    "datawalk.ui.rescore_panel",
     "datawalk.ui.settings_privacy",
 )
 
