@@ -249,6 +249,33 @@ def test_export_xlsx_writes_a_workbook(loaded_db: str, tmp_path: Path) -> None:
     assert "cannot go to stdout" in _assert_one_line_error(refused, ExitStatus.INVALID_INPUT)
 
 
+def test_export_xlsx_gives_every_finding_that_needs_one_an_action(
+    loaded_db: str, tmp_path: Path
+) -> None:
+    from openpyxl import load_workbook
+
+    from datawalk.checklist import checklist_from_pin
+    from datawalk.scoring import score_findings, walk_date
+
+    path = tmp_path / "walk.xlsx"
+    args = ["export", sample_audit_id(), "--format", "xlsx", "-o", str(path), "--db", loaded_db]
+    assert _run(*args).exit_code == 0
+
+    store = Store.open(loaded_db)
+    audit = store.get_audit(sample_audit_id())
+    findings = store.list_findings(audit.id)
+    scored = score_findings(findings, checklist_from_pin(audit.checklist), today=walk_date(audit))
+    store.close()
+    needing = {
+        finding.reference
+        for finding, score in zip(findings, scored, strict=True)
+        if score.classification != "proportionate" and not finding.good_practice
+    }
+    sheet = load_workbook(path, read_only=True)["Action plan"]
+    text = " ".join(str(cell) for row in sheet.iter_rows(values_only=True) for cell in row)
+    assert needing and all(reference in text for reference in needing)
+
+
 # --- import -------------------------------------------------------------------------------
 
 

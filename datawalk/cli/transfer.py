@@ -38,10 +38,13 @@ def _export_json(request: ExportRequest) -> None:
 
 
 def _export_xlsx(request: ExportRequest) -> None:
+    from datawalk.actions import sync_actions
     from datawalk.workbook import write_workbook  # XlsxWriter is loaded only for workbooks
 
     if str(request.output) == "-":
         raise InterchangeError("a workbook cannot go to stdout; give a file with -o PATH")
+    # As on the Export page: every finding that needs an action has one before the plan is written.
+    sync_actions(request.store, request.audit_id, ACTOR)
     document = attach_scores(request.store.export_document(request.audit_id))
     _write_atomically(request.output, write_workbook(document, edition=request.edition))
 
