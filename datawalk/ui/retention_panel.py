@@ -74,29 +74,33 @@ def render_retention_panel() -> None:
 
 def render_card_governance(summary: AuditSummary) -> None:
     """Legal-hold switch and "Delete audit…" (on request) for one audit card."""
-    st.toggle(
-        "Legal hold",
-        value=summary.legal_hold,
-        key=f"hold_{summary.id}",
-        on_change=_toggle_hold,
-        args=(summary.id, summary.school_name),
-        help="While on, the audit is never deleted, on time or on request.",
-    )
     scope = _request_scope(summary.id)
-    errors.general_errors(scope, {"confirm_name"})
-    if summary.legal_hold:
-        st.button("Delete audit…", key=f"request_delete_{summary.id}", disabled=True)
-        st.caption("On legal hold: it cannot be deleted until the hold is released.")
-        return
-    if summary.id not in st.session_state.get(REQUESTS_KEY, set()):
+    asked = summary.id in st.session_state.get(REQUESTS_KEY, set()) and not summary.legal_hold
+    with st.container(horizontal=True, vertical_alignment="center"):
+        st.toggle(
+            "Legal hold",
+            value=summary.legal_hold,
+            key=f"hold_{summary.id}",
+            on_change=_toggle_hold,
+            args=(summary.id, summary.school_name),
+            help="While on, the audit is never deleted, on time or on request.",
+        )
         st.button(
             "Delete audit…",
             key=f"request_delete_{summary.id}",
             icon=":material/delete:",
+            disabled=summary.legal_hold or asked,
             on_click=_open_request,
             args=(summary.id,),
         )
-        return
+    errors.general_errors(scope, {"confirm_name"})
+    if summary.legal_hold:
+        st.caption("On legal hold: it cannot be deleted until the hold is released.")
+    if asked:
+        _render_request(summary)
+
+
+def _render_request(summary: AuditSummary) -> None:
     with st.container(border=True, key=f"delete_request_{summary.id}"):
         st.warning(REQUEST_WARNING, icon=":material/warning:")
         st.text_input(
@@ -105,7 +109,7 @@ def render_card_governance(summary: AuditSummary) -> None:
             max_chars=200,
             placeholder=summary.school_name,
         )
-        errors.field_error(scope, "confirm_name")
+        errors.field_error(_request_scope(summary.id), "confirm_name")
         with st.container(horizontal=True):
             st.button(
                 "Delete permanently",
