@@ -26,6 +26,7 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
+import os
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -40,8 +41,10 @@ from datawalk.errors import ChecklistError, ValidationError
 from datawalk.models import Finding, PinnedChecklist, Reach
 from datawalk.vocabulary import Checklist, Vocabularies
 
-CHECKLISTS_DIR = Path(__file__).resolve().parents[2] / "checklists"
-DEFAULT_CHECKLIST_PATH = CHECKLISTS_DIR / "uk-schools.yaml"
+_BUNDLED_DIR = Path(__file__).resolve().parents[2] / "checklists"
+# The library a deployment reads and the Settings page adds to (`DATAWALK_CHECKLISTS_DIR`).
+CHECKLISTS_DIR = Path(os.environ.get("DATAWALK_CHECKLISTS_DIR") or _BUNDLED_DIR).expanduser()
+DEFAULT_CHECKLIST_PATH = _BUNDLED_DIR / "uk-schools.yaml"
 
 CROSS_CHECKS: list[CrossCheck] = list(checks.OBJECT_CHECKS)
 CHECK_MODULES: list[str] = ["datawalk.scoring"]
@@ -59,6 +62,7 @@ __all__ = [
     "default_needed_by",
     "expand_audiences",
     "finding_from_template",
+    "install_checklist",
     "leaf_audiences",
     "load_checklist",
     "load_checklist_text",
@@ -317,3 +321,6 @@ def _json_default(value: Any) -> str:
     if isinstance(value, date):
         return value.isoformat()
     raise TypeError(f"not JSON-serialisable in a checklist: {type(value).__name__}")
+
+
+from datawalk.checklist.library import install_checklist  # noqa: E402  (needs the names above)

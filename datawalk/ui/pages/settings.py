@@ -17,6 +17,7 @@ SECTIONS = (
     "datawalk.ui.settings_plans",
     "datawalk.ui.settings_scoring",
     "datawalk.ui.rescore_panel",
+    "datawalk.ui.settings_checklists",
     "datawalk.ui.settings_privacy",
 )
 
