@@ -1,7 +1,7 @@
 """Export page (`/export?audit=…`): download the audit's workbook (leadership or governors edition,
 with a protective marking) or a JSON backup, both built only when the button is pressed; and
 upload a workbook leadership has edited, preview exactly what it changes, then apply it all or
-nothing.
+nothing; and restore a JSON backup (`datawalk.ui.restore_panel`).
 """
 
 import logging
@@ -10,7 +10,7 @@ import streamlit as st
 
 from datawalk.actions import sync_actions
 from datawalk.errors import DataWalkError
-from datawalk.ui import errors, state, widgets
+from datawalk.ui import errors, restore_panel, state, widgets
 from datawalk.workbook import apply_action_updates, read_action_updates
 from datawalk.workbook.data import check_marking
 from datawalk.workbook.downloads import (
@@ -159,3 +159,5 @@ else:
                         f"Applied {len(changes.changes)} change(s) to {n_actions} action(s)."
                     )
                     st.rerun()
+
+restore_panel.render()

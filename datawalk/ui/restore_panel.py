@@ -1,0 +1,151 @@
+"""Export page section "Restore a backup": bring a JSON backup back into DataWalk.
+
+The upload goes through the same door as every document (`datawalk.interchange.parse_document`:
+size, hostile JSON, schema, references, photo intake) and is previewed: school, site, walk date
+and what it holds. An audit already in the database is refused before any button is offered;
+a restore happens only on an explicit tap, through `Store.import_document`, all or nothing.
+Every refusal is one error box (user text escaped, never HTML), and nothing is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import streamlit as st
+
+from datawalk.errors import DataWalkError, InterchangeError, NotFoundError
+from datawalk.interchange import DEFAULT_MAX_BYTES, parse_document
+from datawalk.models import AuditDocument
+from datawalk.store import Store
+from datawalk.ui import errors, state, widgets
+
+PENDING_KEY = "_restore_pending"  # (file id, RestorePreview) of the previewed upload
+ROUND_KEY = "_restore_upload_round"  # bumped after a restore, to empty the uploader
+RESTORED_KEY = "_restore_done"  # id of the audit just restored, for the link to its walk
+
+
+@dataclass(frozen=True)
+class RestorePreview:
+    """A parsed backup and what the database already knows of its audit."""
+
+    document: AuditDocument
+    existing: str | None  # "school · site, walk date" of the audit already stored, if any
+    deleted: str | None  # when and by whom an audit with this id was deleted, if it was
+
+
+def render() -> None:
+    """The uploader, then the backup's preview and the Restore button, or one refusal."""
+    st.divider()
+    st.subheader("Restore a backup", anchor=False)
+    st.caption(
+        "Upload a JSON backup made by DataWalk to bring its audit back. Nothing is written "
+        "until you press Restore, and an audit already in DataWalk is never overwritten."
+    )
+    restored = st.session_state.get(RESTORED_KEY)
+    if restored:
+        widgets.page_link(
+            "walk", "Open the restored walk", state.audit_params(restored), icon=":material/login:"
+        )
+    upload_round = st.session_state.get(ROUND_KEY, 0)
+    uploaded = st.file_uploader(
+        "JSON backup (.json)",
+        type=["json"],
+        key=f"restore_upload_{upload_round}",
+        max_upload_size=DEFAULT_MAX_BYTES // 1_000_000,
+    )
+    if uploaded is None:
+        st.session_state.pop(PENDING_KEY, None)
+        return
+    st.session_state.pop(RESTORED_KEY, None)
+    store = state.get_store()
+    pending = st.session_state.get(PENDING_KEY)
+    if pending is None or pending[0] != uploaded.file_id:
+        st.session_state.pop(PENDING_KEY, None)
+        try:
+            with st.spinner("Checking the backup…"):
+                preview = preview_backup(store, uploaded.getvalue(), uploaded.name)
+        except DataWalkError as error:
+            _refuse(error)
+            return
+        pending = (uploaded.file_id, preview)
+        st.session_state[PENDING_KEY] = pending
+    _render_preview(store, pending[1], upload_round)
+
+
+def preview_backup(store: Store, data: bytes, filename: str) -> RestorePreview:
+    """Return the validated backup in `data` and what the store holds of its audit.
+
+    Raises:
+        InterchangeError: the file is not a valid DataWalk backup; the message names the file.
+    """
+    try:
+        document = parse_document(data)
+    except InterchangeError as error:
+        raise InterchangeError(f"{_shown_name(filename)} was not restored: {error}") from None
+    audit_id = document.audit.id
+    try:
+        stored = store.get_audit(audit_id)
+    except NotFoundError:
+        existing = None
+    else:
+        existing = f"{stored.school.name} · {stored.site.name}, walk {stored.walk_at:%d %b %Y}"
+    tombstone = next((t for t in store.list_tombstones() if t.audit_id == audit_id), None)
+    deleted = f"{tombstone.deleted_at:%d %b %Y} by {tombstone.deleted_by}" if tombstone else None
+    return RestorePreview(document, existing, deleted)
+
+
+def _render_preview(store: Store, preview: RestorePreview, upload_round: int) -> None:
+    document = preview.document
+    audit = document.audit
+    if preview.existing:
+        _refuse(
+            InterchangeError(
+                f"This audit is already in DataWalk ({preview.existing}); delete it first or "
+                "keep the existing one. Nothing was restored."
+            )
+        )
+        return
+    photos = sum(len(finding.photos) for finding in document.findings)
+    st.markdown(widgets.escape_markdown(f"{audit.school.name} · {audit.site.name}"))
+    st.caption(
+        widgets.escape_markdown(
+            f"Walk {audit.walk_at:%d %b %Y %H:%M} · {audit.auditor} · "
+            f"{len(document.locations)} location(s), {len(document.findings)} finding(s), "
+            f"{photos} photo(s), {len(document.actions)} action(s)"
+        )
+    )
+    if preview.deleted:
+        st.warning(
+            widgets.escape_markdown(
+                f"An audit with this id was deleted on {preview.deleted}. Restore it only if that "
+                "deletion was a mistake: an audit deleted on request or when its retention "
+                "period ended must stay deleted."
+            ),
+            icon=":material/warning:",
+        )
+    if st.button("Restore", key="restore_apply", type="primary", icon=":material/restore:"):
+        try:
+            restored = store.import_document(document, state.actor(audit))
+        except DataWalkError as error:
+            _refuse(error)
+            return
+        st.session_state.pop(PENDING_KEY, None)
+        st.session_state[ROUND_KEY] = upload_round + 1
+        st.session_state[RESTORED_KEY] = restored.id
+        message = (
+            f"Restored the audit of {restored.school.name} · {restored.site.name} "
+            f"({len(document.findings)} finding(s))."
+        )
+        state.flash(widgets.escape_markdown(message))
+        st.rerun()
+
+
+def _refuse(error: DataWalkError) -> None:
+    """One error box; its text may quote the file (names, ids), so Markdown is escaped."""
+    st.error(widgets.escape_markdown(errors.message_for(error)), icon=":material/error:")
+
+
+def _shown_name(filename: str) -> str:
+    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
+    name = "".join(char for char in name if char.isprintable()).strip()
+    return (name[:79] + "…" if len(name) > 80 else name) or "The file"

@@ -1,0 +1,147 @@
+"""The Export page's "Restore a backup" section in AppTest: a backup of another audit is previewed,
+restored on the button and listed; the open audit's own backup is refused as already present;
+truncated or non-JSON files get one clear message. A refusal writes nothing (`list_audits`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from datawalk.audit_setup import AuditSetup, build_audit
+from datawalk.interchange import attach_scores, dump_document
+from datawalk.models import Finding, Location
+from datawalk.samples import load_sample
+from datawalk.store import Store
+from datawalk.ui.restore_panel import preview_backup
+from datawalk.workbook.downloads import build_backup
+
+ACTOR = "A. Consultant"
+JSON = "application/json"
+UPLOADER = "restore_upload_0"
+
+
+@pytest.fixture
+def store(app_db):
+    """The app's own database, holding the sample walk."""
+    opened = Store.open(app_db)
+    load_sample(opened)
+    yield opened
+    opened.close()
+
+
+@pytest.fixture
+def other_backup(checklist) -> bytes:
+    """The backup of a second, fictional audit made in another database."""
+    elsewhere = Store.open("sqlite://")
+    setup = AuditSetup(
+        school_name="Quarry Bank Infants [fictional]",
+        phase="primary",
+        site_name="Annexe",
+        floor_names=("Ground floor",),
+        walk_date=date(2026, 3, 2),
+        walk_time=None,
+        auditor=ACTOR,
+    )
+    audit = elsewhere.create_audit(build_audit(setup, checklist, date(2026, 3, 2)), ACTOR)
+    location = elsewhere.add_location(
+        Location(audit_id=audit.id, name="Office", location_type="servery"), ACTOR
+    )
+    elsewhere.save_finding(
+        Finding(
+            audit_id=audit.id,
+            location_id=location.id,
+            categories=["food_allergy"],
+            format="poster",
+            identifiability="full_name_photo",
+            detail_level="condition_action",
+            visible_to=["visitors"],
+            needed_by=["all_staff"],
+        ),
+        ACTOR,
+    )
+    data = dump_document(attach_scores(elsewhere.export_document(audit.id))).encode("utf-8")
+    elsewhere.close()
+    return data
+
+
+def _shown(elements) -> list[str]:
+    """The texts as a reader sees them: the panel escapes Markdown in anything from a file."""
+    return [str(element.value).replace("\\", "") for element in elements]
+
+
+def _open(open_page, store):
+    at = open_page("export", audit=load_sample(store))
+    assert not at.exception
+    return at
+
+
+def test_a_backup_of_another_audit_is_previewed_then_restored(open_page, store, other_backup):
+    at = _open(open_page, store)
+    before = {summary.id for summary in store.list_audits()}
+    at.file_uploader(key=UPLOADER).set_value([("quarry.json", other_backup, JSON)]).run()
+    assert not at.exception and not at.error
+    assert any("Quarry Bank Infants [fictional] · Annexe" in text for text in _shown(at.markdown))
+    assert any("1 location(s), 1 finding(s), 0 photo(s)" in text for text in _shown(at.caption))
+    assert {summary.id for summary in store.list_audits()} == before  # previewing writes nothing
+
+    at.button(key="restore_apply").click().run()
+    assert not at.exception and not at.error
+    restored = {summary.id for summary in store.list_audits()} - before
+    assert len(restored) == 1
+    (audit_id,) = restored
+    assert store.get_audit(audit_id).school.name == "Quarry Bank Infants [fictional]"
+    assert len(store.list_findings(audit_id)) == 1
+    assert any("Restored the audit of Quarry" in text for text in _shown(at.success))
+    links = [link for link in at.get("page_link") if "restored walk" in link.proto.label]
+    assert len(links) == 1 and audit_id in links[0].proto.query_string
+    assert "restore_apply" not in [button.key for button in at.button]
+
+
+def test_the_open_audits_own_backup_is_refused_and_nothing_changes(open_page, store):
+    at = _open(open_page, store)
+    before = store.list_audits()
+    sample_id = load_sample(store)
+    backup = build_backup(store, sample_id)
+    at.file_uploader(key=UPLOADER).set_value([("hollybrook.json", backup, JSON)]).run()
+    assert not at.exception
+    (message,) = _shown(at.error)
+    assert "This audit is already in DataWalk" in message
+    assert "Hollybrook Primary School" in message
+    assert "delete it first or keep the existing one" in message
+    assert "restore_apply" not in [button.key for button in at.button]
+    assert store.list_audits() == before
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "expected"),
+    [
+        ("cut.json", None, "looks truncated"),
+        ("photo.json", b"\xff\xd8\xff\xe0\x00\x10JFIF\x00\x01", "not UTF-8"),
+        ("notes.json", b"Dear governors,\nplease see the walk.", "not valid JSON"),
+    ],
+)
+def test_a_bad_file_gets_one_clear_message_and_nothing_changes(
+    open_page, store, other_backup, name, data, expected
+):
+    at = _open(open_page, store)
+    before = store.list_audits()
+    upload = other_backup[: len(other_backup) // 2] if data is None else data
+    at.file_uploader(key=UPLOADER).set_value([(name, upload, JSON)]).run()
+    assert not at.exception
+    (message,) = _shown(at.error)
+    assert message.startswith(f"{name} was not restored: ")
+    assert expected in message
+    assert "restore_apply" not in [button.key for button in at.button]
+    assert store.list_audits() == before
+
+
+def test_preview_names_the_audit_already_stored(store, other_backup):
+    preview = preview_backup(store, other_backup, "quarry.json")
+    assert preview.existing is None and preview.deleted is None
+    restored = store.import_document(preview.document, ACTOR)
+    again = preview_backup(store, other_backup, "quarry.json")
+    assert again.existing is not None and "Quarry Bank Infants" in again.existing
+    store.delete_audit(restored.id, ACTOR)
+    after_deletion = preview_backup(store, other_backup, "quarry.json")
+    assert after_deletion.existing is None and ACTOR in (after_deletion.deleted or "")
