@@ -14,6 +14,7 @@ from contextlib import contextmanager
 import streamlit as st
 
 from datawalk.errors import ChecklistError, DataWalkError, ValidationError
+from datawalk.ui.text import escape_message
 
 _ERRORS_KEY = "_datawalk_errors"
 GENERAL = "_general"
@@ -26,9 +27,14 @@ def message_for(exc: DataWalkError) -> str:
     return str(exc) or exc.__class__.__name__
 
 
+def _draw(message: str) -> None:
+    """Messages quote user text (names, file names): escaped, so none is read as Markdown."""
+    st.error(escape_message(message), icon=":material/error:")
+
+
 def show_error(exc: DataWalkError) -> None:
-    """Draw `exc` as an error box, as text (st.error renders no HTML)."""
-    st.error(message_for(exc), icon=":material/error:")
+    """Draw `exc` as an error box, as plain text."""
+    _draw(message_for(exc))
 
 
 @contextmanager
@@ -64,11 +70,11 @@ def field_error(scope: str, field: str) -> None:
     """Draw the error recorded at `field`, if any, right where this is called."""
     message = _scope(scope).get(field)
     if message:
-        st.error(message, icon=":material/error:")
+        _draw(message)
 
 
 def general_errors(scope: str, shown_fields: set[str]) -> None:
     """Draw errors not tied to a field that the page shows (so none is ever silently dropped)."""
     for field, message in _scope(scope).items():
         if field == GENERAL or field not in shown_fields:
-            st.error(message, icon=":material/error:")
+            _draw(message)

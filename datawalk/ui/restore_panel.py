@@ -136,7 +136,7 @@ def _render_preview(store: Store, preview: RestorePreview, upload_round: int) ->
             f"Restored the audit of {restored.school.name} · {restored.site.name} "
             f"({len(document.findings)} finding(s))."
         )
-        state.flash(widgets.escape_markdown(message))
+        state.flash(message)
         st.rerun()
 
 

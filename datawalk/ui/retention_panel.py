@@ -197,13 +197,11 @@ def _carry_out(audit_id: str, scope: RetentionScope, school: str) -> None:
         who = state.actor(store.get_audit(audit_id))
         if scope is RetentionScope.WHOLE_RECORD:
             governance.delete_due(store, audit_id, who, _now(), policy)
-            state.flash(
-                f"Deleted the audit of {_md(school)}; its tombstone is under Deleted audits."
-            )
+            state.flash(f"Deleted the audit of {school}; its tombstone is under Deleted audits.")
         else:
             counts = governance.purge_due(store, audit_id, who, _now(), policy)
             state.flash(
-                f"{_md(school)}: deleted {counts['photos']} photo(s) and emptied the free text of "
+                f"{school}: deleted {counts['photos']} photo(s) and emptied the free text of "
                 f"{counts['texts']} record(s)."
             )
     except DataWalkError as exc:
@@ -219,7 +217,7 @@ def _toggle_hold(audit_id: str, school: str) -> None:
         errors.record_error(_request_scope(audit_id), exc)
         return
     _close_request(audit_id)
-    state.flash(f"{_md(school)}: legal hold {'on' if hold else 'released'}.", "info")
+    state.flash(f"{school}: legal hold {'on' if hold else 'released'}.", "info")
 
 
 def _open_request(audit_id: str) -> None:
@@ -243,14 +241,7 @@ def _delete_on_request(audit_id: str) -> None:
         errors.record_error(scope, exc)
         return
     _close_request(audit_id)
-    state.flash(
-        f"Deleted the audit of {_md(audit.school.name)}; its tombstone is under Deleted audits."
-    )
-
-
-def _md(text: str) -> str:
-    """Flash messages are drawn as Markdown: user text in them is escaped."""
-    return widgets.escape_markdown(text)
+    state.flash(f"Deleted the audit of {audit.school.name}; its tombstone is under Deleted audits.")
 
 
 def _request_scope(audit_id: str) -> str:

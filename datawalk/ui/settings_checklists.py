@@ -107,7 +107,7 @@ def _render_plan(filename: str, text: str, plan: Installation, upload_round: int
             return
         st.session_state.pop(PENDING_KEY, None)
         st.session_state[ROUND_KEY] = upload_round + 1
-        state.flash(widgets.escape_markdown(f"Added {label} to the checklist library."))
+        state.flash(f"Added {label} to the checklist library.")
         st.rerun()
 
 

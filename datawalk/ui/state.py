@@ -20,6 +20,7 @@ from datawalk.errors import NotFoundError
 from datawalk.finding_table import scored_findings_frame
 from datawalk.models import Audit, Finding, Location
 from datawalk.store import Store
+from datawalk.ui.text import escape_message
 from datawalk.vocabulary import Checklist
 
 AUDIT_PARAM = "audit"
@@ -142,7 +143,10 @@ class Flash:
 
 
 def flash(message: str, kind: FlashKind = "success") -> None:
-    """Queue a message for the next run: anything drawn just before `st.rerun` is lost."""
+    """Queue a message for the next run: anything drawn just before `st.rerun` is lost.
+
+    Pass plain text: it is escaped when drawn, so user text in it is never read as Markdown.
+    """
     st.session_state.setdefault(_FLASH_KEY, []).append(Flash(kind, message))
 
 
@@ -152,9 +156,10 @@ def show_flash() -> None:
     A success also pops up as a toast, which is seen wherever the page is scrolled to.
     """
     for item in st.session_state.pop(_FLASH_KEY, []):
-        getattr(st, item.kind)(item.message)
+        message = escape_message(item.message)
+        getattr(st, item.kind)(message)
         if item.kind == "success":
-            st.toast(item.message, icon=":material/check_circle:")
+            st.toast(message, icon=":material/check_circle:")
 
 
 def actor(audit: Audit | None = None) -> str:

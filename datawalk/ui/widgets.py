@@ -7,7 +7,6 @@ shown with its text label beside its colour.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -19,11 +18,9 @@ from datawalk.models import Audit, AuditStatus
 from datawalk.scoring import CLASSIFICATION_NAMES
 from datawalk.ui import state
 from datawalk.ui.routes import PAGES, page_file
+from datawalk.ui.text import escape_markdown
 from datawalk.vocabulary import Checklist, Level
 
-# Every ASCII punctuation mark that Markdown or Streamlit's directives (:red[..], :icon:, $..$)
-# could read as syntax; a backslash makes each one literal.
-_MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~:$&=\"'])")
 _RAG_COLOURS = {"green": "green", "amber": "orange", "red": "red"}
 STATUS_NAMES = {
     AuditStatus.IN_PROGRESS: "In progress",
@@ -32,12 +29,6 @@ STATUS_NAMES = {
 }
 
 Callback = Callable[..., None]
-
-
-def escape_markdown(text: str) -> str:
-    """Return `text` with every Markdown-special character escaped, newlines kept as breaks."""
-    escaped = _MARKDOWN_SPECIAL.sub(r"\\\1", text)
-    return escaped.replace("\r\n", "\n").replace("\n", "  \n")
 
 
 def plain_text(text: str) -> None:
