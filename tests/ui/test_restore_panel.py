@@ -145,3 +145,16 @@ def test_preview_names_the_audit_already_stored(store, other_backup):
     store.delete_audit(restored.id, ACTOR)
     after_deletion = preview_backup(store, other_backup, "quarry.json")
     assert after_deletion.existing is None and ACTOR in (after_deletion.deleted or "")
+
+
+def test_a_backup_can_be_restored_from_the_audits_page_with_no_audit_open(
+    open_page, store, other_backup
+) -> None:
+    at = open_page("audits")
+    before = {summary.id for summary in store.list_audits()}
+    at.file_uploader(key=UPLOADER).set_value([("quarry.json", other_backup, JSON)]).run()
+    at.button(key="restore_apply").click().run()
+
+    assert not at.exception and not at.error
+    (audit_id,) = {summary.id for summary in store.list_audits()} - before
+    assert store.get_audit(audit_id).school.name == "Quarry Bank Infants [fictional]"

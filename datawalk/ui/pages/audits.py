@@ -1,4 +1,5 @@
-"""Audits page (`/audits`): start a walk, and open, complete or archive the ones on file."""
+"""Audits page (`/audits`): start a walk; open, complete or archive the ones on file; retention
+and deletion; restore a JSON backup."""
 
 from datetime import date, time
 
@@ -8,7 +9,7 @@ from datawalk.audit_setup import DEFAULT_FLOORS, AuditSetup, build_audit, split_
 from datawalk.checklist import available_checklists
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Phase
-from datawalk.ui import errors, state
+from datawalk.ui import errors, restore_panel, state
 from datawalk.ui.audit_list import render_audit_list
 from datawalk.ui.retention_panel import render_retention_panel
 from datawalk.ui.routes import page_file
@@ -99,3 +100,5 @@ if submitted:
 
 render_audit_list(summaries)
 render_retention_panel()
+# Also here, so a backup can be restored when no audit is open (the Export page needs one).
+restore_panel.render()
