@@ -36,6 +36,7 @@ def finding_columns(data: WorkbookData) -> list[Column]:
         Column("Reference", 10, lambda v: v.reference),
         Column("Location", 22, lambda v: v.location.name if v.location else ""),
         Column("Location type", 18, lambda v: labels.location_type(v)),
+        Column("Template", 24, lambda v: labels.template(v), "wrap"),
         Column("Floor", 12, lambda v: labels.floor(v)),
         Column(
             "Data categories",
@@ -152,6 +153,7 @@ class _Labels:
             )
         }
         self._floors = {floor.id: floor.name for floor in data.audit.site.floors}
+        self._templates = {term.id: term.name for term in objects.templates}
 
     def one(self, vocabulary: str, term_id: str) -> str:
         return self._maps[vocabulary].get(term_id, term_id)
@@ -159,6 +161,11 @@ class _Labels:
     def join(self, vocabulary: str, term_ids: list[str]) -> str:
         names = self._maps[vocabulary]
         return ", ".join(names.get(term_id, term_id) for term_id in term_ids)
+
+    def template(self, view: FindingView) -> str:
+        """The quick-pick the finding started from, by name; blank when recorded from scratch."""
+        template_id = view.finding.template_id
+        return self._templates.get(template_id, template_id) if template_id else ""
 
     def location_type(self, view: FindingView) -> str:
         return self.one("location_types", view.location.location_type) if view.location else ""
