@@ -281,6 +281,26 @@ REJECTIONS: dict[str, tuple[Callable[[bytes], bytes], str | None, type, str]] = 
         ValidationError,
         "row 3: Risk accepted needs who accepted it",
     ),
+    "risk accepted without date": (
+        lambda d: _edit(
+            d,
+            **{
+                f"{_column(d, 'Status')}3": "Risk accepted",
+                f"{_column(d, 'Accepted reason')}3": "Cost",
+                f"{_column(d, 'Accepted by')}3": "Chair of governors",
+                f"{_column(d, 'Accepted on')}3": None,
+            },
+        ),
+        None,
+        ValidationError,
+        "row 3: Risk accepted needs the date",
+    ),
+    "bad acceptance date": (
+        _cell_edit("Accepted on", "31/02/2026"),
+        None,
+        ValidationError,
+        "row 3: 'Accepted on' is not a date",
+    ),
     "duplicate row": (
         lambda d: _edit(d, **{f"{_column(d, 'Action ID')}3": _action_id(d, 2)}),
         None,

@@ -94,6 +94,20 @@ def test_merge_two_actions(open_page, app_db, sample_id):
     survivors = [a for a in actions if set(a.finding_ids) & set(first.finding_ids)]
     assert len(survivors) == 1
     assert set(survivors[0].finding_ids) == set(first.finding_ids) | set(second.finding_ids)
+    # Shown once, with every covered finding's reference.
+    refs = [_reference(app_db, fid) for fid in survivors[0].finding_ids]
+    labels = [e.label.replace("\\", "") for e in at.expander]  # labels are Markdown-escaped
+    shown = [label for label in labels if all(ref in label for ref in refs)]
+    assert len(shown) == 1
+    assert all(ref in str(at.success[0].value) for ref in refs)
+
+
+def _reference(app_db: str, finding_id: str) -> str:
+    store = Store.open(app_db)
+    try:
+        return store.get_finding(finding_id).reference
+    finally:
+        store.close()
 
 
 def test_overall_opinion_is_saved(open_page, app_db, sample_id):

@@ -175,6 +175,7 @@ if len(views) >= 2:
             except DataWalkError as error:
                 errors.show_error(error)
             else:
-                refs = next((v.references for v in views if v.action.id == merged.id), "")
-                state.flash(f"Merged {len(chosen)} actions into the one for {refs}.")
+                # Views are in priority order, as the merged action lists its findings.
+                refs = ", ".join(v.references for v in views if v.action.id in set(chosen))
+                state.flash(f"Merged {len(chosen)} actions into one for {refs}.")
                 st.rerun()
