@@ -3,7 +3,8 @@
 The sample walk's dashboard at iPad sizes (1024×768 is the one the issue names) and on a
 1920×1080 projector: the hotspot map with its plan and every chart drawn, nothing wider than
 the screen, screenshots kept. Tapping a marker lists that place's findings. On the walk page,
-tapping the plan stores the location's position, which is still there after a reload.
+tapping the plan stores the location's position, which is still there after a reload, and
+tapping it again moves the location.
 """
 
 from __future__ import annotations
@@ -194,3 +195,14 @@ def test_tapping_the_plan_on_the_walk_page_places_the_location(
     page.get_by_text("Placed 30% across and 60% down the plan.").wait_for()
     assert _stored_position(app_server, location_id) == position
     screenshot(page, f"walk-{ipad.name}-plan-placed", whole_page=False)
+
+    # A placed location can be moved: tapping elsewhere on the plan replaces its position.
+    plan.scroll_into_view_if_needed()
+    box = plan.bounding_box()
+    assert box
+    plan.tap(position={"x": box["width"] * 0.7, "y": box["height"] * 0.25})
+    wait_idle(page)
+    moved = _stored_position(app_server, location_id)
+    assert moved is not None
+    assert moved.x == pytest.approx(0.7, abs=0.02)
+    assert moved.y == pytest.approx(0.25, abs=0.02)
