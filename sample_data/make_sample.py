@@ -30,7 +30,7 @@ sys.path[:0] = [str(HERE), str(HERE.parent)]
 
 from floor_plans import FLOORS, HEIGHT, WIDTH, FloorSpec, draw_plan, room_position  # noqa: E402
 
-from datawalk.checklist import (  # noqa: E402  # noqa: E402
+from datawalk.checklist import (  # noqa: E402
     DEFAULT_CHECKLIST_PATH,
     finding_from_template,
     load_checklist,

@@ -268,7 +268,8 @@ def _levels(finding, checklist) -> tuple[str, str]:
 
 def test_rescore_preview_counts_the_findings_that_change_level(store, checklist, scored_audit):
     findings = store.list_findings(scored_audit.id)
-    newer = _bumped(checklist, findings[0], version=2)
+    old = checklist.version
+    newer = _bumped(checklist, findings[0], version=old + 1)
     expected = [f.reference for f in findings if _levels(f, checklist) != _levels(f, newer)]
     preview = rescore_preview(store, scored_audit.id, newer)
     assert preview.count_changing == len(expected) >= 1
@@ -276,28 +277,31 @@ def test_rescore_preview_counts_the_findings_that_change_level(store, checklist,
     assert [e.reference for e in preview.examples] == expected[: len(preview.examples)]
     example = preview.examples[0]
     assert example.privacy_before != example.privacy_after
-    assert (preview.from_version, preview.to_version) == (1, 2)
-    assert store.get_audit(scored_audit.id).checklist.version == 1  # nothing written
+    assert (preview.from_version, preview.to_version) == (old, old + 1)
+    assert store.get_audit(scored_audit.id).checklist.version == old  # nothing written
 
 
 def test_apply_rescore_repins_and_the_trail_and_export_record_it(store, checklist, scored_audit):
-    newer = _bumped(checklist, store.list_findings(scored_audit.id)[0], version=2)
+    old = checklist.version
+    newer = _bumped(checklist, store.list_findings(scored_audit.id)[0], version=old + 1)
     audit = apply_rescore(store, scored_audit.id, newer, "Lead Consultant")
     assert (audit.checklist.version, audit.checklist.content_hash) == (
-        2,
+        old + 1,
         pin_checklist(newer).content_hash,
     )
     event = store.list_trail(scored_audit.id)[-1]
     assert (event.entity, event.operation, event.actor) == ("audit", "update", "Lead Consultant")
-    assert event.changes["checklist"]["old"]["version"] == 1
-    assert event.changes["checklist"]["new"]["version"] == 2
+    assert event.changes["checklist"]["old"]["version"] == old
+    assert event.changes["checklist"]["new"]["version"] == old + 1
     exported = json.loads(dump_document(store.export_document(scored_audit.id)))
-    assert exported["trail"][-1]["changes"]["checklist"]["new"]["version"] == 2
+    assert exported["trail"][-1]["changes"]["checklist"]["new"]["version"] == old + 1
     assert len(exported["trail"]) == len(store.list_trail(scored_audit.id))
 
 
 def test_a_lower_version_is_refused(store, checklist, scored_audit):
-    newer = _bumped(checklist, store.list_findings(scored_audit.id)[0], version=2)
+    newer = _bumped(
+        checklist, store.list_findings(scored_audit.id)[0], version=checklist.version + 1
+    )
     audit = apply_rescore(store, scored_audit.id, newer, ACTOR)
     assert rescore_candidates(audit, [checklist, newer]) == [checklist]  # listed, to say why
     with pytest.raises(ValidationError, match="older"):
@@ -306,20 +310,20 @@ def test_a_lower_version_is_refused(store, checklist, scored_audit):
         apply_rescore(store, scored_audit.id, checklist, ACTOR)
     with pytest.raises(ValidationError, match="older"):
         store.repin_checklist(scored_audit.id, pin_checklist(checklist), ACTOR)
-    assert store.get_audit(scored_audit.id).checklist.version == 2
+    assert store.get_audit(scored_audit.id).checklist.version == newer.version
 
 
 def test_same_version_with_other_content_is_offered_and_identical_is_refused(
     store, checklist, scored_audit
 ):
     finding = store.list_findings(scored_audit.id)[0]
-    edited = _bumped(checklist, finding, version=1)
-    newest = _bumped(checklist, finding, version=3)
+    edited = _bumped(checklist, finding, version=checklist.version)
+    newest = _bumped(checklist, finding, version=checklist.version + 2)
     assert rescore_candidates(scored_audit, [checklist, edited, newest]) == [newest, edited]
     assert check_rescore(scored_audit, edited).content_hash == pin_checklist(edited).content_hash
     with pytest.raises(ValidationError, match="already scored"):
         check_rescore(scored_audit, checklist)
-    other = checklist.model_copy(update={"id": "another_list", "version": 5})
+    other = checklist.model_copy(update={"id": "another_list", "version": checklist.version + 4})
     with pytest.raises(ValidationError, match="cannot rescore"):
         check_rescore(scored_audit, other)
 
@@ -328,9 +332,9 @@ def test_a_checklist_the_findings_do_not_fit_is_refused(store, checklist, scored
     objects = checklist.objects.model_copy(
         update={"formats": [f for f in checklist.objects.formats if f.id != "poster"]}
     )
-    newer = checklist.model_copy(update={"objects": objects, "version": 2})
+    newer = checklist.model_copy(update={"objects": objects, "version": checklist.version + 1})
     with pytest.raises(ValidationError, match="cannot score this audit"):
         rescore_preview(store, scored_audit.id, newer)
     with pytest.raises(ValidationError, match="Nothing was changed"):
         apply_rescore(store, scored_audit.id, newer, ACTOR)
-    assert store.get_audit(scored_audit.id).checklist.version == 1
+    assert store.get_audit(scored_audit.id).checklist.version == checklist.version

@@ -54,12 +54,13 @@ def button_labelled(at, label: str):
 def test_a_newer_version_is_previewed_then_applied(
     open_page, walk, finding, checklist, monkeypatch
 ):
-    newer = newer_copy(checklist, finding, version=2)
+    old, new = checklist.version, checklist.version + 1
+    newer = newer_copy(checklist, finding, version=new)
     library(monkeypatch, checklist, newer)
     at = open_page("settings", audit=walk.audit.id)
     assert not at.exception
 
-    button_labelled(at, "Rescore with checklist v2").click().run()
+    button_labelled(at, f"Rescore with checklist v{new}").click().run()
     findings = walk.store.list_findings(walk.audit.id)
     expected = rescore_diff(findings, checklist, newer, today=walk_date(walk.audit))
     assert expected >= 1
@@ -69,31 +70,32 @@ def test_a_newer_version_is_previewed_then_applied(
     )
     (examples,) = [d.value for d in at.dataframe if "Privacy after" in d.value.columns]
     assert examples["Finding"].tolist() == [finding.reference]
-    assert walk.store.get_audit(walk.audit.id).checklist.version == 1  # a preview writes nothing
+    assert walk.store.get_audit(walk.audit.id).checklist.version == old  # a preview writes nothing
 
     at.button(key="rescore_apply").click().run()
     assert not at.exception
     audit = walk.store.get_audit(walk.audit.id)
     assert audit.checklist.content_hash == pin_checklist(newer).content_hash
-    assert checklist_from_pin(audit.checklist).version == 2
+    assert checklist_from_pin(audit.checklist).version == new
     event = walk.store.list_trail(walk.audit.id)[-1]
-    assert event.changes["checklist"]["new"]["version"] == 2
-    assert any("Rescored with checklist version 2" in s.value for s in at.success)
+    assert event.changes["checklist"]["new"]["version"] == new
+    assert any(f"Rescored with checklist version {new}" in s.value for s in at.success)
 
 
 def test_cancel_leaves_the_audit_as_it_was(open_page, walk, finding, checklist, monkeypatch):
-    library(monkeypatch, checklist, newer_copy(checklist, finding, version=2))
+    new = checklist.version + 1
+    library(monkeypatch, checklist, newer_copy(checklist, finding, version=new))
     at = open_page("settings", audit=walk.audit.id)
-    button_labelled(at, "Rescore with checklist v2").click().run()
+    button_labelled(at, f"Rescore with checklist v{new}").click().run()
     at.button(key="rescore_cancel").click().run()
     assert "rescore_apply" not in {button.key for button in at.button}
-    assert walk.store.get_audit(walk.audit.id).checklist.version == 1
+    assert walk.store.get_audit(walk.audit.id).checklist.version == checklist.version
 
 
 def test_an_older_version_is_refused_with_its_reason(
     open_page, walk, finding, checklist, monkeypatch
 ):
-    newer = newer_copy(checklist, finding, version=2)
+    newer = newer_copy(checklist, finding, version=checklist.version + 1)
     walk.store.repin_checklist(walk.audit.id, pin_checklist(newer), ACTOR)
     library(monkeypatch, checklist, newer)
     at = open_page("settings", audit=walk.audit.id)
