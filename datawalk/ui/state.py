@@ -15,10 +15,11 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
+from datawalk.actions import sync_actions
 from datawalk.checklist import checklist_from_pin
 from datawalk.errors import NotFoundError
 from datawalk.finding_table import scored_findings_frame
-from datawalk.models import Audit, Finding, Location
+from datawalk.models import Action, Audit, Finding, Location
 from datawalk.store import Store
 from datawalk.ui.text import escape_message
 from datawalk.vocabulary import Checklist
@@ -210,3 +211,20 @@ def findings_table(audit: Audit) -> pd.DataFrame:
     """Return every finding of `audit` as a scored table, sorted by location."""
     url = os.environ.get(DATABASE_URL_ENV)
     return _findings_table(url, audit.id, get_store().audit_version(audit.id))
+
+
+_SYNCED_KEY = "_actions_synced_version"
+
+
+def sync_default_actions(audit_id: str, actor_name: str) -> list[Action]:
+    """Give every finding that needs one its default action, once per audit version.
+
+    The action plan and the export both show the plan, so both call this; syncing on every rerun
+    would score the whole audit on each tap.
+    """
+    store = get_store()
+    if st.session_state.get(_SYNCED_KEY) == (audit_id, store.audit_version(audit_id)):
+        return []
+    created = sync_actions(store, audit_id, actor_name)
+    st.session_state[_SYNCED_KEY] = (audit_id, store.audit_version(audit_id))
+    return created

@@ -16,14 +16,11 @@ from datawalk.actions import (
     describe_actions,
     filter_actions,
     merge_stored_actions,
-    sync_actions,
     validate_action,
 )
 from datawalk.errors import DataWalkError
 from datawalk.models import ActionStatus
 from datawalk.ui import errors, state, widgets
-
-SYNCED_KEY = "_actions_synced_version"
 
 audit = widgets.require_audit()
 store = state.get_store()
@@ -35,14 +32,10 @@ widgets.page_link(
     "export", "Export the workbook", state.audit_params(audit.id), icon=":material/download:"
 )
 
-# Default actions are created once per audit version, not on every rerun.
-version = store.audit_version(audit.id)
-if st.session_state.get(SYNCED_KEY) != (audit.id, version):
-    with errors.user_errors():
-        created = sync_actions(store, audit.id, actor)
-        if created:
-            st.toast(f"Added {len(created)} default action(s) for new findings.")
-        st.session_state[SYNCED_KEY] = (audit.id, store.audit_version(audit.id))
+with errors.user_errors():
+    created = state.sync_default_actions(audit.id, actor)
+    if created:
+        st.toast(f"Added {len(created)} default action(s) for new findings.")
 
 with st.form("overall_opinion_form"):
     opinion = st.text_area(

@@ -8,7 +8,6 @@ import logging
 
 import streamlit as st
 
-from datawalk.actions import sync_actions
 from datawalk.errors import DataWalkError
 from datawalk.ui import errors, restore_panel, state, widgets
 from datawalk.workbook import apply_action_updates, read_action_updates
@@ -22,7 +21,6 @@ from datawalk.workbook.downloads import (
 )
 from datawalk.workbook.layout import DEFAULT_MARKING, EDITIONS, MAX_MARKING
 
-SYNCED_KEY = "_actions_synced_version"
 PENDING_KEY = "_export_pending"
 UPLOAD_ROUND_KEY = "_export_upload_round"
 EDITION_LABELS = {
@@ -43,11 +41,8 @@ widgets.page_link(
 
 # The workbook carries the action plan, so findings without an action get their default one
 # first (once per audit version), exactly as opening the action plan page would.
-version = store.audit_version(audit.id)
-if st.session_state.get(SYNCED_KEY) != (audit.id, version):
-    with errors.user_errors():
-        sync_actions(store, audit.id, actor)
-        st.session_state[SYNCED_KEY] = (audit.id, store.audit_version(audit.id))
+with errors.user_errors():
+    state.sync_default_actions(audit.id, actor)
 
 st.subheader("Excel workbook", anchor=False)
 edition = (
