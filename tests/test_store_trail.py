@@ -129,3 +129,32 @@ def test_failed_write_leaves_no_event(store, audit, location, make_finding):
 
 def _action(audit, finding):
     return Action(audit_id=audit.id, finding_ids=[finding.id], recommendation="Move it")
+
+
+def test_kept_identifiers_are_recorded_by_kind_and_bump_the_version(store, audit, location):
+    version = store.audit_version(audit.id)
+    event = store.record_kept_identifiers(
+        audit.id, ACTOR, entity="location", entity_id=location.id, kept={"name": ["person_name"]}
+    )
+    assert store.list_trail(audit.id)[-1] == event
+    assert (event.entity, event.entity_id, event.operation, event.actor) == (
+        "location",
+        location.id,
+        "update",
+        ACTOR,
+    )
+    assert event.changes == {"pupil_identifiers_kept": {"new": {"name": ["person_name"]}}}
+    assert store.audit_version(audit.id) > version
+    # The export carries it, as it carries the whole trail.
+    assert event in store.export_document(audit.id).trail
+
+
+def test_nothing_kept_records_nothing(store, audit, location):
+    before = store.list_trail(audit.id)
+    assert (
+        store.record_kept_identifiers(
+            audit.id, ACTOR, entity="location", entity_id=location.id, kept={}
+        )
+        is None
+    )
+    assert store.list_trail(audit.id) == before

@@ -17,6 +17,7 @@ from datawalk.models import TrailEvent
 
 from .actions import ActionsMixin
 from .audits import AuditsMixin
+from .base import bump_audit, require_actor
 from .documents import DocumentsMixin
 from .drafts import DraftsMixin
 from .engine import create_store_engine, resolve_url, upgrade
@@ -24,7 +25,7 @@ from .findings import FindingsMixin
 from .locations import LocationsMixin
 from .photos import PhotosMixin
 from .retention import RetentionMixin
-from .trail import select_trail
+from .trail import record, select_trail
 
 
 class Store(
@@ -81,6 +82,42 @@ class Store(
         """Return the audit's trail, oldest first: who changed which fields of what, and when."""
         with self._read() as connection:
             return select_trail(connection, audit_id)
+
+    def record_kept_identifiers(
+        self,
+        audit_id: str,
+        actor: str,
+        *,
+        entity: str,
+        entity_id: str,
+        kept: dict[str, list[str]],
+    ) -> TrailEvent | None:
+        """Record in the trail that `actor` saved text they were warned may hold pupil
+        identifiers: the fields and kinds (see `datawalk.privacy.text_checks`), never the text.
+
+        Called straight after the save it accounts for; nothing is recorded when nothing was kept.
+
+        Raises:
+            NotFoundError: no audit has this id.
+            ValidationError: the actor is empty.
+        """
+        if not kept:
+            return None
+        # Imported here: the store must not load the privacy scanners just to open.
+        from datawalk.privacy.text_checks import kept_changes
+
+        require_actor(actor)
+        with self._write() as connection:
+            bump_audit(connection, audit_id)
+            return record(
+                connection,
+                audit_id=audit_id,
+                actor=actor,
+                entity=entity,
+                entity_id=entity_id,
+                operation="update",
+                changes=kept_changes(kept),
+            )
 
 
 def _open_failure(where: str, error: Exception) -> str:

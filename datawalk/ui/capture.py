@@ -179,13 +179,16 @@ def _save(ctx: cs.CaptureContext) -> str | None:
     try:
         finding = drafts.finding_from_draft(draft, ctx.audit_id, ctx.location_id)
         validate_finding(finding, ctx.checklist)
-        previews.check_identifiers(ctx, draft)
+        kept = previews.check_identifiers(ctx, draft)
         saved = state.get_store().save_finding(finding, ctx.actor)
     except DataWalkError as exc:
         errors.record_error(cs.SCOPE, exc)
         return None
-    previews.log_identifier_override(ctx, draft, saved)
     cs.reset(ctx)
+    try:
+        previews.log_identifier_override(ctx, kept, saved)
+    except DataWalkError as exc:  # saved already: say the record is missing, never hide it
+        errors.record_error(cs.SCOPE, exc)
     return saved.reference
 
 

@@ -1,6 +1,9 @@
 """The walk page's location panel: choose where you are (recent first) or add a place, tick
 through what to look for there, and record "Nothing found here".
 
+A new name is scanned for pupil identifiers ("Jo Bloggs's room"): saving one anyway needs a tick,
+which the audit trail records.
+
 The chosen location lives in the URL (`?location=`) so a reload reopens it.
 """
 
@@ -9,14 +12,16 @@ from __future__ import annotations
 import streamlit as st
 
 from datawalk.audit_setup import new_location
-from datawalk.errors import DataWalkError
+from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Audit, Location
+from datawalk.privacy.text_checks import TextField, check_free_text
 from datawalk.ui import errors, state, widgets
 from datawalk.validation import validate_location
 from datawalk.vocabulary import Checklist
 
 SCOPE = "add_location"
 _FORM_GEN = "loc_form_gen"
+_FLAGGED = "loc_name_flagged"
 PILLS_SHOWN = 12
 
 
@@ -65,6 +70,22 @@ def render_location_picker(
         )
 
 
+def _check_name(audit: Audit, name: str, gen: int) -> dict[str, list[str]]:
+    """Refuse a name with a possible pupil identifier unless "Save anyway" is ticked; returns
+    what was kept, for the audit trail.
+
+    Raises:
+        ValidationError: at `name`; the tick is offered from then on.
+    """
+    confirmed = {"name"} if st.session_state.get(f"loc_name_ok_{gen}") else set()
+    try:
+        field = TextField("name", "Location name", name)
+        return check_free_text([field], audit.walk_at.date(), confirmed)
+    except ValidationError:
+        st.session_state[_FLAGGED] = gen
+        raise
+
+
 def render_add_location(audit: Audit, checklist: Checklist, actor: str, expanded: bool) -> None:
     """A small form: name, type and floor; the new location becomes the current one."""
     gen = st.session_state.setdefault(_FORM_GEN, 0)
@@ -74,6 +95,8 @@ def render_add_location(audit: Audit, checklist: Checklist, actor: str, expanded
     with expander, st.form(f"add_location_{gen}", border=False):
         name = st.text_input("Location name", key=f"loc_name_{gen}", max_chars=200)
         errors.field_error(SCOPE, "name")
+        if st.session_state.get(_FLAGGED) == gen:
+            st.checkbox("Save anyway: not a pupil identifier", key=f"loc_name_ok_{gen}")
         location_type = st.selectbox(
             "Location type",
             list(types),
@@ -98,7 +121,12 @@ def render_add_location(audit: Audit, checklist: Checklist, actor: str, expanded
         try:
             location = new_location(audit, name, location_type, floor_id)
             validate_location(location, checklist)
-            location = state.get_store().add_location(location, actor)
+            kept = _check_name(audit, location.name, gen)
+            store = state.get_store()
+            location = store.add_location(location, actor)
+            store.record_kept_identifiers(
+                audit.id, actor, entity="location", entity_id=location.id, kept=kept
+            )
         except DataWalkError as exc:
             errors.record_error(SCOPE, exc)
             st.rerun()

@@ -14,7 +14,7 @@ from datawalk.errors import PrivacyError, ValidationError
 from datawalk.models import SHORT_TEXT, RedactionRecord
 from datawalk.privacy import preview_with_boxes, redact_photo
 from datawalk.ui import capture_state as cs
-from datawalk.ui import errors, photo_boxes
+from datawalk.ui import errors, photo_boxes, previews
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
 CAMERA_TOGGLE_KEY = "cap_camera_on"
@@ -128,6 +128,7 @@ def render_photo_review(ctx: cs.CaptureContext) -> None:
                     args=(ctx, photo.id),
                     max_chars=SHORT_TEXT,
                 )
+                previews.render_caption_warning(ctx, photo.id, photo.caption)
                 st.button(
                     "Remove photo",
                     key=f"cap_remove_{photo.id}",

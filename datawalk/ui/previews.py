@@ -6,13 +6,15 @@ Both run on every tap (the fragment reruns), before anything is saved. Hook poin
   `datawalk.scoring.score_finding`.
 - `render_identifier_preview(ctx, field)`: matches of `datawalk.privacy.scan_text` under a text
   field, shown as plain text, with one tap to replace them all with "[pupil]".
-- `check_identifiers(ctx, draft)`: refuses a save while identifiers remain, unless the consultant
-  ticked "Save anyway"; `log_identifier_override` records that they did.
+- `check_identifiers(ctx, draft)`: refuses a save while identifiers remain in the notes or a photo
+  caption, unless the consultant ticked "Save anyway"; `log_identifier_override` records in the
+  audit trail that they did (fields and kinds, never the text).
 """
 
 from __future__ import annotations
 
 import logging
+import zlib
 from datetime import date
 
 import streamlit as st
@@ -22,9 +24,15 @@ from datawalk.drafts import Draft
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Finding
 from datawalk.privacy import REDACTION, Match, redact_text, scan_text
+from datawalk.privacy.text_checks import (
+    TextField,
+    check_free_text,
+    describe_kinds,
+    identifier_kinds,
+)
 from datawalk.scoring import score_finding
 from datawalk.ui import capture_state as cs
-from datawalk.ui import errors, widgets
+from datawalk.ui import errors, state, widgets
 
 log = logging.getLogger(__name__)
 TEXT_FIELDS = {"notes": "Notes", "good_practice_note": "Good practice note"}
@@ -37,9 +45,15 @@ def _scan(text: str, walk_date: date) -> list[Match]:
     return scan_text(text, walk_date=walk_date)
 
 
+@st.cache_data(max_entries=256, show_spinner=False)
+def _kinds(text: str, walk_date: date) -> list[str]:
+    return identifier_kinds(text, walk_date)
+
+
 def _ok_key(field: str) -> str:
     """The "save anyway" tick belongs to one version of the text: editing the text resets it."""
-    return f"{cs.widget_key(field)}_ok"
+    text = getattr(cs.current_draft(), field)
+    return f"{cs.widget_key(field)}_ok_{zlib.crc32(text.encode())}"
 
 
 def _on_replace(ctx: cs.CaptureContext, field: str) -> None:
@@ -76,39 +90,75 @@ def render_identifier_preview(ctx: cs.CaptureContext, field: str) -> None:
         ok_col.checkbox("Save anyway: these are not pupil identifiers", key=_ok_key(field))
 
 
-def _unconfirmed_fields(ctx: cs.CaptureContext, draft: Draft) -> list[str]:
-    return [
-        field
-        for field in TEXT_FIELDS
-        if getattr(draft, field).strip()
-        and _scan(getattr(draft, field), ctx.walk_date)
-        and not st.session_state.get(_ok_key(field))
+def _caption_field(photo_id: str) -> str:
+    return f"caption_{photo_id}"
+
+
+def caption_ok_key(photo_id: str) -> str:
+    """The caption's "save anyway" tick, keyed by the caption text so editing it resets it."""
+    caption = next((p.caption for p in cs.current_draft().photos if p.id == photo_id), "")
+    return f"cap_caption_ok_{photo_id}_{zlib.crc32(caption.encode())}"
+
+
+def _text_fields(draft: Draft) -> list[TextField]:
+    fields = [
+        TextField(field, label, getattr(draft, field)) for field, label in TEXT_FIELDS.items()
     ]
+    fields += [
+        TextField(_caption_field(photo.id), f"Photo {number} caption", photo.caption)
+        for number, photo in enumerate(draft.photos, start=1)
+    ]
+    return fields
 
 
-def check_identifiers(ctx: cs.CaptureContext, draft: Draft) -> None:
-    """Raises ValidationError at the first text field whose identifiers were not dealt with."""
-    for field in _unconfirmed_fields(ctx, draft):
-        raise ValidationError(
-            f"{TEXT_FIELDS[field]} may contain pupil identifiers. Tap 'Replace with {REDACTION}' "
-            "or tick 'Save anyway'.",
-            field=field,
-        )
+def _confirmed(draft: Draft) -> set[str]:
+    ticked = {field for field in TEXT_FIELDS if st.session_state.get(_ok_key(field))}
+    ticked |= {
+        _caption_field(photo.id)
+        for photo in draft.photos
+        if st.session_state.get(caption_ok_key(photo.id))
+    }
+    return ticked
 
 
-def log_identifier_override(ctx: cs.CaptureContext, draft: Draft, saved: Finding) -> None:
-    """Record who saved text with possible identifiers left in (kinds only, never the text)."""
-    for field in TEXT_FIELDS:
-        text = getattr(draft, field)
-        kinds = sorted({m.kind.value for m in _scan(text, ctx.walk_date)}) if text.strip() else []
-        if kinds:
-            log.warning(
-                "Finding %s saved by %s with possible identifiers kept in %s: %s",
-                saved.reference,
-                ctx.actor,
-                field,
-                ", ".join(kinds),
-            )
+def check_identifiers(ctx: cs.CaptureContext, draft: Draft) -> dict[str, list[str]]:
+    """Return the identifiers kept by explicit confirmation, by field and kind.
+
+    Raises:
+        ValidationError: at the first text field (a caption: at the photos) whose identifiers
+            were neither replaced nor confirmed.
+    """
+    try:
+        return check_free_text(_text_fields(draft), ctx.walk_date, _confirmed(draft))
+    except ValidationError as exc:
+        if exc.field and exc.field.startswith("caption_"):
+            raise ValidationError(str(exc), field="photos") from None
+        raise
+
+
+def log_identifier_override(
+    ctx: cs.CaptureContext, kept: dict[str, list[str]], saved: Finding
+) -> None:
+    """Record in the audit trail who saved text with possible identifiers left in, by field and
+    kind only, never the text."""
+    if not kept:
+        return
+    log.warning("Finding %s saved by %s with possible identifiers kept", saved.reference, ctx.actor)
+    state.get_store().record_kept_identifiers(
+        ctx.audit_id, ctx.actor, entity="finding", entity_id=saved.id, kept=kept
+    )
+
+
+def render_caption_warning(ctx: cs.CaptureContext, photo_id: str, caption: str) -> None:
+    """Under a photo caption: the possible identifiers in it and the "save anyway" tick."""
+    kinds = _kinds(caption, ctx.walk_date)
+    if not kinds:
+        return
+    st.warning(
+        f"Possible pupil identifier in the caption ({describe_kinds(kinds)}).",
+        icon=":material/visibility:",
+    )
+    st.checkbox("Save anyway: not a pupil identifier", key=caption_ok_key(photo_id))
 
 
 def render_score_preview(ctx: cs.CaptureContext, draft: Draft) -> None:

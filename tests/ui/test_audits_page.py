@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 from streamlit.testing.v1 import AppTest
 
+from datawalk.privacy.text_checks import KEPT_IDENTIFIERS
 from datawalk.store import Store
 
 
@@ -56,6 +57,27 @@ def test_a_missing_school_name_is_named_at_the_field(open_page, app_db) -> None:
     at.button(key="audit_create").click().run()
 
     assert [str(e.value) for e in at.error] == ["The school name is required."]
+
+
+def test_scope_with_a_pupil_identifier_needs_a_logged_confirmation(open_page, app_db) -> None:
+    at = fill_new_audit(open_page("audits"))
+    at.text_area(key="audit_scope").input("Not visited: ask jo.bloggs@example.com")
+    at.button(key="audit_create").click().run()
+
+    assert any("Scope and limitations may contain" in str(e.value) for e in at.error)
+    assert "Willowmere Primary (fictional)" not in schools(app_db)
+
+    at.checkbox(key="audit_scope_ok").check()
+    at.button(key="audit_create").click().run()
+    store = Store.open(app_db)
+    try:
+        (summary,) = [s for s in store.list_audits() if s.school_name.startswith("Willowmere")]
+        trail = store.list_trail(summary.id)
+    finally:
+        store.close()
+    kept = [e for e in trail if KEPT_IDENTIFIERS in e.changes]
+    assert [(e.entity, e.entity_id) for e in kept] == [("audit", summary.id)]
+    assert kept[0].changes[KEPT_IDENTIFIERS] == {"new": {"scope_limitations": ["email"]}}
 
 
 def test_complete_then_archive(open_page, walk) -> None:

@@ -9,7 +9,9 @@ from pathlib import Path
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from datawalk.privacy.text_checks import KEPT_IDENTIFIERS
 from datawalk.ui.capture import SAVE_KEY
+from tests.ui.conftest import ACTOR
 
 TEMPLATE = "allergy_poster_servery"
 SCRIPT_NOTES = "<script>alert('x')</script> <b>bold</b> **not bold** 🍎🥜"
@@ -22,6 +24,12 @@ def cap_key(at: AppTest, field: str) -> str:
 
 def walk_page(open_page, walk, **extra: str) -> AppTest:
     return open_page("walk", audit=walk.audit.id, location=walk.location.id, **extra)
+
+
+def save_anyway(at: AppTest):
+    """The one "Save anyway" tick on screen."""
+    (tick,) = [box for box in at.checkbox if box.label.startswith("Save anyway")]
+    return tick
 
 
 def errors_of(at: AppTest) -> str:
@@ -196,6 +204,26 @@ def test_adding_a_location_opens_it(open_page, walk) -> None:
     assert at.query_params["location"] == added[0].id
 
 
+def test_a_location_name_with_a_pupil_identifier_needs_a_logged_confirmation(
+    open_page, walk
+) -> None:
+    at = open_page("walk", audit=walk.audit.id)
+    at.text_input(key="loc_name_0").input("Quiet room, ring 020 7946 0018")
+    at.selectbox(key="loc_type_0").set_value("kitchen")
+    at.button(key="loc_add").click().run()
+
+    assert any("Location name may contain" in str(e.value) for e in at.error)
+    assert len(walk.store.list_locations(walk.audit.id)) == 1
+
+    at.checkbox(key="loc_name_ok_0").check()
+    at.button(key="loc_add").click().run()
+    added = [loc for loc in walk.store.list_locations(walk.audit.id) if loc.id != walk.location.id]
+    assert [loc.name for loc in added] == ["Quiet room, ring 020 7946 0018"]
+    kept = [e for e in walk.store.list_trail(walk.audit.id) if KEPT_IDENTIFIERS in e.changes]
+    assert [(e.entity, e.entity_id) for e in kept] == [("location", added[0].id)]
+    assert kept[0].changes[KEPT_IDENTIFIERS] == {"new": {"name": ["uk_phone"]}}
+
+
 def test_no_params_reopens_the_last_audit_in_progress(open_page, walk) -> None:
     at = open_page("walk")
 
@@ -220,7 +248,7 @@ def test_identifiers_in_notes_are_flagged_and_replaced_in_one_tap(open_page, wal
 
     assert any("possible pupil identifier" in str(w.value) for w in at.warning)
     at = save(at)
-    assert "may contain pupil identifiers" in errors_of(at)
+    assert "may contain a pupil identifier" in errors_of(at)
     assert walk.store.list_findings(walk.audit.id) == []
 
     at.button(key="cap_redact_notes").click().run()
@@ -234,10 +262,53 @@ def test_identifiers_can_be_kept_after_an_explicit_confirmation(open_page, walk)
     at = walk_page(open_page, walk)
     at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
     at.text_area(key=cap_key(at, "notes")).input("Office email jo.bloggs@example.com").run()
-    at.checkbox(key=f"{cap_key(at, 'notes')}_ok").check().run()
+    save_anyway(at).check().run()
     save(at)
 
-    assert walk.store.list_findings(walk.audit.id)[0].notes == "Office email jo.bloggs@example.com"
+    saved = walk.store.list_findings(walk.audit.id)[0]
+    assert saved.notes == "Office email jo.bloggs@example.com"
+    # The decision is in the audit trail, by field and kind, never the text.
+    kept = [e for e in walk.store.list_trail(walk.audit.id) if KEPT_IDENTIFIERS in e.changes]
+    assert [(e.entity, e.entity_id, e.actor) for e in kept] == [("finding", saved.id, ACTOR)]
+    assert kept[0].changes[KEPT_IDENTIFIERS] == {"new": {"notes": ["email"]}}
+    assert "jo.bloggs" not in str(walk.store.list_trail(walk.audit.id))
+
+
+def test_editing_the_text_withdraws_the_save_anyway_tick(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at.text_area(key=cap_key(at, "notes")).input("Office email jo.bloggs@example.com").run()
+    save_anyway(at).check().run()
+    at.text_area(key=cap_key(at, "notes")).input("Ring 020 7946 0018, jo.bloggs@example.com").run()
+    at = save(at)
+
+    assert "may contain" in errors_of(at)
+    assert walk.store.list_findings(walk.audit.id) == []
+
+
+def test_identifiers_in_a_photo_caption_need_confirming_too(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at.file_uploader(key=cap_key(at, "upload")).set_value(
+        [("poster.jpg", jpeg(), "image/jpeg")]
+    ).run()
+    photo_id = at.session_state["cap_draft"].photos[0].id
+    at.checkbox(key=f"cap_checked_{photo_id}").check().run()
+    at.text_input(key=f"cap_caption_{photo_id}").input("Poster for jo.bloggs@example.com").run()
+
+    assert any("caption" in str(w.value) for w in at.warning)
+    at = save(at)
+    assert "Photo 1 caption may contain" in errors_of(at)
+    assert walk.store.list_findings(walk.audit.id) == []
+
+    save_anyway(at).check().run()
+    save(at)
+    saved = walk.store.list_findings(walk.audit.id, with_photos=True)[0]
+    assert saved.photos[0].caption == "Poster for jo.bloggs@example.com"
+    kept = [
+        e.changes for e in walk.store.list_trail(walk.audit.id) if KEPT_IDENTIFIERS in e.changes
+    ]
+    assert kept == [{KEPT_IDENTIFIERS: {"new": {f"caption_{photo_id}": ["email"]}}}]
 
 
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
@@ -262,3 +333,24 @@ def test_a_face_is_redacted_and_a_dropped_detection_is_confirmed_first(open_page
     assert dropped.redaction.boxes == []
     assert dropped.redaction.dropped_boxes == photo.redaction.boxes
     assert not dropped.redaction.confirmed_by
+
+    # Confirmed and saved, the drop is on record: in the photo's redaction record and the trail.
+    at.checkbox(key=f"cap_checked_{photo.id}").check().run()
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    save(at)
+    stored = walk.store.list_findings(walk.audit.id, with_photos=True)[0].photos[0]
+    assert stored.redaction.dropped_boxes == photo.redaction.boxes
+    assert stored.redaction.confirmed_by == ACTOR
+    (event,) = [e for e in walk.store.list_trail(walk.audit.id) if e.entity == "photo"]
+    assert event.changes["redaction"]["new"]["dropped_boxes"] == 1
+
+
+def test_the_camera_photo_is_redacted_like_an_upload(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.toggle(key="cap_camera_on").set_value(True).run()
+    at.camera_input(key=cap_key(at, "camera")).upload("x.jpg", jpeg()).run()
+
+    assert not at.exception
+    (photo,) = at.session_state["cap_draft"].photos
+    assert photo.redaction.pipeline_version and not photo.redaction.confirmed_by
+    assert walk.store.load_draft(walk.audit.id, walk.location.id)["photos"]

@@ -9,13 +9,24 @@ from datawalk.audit_setup import DEFAULT_FLOORS, AuditSetup, build_audit, split_
 from datawalk.checklist import available_checklists
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Phase
+from datawalk.privacy.text_checks import TextField, check_free_text
 from datawalk.ui import errors, restore_panel, state
 from datawalk.ui.audit_list import render_audit_list
 from datawalk.ui.retention_panel import render_retention_panel
 from datawalk.ui.routes import page_file
 
 SCOPE = "new_audit"
-FIELDS = ("school_name", "phase", "site_name", "floors", "walk_date", "auditor", "checklist")
+FIELDS = (
+    "school_name",
+    "phase",
+    "site_name",
+    "floors",
+    "walk_date",
+    "auditor",
+    "scope_limitations",
+    "checklist",
+)
+SCOPE_FLAGGED = "audit_scope_flagged"
 PHASE_NAMES = {
     Phase.PRIMARY: "Primary",
     Phase.SECONDARY: "Secondary",
@@ -64,6 +75,9 @@ with new_audit, st.form("new_audit", border=False):
         key="audit_scope",
         help="Areas not visited, and why. Shown beside every chart and in the report.",
     )
+    errors.field_error(SCOPE, "scope_limitations")
+    if st.session_state.get(SCOPE_FLAGGED):
+        st.checkbox("Save anyway: not a pupil identifier", key="audit_scope_ok")
     checklist_id = st.selectbox(
         "Checklist",
         list(checklists),
@@ -91,10 +105,22 @@ if submitted:
         if checklist_id not in checklists:
             raise ValidationError("Choose a checklist.", field="checklist")
         audit = build_audit(setup, checklists[checklist_id], date.today())
-        audit = store.create_audit(audit, state.actor(audit))
+        confirmed = {"scope_limitations"} if st.session_state.get("audit_scope_ok") else set()
+        scope_text = TextField("scope_limitations", "Scope and limitations", scope)
+        try:
+            kept = check_free_text([scope_text], audit.walk_at.date(), confirmed)
+        except ValidationError:
+            st.session_state[SCOPE_FLAGGED] = True
+            raise
+        actor = state.actor(audit)
+        audit = store.create_audit(audit, actor)
+        store.record_kept_identifiers(
+            audit.id, actor, entity="audit", entity_id=audit.id, kept=kept
+        )
     except DataWalkError as exc:
         errors.record_error(SCOPE, exc)
         st.rerun()
+    st.session_state.pop(SCOPE_FLAGGED, None)
     state.flash(f"Created the audit of {audit.school.name}. Add the first location.")
     st.switch_page(page_file("walk"), query_params=state.audit_params(audit.id))
 
