@@ -19,7 +19,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from datawalk.checklist import default_needed_by, finding_from_template
-from datawalk.errors import ValidationError
+from datawalk.errors import PrivacyError, ValidationError
 from datawalk.models import Box, Finding, Photo, Position, Reach, RedactionRecord, utc_now
 from datawalk.vocabulary import Checklist
 
@@ -226,7 +226,10 @@ def unconfirmed_photo(
 
 
 def confirm_photo(photo: Photo, confirmed_by: str, now: datetime | None = None) -> Photo:
-    """Return `photo` marked as checked by `confirmed_by` (an empty name withdraws the tick)."""
+    """Return `photo` marked as checked by `confirmed_by` (an empty name withdraws the tick).
+
+    A photo flagged for review (stored before redaction) counts as reviewed once a person ticks.
+    """
     record = photo.redaction or RedactionRecord(pipeline_version="unknown")
     record = record.model_copy(
         update={
@@ -234,7 +237,31 @@ def confirm_photo(photo: Photo, confirmed_by: str, now: datetime | None = None) 
             "confirmed_at": (now or utc_now()) if confirmed_by else None,
         }
     )
-    return photo.model_copy(update={"redaction": record})
+    reviewed = photo.needs_review and not confirmed_by
+    return photo.model_copy(update={"redaction": record, "needs_review": reviewed})
+
+
+def redact_unrecorded_photos(draft: Draft) -> Draft:
+    """Return `draft` with every photo that has no redaction record sent through the intake.
+
+    Photos stored before redaction existed are flagged by the migration; opening their finding
+    for editing redacts them now, unconfirmed, so a person must check them before saving again
+    and no unredacted picture is saved back. A stored file that is no longer a picture is left
+    as it is (the photo field shows the problem when its preview fails).
+    """
+    if all(photo.redaction for photo in draft.photos):
+        return draft
+    # Imported here: the intake loads OpenCV, which the draft rules otherwise never need.
+    from datawalk.privacy import ensure_redacted
+
+    photos = []
+    for photo in draft.photos:
+        try:
+            photos.append(ensure_redacted(photo))
+        except PrivacyError:
+            log.warning("A stored photo could not be redacted: it is not an acceptable picture")
+            photos.append(photo)
+    return draft.model_copy(update={"photos": photos})
 
 
 def check_photos_confirmed(draft: Draft) -> None:

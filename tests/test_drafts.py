@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import base64
 from datetime import date
+from pathlib import Path
 
 import pytest
 
@@ -142,3 +143,31 @@ def test_a_new_redaction_keeps_the_photo_but_withdraws_the_check() -> None:
     assert not redone.redaction.confirmed_by
     back = drafts.draft_from_payload(drafts.draft_to_payload(Draft(photos=[redone])))
     assert back.photos[0].data == b"new bytes"
+
+
+def test_a_photo_stored_before_redaction_is_redacted_on_edit_and_must_be_checked(
+    checklist, make_finding, make_photo
+) -> None:
+    portrait = (Path(__file__).parent / "fixtures" / "astronaut.jpg").read_bytes()
+    old = make_photo(data=portrait, redacted=False, media_type="image/jpeg", needs_review=True)
+    finding = make_finding(AUDIT, LOCATION, photos=[old])
+
+    draft = drafts.redact_unrecorded_photos(drafts.draft_from_finding(finding, editing=True))
+
+    (redone,) = draft.photos
+    assert redone.id == old.id and redone.needs_review
+    assert redone.data != portrait and redone.redaction.boxes
+    with pytest.raises(ValidationError, match="I have checked this photo"):
+        drafts.check_photos_confirmed(draft)
+    reviewed = drafts.confirm_photo(redone, "A. Consultant")
+    assert reviewed.redaction.confirmed_by == "A. Consultant" and not reviewed.needs_review
+
+
+def test_photos_with_a_record_are_left_byte_for_byte(checklist) -> None:
+    draft = Draft(photos=[photo("A. Consultant")])
+    assert drafts.redact_unrecorded_photos(draft) is draft
+
+
+def test_a_stored_file_that_is_no_picture_is_left_for_the_preview_to_report(make_photo) -> None:
+    broken = make_photo(data=b"not a picture", redacted=False)
+    assert drafts.redact_unrecorded_photos(Draft(photos=[broken])).photos == [broken]

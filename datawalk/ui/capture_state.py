@@ -87,7 +87,7 @@ def _initial_draft(ctx: CaptureContext, finding_id: str | None) -> Draft:
         return stored
     if finding.location_id != ctx.location_id:
         return stored
-    return drafts.draft_from_finding(finding, editing=True)
+    return drafts.redact_unrecorded_photos(drafts.draft_from_finding(finding, editing=True))
 
 
 def _show_in_url(finding_id: str | None) -> None:

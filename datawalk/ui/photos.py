@@ -111,6 +111,11 @@ def render_photo_review(ctx: cs.CaptureContext) -> None:
             with image_col:
                 photo_boxes.render_preview(ctx, photo, number)
             with form_col:
+                if photo.needs_review:
+                    st.warning(
+                        "Stored before photos were redacted: redacted now. Check it closely.",
+                        icon=":material/policy:",
+                    )
                 checked = bool(photo.redaction and photo.redaction.confirmed_by)
                 st.checkbox(
                     "I have checked this photo",

@@ -4,11 +4,14 @@ refused at the field, and delete with undo."""
 from __future__ import annotations
 
 import io
+from base64 import b64encode
 from pathlib import Path
 
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from datawalk.checklist import checklist_from_pin, finding_from_template
+from datawalk.models import Photo
 from datawalk.privacy.text_checks import KEPT_IDENTIFIERS
 from datawalk.ui.capture import SAVE_KEY
 from tests.ui.conftest import ACTOR
@@ -354,3 +357,28 @@ def test_the_camera_photo_is_redacted_like_an_upload(open_page, walk) -> None:
     (photo,) = at.session_state["cap_draft"].photos
     assert photo.redaction.pipeline_version and not photo.redaction.confirmed_by
     assert walk.store.load_draft(walk.audit.id, walk.location.id)["photos"]
+
+
+def test_editing_a_finding_with_an_unredacted_old_photo_redacts_it_first(open_page, walk) -> None:
+    portrait = (FIXTURES / "astronaut.jpg").read_bytes()
+    old = Photo(media_type="image/jpeg", width=512, height=512, data=b64encode(portrait))
+    finding = finding_from_template(
+        checklist_from_pin(walk.audit.checklist),
+        TEMPLATE,
+        walk.audit.id,
+        walk.location.id,
+    )
+    saved = walk.store.save_finding(finding.model_copy(update={"photos": [old]}), ACTOR)
+    assert walk.store.get_finding(saved.id).photos[0].needs_review
+
+    at = walk_page(open_page, walk, finding=saved.id)
+
+    (photo,) = at.session_state["cap_draft"].photos
+    assert photo.redaction.boxes and photo.data != portrait
+    assert any("Stored before photos were redacted" in str(w.value) for w in at.warning)
+    at = save(at)
+    assert "I have checked this photo" in errors_of(at)
+    at.checkbox(key=f"cap_checked_{photo.id}").check().run()
+    save(at)
+    stored = walk.store.get_finding(saved.id).photos[0]
+    assert stored.data == photo.data and not stored.needs_review
