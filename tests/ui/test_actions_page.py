@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from datawalk.models import ActionStatus
+from datawalk.privacy.text_checks import KEPT_IDENTIFIERS
 from datawalk.samples import load_sample
 from datawalk.store import Store
 
@@ -120,3 +121,23 @@ def test_overall_opinion_is_saved(open_page, app_db, sample_id):
         assert store.get_audit(sample_id).overall_opinion.startswith("Good culture")
     finally:
         store.close()
+
+
+def test_an_overall_opinion_with_a_pupil_identifier_needs_a_logged_confirmation(
+    open_page, app_db, sample_id
+):
+    at = open_page("actions", audit=sample_id)
+    text = "Fine overall; the list for jo.bloggs@example.com was left out"
+    next(t for t in at.text_area if t.label == "Overall opinion").input(text)
+    at.button(key="save_opinion").click().run()
+
+    assert any("Overall opinion may contain" in str(e.value) for e in at.error)
+    at.checkbox(key="opinion_ok").check()
+    at.button(key="save_opinion").click().run()
+    store = Store.open(app_db)
+    try:
+        assert store.get_audit(sample_id).overall_opinion == text
+        kept = [e.changes for e in store.list_trail(sample_id) if KEPT_IDENTIFIERS in e.changes]
+    finally:
+        store.close()
+    assert kept == [{KEPT_IDENTIFIERS: {"new": {"overall_opinion": ["email"]}}}]

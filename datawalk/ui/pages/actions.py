@@ -20,6 +20,7 @@ from datawalk.actions import (
 )
 from datawalk.errors import DataWalkError
 from datawalk.models import ActionStatus
+from datawalk.privacy.text_checks import TextField, check_free_text, identifier_kinds
 from datawalk.ui import errors, state, widgets
 
 audit = widgets.require_audit()
@@ -47,9 +48,19 @@ with st.form("overall_opinion_form"):
         # Keyed on the stored text: a save elsewhere shows here, typing survives other writes.
         key=f"overall_opinion_{zlib.crc32(audit.overall_opinion.encode())}",
     )
+    # A possible pupil identifier is saved only with this tick, and the trail records it.
+    keep = bool(identifier_kinds(opinion, audit.walk_at.date())) and st.checkbox(
+        "Save anyway: not a pupil identifier", key="opinion_ok"
+    )
     if st.form_submit_button("Save overall opinion", key="save_opinion"):
         with errors.user_errors():
+            field = TextField("overall_opinion", "Overall opinion", opinion)
+            confirmed = {"overall_opinion"} if keep else set()
+            kept = check_free_text([field], audit.walk_at.date(), confirmed)
             store.update_audit(audit.id, actor, overall_opinion=opinion)
+            store.record_kept_identifiers(
+                audit.id, actor, entity="audit", entity_id=audit.id, kept=kept
+            )
             state.flash("Overall opinion saved.")
             st.rerun()
 
