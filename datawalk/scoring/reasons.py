@@ -97,7 +97,10 @@ def _exposure_reason(checklist: Checklist, e: Explanation) -> str:
 
 def _sensitivity_reason(checklist: Checklist, e: Explanation) -> str:
     category = checklist.label("data_categories", e.sensitive_category)
-    return f"Most sensitive data: {category} → sensitivity {e.sensitivity} of 5."
+    term = checklist.term("data_categories", e.sensitive_category)
+    # Name special-category data: a halal menu list is Art 9 data, as it reveals religion.
+    special = " (special category data)" if getattr(term, "special_category", False) else ""
+    return f"Most sensitive data: {category}{special} → sensitivity {e.sensitivity} of 5."
 
 
 def _need_reason(checklist: Checklist, e: Explanation) -> str:
