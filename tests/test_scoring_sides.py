@@ -1,6 +1,7 @@
 """The privacy side keeps exposure and sensitivity apart: who sees it without need is one number,
 how sensitive the data is another, and only the privacy grid combines them. A religious diet is
-special-category (Art 9) data, so it is scored as such and the reason says so."""
+special-category (Art 9) data, so it is scored as such and the reason says so. On the safeguarding
+side, reach that is too slow is explained once, in plain words."""
 
 from __future__ import annotations
 
@@ -66,3 +67,26 @@ def test_a_religious_diet_is_scored_as_special_category_data() -> None:
 def test_ordinary_data_is_not_called_special_category() -> None:
     scored = score_finding(_seen_by_pupils("attainment"), UK, today=WALK)
     assert not any("special category" in r for r in scored.reasons)
+
+
+def test_slow_reach_is_explained_once_in_plain_words() -> None:
+    from datawalk.models import Reach
+
+    folder = Finding(
+        audit_id="audit-sides-1",
+        location_id="location-sides-1",
+        categories=["anaphylaxis_aai"],
+        format="cover_pack",
+        identifiability="forename_photo",
+        detail_level="condition_action",
+        visible_to=[],
+        needed_by=["supply"],
+        reach=Reach.NOT_AT_ALL,
+    )
+    supply = UK.label("audiences", "supply").lower()
+    [reason] = [r for r in score_finding(folder, UK, today=WALK).reasons if "availability gap" in r]
+    assert reason.startswith(f"Needed by {supply}, who cannot reach it at all")
+    assert reason.count(supply) == 1
+    asked = folder.model_copy(update={"visible_to": ["supply"], "reach": Reach.ON_REQUEST})
+    [reason] = [r for r in score_finding(asked, UK, today=WALK).reasons if "availability gap" in r]
+    assert reason.startswith(f"{supply.capitalize()} can reach it only on request, but")

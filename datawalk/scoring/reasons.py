@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from datawalk.models import Reach
 from datawalk.scoring.result import CLASSIFICATION_NAMES, PROPORTIONATE
 from datawalk.vocabulary import Checklist
 
@@ -117,15 +118,20 @@ def _gap_reason(checklist: Checklist, e: Explanation) -> str:
     if not e.needers:
         return f"Nobody has to act on it → availability gap {e.gap} of 5."
     parts = []
-    if e.unseen:
+    needers = _join(_label(checklist, "audiences", a) for a in e.needers)
+    never = e.too_slow and e.reach == Reach.NOT_AT_ALL
+    if e.unseen and not never:
         who = _join(_label(checklist, "audiences", a) for a in e.unseen)
         parts.append(f"needed by {who}, who cannot reach it")
-    needers = _join(_label(checklist, "audiences", a) for a in e.needers)
     if e.too_slow:
         reach = _label(checklist, "reach_speeds", e.reach)
         category = checklist.term("data_categories", e.limit_category)
         limit = _label(checklist, "time_criticalities", getattr(category, "time_criticality", ""))
-        parts.append(f"reach for {needers} is {reach}, but the time allowed is {limit}")
+        parts.append(
+            f"needed by {needers}, who cannot reach it at all, though the time allowed is {limit}"
+            if never
+            else f"{needers} can reach it only {reach}, but the time allowed is {limit}"
+        )
     if e.overdue and e.review_date is not None:
         when = f"{e.review_date.day} {e.review_date:%B %Y}"
         parts.append(f"its review date ({when}) has passed, so {needers} cannot rely on it")
