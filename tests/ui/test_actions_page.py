@@ -141,3 +141,30 @@ def test_an_overall_opinion_with_a_pupil_identifier_needs_a_logged_confirmation(
     finally:
         store.close()
     assert kept == [{KEPT_IDENTIFIERS: {"new": {"overall_opinion": ["email"]}}}]
+
+
+def test_action_text_with_a_pupil_identifier_needs_a_logged_confirmation(
+    open_page, app_db, sample_id
+):
+    at = open_page("actions", audit=sample_id)
+    action = next(a for a in _actions(app_db, sample_id) if a.status == ActionStatus.OPEN)
+    suffix = _suffix(action)
+    notes = "Ask the office about jo.bloggs@example.com before moving the list"
+    at.text_area(key=f"action_notes_{suffix}").input(notes)
+    at.button(key=f"action_save_{suffix}").click().run()
+
+    assert any("Notes may contain a pupil identifier" in str(e.value) for e in at.error)
+    assert next(a for a in _actions(app_db, sample_id) if a.id == action.id).notes == action.notes
+
+    at.text_area(key=f"action_notes_{suffix}").input(notes)
+    at.checkbox(key=f"action_keep_{suffix}").check()
+    at.button(key=f"action_save_{suffix}").click().run()
+    assert not at.exception
+    assert next(a for a in _actions(app_db, sample_id) if a.id == action.id).notes == notes
+    store = Store.open(app_db)
+    try:
+        kept = [e for e in store.list_trail(sample_id) if KEPT_IDENTIFIERS in e.changes]
+    finally:
+        store.close()
+    assert [(e.entity, e.entity_id) for e in kept] == [("action", action.id)]
+    assert kept[0].changes == {KEPT_IDENTIFIERS: {"new": {"notes": ["email"]}}}

@@ -139,8 +139,18 @@ def _render_action(view: ActionView) -> None:
         accepted_on = on_col.date_input(
             "Accepted on", action.accepted_on, format="DD/MM/YYYY", key=f"action_on_{suffix}"
         )
+        keep = st.checkbox(
+            "Save anyway: the text holds no pupil identifiers", key=f"action_keep_{suffix}"
+        )
         if st.form_submit_button("Save action", key=f"action_save_{suffix}", type="primary"):
             with errors.user_errors():
+                texts = [
+                    TextField("recommendation", "Recommendation", recommendation),
+                    TextField("notes", "Notes", notes),
+                    TextField("accepted_reason", "Accepted reason", reason),
+                ]
+                confirmed = {text.field for text in texts} if keep else set()
+                kept = check_free_text(texts, audit.walk_at.date(), confirmed)
                 edited = validate_action(
                     action.model_copy(
                         update={
@@ -156,6 +166,9 @@ def _render_action(view: ActionView) -> None:
                     )
                 )
                 store.save_action(edited, actor)
+                store.record_kept_identifiers(
+                    audit.id, actor, entity="action", entity_id=action.id, kept=kept
+                )
                 state.flash(f"Action for {view.references} saved.")
                 st.rerun()
 
