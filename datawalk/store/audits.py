@@ -6,6 +6,7 @@ in `floor_plans`, and put back into `audit.site.floors` on read.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
@@ -236,19 +237,7 @@ class AuditsMixin(StoreBase):
                 return old
             _check_floors_in_use(connection, old, new)
             _sync_floor_plans(connection, old, new)
-            row = audit_to_row(new)
-            values = {name: row[name] for name in UPDATABLE_FIELDS}
-            bump_audit(connection, audit_id, **values)
-            record_change(
-                connection,
-                audit_id=audit_id,
-                actor=actor,
-                entity="audit",
-                entity_id=audit_id,
-                old=audit_snapshot(old),
-                new=audit_snapshot(new),
-            )
-            return select_audit(connection, audit_id)
+            return _write_audit_change(connection, actor, old, new, UPDATABLE_FIELDS)
 
     def set_audit_status(self, audit_id: str, status: AuditStatus | str, actor: str) -> Audit:
         """Set in progress / complete / archived; closing stamps completed_at, reopening clears it.
@@ -278,18 +267,7 @@ class AuditsMixin(StoreBase):
             if pin.content_hash == old.checklist.content_hash:
                 return old
             new = old.model_copy(update={"checklist": pin})
-            row = audit_to_row(new)
-            bump_audit(connection, audit_id, **{name: row[name] for name in _PIN_COLUMNS})
-            record_change(
-                connection,
-                audit_id=audit_id,
-                actor=actor,
-                entity="audit",
-                entity_id=audit_id,
-                old=audit_snapshot(old),
-                new=audit_snapshot(new),
-            )
-            return select_audit(connection, audit_id)
+            return _write_audit_change(connection, actor, old, new, _PIN_COLUMNS)
 
     def set_floor_plan(
         self, audit_id: str, floor_id: str, plan: PlanImage | None, actor: str
@@ -350,3 +328,21 @@ class AuditsMixin(StoreBase):
         if version is None:
             raise NotFoundError(f"No audit with id {audit_id!r}: it may have been deleted.")
         return version
+
+
+def _write_audit_change(
+    connection: Connection, actor: str, old: Audit, new: Audit, columns: Iterable[str]
+) -> Audit:
+    """Write `columns` of `new`, bump the version and record old → new in the trail."""
+    row = audit_to_row(new)
+    bump_audit(connection, new.id, **{name: row[name] for name in columns})
+    record_change(
+        connection,
+        audit_id=new.id,
+        actor=actor,
+        entity="audit",
+        entity_id=new.id,
+        old=audit_snapshot(old),
+        new=audit_snapshot(new),
+    )
+    return select_audit(connection, new.id)
