@@ -17,11 +17,13 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import BrowserContext, Locator, Page
+from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
 from datawalk.access import PASSWORD_HASH_SETTING
 
@@ -363,3 +365,19 @@ def choice(page: Page, label: str, option: str) -> Locator:
         "button", name=option, exact=True
     )
     return single.or_(multi)
+
+
+@contextmanager
+def landscape_tablet_page(browser: Browser) -> Iterator[Page]:
+    """A landscape iPad page with touch; a JavaScript dialog fails the test at once."""
+    context = browser.new_context(
+        viewport={"width": 1024, "height": 768}, has_touch=True, is_mobile=False
+    )
+    context.set_default_timeout(30_000)
+    watch_runs(context)
+    page = context.new_page()
+    page.on("dialog", lambda dialog: pytest.fail(f"unexpected dialog: {dialog.message}"))
+    try:
+        yield page
+    finally:
+        context.close()

@@ -24,11 +24,11 @@ from rig import (
     CHROMIUM_ARGS,
     AppServer,
     Taps,
+    landscape_tablet_page,
     open_app,
     screenshot,
     skip_or_fail,
     wait_idle,
-    watch_runs,
 )
 
 from datawalk.access import HASH_COMMAND, hash_password
@@ -148,15 +148,8 @@ def remote_browser(playwright: Playwright, test_host: NamespaceHost) -> Iterator
 @pytest.fixture
 def remote_page(remote_browser: Browser) -> Iterator[Page]:
     """A landscape iPad page inside the namespace; a JavaScript dialog fails the test."""
-    context = remote_browser.new_context(
-        viewport={"width": 1024, "height": 768}, has_touch=True, is_mobile=False
-    )
-    context.set_default_timeout(30_000)
-    watch_runs(context)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: pytest.fail(f"unexpected dialog: {dialog.message}"))
-    yield page
-    context.close()
+    with landscape_tablet_page(remote_browser) as page:
+        yield page
 
 
 def _visible_texts(page: Page) -> list[str]:

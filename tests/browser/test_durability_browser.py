@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
-from rig import AppServer, Taps, choice, open_app, screenshot, wait_idle, watch_runs
+from rig import AppServer, Taps, choice, landscape_tablet_page, open_app, screenshot, wait_idle
 from walk_steps import add_location, create_audit, finding_cards, is_selected, query, save
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -26,15 +26,8 @@ DRAFT_NOTES = "cover folder in the staff room, typed just before the crash"
 @pytest.fixture
 def tablet_page(browser: Browser) -> Iterator[Page]:
     """A landscape iPad page; a JavaScript dialog would fail the test."""
-    context = browser.new_context(
-        viewport={"width": 1024, "height": 768}, has_touch=True, is_mobile=False
-    )
-    context.set_default_timeout(30_000)
-    watch_runs(context)
-    page = context.new_page()
-    page.on("dialog", lambda dialog: pytest.fail(f"unexpected dialog: {dialog.message}"))
-    yield page
-    context.close()
+    with landscape_tablet_page(browser) as page:
+        yield page
 
 
 def _stored_draft(server: AppServer, audit_id: str, location_id: str) -> dict[str, object] | None:
