@@ -105,9 +105,10 @@ def _audit(walk: dict[str, Any], checklist: Checklist) -> Audit:
         accompanied_by=walk["accompanied_by"],
         scope_limitations=walk["scope_limitations"],
         overall_opinion=walk["overall_opinion"],
-        status=AuditStatus.COMPLETE,
+        # In progress, so the app opens it on first start and it is never due for deletion: a
+        # consultant trying DataWalk lands on a walk they can add to.
+        status=AuditStatus.IN_PROGRESS,
         checklist=pin_checklist(checklist),
-        completed_at=finished,
         created_at=WALK_AT - timedelta(days=1),
         updated_at=finished,
     )

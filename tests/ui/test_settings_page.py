@@ -13,6 +13,9 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from datawalk.checklist import DEFAULT_CHECKLIST_PATH, checklist_from_pin, load_checklist
+from datawalk.models import AuditStatus
+from datawalk.samples import load_sample
+from datawalk.store import Store
 
 
 def png(width: int = 640, height: int = 400) -> bytes:
@@ -98,6 +101,9 @@ def test_scoring_model_draws_both_grids_of_the_pinned_checklist(open_page, walk)
 
 
 def test_without_an_audit_the_bundled_scoring_model_is_shown(open_page, app_db):
+    store = Store.open(app_db)
+    store.set_audit_status(load_sample(store), AuditStatus.COMPLETE, "test")  # none in progress
+    store.close()
     at = open_page("settings")
     assert not at.exception
     bundled = load_checklist(DEFAULT_CHECKLIST_PATH).scoring
