@@ -79,7 +79,8 @@ def render_hotspot_map(
     )
     st.caption(
         "Colour and label: the worst level at each place; size: number of findings. "
-        "Tap a marker, or choose the place below, to see its findings."
+        "On a tablet, choose the place below to see its findings; with a mouse you can also "
+        "click its marker."
     )
     on_floor = [loc for loc in data.locations if loc.floor_id == floor_id]
     unplaced = sorted(loc.name for loc in on_floor if not loc.position)
@@ -92,7 +93,9 @@ def render_hotspot_map(
         index=None,
         # Plain text: a selectbox shows its options as typed, never as Markdown.
         format_func=lambda lid: _place_label(points.loc[lid], data.levels),
-        placeholder="Tap a marker or choose a place",
+        # Not "tap a marker": inside st.plotly_chart a touch tap selects the point hovered before
+        # it (Streamlit forces dragmode "pan"), so on a tablet the list is the reliable way.
+        placeholder="Choose a place",
         key=place_key,
     )
     if place is not None:

@@ -113,8 +113,9 @@ def test_selecting_a_marker_lists_that_places_findings(
 ) -> None:
     """A click (mouse, pen, trackpad) on a marker selects it through plotly's point selection.
 
-    Chromium's emulated touch taps only hover a plotly point (no selection event reaches
-    Streamlit), so touch users choose the place from the list under the map: tested next.
+    A touch tap does not: with the dragmode Streamlit 1.67 forces, plotly selects the point
+    hovered before the tap, so the first tap selects nothing and the next selects the previous
+    place. Touch users choose the place from the list under the map: tested next.
     """
     page = ipad.page
     _open_dashboard(page, app_server, sample_id)
