@@ -1,27 +1,38 @@
-"""The dashboard's floor-plan hotspot map: which side to show, which floor, the plotly map with
-its markers, and the place chooser under it that lists a place's findings.
+"""The dashboard's floor-plan hotspot map: which side to show, which floor, the map in one of
+two views, and the place chooser under it that lists a place's findings.
 
-A marker tap arrives as a plotly point selection and sets the place chooser, which is the one
-source of truth for what is listed; the chooser also serves touch screens, where Chromium's
-emulated taps only hover plotly points. The map figure is cached on the audit version, the
-filters, the side and the floor.
+"Tap to choose" (the default, for tablets) draws the plan as an image in the tap-position widget
+and picks the marker under the tap: inside st.plotly_chart a touch tap selects the point hovered
+BEFORE it, because Streamlit forces plotly's "pan" dragmode whenever a chart reports selections.
+Its colour key is a plotly chart under it. "Interactive (mouse)" is the plotly map, with hover
+and point selection by click, for a mouse or a projector. Either way a chosen marker sets the
+place chooser, the one source of truth for what is listed. Both maps are cached on the audit
+version, the filters, the side and the floor.
 """
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from streamlit_image_coordinates import streamlit_image_coordinates
 
 from datawalk import charts
 from datawalk import dashboard as core
+from datawalk.hotspot_image import draw_hotspots, nearest_location
 from datawalk.ui import dashboard_view as view
 from datawalk.ui import widgets
+from datawalk.ui.plan_picker import _EncodedImage
 from datawalk.vocabulary import Level
 
 SIDE_KEY = "dash_side"
 FLOOR_KEY = "dash_floor"
 PLACE_KEY = "dash_place"
+VIEW_KEY = "dash_map_view"
+VIEWS = {"touch": "Tap to choose (touch)", "mouse": "Interactive (mouse)"}
+MISSED_KEY = "_dash_tap_missed"
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -35,6 +46,28 @@ def _hotspot_figure(
     title = floor.name if floor else None
     rows = points[points["floor_id"] == floor_id]
     return charts.build_hotspot_map(rows, _data_.levels, floor.plan if floor else None, title)
+
+
+@st.cache_data(max_entries=32, show_spinner=False)
+def _hotspot_image(
+    key: tuple, filters: core.DashboardFilters, side: str, floor_id: str, _data_: view.DashboardData
+) -> bytes:
+    """The tappable map of one floor as JPEG, drawn once per audit version, filters, side and
+    floor."""
+    floor = _data_.audit.floor(floor_id)
+    return draw_hotspots(
+        floor.plan if floor else None,
+        _floor_points(key, filters, side, floor_id, _data_),
+        _data_.levels,
+    )
+
+
+def _floor_points(
+    key: tuple, filters: core.DashboardFilters, side: str, floor_id: str, data: view.DashboardData
+) -> pd.DataFrame:
+    shown = view.filtered(key, filters)
+    points = core.location_points(shown, data.locations, side)  # type: ignore[arg-type]
+    return points[points["floor_id"] == floor_id]
 
 
 def render_side_choice() -> core.Side:
@@ -68,19 +101,27 @@ def render_hotspot_map(
         )
         or floors[0].id
     )
-    figure = _hotspot_figure(data.key, filters, side, floor_id, data)
-    map_key, place_key = f"dash_map_{floor_id}", f"{PLACE_KEY}_{floor_id}"
-    st.plotly_chart(
-        figure,
-        key=map_key,
-        on_select=lambda: _on_marker(map_key, place_key),
-        selection_mode="points",
-        config=view.CHART_CONFIG,
+    view_name = (
+        st.segmented_control(
+            "Map", list(VIEWS), default="touch", format_func=VIEWS.__getitem__, key=VIEW_KEY
+        )
+        or "touch"
     )
+    place_key = f"{PLACE_KEY}_{floor_id}"
+    if view_name == "touch":
+        _render_tap_map(data, filters, side, floor_id, place_key)
+    else:
+        map_key = f"dash_map_{floor_id}"
+        st.plotly_chart(
+            _hotspot_figure(data.key, filters, side, floor_id, data),
+            key=map_key,
+            on_select=lambda: _on_marker(map_key, place_key),
+            selection_mode="points",
+            config=view.CHART_CONFIG,
+        )
     st.caption(
         "Colour and label: the worst level at each place; size: number of findings. "
-        "On a tablet, choose the place below to see its findings; with a mouse you can also "
-        "click its marker."
+        "Tap or click a marker, or choose the place below, to see its findings."
     )
     on_floor = [loc for loc in data.locations if loc.floor_id == floor_id]
     unplaced = sorted(loc.name for loc in on_floor if not loc.position)
@@ -93,13 +134,51 @@ def render_hotspot_map(
         index=None,
         # Plain text: a selectbox shows its options as typed, never as Markdown.
         format_func=lambda lid: _place_label(points.loc[lid], data.levels),
-        # Not "tap a marker": inside st.plotly_chart a touch tap selects the point hovered before
-        # it (Streamlit forces dragmode "pan"), so on a tablet the list is the reliable way.
-        placeholder="Choose a place",
+        placeholder="Tap a marker or choose a place",
         key=place_key,
     )
     if place is not None:
         _render_place(place, data, shown)
+
+
+def _render_tap_map(
+    data: view.DashboardData,
+    filters: core.DashboardFilters,
+    side: core.Side,
+    floor_id: str,
+    place_key: str,
+) -> None:
+    """The plan as a tappable image; a tap on a marker chooses its place (in a callback, so the
+    chooser below is set before it is drawn). The level key under it names every colour."""
+    image_key = f"dash_tap_{floor_id}"
+    jpeg = _hotspot_image(data.key, filters, side, floor_id, data)
+    streamlit_image_coordinates(
+        _EncodedImage(jpeg),
+        key=image_key,
+        use_column_width="always",
+        image_format="JPEG",
+        cursor="pointer",
+        on_click=lambda: _on_tap(image_key, place_key, (data.key, filters, side, floor_id, data)),
+    )
+    if st.session_state.pop(MISSED_KEY, False):
+        st.caption("No marker there: tap on a marker's dot.")
+    st.plotly_chart(
+        charts.build_level_key(data.levels), config=view.CHART_CONFIG, key="dash_level_key"
+    )
+
+
+def _on_tap(image_key: str, place_key: str, points_args: tuple) -> None:
+    """A tap on a marker chooses its place in the list below the map (one source of truth)."""
+    click: dict[str, Any] | None = st.session_state.get(image_key)
+    if not click or not click.get("width") or not click.get("height"):
+        return
+    size = (float(click["width"]), float(click["height"]))
+    x, y = float(click["x"]) / size[0], float(click["y"]) / size[1]
+    location_id = nearest_location(_floor_points(*points_args), x, y, size)  # type: ignore[arg-type]
+    if location_id is None:
+        st.session_state[MISSED_KEY] = True
+    else:
+        st.session_state[place_key] = location_id
 
 
 def _place_label(point: pd.Series, levels: list[Level]) -> str:

@@ -2,7 +2,8 @@
 
 The sample walk's dashboard at iPad sizes (1024×768 is the one the issue names) and on a
 1920×1080 projector: the hotspot map with its plan and every chart drawn, nothing wider than
-the screen, screenshots kept. Tapping a marker lists that place's findings. On the walk page,
+the screen, screenshots kept. Tapping a marker on the touch map, or clicking one on the
+interactive map, lists that place's findings. On the walk page,
 tapping the plan stores the location's position, which is still there after a reload, and
 tapping it again moves the location.
 """
@@ -17,6 +18,7 @@ from playwright.sync_api import Browser, Page
 from rig import (
     AppServer,
     Tablet,
+    choice,
     horizontal_overflow,
     no_horizontal_scroll,
     open_app,
@@ -76,9 +78,27 @@ def _charts_fit(page: Page) -> list[str]:
     return problems
 
 
+def _tap_map(page: Page):
+    """The touch view's plan image, inside the tap-position widget's iframe."""
+    image = page.frame_locator(PLAN_PICKER).locator("#image")
+    image.wait_for()
+    return image
+
+
+def _interactive_map(page: Page) -> None:
+    """Switch the hotspot map to its plotly view and wait until it is drawn."""
+    choice(page, "Map", "Interactive (mouse)").click()
+    wait_idle(page)
+    page.locator(f"{CHART} .imagelayer image").first.wait_for()
+    page.wait_for_timeout(300)  # plotly finishes its relayout just after the script stops
+
+
 def _check_dashboard(page: Page, name: str) -> None:
     charts = page.locator(CHART)
     assert charts.count() >= MIN_CHARTS
+    box = _tap_map(page).bounding_box()
+    assert box and box["width"] > 300, "the touch map shows the plan"
+    _interactive_map(page)
     hotspot_map = charts.first
     assert hotspot_map.locator(".imagelayer image").count() == 1, "the plan is drawn"
     assert hotspot_map.locator(".scatterlayer .points path").count() > 0, "markers are drawn"
@@ -114,11 +134,11 @@ def test_selecting_a_marker_lists_that_places_findings(
     """A click (mouse, pen, trackpad) on a marker selects it through plotly's point selection.
 
     A touch tap does not: with the dragmode Streamlit 1.67 forces, plotly selects the point
-    hovered before the tap, so the first tap selects nothing and the next selects the previous
-    place. Touch users choose the place from the list under the map: tested next.
+    hovered before the tap. Touch users tap the touch map (tested next) or use the list.
     """
     page = ipad.page
     _open_dashboard(page, app_server, sample_id)
+    _interactive_map(page)
     marker = page.locator(CHART).first.locator(".scatterlayer .trace .points path").first
     marker.scroll_into_view_if_needed()
     assert _tables(page) == 1  # only the top hotspots
@@ -129,6 +149,63 @@ def test_selecting_a_marker_lists_that_places_findings(
     assert "finding(s)" in chosen
     assert "Recommendation" in page.locator('[data-testid="stTable"]').first.inner_text()
     screenshot(page, f"dashboard-{ipad.name}-marker", whole_page=False)
+
+
+def _two_places(server: AppServer, audit_id: str) -> list[tuple[float, float, str, set[str]]]:
+    """Two placed locations with findings on the first floor, each well clear of the others:
+    (x, y, name, finding references)."""
+    store = Store.open(server.database_url)
+    try:
+        audit = store.get_audit(audit_id)
+        floor = min(audit.site.floors, key=lambda f: f.order)
+        placed = [
+            loc
+            for loc in store.list_locations(audit_id)
+            if loc.floor_id == floor.id and loc.position
+        ]
+        refs = {
+            loc.id: {f.reference for f in store.list_findings(audit_id, loc.id)} for loc in placed
+        }
+    finally:
+        store.close()
+
+    def clearance(loc) -> float:
+        return min(
+            ((loc.position.x - o.position.x) ** 2 + (loc.position.y - o.position.y) ** 2) ** 0.5
+            for o in placed
+            if o.id != loc.id
+        )
+
+    chosen = sorted((loc for loc in placed if refs[loc.id]), key=clearance, reverse=True)[:2]
+    assert len(chosen) == 2 and all(clearance(loc) > 0.06 for loc in chosen)
+    return [(loc.position.x, loc.position.y, loc.name, refs[loc.id]) for loc in chosen]
+
+
+def test_tapping_a_marker_on_the_touch_map_lists_that_places_findings(
+    ipad: Tablet, app_server: AppServer, sample_id: str
+) -> None:
+    page = ipad.page
+    places = _two_places(app_server, sample_id)
+    _open_dashboard(page, app_server, sample_id)
+    image = _tap_map(page)
+    chooser = page.get_by_role("combobox", name="Findings at").first
+    for x, y, name, references in places:
+        image.scroll_into_view_if_needed()
+        box = image.bounding_box()
+        assert box
+        image.tap(position={"x": box["width"] * x, "y": box["height"] * y})
+        wait_idle(page)
+        page.wait_for_function(
+            "name => [...document.querySelectorAll('input[role=combobox]')]"
+            ".some(i => i.value.startsWith(name))",
+            arg=name,
+        )
+        assert chooser.input_value().startswith(name)
+        listed = page.locator('[data-testid="stTable"]').first.inner_text()
+        assert all(reference in listed for reference in references), (name, listed)
+        others = set().union(*(r for *_, r in places)) - references
+        assert not any(reference in listed for reference in others), (name, listed)
+    screenshot(page, f"dashboard-{ipad.name}-tapped", whole_page=False)
 
 
 def test_choosing_a_place_by_touch_lists_its_findings(
