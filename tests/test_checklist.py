@@ -377,3 +377,10 @@ def test_unknown_template_is_a_validation_error() -> None:
     with pytest.raises(ValidationError) as info:
         finding_from_template(UK, "no_such_template", "audit-0001", "location-01")
     assert info.value.field == "template_id"
+
+
+def test_a_syntax_error_at_the_end_names_the_last_line() -> None:
+    with pytest.raises(ChecklistError) as caught:
+        load_checklist_text("id: x\nname: [a, b\n", "end.yaml")
+
+    assert caught.value.problems[0].startswith("end.yaml:2: YAML syntax error")

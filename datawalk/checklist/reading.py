@@ -104,7 +104,7 @@ def parse(text: str, source: str) -> Parsed:
         finally:
             loader.dispose()
     except yaml.YAMLError as exc:
-        raise fail(source, [_yaml_problem(exc)]) from exc
+        raise fail(source, [_yaml_problem(exc, max(len(text.splitlines()), 1))]) from exc
     return Parsed(data=data, root=root, problems=_duplicate_keys(root))
 
 
@@ -202,9 +202,10 @@ def dotted(path: tuple[str | int, ...]) -> str:
     return text
 
 
-def _yaml_problem(exc: yaml.YAMLError) -> Problem:
+def _yaml_problem(exc: yaml.YAMLError, last_line: int) -> Problem:
+    """The parser marks an error at the end of the stream one line past the last: name the last."""
     mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
-    line = mark.line + 1 if mark is not None else 1
+    line = min(mark.line + 1, last_line) if mark is not None else 1
     parts = [getattr(exc, "context", None), getattr(exc, "problem", None)]
     message = ", ".join(str(part) for part in parts if part) or str(exc)
     kind = "unsupported YAML" if isinstance(exc, ConstructorError) else "YAML syntax error"
