@@ -24,6 +24,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from datawalk.access import PASSWORD_HASH_SETTING
 
@@ -216,6 +217,10 @@ def wait_idle(page: Page, timeout_ms: int = 30_000) -> None:
         idle = page.locator(IDLE_SELECTOR).count() == 1
         steady = steady + 1 if idle else 0
         page.wait_for_timeout(80)
+    # Images load after the run ends and shift the layout under the next tap.
+    page.wait_for_function(
+        "() => Array.from(document.images).every((image) => image.complete)", timeout=timeout_ms
+    )
     crash = page.locator('[data-testid="stException"]')
     if crash.count():
         raise AppCrashed(f"the app crashed on {page.url}: {crash.first.inner_text()[:300]}")
@@ -271,16 +276,33 @@ class Taps:
         self.count = 0
 
     def __call__(self, target: Locator, *, reruns: bool = True) -> None:
-        """Tap `target`; `reruns=False` for taps the browser handles alone (opening a list)."""
+        """Tap `target`; `reruns=False` for taps the browser handles alone (opening a list).
+
+        A tap that lands while the layout is still shifting (an image loading after the run)
+        can miss its target. With no run to show for it, it changed nothing, so it is tapped
+        once more, and counted, as a person would.
+        """
         target.scroll_into_view_if_needed()
         before = finished_runs(self.page)
         target.tap()
         self.count += 1
-        if reruns and before >= 0:
-            self.page.wait_for_function(
-                "(before) => (window.__datawalkRuns ?? 0) > before", arg=before
-            )
+        if reruns and before >= 0 and not self._ran_since(before, 8_000):
+            target.scroll_into_view_if_needed()
+            target.tap()
+            self.count += 1
+            self._ran_since(before, 30_000, required=True)
         wait_idle(self.page)
+
+    def _ran_since(self, before: int, timeout_ms: int, *, required: bool = False) -> bool:
+        try:
+            self.page.wait_for_function(
+                "(before) => (window.__datawalkRuns ?? 0) > before", arg=before, timeout=timeout_ms
+            )
+        except PlaywrightTimeoutError:
+            if required:
+                raise
+            return False
+        return True
 
 
 def undersized_targets(page: Page, minimum: int = MIN_TOUCH_PX) -> list[str]:
