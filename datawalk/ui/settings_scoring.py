@@ -46,29 +46,29 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
             f"Good practice is commended when both sides are {levels[acceptable].name} or below."
         )
     )
-    privacy, safeguarding = st.columns(2)
-    with privacy:
-        figure = charts.build_grid_chart(
-            scoring.privacy_grid,
-            levels,
-            row_title="Exposure",
-            column_title="Sensitivity",
-            row_values=range(len(scoring.privacy_grid)),
-            column_values=range(1, len(scoring.privacy_grid[0]) + 1),
-            title="Privacy side",
-        )
-        st.plotly_chart(figure, config=CHART_CONFIG, key="set_privacy_grid")
-    with safeguarding:
-        figure = charts.build_grid_chart(
+    sides = [
+        ("Privacy side", scoring.privacy_grid, "Exposure", "Sensitivity", "set_privacy_grid"),
+        (
+            "Safeguarding side",
             scoring.safeguarding_grid,
+            "Availability gap",
+            "Need",
+            "set_safeguarding_grid",
+        ),
+    ]
+    for column, (title, grid, row_title, column_title, key) in zip(
+        st.columns(2), sides, strict=True
+    ):
+        figure = charts.build_grid_chart(
+            grid,
             levels,
-            row_title="Availability gap",
-            column_title="Need",
-            row_values=range(len(scoring.safeguarding_grid)),
-            column_values=range(1, len(scoring.safeguarding_grid[0]) + 1),
-            title="Safeguarding side",
+            row_title=row_title,
+            column_title=column_title,
+            row_values=range(len(grid)),
+            column_values=range(1, len(grid[0]) + 1),
+            title=title,
         )
-        st.plotly_chart(figure, config=CHART_CONFIG, key="set_safeguarding_grid")
+        column.plotly_chart(figure, config=CHART_CONFIG, key=key)
     _render_coefficients(scoring.exposure, scoring.gap, scoring.priority, scoring.need)
     _render_vocabularies(checklist)
 
