@@ -223,3 +223,27 @@ def add_level_formats(
                 ),
             },
         )
+
+
+def write_table(
+    sheet: Worksheet,
+    name: str,
+    plan: list[tuple[Callable[[Any], Any], CellWriter]],
+    items: list[Any],
+    headers: list[dict[str, Any]],
+) -> int:
+    """Write one row per item (each column's value getter and writer), then wrap the range in an
+    Excel Table with filters; return the last row index (at least 1, so an empty table is valid).
+    """
+    for row, item in enumerate(items, start=1):
+        for col, (value, write) in enumerate(plan):
+            write(row, col, value(item))
+    last_row = max(len(items), 1)
+    sheet.add_table(
+        0,
+        0,
+        last_row,
+        len(headers) - 1,
+        {"name": name, "style": "Table Style Light 9", "columns": headers},
+    )
+    return last_row

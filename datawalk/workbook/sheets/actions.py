@@ -21,7 +21,14 @@ from datawalk.actions import STATUS_LABELS, status_label
 from datawalk.models import Action, ActionStatus
 from datawalk.workbook.data import WorkbookData
 from datawalk.workbook.layout import ACTION_PLAN, ACTIONS_TABLE, ActionColumn, action_columns
-from datawalk.workbook.styles import DATE_FORMAT, Styles, cell_writer, column_letter, set_up_page
+from datawalk.workbook.styles import (
+    DATE_FORMAT,
+    Styles,
+    cell_writer,
+    column_letter,
+    set_up_page,
+    write_table,
+)
 
 OVERDUE_FILL = "#F4B6B6"
 OVERDUE_DATE_FORMAT = f'"OVERDUE "{DATE_FORMAT}'
@@ -36,27 +43,14 @@ def write_action_plan(workbook: Workbook, styles: Styles, data: WorkbookData) ->
         (_getter(column, data), cell_writer(sheet, column.kind, _format(column, styles)))
         for column in columns
     ]
-    for row, action in enumerate(data.actions, start=1):
-        for col, (value, write) in enumerate(plan):
-            write(row, col, value(action))
-    last_row = max(len(data.actions), 1)
-    sheet.add_table(
-        0,
-        0,
-        last_row,
-        len(columns) - 1,
+    headers = [
         {
-            "name": ACTIONS_TABLE,
-            "style": "Table Style Light 9",
-            "columns": [
-                {
-                    "header": c.header,
-                    "header_format": styles.editable_header if c.editable else styles.header,
-                }
-                for c in columns
-            ],
-        },
-    )
+            "header": c.header,
+            "header_format": styles.editable_header if c.editable else styles.header,
+        }
+        for c in columns
+    ]
+    last_row = write_table(sheet, ACTIONS_TABLE, plan, data.actions, headers)
     for col, column in enumerate(columns):
         # The column format colours editable cells that are still blank.
         sheet.set_column(

@@ -17,7 +17,13 @@ from xlsxwriter.workbook import Workbook
 from datawalk.scoring.result import CLASSIFICATION_NAMES
 from datawalk.workbook.data import FindingView, WorkbookData
 from datawalk.workbook.layout import FINDINGS, FINDINGS_TABLE
-from datawalk.workbook.styles import Styles, add_level_formats, cell_writer, set_up_page
+from datawalk.workbook.styles import (
+    Styles,
+    add_level_formats,
+    cell_writer,
+    set_up_page,
+    write_table,
+)
 
 
 @dataclass(frozen=True)
@@ -109,21 +115,8 @@ def write_findings(workbook: Workbook, styles: Styles, data: WorkbookData) -> No
         (column.value, cell_writer(sheet, column.kind, formats.get(column.kind, styles.top)))
         for column in columns
     ]
-    for row, view in enumerate(data.findings, start=1):
-        for col, (value, write) in enumerate(plan):
-            write(row, col, value(view))
-    last_row = max(len(data.findings), 1)
-    sheet.add_table(
-        0,
-        0,
-        last_row,
-        len(columns) - 1,
-        {
-            "name": FINDINGS_TABLE,
-            "style": "Table Style Light 9",
-            "columns": [{"header": c.header, "header_format": styles.header} for c in columns],
-        },
-    )
+    headers = [{"header": c.header, "header_format": styles.header} for c in columns]
+    write_table(sheet, FINDINGS_TABLE, plan, data.findings, headers)
     for col, column in enumerate(columns):
         sheet.set_column(col, col, column.width)
         if column.kind == "level":
