@@ -28,6 +28,18 @@ from .retention import RetentionMixin
 from .trail import record, select_trail
 
 
+def describe_database_location(url: URL) -> str:
+    """Return a SQLite file's absolute path (":memory:" for an in-memory database), else the URL
+    without user name, password or query options, which can carry credentials too. Works on a
+    bare URL so no database driver has to be importable to show or test it."""
+    if url.get_backend_name() == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            return ":memory:"
+        return str(Path(url.database).expanduser().resolve())
+    bare = URL.create(url.drivername, host=url.host, port=url.port, database=url.database)
+    return bare.render_as_string(hide_password=True)
+
+
 class Store(
     AuditsMixin,
     LocationsMixin,
@@ -67,16 +79,8 @@ class Store(
         self.engine.dispose()
 
     def database_location(self) -> str:
-        """Return where the data is kept, safe to show: a SQLite file's absolute path (":memory:"
-        for an in-memory database), else the URL without user name, password or query options,
-        which can carry credentials too."""
-        url = self.engine.url
-        if url.get_backend_name() == "sqlite":
-            if url.database in (None, "", ":memory:"):
-                return ":memory:"
-            return str(Path(url.database).expanduser().resolve())
-        bare = URL.create(url.drivername, host=url.host, port=url.port, database=url.database)
-        return bare.render_as_string(hide_password=True)
+        """Return where the data is kept, safe to show on the privacy notice."""
+        return describe_database_location(self.engine.url)
 
     def list_trail(self, audit_id: str) -> list[TrailEvent]:
         """Return the audit's trail, oldest first: who changed which fields of what, and when."""
