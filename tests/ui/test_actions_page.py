@@ -67,6 +67,7 @@ def test_risk_accepted_needs_a_reason_then_saves(open_page, app_db, sample_id):
     action = next(a for a in _actions(app_db, sample_id) if a.status == ActionStatus.OPEN)
     suffix = _suffix(action)
     at.segmented_control(key=f"action_status_{suffix}").set_value(ActionStatus.RISK_ACCEPTED)
+    at.run()
     at.text_input(key=f"action_by_{suffix}").input("Chair of governors")
     at.date_input(key=f"action_on_{suffix}").set_value(date(2025, 4, 1))
     at.button(key=f"action_save_{suffix}").click().run()
@@ -74,7 +75,6 @@ def test_risk_accepted_needs_a_reason_then_saves(open_page, app_db, sample_id):
     stored = next(a for a in _actions(app_db, sample_id) if a.id == action.id)
     assert stored.status == ActionStatus.OPEN
 
-    at.segmented_control(key=f"action_status_{suffix}").set_value(ActionStatus.RISK_ACCEPTED)
     at.text_area(key=f"action_reason_{suffix}").input("Kitchen refit in April moves it anyway")
     at.text_input(key=f"action_by_{suffix}").input("Chair of governors")
     at.date_input(key=f"action_on_{suffix}").set_value(date(2025, 4, 1))
@@ -83,6 +83,53 @@ def test_risk_accepted_needs_a_reason_then_saves(open_page, app_db, sample_id):
     stored = next(a for a in _actions(app_db, sample_id) if a.id == action.id)
     assert stored.status == ActionStatus.RISK_ACCEPTED
     assert stored.accepted_by == "Chair of governors"
+
+
+def _keys(at) -> set[str]:
+    """Every widget key on the page, to tell what is shown."""
+    widgets = [*at.text_area, *at.text_input, *at.date_input, *at.checkbox]
+    return {widget.key for widget in widgets if widget.key}
+
+
+def _acceptance_hints(at) -> int:
+    return sum("Risk accepted needs all three" in str(c.value) for c in at.caption)
+
+
+def test_acceptance_fields_show_only_for_risk_accepted(open_page, app_db, sample_id):
+    at = open_page("actions", audit=sample_id)
+    action = next(a for a in _actions(app_db, sample_id) if a.status == ActionStatus.OPEN)
+    suffix = _suffix(action)
+    acceptance = {f"action_reason_{suffix}", f"action_by_{suffix}", f"action_on_{suffix}"}
+    assert f"action_notes_{suffix}" in _keys(at)
+    assert not acceptance & _keys(at)
+    hints = _acceptance_hints(at)
+
+    at.segmented_control(key=f"action_status_{suffix}").set_value(ActionStatus.RISK_ACCEPTED)
+    at.run()
+    assert acceptance <= _keys(at)
+    assert _acceptance_hints(at) == hints + 1
+
+    at.segmented_control(key=f"action_status_{suffix}").set_value(ActionStatus.IN_PROGRESS)
+    at.run()
+    assert not acceptance & _keys(at)
+
+
+def test_save_anyway_shows_only_when_the_text_is_flagged(open_page, app_db, sample_id):
+    at = open_page("actions", audit=sample_id)
+    action = next(a for a in _actions(app_db, sample_id) if a.status == ActionStatus.OPEN)
+    suffix = _suffix(action)
+    assert not any(key.startswith("action_keep_") for key in _keys(at))
+
+    at.text_area(key=f"action_notes_{suffix}").input("Move the list to the staff room").run()
+    assert f"action_keep_{suffix}" not in _keys(at)
+
+    at.text_area(key=f"action_notes_{suffix}").input("Ask jo.bloggs@example.com first").run()
+    assert f"action_keep_{suffix}" in _keys(at)
+    others = {key for key in _keys(at) if key.startswith("action_keep_")}
+    assert others == {f"action_keep_{suffix}"}
+
+    at.text_area(key=f"action_notes_{suffix}").input("Ask the office first").run()
+    assert f"action_keep_{suffix}" not in _keys(at)
 
 
 def test_merge_two_actions(open_page, app_db, sample_id):

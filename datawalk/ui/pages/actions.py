@@ -19,7 +19,7 @@ from datawalk.actions import (
     validate_action,
 )
 from datawalk.errors import DataWalkError
-from datawalk.models import ActionStatus
+from datawalk.models import Action, ActionStatus
 from datawalk.privacy.text_checks import TextField, check_free_text, identifier_kinds
 from datawalk.ui import errors, state, widgets
 
@@ -102,11 +102,15 @@ def _title(view: ActionView) -> str:
     )
 
 
+@st.fragment
 def _render_action(view: ActionView) -> None:
+    """One action's editor. No form: a status or text change reruns this fragment, so the
+    risk-acceptance fields appear only for "Risk accepted" and the "save anyway" tick only when
+    the identifier scan flags the text as it stands."""
     action = view.action
     suffix = f"{action.id}_{action.updated_at.timestamp():.0f}"
     icon = ":material/warning:" if view.overdue else None
-    with st.expander(_title(view), icon=icon), st.form(f"action_form_{suffix}"):
+    with st.expander(_title(view), icon=icon):
         st.caption(widgets.escape_markdown(f"Findings {view.references} · {view.locations}"))
         if view.overdue:
             st.warning(f"Overdue: it was due on {action.due_date:%d/%m/%Y}.")
@@ -118,59 +122,64 @@ def _render_action(view: ActionView) -> None:
         due = right.date_input(
             "Due date", action.due_date, format="DD/MM/YYYY", key=f"action_due_{suffix}"
         )
-        status = st.segmented_control(
-            "Status",
-            list(STATUS_LABELS),
-            default=action.status,
-            format_func=lambda s: STATUS_LABELS[s],
-            key=f"action_status_{suffix}",
+        status = ActionStatus(
+            st.segmented_control(
+                "Status",
+                list(STATUS_LABELS),
+                default=action.status,
+                format_func=lambda s: STATUS_LABELS[s],
+                key=f"action_status_{suffix}",
+            )
+            or action.status
         )
         notes = st.text_area("Notes", action.notes, key=f"action_notes_{suffix}")
-        st.caption("Risk accepted needs all three: why, who (a senior leader or governor), when.")
-        reason = st.text_area(
-            "Accepted reason", action.accepted_reason, key=f"action_reason_{suffix}"
-        )
-        by_col, on_col = st.columns(2)
-        accepted_by = by_col.text_input(
-            "Accepted by (senior leader or governor)",
-            action.accepted_by,
-            key=f"action_by_{suffix}",
-        )
-        accepted_on = on_col.date_input(
-            "Accepted on", action.accepted_on, format="DD/MM/YYYY", key=f"action_on_{suffix}"
-        )
-        keep = st.checkbox(
+        accepted = _acceptance(action, suffix) if status == ActionStatus.RISK_ACCEPTED else {}
+        texts = [
+            TextField("recommendation", "Recommendation", recommendation),
+            TextField("notes", "Notes", notes),
+            TextField("accepted_reason", "Accepted reason", accepted.get("accepted_reason", "")),
+        ]
+        flagged = any(identifier_kinds(text.text, audit.walk_at.date()) for text in texts)
+        keep = flagged and st.checkbox(
             "Save anyway: the text holds no pupil identifiers", key=f"action_keep_{suffix}"
         )
-        if st.form_submit_button("Save action", key=f"action_save_{suffix}", type="primary"):
+        if st.button("Save action", key=f"action_save_{suffix}", type="primary"):
             with errors.user_errors():
-                texts = [
-                    TextField("recommendation", "Recommendation", recommendation),
-                    TextField("notes", "Notes", notes),
-                    TextField("accepted_reason", "Accepted reason", reason),
-                ]
                 confirmed = {text.field for text in texts} if keep else set()
                 kept = check_free_text(texts, audit.walk_at.date(), confirmed)
-                edited = validate_action(
-                    action.model_copy(
-                        update={
-                            "recommendation": recommendation,
-                            "owner": owner.strip(),
-                            "due_date": due,
-                            "status": ActionStatus(status or action.status),
-                            "notes": notes,
-                            "accepted_reason": reason.strip(),
-                            "accepted_by": accepted_by.strip(),
-                            "accepted_on": accepted_on,
-                        }
-                    )
-                )
+                update = {
+                    "recommendation": recommendation,
+                    "owner": owner.strip(),
+                    "due_date": due,
+                    "status": status,
+                    "notes": notes,
+                    **accepted,
+                }
+                edited = validate_action(action.model_copy(update=update))
                 store.save_action(edited, actor)
                 store.record_kept_identifiers(
                     audit.id, actor, entity="action", entity_id=action.id, kept=kept
                 )
                 state.flash(f"Action for {view.references} saved.")
-                st.rerun()
+                st.rerun(scope="app")
+
+
+def _acceptance(action: Action, suffix: str) -> dict[str, object]:
+    """The three risk-acceptance fields, shown only while the status is "Risk accepted"."""
+    st.caption("Risk accepted needs all three: why, who (a senior leader or governor), when.")
+    reason = st.text_area("Accepted reason", action.accepted_reason, key=f"action_reason_{suffix}")
+    by_col, on_col = st.columns(2)
+    accepted_by = by_col.text_input(
+        "Accepted by (senior leader or governor)", action.accepted_by, key=f"action_by_{suffix}"
+    )
+    accepted_on = on_col.date_input(
+        "Accepted on", action.accepted_on, format="DD/MM/YYYY", key=f"action_on_{suffix}"
+    )
+    return {
+        "accepted_reason": reason.strip(),
+        "accepted_by": accepted_by.strip(),
+        "accepted_on": accepted_on,
+    }
 
 
 for view in shown:
