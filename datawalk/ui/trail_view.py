@@ -12,6 +12,7 @@ import os
 import streamlit as st
 
 from datawalk.governance import ENTITY_NAMES, OPERATION_NAMES, trail_table
+from datawalk.governance.trail_table import TrailNames, trail_names
 from datawalk.models import Audit, TrailEvent
 from datawalk.ui import state
 
@@ -22,16 +23,26 @@ COLUMN_CONFIG = {
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _events_at(url: str | None, audit_id: str, version: int) -> list[TrailEvent]:
-    """The trail read once per audit version; shared read-only between sessions."""
-    return state.get_store().list_trail(audit_id)
+def _events_at(
+    url: str | None, audit_id: str, version: int, _audit: Audit
+) -> tuple[list[TrailEvent], TrailNames]:
+    """The trail, and the names of what the audit holds now (so the table shows F-012 and
+    "Servery", not ids), read once per audit version; shared read-only between sessions."""
+    store = state.get_store()
+    names = trail_names(
+        _audit,
+        store.list_locations(audit_id),
+        store.list_findings(audit_id),
+        store.list_actions(audit_id),
+    )
+    return store.list_trail(audit_id), names
 
 
 def render_trail(audit: Audit) -> None:
     """Entity and operation filters, then the events newest first."""
     store = state.get_store()
     url = os.environ.get(state.DATABASE_URL_ENV)
-    events = _events_at(url, audit.id, store.audit_version(audit.id))
+    events, names = _events_at(url, audit.id, store.audit_version(audit.id), audit)
     entities = st.pills(
         "Entity",
         list(ENTITY_NAMES),
@@ -48,7 +59,7 @@ def render_trail(audit: Audit) -> None:
         key="trail_operations",
         help="Show only these kinds of change. None chosen: all.",
     )
-    table = trail_table(events, entities=entities or (), operations=operations or ())
+    table = trail_table(events, entities=entities or (), operations=operations or (), names=names)
     st.caption(
         f"{len(table)} of {len(events)} events, newest first. Free text is never copied into the "
         'trail: a change to it shows as "changed". The trail is part of the JSON backup.'

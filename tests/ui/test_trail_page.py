@@ -3,7 +3,7 @@ and what changed (free text only as "changed"), and filters by entity and operat
 
 from __future__ import annotations
 
-from datawalk.models import Finding, Reach
+from datawalk.models import Action, ActionStatus, Finding, Reach
 
 SECRET = "Marlowe-Tansy-4408 spoke about a pupil"  # free text that must never show in the trail
 
@@ -82,3 +82,25 @@ def test_the_trail_page_without_an_audit_points_to_the_audits_page(open_page, ap
     at = open_page("trail", audit="no-such-audit-id")
     assert not at.exception
     assert any("no longer exists" in w.value for w in at.warning)
+
+
+def test_the_trail_names_findings_and_locations_not_ids(open_page, walk):
+    finding = save_finding(walk)
+    action = walk.store.save_action(
+        Action(audit_id=walk.audit.id, finding_ids=[finding.id], recommendation="Move it"),
+        "Second Consultant",
+    )
+    walk.store.save_action(
+        action.model_copy(update={"status": ActionStatus.IN_PROGRESS}), "Second Consultant"
+    )
+    at = open_page("trail", audit=walk.audit.id)
+    table = trail_frame(at)
+    shown = table.to_csv()
+    ids = [walk.audit.id, walk.location.id, finding.id, action.id]
+    ids += [floor.id for floor in walk.audit.site.floors]
+    assert [entity_id for entity_id in ids if entity_id in shown] == []
+    actions = table[table["Entity"] == "Action"]
+    assert set(actions["Reference"]) == {f"action for {finding.reference}"}
+    assert f"findings: {finding.reference}" in actions["Changes"].iloc[-1]
+    created = table[(table["Entity"] == "Finding") & (table["Operation"] == "Created")]
+    assert "location: Servery" in created["Changes"].iloc[0]
