@@ -321,9 +321,20 @@ def classification_by_type(frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
+def needs_action(frame: pd.DataFrame) -> pd.Series:
+    """Return which rows need action: every classification but proportionate.
+
+    A proportionate finding (good practice included) needs nothing doing, so a leader must never
+    read it as a hotspot, however few findings need action.
+    """
+    return frame["classification"] != "proportionate"
+
+
 def top_hotspots(frame: pd.DataFrame, count: int = TOP_HOTSPOTS) -> pd.DataFrame:
-    """Return the `count` highest-priority findings, ranked, with recommendation and action."""
-    ranked = frame.sort_values(["priority", "reference"], ascending=[False, True], kind="stable")
+    """Return the `count` highest-priority findings that need action, ranked, with
+    recommendation and action status; fewer when fewer need action."""
+    wanted = frame[needs_action(frame)]
+    ranked = wanted.sort_values(["priority", "reference"], ascending=[False, True], kind="stable")
     ranked = ranked.head(count).reset_index(drop=True)
     ranked.insert(0, "rank", range(1, len(ranked) + 1))
     ranked["action_status_name"] = ranked["action_status"].map(ACTION_STATUS_NAMES)

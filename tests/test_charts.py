@@ -202,9 +202,39 @@ def test_quadrant_draws_every_finding_once_in_its_level_colour(frame, levels):
     by_name = {level.name: level for level in levels}
     worst = dict(zip(frame["id"], frame["worst_index"], strict=True))
     for trace in figure.data:
+        if trace.customdata is None:
+            continue  # a legend entry with no points
         level = by_name[trace.name]
         assert trace.marker.color == level.hexcolor
         assert {worst[c[0]] for c in trace.customdata} == {levels.index(level)}
+
+
+def test_quadrant_legend_names_levels_by_circles_and_good_practice_by_its_star(frame, levels):
+    assert frame["good_practice"].any()
+    figure = charts.build_quadrant(frame, levels, concern_level=2)
+    in_legend = [t for t in figure.data if t.showlegend is not False]
+    names = {level.name for level in levels}
+    for trace in in_legend:
+        if trace.name in names:
+            assert trace.marker.symbol == "circle", trace.name
+    (key,) = [t for t in in_legend if t.name not in names]
+    assert key.marker.symbol == "star" and "Good practice" in key.name
+    good = set(frame.loc[frame["good_practice"].astype(bool), "id"])
+    for trace in figure.data:
+        ids = {c[0] for c in trace.customdata} if trace.customdata is not None else set()
+        if ids & good:
+            assert ids <= good and trace.marker.symbol == "star" and trace.showlegend is False
+    assert len({t.name for t in in_legend}) == len(in_legend), "one legend entry per level"
+
+
+def test_a_level_with_only_good_practice_keeps_its_circle_legend_entry(frame, levels):
+    rows = frame[frame["good_practice"].astype(bool)]
+    only = rows[rows["worst_index"] == rows["worst_index"].min()]
+    figure = charts.build_quadrant(only, levels, concern_level=2)
+    level = levels[int(only["worst_index"].iloc[0])]
+    (entry,) = [t for t in figure.data if t.name == level.name and t.showlegend is not False]
+    assert entry.marker.symbol == "circle"
+    assert {fid for fid, _, _ in _points(figure)} == set(only["id"])
 
 
 def test_quadrant_points_stay_in_their_cell_and_never_coincide(frame, levels):
@@ -240,6 +270,8 @@ def test_quadrant_hover_shows_location_categories_and_first_reason(frame, levels
     figure = charts.build_quadrant(frame, levels, concern_level=2)
     rows = frame.set_index("id")
     for trace in figure.data:
+        if trace.customdata is None:
+            continue  # a legend entry with no points
         for custom, hover in zip(trace.customdata, trace.hovertext, strict=True):
             row = rows.loc[custom[0]]
             flat = hover.replace("<br>", " ")
@@ -272,6 +304,38 @@ def test_heatmap_cells_hold_the_matrix_and_print_level_and_count(frame, checklis
             assert heat.text[i][j] == f"{codes[int(value)]}<br>{matrix.counts.iat[i, j]}"
     ticks = list(heat.colorbar.ticktext)
     assert all(level.name in tick for level, tick in zip(levels, ticks, strict=True))
+
+
+def test_heatmap_makes_room_for_its_labels(frame, checklist, levels):
+    """Slanted category names above the cells and place names beside them are never cut off:
+    both axes grow their margins, and the figure grows so the rows keep their height."""
+    matrix = core.category_matrix(frame, checklist)
+    figure = charts.build_heatmap(matrix, levels)
+    assert figure.layout.xaxis.automargin and figure.layout.yaxis.automargin
+    short = core.Matrix(
+        matrix.levels.rename(columns=lambda c: "X"), matrix.counts.rename(columns=lambda c: "X")
+    )
+    longest = max(len(str(c)) for c in matrix.levels.columns)
+    assert longest > 10
+    grown = figure.layout.height - charts.build_heatmap(short, levels).layout.height
+    assert grown >= 4 * (min(longest, 24) - 1)  # about 5 px per character at a 40° slant
+
+
+def test_every_chart_axis_grows_its_margin_for_its_labels(frame, checklist, levels):
+    figures = [
+        charts.build_quadrant(frame, levels, 2),
+        charts.build_classification_bars(core.classification_by_type(frame)),
+        charts.build_grid_chart(
+            checklist.scoring.privacy_grid,
+            levels,
+            row_title="Exposure",
+            column_title="Sensitivity",
+            row_values=range(6),
+            column_values=range(1, 6),
+        ),
+    ]
+    for figure in figures:
+        assert figure.layout.xaxis.automargin and figure.layout.yaxis.automargin
 
 
 def test_heatmap_spells_levels_out_when_there_is_room(frame, checklist, levels):
@@ -355,6 +419,23 @@ def test_bars_stack_counts_by_location_type_and_classification(frame):
         assert list(trace.y) == list(table.index)
         assert list(trace.text) == [str(n) if n else "" for n in counts]
         assert trace.marker.color == CLASSIFICATION_COLOURS[classification]
+
+
+@pytest.mark.parametrize("largest", [0, 1, 2, 3, 4, 7, 10, 11, 23, 60, 99, 140, 1000, 4321])
+def test_count_axes_tick_whole_findings_only(largest):
+    ticks = charts.count_ticks(largest)
+    assert ticks["tick0"] == 0 and ticks["tickformat"] == "d"
+    step = ticks["dtick"]
+    assert isinstance(step, int) and step >= 1
+    assert largest / step <= 10  # not crowded
+    assert step == 1 or largest / step > 2  # nor needlessly sparse
+
+
+def test_bars_count_axis_has_whole_number_ticks(frame):
+    shown = frame.head(3)  # a short axis, where plotly would tick at halves
+    figure = charts.build_classification_bars(core.classification_by_type(shown))
+    assert figure.layout.xaxis.dtick == 1 and figure.layout.xaxis.tick0 == 0
+    assert figure.layout.xaxis.tickformat == "d"
 
 
 def test_bars_of_filtered_findings_count_only_them(frame):

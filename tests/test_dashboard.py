@@ -7,6 +7,7 @@ from collections import Counter
 from datetime import date, timedelta
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from datawalk import dashboard as core
@@ -242,11 +243,26 @@ def test_classification_by_type_adds_up(frame):
         assert row.to_dict() == {c: (rows["classification"] == c).sum() for c in CLASSIFICATIONS}
 
 
-def test_top_hotspots_are_the_ten_highest_priorities(frame):
+def test_top_hotspots_are_the_ten_highest_priorities_that_need_action(frame):
     top = core.top_hotspots(frame)
+    needing = frame[frame["classification"] != "proportionate"]
+    assert len(needing) > 10
     assert list(top["rank"]) == list(range(1, 11))
-    assert list(top["priority"]) == sorted(frame["priority"], reverse=True)[:10]
+    assert list(top["priority"]) == sorted(needing["priority"], reverse=True)[:10]
     assert set(top["action_status_name"]) <= set(core.ACTION_STATUS_NAMES.values())
+
+
+def test_top_hotspots_never_list_proportionate_findings_or_good_practice(frame):
+    """With fewer than ten needing action, the list is shorter rather than padded with
+    proportionate findings, which a head teacher would read as problems."""
+    proportionate = frame[frame["classification"] == "proportionate"]
+    assert len(proportionate) > 0 and proportionate["good_practice"].any()
+    needing = frame[frame["classification"] != "proportionate"].head(3)
+    few = pd.concat([needing, proportionate])
+    top = core.top_hotspots(few)
+    assert set(top["id"]) == set(needing["id"])
+    assert list(top["rank"]) == [1, 2, 3]
+    assert core.top_hotspots(proportionate).empty
 
 
 def test_location_findings_lists_one_place_by_priority(frame):

@@ -24,7 +24,7 @@ from datawalk.charts.matrices import (
     level_codes,
 )
 from datawalk.charts.quadrant import build_quadrant, spread_points
-from datawalk.charts.style import CLASSIFICATION_COLOURS, text_colour
+from datawalk.charts.style import CLASSIFICATION_COLOURS, count_ticks, text_colour
 
 CHARTS: dict[str, Callable[..., go.Figure]] = {
     "hotspot_map": build_hotspot_map,
@@ -44,6 +44,7 @@ __all__ = [
     "build_hotspot_map",
     "build_level_key",
     "build_quadrant",
+    "count_ticks",
     "level_codes",
     "marker_sizes",
     "spread_points",

@@ -13,6 +13,7 @@ from datawalk.charts.style import (
     OUTLINE,
     base_layout,
     classification_name,
+    count_ticks,
     escape,
     text_colour,
 )
@@ -59,6 +60,9 @@ def build_classification_bars(table: pd.DataFrame, title: str | None = None) -> 
         )
     base_layout(figure, height=140 + BAR_HEIGHT * max(len(types), 3), title=title)
     figure.update_layout(barmode="stack", bargap=0.25, legend={"traceorder": "normal"})
-    figure.update_xaxes(title="Findings", fixedrange=True, gridcolor="#E5E5E5", rangemode="tozero")
+    largest = int(table.sum(axis=1).max()) if not table.empty else 0
+    figure.update_xaxes(
+        title="Findings", fixedrange=True, gridcolor="#E5E5E5", **count_ticks(largest)
+    )
     figure.update_yaxes(fixedrange=True, automargin=True)
     return figure

@@ -7,6 +7,7 @@ ticked with the level names, so a cell reads the same by colour and by text.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,6 +25,8 @@ from datawalk.vocabulary import Level
 
 ROW_HEIGHT = 34
 COLUMN_LABEL_CHARS = 24
+COLUMN_LABEL_ANGLE = 40  # degrees: slanted column labels fit a tablet's width
+LABEL_CHAR_PX = 8  # width of one tick-label character at the base font size
 FULL_LABELS_UP_TO = 10  # columns; wider matrices print short level codes (names in the key)
 
 
@@ -102,10 +105,20 @@ def build_heatmap(
             hoverongaps=False,
         )
     )
-    base_layout(figure, height=120 + ROW_HEIGHT * max(len(rows), 3), title=title)
-    figure.update_xaxes(side="top", tickangle=-40, fixedrange=True, showgrid=False)
+    height = 120 + ROW_HEIGHT * max(len(rows), 3) + _slanted_label_room(columns)
+    base_layout(figure, height=height, title=title)
+    figure.update_xaxes(
+        side="top", tickangle=-COLUMN_LABEL_ANGLE, fixedrange=True, showgrid=False, automargin=True
+    )
     figure.update_yaxes(autorange="reversed", fixedrange=True, showgrid=False, automargin=True)
     return figure
+
+
+def _slanted_label_room(columns: Sequence[str]) -> int:
+    """Pixels the slanted column labels take above the cells: the figure grows by this much, so
+    the automatic margin that makes room for them never squeezes the rows."""
+    longest = max((len(_short(column)) for column in columns), default=0)
+    return math.ceil(longest * LABEL_CHAR_PX * math.sin(math.radians(COLUMN_LABEL_ANGLE)))
 
 
 def _short(label: str) -> str:

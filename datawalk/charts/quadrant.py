@@ -31,6 +31,7 @@ QUADRANT_HEIGHT = 560
 CELL_RADIUS = 0.4
 LABEL_BAND = 0.5  # extra room above and below the cells, where the quadrant names sit
 GOLDEN_ANGLE = math.pi * (3 - math.sqrt(5))
+GOOD_PRACTICE_NAME = "Good practice (star, in its level's colour)"
 WEBGL_ABOVE = 1500  # SVG draws one element per point; past this, WebGL keeps the page fluid
 
 
@@ -62,26 +63,20 @@ def build_quadrant(
     points = spread_points(frame, "privacy_index", "safeguarding_index")
     figure = go.Figure()
     scatter = go.Scattergl if len(points) > WEBGL_ABOVE else go.Scatter
+    starred = points["good_practice"].astype(bool)
     for index in reversed(present_indices(points["worst_index"])):
         level = levels[index]
-        rows = points[points["worst_index"] == index]
+        at_level = points["worst_index"] == index
+        # Circles carry the level's legend entry; good practice is drawn as stars in the same
+        # colour with no entry of its own, so the legend never says "star = this level".
         figure.add_trace(
-            scatter(
-                x=rows["jx"],
-                y=rows["jy"],
-                mode="markers",
-                name=escape(level.name),
-                customdata=np.array(rows[["id"]]),
-                hovertext=[_hover(row, levels) for row in rows.itertuples(index=False)],
-                hovertemplate="%{hovertext}<extra></extra>",
-                marker={
-                    "size": 13,
-                    "color": level.hexcolor,
-                    "line": {"color": OUTLINE, "width": 1.5},
-                    "symbol": np.where(rows["good_practice"].astype(bool), "star", "circle"),
-                },
-            )
+            _level_trace(scatter, points[at_level & ~starred], level, levels, "circle")
         )
+        stars = points[at_level & starred]
+        if not stars.empty:
+            figure.add_trace(_level_trace(scatter, stars, level, levels, "star", legend=False))
+    if starred.any():
+        figure.add_trace(_good_practice_key(scatter))
     _quadrants(figure, len(levels), concern_level)
     names = [escape(name) for name in level_names(levels)]
     ticks = {"tickvals": list(range(len(levels))), "ticktext": names, "fixedrange": True}
@@ -96,6 +91,53 @@ def build_quadrant(
     base_layout(figure, height=QUADRANT_HEIGHT, title=title)
     figure.update_layout(hovermode="closest", dragmode=False)
     return figure
+
+
+def _level_trace(
+    scatter: type,
+    rows: pd.DataFrame,
+    level: Level,
+    levels: Sequence[Level],
+    symbol: str,
+    *,
+    legend: bool = True,
+) -> go.Scatter:
+    """One level's findings in one marker shape; a level with only good practice keeps a
+    (point-less) circle trace so the legend still names it."""
+    return scatter(
+        x=rows["jx"] if not rows.empty else [None],
+        y=rows["jy"] if not rows.empty else [None],
+        mode="markers",
+        name=escape(level.name),
+        legendgroup=level.id,
+        showlegend=legend,
+        customdata=np.array(rows[["id"]]) if not rows.empty else None,
+        hovertext=[_hover(row, levels) for row in rows.itertuples(index=False)],
+        hovertemplate="%{hovertext}<extra></extra>",
+        marker={
+            "size": 16 if symbol == "star" else 13,
+            "color": level.hexcolor,
+            "line": {"color": OUTLINE, "width": 1.5},
+            "symbol": symbol,
+        },
+    )
+
+
+def _good_practice_key(scatter: type) -> go.Scatter:
+    """A legend entry only: the star shape means good practice, whatever its colour."""
+    return scatter(
+        x=[None],
+        y=[None],
+        mode="markers",
+        name=GOOD_PRACTICE_NAME,
+        hoverinfo="skip",
+        marker={
+            "size": 16,
+            "color": "#FFFFFF",
+            "line": {"color": OUTLINE, "width": 1.5},
+            "symbol": "star",
+        },
+    )
 
 
 def _hover(row: object, levels: Sequence[Level]) -> str:

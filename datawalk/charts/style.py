@@ -10,6 +10,7 @@ here. Every colour is paired with a printed label or a fill pattern, never used 
 from __future__ import annotations
 
 import html
+import itertools
 import textwrap
 from collections.abc import Iterable, Sequence
 from functools import lru_cache
@@ -109,10 +110,24 @@ def base_layout(figure: go.Figure, *, height: int, title: str | None = None) -> 
         plot_bgcolor="#FFFFFF",
     )
     # Streamlit's chart theme sets small axis fonts; a projector at the back of a room needs more.
-    axis_fonts = {"tickfont": {"size": BASE_FONT_SIZE - 1}, "title_font": {"size": BASE_FONT_SIZE}}
-    figure.update_xaxes(**axis_fonts)
-    figure.update_yaxes(**axis_fonts)
+    # automargin: plotly otherwise keeps the fixed margins and cuts long tick labels off.
+    axis = {
+        "tickfont": {"size": BASE_FONT_SIZE - 1},
+        "title_font": {"size": BASE_FONT_SIZE},
+        "automargin": True,
+    }
+    figure.update_xaxes(**axis)
+    figure.update_yaxes(**axis)
     return figure
+
+
+def count_ticks(largest: float, most_ticks: int = 10) -> dict[str, object]:
+    """Return axis settings for a count of findings: whole-number ticks only (1, 2, 5, 10, 20 …
+    apart, at most `most_ticks` of them), from zero. Left to itself, plotly puts ticks at half a
+    finding on a short axis."""
+    steps = (m * 10**e for e in itertools.count() for m in (1, 2, 5))
+    step = next(step for step in steps if largest / step <= most_ticks)
+    return {"tick0": 0, "dtick": step, "tickformat": "d", "rangemode": "tozero"}
 
 
 def present_indices(values: Iterable[float]) -> list[int]:

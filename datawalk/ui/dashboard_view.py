@@ -268,9 +268,23 @@ def render_charts(
 
 
 def render_hotspots(shown: pd.DataFrame, levels: list[Level]) -> None:
-    """The ten highest-priority findings with what to do and where the action stands."""
+    """The ten highest-priority findings that need action, with what to do and where the action
+    stands; proportionate findings and good practice are never listed as hotspots."""
     st.subheader("Top hotspots", anchor=False)
     if shown.empty:
         st.caption("No findings match the filters.")
         return
-    render_findings_table(core.top_hotspots(shown), levels)
+    top = core.top_hotspots(shown)
+    st.caption(hotspots_note(len(top)))
+    if not top.empty:
+        render_findings_table(top, levels)
+
+
+def hotspots_note(listed: int) -> str:
+    """Say what the hotspot list holds, and why it is short when fewer than ten need action."""
+    left_out = "Proportionate findings and good practice need no action and are not listed."
+    if listed == 0:
+        return f"No finding shown needs action. {left_out}"
+    if listed < core.TOP_HOTSPOTS:
+        return f"Only {listed} finding(s) shown need action, so only they are listed. {left_out}"
+    return f"The {listed} findings that most need action, highest priority first."

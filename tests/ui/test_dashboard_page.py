@@ -160,6 +160,23 @@ def test_top_hotspots_list_ten_findings_with_their_action(open_page, sample):
     assert table["Recommendation"].str.len().min() > 0
 
 
+def test_top_hotspots_say_when_fewer_than_ten_need_action(open_page, sample):
+    _, audit_id = sample
+    at = open_page("dashboard", audit=audit_id)
+    at.pills(key=FILTER_KEYS["classifications"]).set_value(["both", "proportionate"]).run()
+    assert not at.exception
+    both = int(metric(at, "Both"))
+    assert 0 < both < 10 and int(metric(at, "Proportionate")) > 0
+    table = at.table[-1].value
+    assert list(table["Rank"]) == [str(n) for n in range(1, both + 1)]
+    assert set(table["Classification"].str.replace("\\", "")) == {CLASSIFICATION_NAMES["both"]}
+    assert any(f"Only {both} finding(s) shown need action" in c.value for c in at.caption)
+
+    at.pills(key=FILTER_KEYS["classifications"]).set_value(["proportionate"]).run()
+    assert not at.table  # nothing needs action, so no hotspot table at all
+    assert any("No finding shown needs action" in c.value for c in at.caption)
+
+
 def test_a_new_finding_shows_on_the_next_run(open_page, sample):
     store, audit_id = sample
     at = open_page("dashboard", audit=audit_id)
