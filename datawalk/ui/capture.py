@@ -215,6 +215,8 @@ def _render_form(ctx: cs.CaptureContext) -> None:
     # One bar, kept in view at the bottom of the screen while the form scrolls (see frame.py),
     # so a template tapped at the top can be saved without scrolling.
     with st.container(key=ACTIONS_KEY):
+        # "Saved F-012" shows here, in view wherever the form is scrolled to.
+        state.show_flash()
         previews.render_score_preview(ctx, cs.current_draft())
         errors.general_errors(cs.SCOPE, shown_fields=SHOWN_FIELDS)
         save_col, discard_col = st.columns(2)
@@ -256,6 +258,5 @@ def render_capture(ctx: cs.CaptureContext) -> None:
     """
     # Read the URL here, not as an argument: a fragment rerun reuses the page run's arguments.
     cs.prepare(ctx, state.current_finding_id())
-    state.show_flash()
     _render_form(ctx)
     _render_findings_here(ctx)

@@ -154,13 +154,10 @@ def flash(message: str, kind: FlashKind = "success") -> None:
 def show_flash() -> None:
     """Draw and forget the queued flash messages (as text, never as HTML).
 
-    A success also pops up as a toast, which is seen wherever the page is scrolled to.
+    One box per message and no toast: a toast repeated the box and covered the page links.
     """
     for item in st.session_state.pop(_FLASH_KEY, []):
-        message = escape_message(item.message)
-        getattr(st, item.kind)(message)
-        if item.kind == "success":
-            st.toast(message, icon=":material/check_circle:")
+        getattr(st, item.kind)(escape_message(item.message))
 
 
 def actor(audit: Audit | None = None) -> str:

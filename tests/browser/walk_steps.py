@@ -86,11 +86,13 @@ def add_location(tap: Taps, page: Page, name: str, location_type: str) -> str:
 
 
 def save(tap: Taps, page: Page) -> str:
-    """Tap Save and return the reference in the confirmation (F-001 …)."""
+    """Tap Save and return the reference in the one confirmation (F-001 …): a box, no toast."""
     tap(page.get_by_role("button", name="Save finding"))
-    toast = page.get_by_text("Saved F-", exact=False).first
-    toast.wait_for()
-    return toast.inner_text().split("Saved ", 1)[1].split()[0]
+    confirmation = page.get_by_text("Saved F-", exact=False)
+    confirmation.first.wait_for()
+    assert confirmation.count() == 1, confirmation.all_inner_texts()
+    assert page.locator('[data-testid="stToast"]').count() == 0
+    return confirmation.first.inner_text().split("Saved ", 1)[1].split()[0]
 
 
 def finding_cards(page: Page) -> Locator:

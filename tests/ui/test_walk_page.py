@@ -64,6 +64,19 @@ def test_finding_from_a_quick_template_is_saved_with_its_reference(open_page, wa
     assert at.pills(key=cap_key(at, "categories")).value == []
 
 
+def test_a_save_is_confirmed_once_in_the_save_bar_and_never_by_a_toast(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at = save(at)
+
+    reference = walk.store.list_findings(walk.audit.id)[0].reference
+    assert [s.value for s in at.success if "Saved" in s.value] == [f"Saved {reference}"]
+    assert len(at.toast) == 0
+    # The next tap shows no stale confirmation.
+    at.pills(key=cap_key(at, "categories")).set_value(["anaphylaxis_aai"]).run()
+    assert not [s for s in at.success if "Saved" in s.value]
+
+
 def test_a_fresh_session_with_the_same_params_lists_the_saved_finding(open_page, walk) -> None:
     at = walk_page(open_page, walk)
     at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
