@@ -23,8 +23,9 @@ from datawalk import charts
 from datawalk import dashboard as core
 from datawalk.hotspot_image import draw_hotspots, nearest_location
 from datawalk.ui import dashboard_view as view
-from datawalk.ui import widgets
+from datawalk.ui import state, widgets
 from datawalk.ui.plan_picker import _EncodedImage
+from datawalk.ui.routes import page_file
 from datawalk.vocabulary import Level
 
 SIDE_KEY = "dash_side"
@@ -33,6 +34,7 @@ PLACE_KEY = "dash_place"
 VIEW_KEY = "dash_map_view"
 VIEWS = {"touch": "Tap to choose (touch)", "mouse": "Interactive (mouse)"}
 MISSED_KEY = "_dash_tap_missed"
+NO_PLAN_KEY = "dash_add_plan"
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
@@ -101,13 +103,47 @@ def render_hotspot_map(
         )
         or floors[0].id
     )
+    place_key = f"{PLACE_KEY}_{floor_id}"
+    floor = data.audit.floor(floor_id)
+    on_floor = [loc for loc in data.locations if loc.floor_id == floor_id]
+    has_plan = floor is not None and floor.plan is not None
+    if not has_plan:
+        _render_no_plan(data.audit.id, names[floor_id])
+    else:
+        _render_map(data, filters, side, floor_id, place_key)
+        unplaced = sorted(loc.name for loc in on_floor if not loc.position)
+        if unplaced:
+            st.caption(
+                widgets.escape_markdown("Not placed on this plan yet: " + ", ".join(unplaced))
+            )
+    points = core.location_points(shown, on_floor, side).set_index("location_id")
+    place = st.selectbox(
+        "Findings at",
+        list(points.index),
+        index=None,
+        # Plain text: a selectbox shows its options as typed, never as Markdown.
+        format_func=lambda lid: _place_label(points.loc[lid], data.levels),
+        placeholder="Tap a marker or choose a place" if has_plan else "Choose a place",
+        key=place_key,
+    )
+    if place is not None:
+        _render_place(place, data, shown)
+
+
+def _render_map(
+    data: view.DashboardData,
+    filters: core.DashboardFilters,
+    side: core.Side,
+    floor_id: str,
+    place_key: str,
+) -> None:
+    """The plan with its markers, in the chosen view (touch image or interactive plotly)."""
     view_name = (
         st.segmented_control(
             "Map", list(VIEWS), default="touch", format_func=VIEWS.__getitem__, key=VIEW_KEY
         )
         or "touch"
     )
-    place_key = f"{PLACE_KEY}_{floor_id}"
     if view_name == "touch":
         _render_tap_map(data, filters, side, floor_id, place_key)
     else:
@@ -123,22 +159,18 @@ def render_hotspot_map(
         "Colour and label: the worst level at each place; size: number of findings. "
         "Tap or click a marker, or choose the place below, to see its findings."
     )
-    on_floor = [loc for loc in data.locations if loc.floor_id == floor_id]
-    unplaced = sorted(loc.name for loc in on_floor if not loc.position)
-    if unplaced:
-        st.caption(widgets.escape_markdown("Not placed on this plan yet: " + ", ".join(unplaced)))
-    points = core.location_points(shown, on_floor, side).set_index("location_id")
-    place = st.selectbox(
-        "Findings at",
-        list(points.index),
-        index=None,
-        # Plain text: a selectbox shows its options as typed, never as Markdown.
-        format_func=lambda lid: _place_label(points.loc[lid], data.levels),
-        placeholder="Tap a marker or choose a place",
-        key=place_key,
-    )
-    if place is not None:
-        _render_place(place, data, shown)
+
+
+def _render_no_plan(audit_id: str, floor_name: str) -> None:
+    """Say there is no plan, instead of drawing an empty plan a whole screen tall, and offer
+    the way to add one: Settings, whose first section is the floor plans."""
+    with st.container(border=True):
+        st.markdown(f"**{widgets.escape_markdown(f'No plan for {floor_name} yet.')}**")
+        st.caption("Add the floor plan in Settings, then place each location on it.")
+        if st.button(
+            "Add a plan in Settings", icon=":material/add_photo_alternate:", key=NO_PLAN_KEY
+        ):
+            st.switch_page(page_file("settings"), query_params=state.audit_params(audit_id))
 
 
 def _render_tap_map(

@@ -16,7 +16,15 @@ from datawalk.models import AuditStatus
 from datawalk.samples import load_sample
 from datawalk.scoring import CLASSIFICATION_NAMES, score_findings, walk_date
 from datawalk.store import Store
-from datawalk.ui.dashboard_map import FLOOR_KEY, PLACE_KEY, SIDE_KEY, VIEW_KEY, tapped_location
+from datawalk.ui import settings_plans
+from datawalk.ui.dashboard_map import (
+    FLOOR_KEY,
+    NO_PLAN_KEY,
+    PLACE_KEY,
+    SIDE_KEY,
+    VIEW_KEY,
+    tapped_location,
+)
 from datawalk.ui.dashboard_view import FILTER_KEYS
 
 
@@ -175,6 +183,27 @@ def test_top_hotspots_say_when_fewer_than_ten_need_action(open_page, sample):
     at.pills(key=FILTER_KEYS["classifications"]).set_value(["proportionate"]).run()
     assert not at.table  # nothing needs action, so no hotspot table at all
     assert any("No finding shown needs action" in c.value for c in at.caption)
+
+
+def test_a_floor_without_a_plan_says_so_and_leads_to_settings(open_page, walk):
+    """A new audit has no plans: no blank plan a screen tall, but a sentence and a button
+    that opens Settings (plans first) with the audit still in the URL."""
+    at = open_page("dashboard", audit=walk.audit.id)
+    assert not at.exception
+    ground = walk.audit.site.floors[0]
+    assert ground.plan is None
+    texts = [m.value for m in at.markdown]
+    assert any(f"No plan for {ground.name} yet" in text for text in texts), texts
+    assert not at.get("plotly_chart") or not any(
+        s["layout"].get("images") or "No floor plan" in json.dumps(s) for s in charts_of(at)
+    )
+    assert not at.get("custom_component"), "no tap map without a plan"
+    assert VIEW_KEY not in {c.key for c in at.segmented_control}
+    at.button(key=NO_PLAN_KEY).click().run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Settings"]
+    assert at.query_params["audit"] == walk.audit.id
+    assert at.header[0].value == settings_plans.TITLE  # the plans come first
 
 
 def test_a_new_finding_shows_on_the_next_run(open_page, sample):
