@@ -13,8 +13,9 @@ from datawalk import drafts
 from datawalk.errors import PrivacyError, ValidationError
 from datawalk.models import SHORT_TEXT, RedactionRecord
 from datawalk.privacy import preview_with_boxes, redact_photo
+from datawalk.privacy.images import PHOTO_LIMITS
 from datawalk.ui import capture_state as cs
-from datawalk.ui import errors, photo_boxes, previews
+from datawalk.ui import errors, photo_boxes, previews, widgets
 
 PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
 CAMERA_TOGGLE_KEY = "cap_camera_on"
@@ -87,8 +88,9 @@ def _on_remove(ctx: cs.CaptureContext, photo_id: str) -> None:
 
 def render_photo_inputs(ctx: cs.CaptureContext) -> None:
     """The image uploader (the iPad's own camera and library) and the in-page camera."""
-    st.file_uploader(
+    widgets.limited_uploader(
         "Add photos",
+        max_bytes=PHOTO_LIMITS.max_bytes,
         type=PHOTO_TYPES,
         accept_multiple_files=True,
         key=cs.widget_key("upload"),

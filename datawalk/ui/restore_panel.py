@@ -37,9 +37,11 @@ def render() -> None:
     """The uploader, then the backup's preview and the Restore button, or one refusal."""
     st.divider()
     st.subheader("Restore a backup", anchor=False)
+    limit = widgets.upload_limit_mb(DEFAULT_MAX_BYTES)
     st.caption(
-        "Upload a JSON backup made by DataWalk to bring its audit back. Nothing is written "
-        "until you press Restore, and an audit already in DataWalk is never overwritten."
+        f"Upload a JSON backup made by DataWalk, up to {limit} MB, to bring its audit back. "
+        "Nothing is written until you press Restore, and an audit already in DataWalk is never "
+        "overwritten."
     )
     restored = st.session_state.get(RESTORED_KEY)
     if restored:
@@ -47,11 +49,12 @@ def render() -> None:
             "walk", "Open the restored walk", state.audit_params(restored), icon=":material/login:"
         )
     upload_round = st.session_state.get(ROUND_KEY, 0)
-    uploaded = st.file_uploader(
+    uploaded = widgets.limited_uploader(
         "JSON backup (.json)",
+        max_bytes=DEFAULT_MAX_BYTES,
+        help="A backup downloaded from the Export page, photos included.",
         type=["json"],
         key=f"restore_upload_{upload_round}",
-        max_upload_size=DEFAULT_MAX_BYTES // 1_000_000,
     )
     if uploaded is None:
         st.session_state.pop(PENDING_KEY, None)

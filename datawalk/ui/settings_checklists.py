@@ -38,12 +38,12 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
         "started with until you rescore it under Checklist version."
     )
     upload_round = st.session_state.get(ROUND_KEY, 0)
-    uploaded = st.file_uploader(
+    uploaded = widgets.limited_uploader(
         "Add a checklist (.yaml)",
+        max_bytes=MAX_BYTES,
+        help="A DataWalk checklist file. It must have a higher version than the one installed.",
         type=["yaml", "yml"],
         key=f"checklist_upload_{upload_round}",
-        max_upload_size=max(1, MAX_BYTES // 1_000_000),
-        help="A DataWalk checklist file. It must have a higher version than the one installed.",
     )
     if uploaded is None:
         st.session_state.pop(PENDING_KEY, None)

@@ -12,7 +12,6 @@ import streamlit as st
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.floorplan import PLAN_LIMITS, pinned_locations, plan_from_upload
 from datawalk.models import Audit, Floor
-from datawalk.privacy.images import MEGABYTE
 from datawalk.ui import errors, state, widgets
 from datawalk.vocabulary import Checklist
 
@@ -30,9 +29,9 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
     if not audit.site.floors:
         st.info("This site has no floors. Add floors to the audit first.")
         return
-    limit = PLAN_LIMITS.max_bytes / MEGABYTE
+    limit = widgets.upload_limit_mb(PLAN_LIMITS.max_bytes)
     st.caption(
-        f"One PNG or JPEG per floor, up to {limit:g} MB. Tap the plan on the Walk page to place "
+        f"One PNG or JPEG per floor, up to {limit} MB. Tap the plan on the Walk page to place "
         "each location; replacing a plan keeps the places."
     )
     locations = state.get_store().list_locations(audit.id)
@@ -53,8 +52,10 @@ def _render_floor(audit: Audit, floor: Floor, placed: int) -> None:
             st.caption(f"{floor.plan.width} × {floor.plan.height} px · {placed} location(s) placed")
     with controls:
         gen = st.session_state.setdefault(_GEN, 0)
-        upload = st.file_uploader(
+        upload = widgets.limited_uploader(
             "Replace the plan" if floor.plan else "Upload a plan",
+            max_bytes=PLAN_LIMITS.max_bytes,
+            help="A PNG or JPEG of this floor.",
             type=["png", "jpg", "jpeg"],
             key=f"plan_upload_{floor.id}_{gen}",
         )

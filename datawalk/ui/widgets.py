@@ -172,3 +172,19 @@ def require_audit() -> Audit:
         page_link("audits", "Go to Audits", {}, icon=":material/assignment:")
         st.stop()
     return audit
+
+
+def upload_limit_mb(max_bytes: int, megabyte: int = 1_000_000) -> int:
+    """Return the intake's byte limit in whole MB, as one number for the uploader's own cap and
+    its text, so the widget, the page and the intake that checks the file never disagree."""
+    return max(1, round(max_bytes / megabyte))
+
+
+def limited_uploader(
+    label: str, *, max_bytes: int, megabyte: int = 1_000_000, help: str = "", **kwargs: Any
+) -> Any:
+    """`st.file_uploader` capped at what the intake for its kind of file accepts (`max_bytes`,
+    from the core module that checks that kind), with the limit in its help text."""
+    limit = upload_limit_mb(max_bytes, megabyte)
+    text = f"{help} Up to {limit} MB per file.".strip()
+    return st.file_uploader(label, max_upload_size=limit, help=text, **kwargs)

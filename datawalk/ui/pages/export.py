@@ -20,8 +20,10 @@ from datawalk.workbook.downloads import (
     workbook_file_name,
 )
 from datawalk.workbook.layout import DEFAULT_MARKING, EDITIONS, MAX_MARKING
+from datawalk.workbook.safety import DEFAULT_LIMITS as WORKBOOK_LIMITS
 
 PENDING_KEY = "_export_pending"
+BINARY_MEGABYTE = 1_048_576  # the workbook intake counts its limit in these
 UPLOAD_ROUND_KEY = "_export_upload_round"
 EDITION_LABELS = {
     "leadership": "Leadership (photos and notes)",
@@ -108,11 +110,16 @@ st.divider()
 st.subheader("Import an edited workbook", anchor=False)
 st.caption(
     "Leadership may edit the yellow columns of the Action plan sheet (owner, due date, status, "
-    "notes, acceptance). Upload the workbook to see exactly what would change before applying it."
+    "notes, acceptance). Upload the workbook (up to "
+    f"{widgets.upload_limit_mb(WORKBOOK_LIMITS.max_bytes, BINARY_MEGABYTE)} MB) to see exactly "
+    "what would change before applying it."
 )
 upload_round = st.session_state.get(UPLOAD_ROUND_KEY, 0)
-uploaded = st.file_uploader(
+uploaded = widgets.limited_uploader(
     "Edited workbook (.xlsx)",
+    max_bytes=WORKBOOK_LIMITS.max_bytes,
+    megabyte=BINARY_MEGABYTE,
+    help="A workbook exported from this audit, with only the yellow columns edited.",
     type=["xlsx", "xlsm"],
     key=f"export_upload_{upload_round}",
 )
