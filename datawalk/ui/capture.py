@@ -28,12 +28,14 @@ SHOWN_FIELDS = {*drafts.EDITABLE_FIELDS, "photos"}
 
 
 def _pills(ctx: cs.CaptureContext, label: str, field: str, vocabulary: str, **kw: object) -> None:
+    """Pills for one field; a required single choice cannot be cleared by tapping it again."""
     widgets.vocab_pills(
         label,
         ctx.checklist,
         vocabulary,
         key=cs.widget_key(field),
         default=cs.base_value(field),
+        required=field in drafts.REQUIRED_FIELDS,
         on_change=cs.on_widget_change,
         args=(ctx, field),
         **kw,  # type: ignore[arg-type]
@@ -42,12 +44,14 @@ def _pills(ctx: cs.CaptureContext, label: str, field: str, vocabulary: str, **kw
 
 
 def _segmented(ctx: cs.CaptureContext, label: str, field: str, vocabulary: str) -> None:
+    """A segmented control for one field; a required one keeps its choice when tapped again."""
     widgets.vocab_segmented(
         label,
         ctx.checklist,
         vocabulary,
         key=cs.widget_key(field),
         default=cs.base_value(field),
+        required=field in drafts.REQUIRED_FIELDS,
         on_change=cs.on_widget_change,
         args=(ctx, field),
     )

@@ -49,18 +49,24 @@ def vocab_pills(
     key: str,
     default: Any = None,
     multi: bool = False,
+    required: bool = False,
     options: Sequence[str] | None = None,
     on_change: Callback | None = None,
     args: tuple[Any, ...] = (),
     help: str | None = None,
 ) -> Any:
-    """Pills for one checklist vocabulary; values are ids, labels come from the checklist."""
+    """Pills for one checklist vocabulary; values are ids, labels come from the checklist.
+
+    `required` (single choice only): tapping the chosen pill again keeps it instead of clearing
+    a value the finding cannot be saved without.
+    """
     ids, names = _labels(checklist, vocabulary)
     return st.pills(
         label,
         list(options) if options is not None else ids,
         selection_mode="multi" if multi else "single",
         default=default,
+        required=required and not multi,
         format_func=lambda term_id: escape_markdown(names.get(term_id, term_id)),
         key=key,
         on_change=on_change,
@@ -76,16 +82,19 @@ def vocab_segmented(
     *,
     key: str,
     default: Any = None,
+    required: bool = False,
     on_change: Callback | None = None,
     args: tuple[Any, ...] = (),
     help: str | None = None,
 ) -> Any:
-    """A single-choice segmented control for a short vocabulary (evidence, reach)."""
+    """A single-choice segmented control for a short vocabulary (evidence, reach); `required`
+    stops a tap on the chosen option from clearing it."""
     ids, names = _labels(checklist, vocabulary)
     return st.segmented_control(
         label,
         ids,
         default=default,
+        required=required,
         format_func=lambda term_id: escape_markdown(names.get(term_id, term_id)),
         key=key,
         on_change=on_change,

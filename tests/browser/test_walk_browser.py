@@ -140,6 +140,28 @@ def test_walk_capture_survives_a_reload(
     assert problems == []
 
 
+def _new_walk(ipad: Tablet, server: AppServer, school: str) -> Taps:
+    """A new audit with the staff room added and chosen; returns the tap counter."""
+    page = ipad.page
+    tap = Taps(page)
+    open_app(page, f"{server.url}/")
+    create_audit(tap, page, f"{school} {ipad.name} School (fictional)")
+    add_location(tap, page, LOCATION, LOCATION_TYPE)
+    return tap
+
+
+def test_walk_controls_keep_what_a_finger_chose(ipad: Tablet, app_server: AppServer) -> None:
+    """Tapping the chosen option of a required single choice keeps it (no silent clearing)."""
+    page = ipad.page
+    tap = _new_walk(ipad, app_server, "Elm Row")
+    tap(choice(page, "Quick templates", TEMPLATE))
+    for label, option in [("Reach", "Within 5 minutes"), ("Format", "Poster or wall display")]:
+        select(tap, page, label, option)
+        choice(page, label, option).tap()
+        wait_idle(page)
+        assert is_selected(choice(page, label, option)), f"{label}: tapping {option} cleared it"
+
+
 @pytest.mark.parametrize("url_path", ["audits", "walk", "findings"])
 def test_deep_links_open_their_page(browser: Browser, app_server: AppServer, url_path: str) -> None:
     """Each page of issue 3 opens from its own URL path, as a bookmark on the iPad would."""

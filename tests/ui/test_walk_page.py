@@ -77,6 +77,21 @@ def test_a_save_is_confirmed_once_in_the_save_bar_and_never_by_a_toast(open_page
     assert not [s for s in at.success if "Saved" in s.value]
 
 
+def test_a_required_single_choice_cannot_be_cleared_by_tapping_it_again(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+
+    for field in ("reach", "evidence"):
+        control = at.segmented_control(key=cap_key(at, field))
+        assert control.value and control.proto.required, field
+    for field in ("format", "identifiability", "detail_level"):
+        pills = at.pills(key=cap_key(at, field))
+        assert pills.value and pills.proto.required, field
+    # Optional choices can still be cleared.
+    assert not at.segmented_control(key=cap_key(at, "need_override")).proto.required
+    assert not at.pills(key=cap_key(at, "template_id")).proto.required
+
+
 def test_a_fresh_session_with_the_same_params_lists_the_saved_finding(open_page, walk) -> None:
     at = walk_page(open_page, walk)
     at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
