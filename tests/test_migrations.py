@@ -18,6 +18,7 @@ from datawalk.store.engine import create_store_engine, current_revision, downgra
 ACTOR = "Migration Test"
 PHOTO_BYTES = b"\x89PNG\r\n\x1a\n" + os.urandom(512)
 CHECKLIST = {"id": "old_checklist", "version": 3, "objects": {"severities": []}}
+HEAD = "0003_last_places"
 OLD_NOTE = "Old note with <b>markup</b>, =formula and 🧒"
 
 
@@ -103,7 +104,7 @@ def old_database(tmp_path) -> str:
 def test_upgrade_from_0001_keeps_every_row(old_database):
     store = Store.open(old_database)
     try:
-        assert current_revision(store.engine) == "0002_walk_privacy_actions"
+        assert current_revision(store.engine) == HEAD
         complete = store.get_audit("audit-complete-0001")
         assert complete.status is AuditStatus.COMPLETE
         assert complete.scope_limitations == "Nursery closed"
@@ -173,5 +174,5 @@ def test_downgrade_keeps_core_rows_and_upgrade_again(old_database):
         assert connection.execute(text("SELECT count(*) FROM findings")).scalar() == 2
         assert connection.execute(text("SELECT count(*) FROM photos")).scalar() == 1
     upgrade(engine)
-    assert current_revision(engine) == "0002_walk_privacy_actions"
+    assert current_revision(engine) == HEAD
     engine.dispose()

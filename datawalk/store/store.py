@@ -24,6 +24,7 @@ from .engine import create_store_engine, resolve_url, upgrade
 from .findings import FindingsMixin
 from .locations import LocationsMixin
 from .photos import PhotosMixin
+from .places import PlacesMixin
 from .retention import RetentionMixin
 from .trail import record, select_trail
 
@@ -49,6 +50,7 @@ class Store(
     ActionsMixin,
     DocumentsMixin,
     RetentionMixin,
+    PlacesMixin,
 ):
     """Durable storage of audits and everything they own. `engine` is exposed for tests only."""
 

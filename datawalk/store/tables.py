@@ -249,3 +249,18 @@ tombstones = Table(
     Column("deleted_by", String(SHORT), nullable=False),
     Column("deleted_at", UTCDateTime(), nullable=False),
 )
+
+# Each user's last audit and location on the walk page (see `places.py`); scratch state.
+last_places = Table(
+    "last_places",
+    metadata,
+    Column("user_key", String(SHORT), primary_key=True),
+    Column("audit_id", String(ID), _audit_fk(), nullable=False, index=True),
+    Column(
+        "location_id",
+        String(ID),
+        ForeignKey("locations.id", ondelete="SET NULL"),
+        nullable=True,
+    ),
+    Column("updated_at", UTCDateTime(), nullable=False),
+)
