@@ -120,13 +120,19 @@ def test_names_are_obviously_fictional(sample: AuditDocument) -> None:
     assert len(pupils) >= 3
 
 
-def test_photos_are_small_and_carry_a_confirmed_redaction(sample: AuditDocument) -> None:
-    photos = [photo for finding in sample.findings for photo in finding.photos]
+def test_photos_are_small_and_carry_a_confirmed_redaction(make_sample) -> None:
+    photos = [p for finding in make_sample.build_document().findings for p in finding.photos]
     assert photos
     for photo in photos:
         assert len(photo.data) < 50_000
         assert photo.redaction is not None and photo.redaction.boxes
         assert photo.redaction.confirmed_by and not photo.needs_review
+
+
+def test_loaded_sample_photos_await_review_like_any_import(sample: AuditDocument) -> None:
+    """The sample enters through the import door, which trusts no file's redaction record."""
+    photos = [photo for finding in sample.findings for photo in finding.photos]
+    assert photos and all(photo.needs_review for photo in photos)
 
 
 def test_the_audit_id_is_fixed_and_looks_unguessable(sample: AuditDocument, make_sample) -> None:
@@ -142,7 +148,8 @@ def test_the_generator_is_deterministic(make_sample) -> None:
 
 def _content(document: AuditDocument) -> AuditDocument:
     """The document without derived or renderer-dependent parts: scores, action priorities and
-    image bytes (Pillow versions may compress differently)."""
+    image bytes (Pillow versions may compress differently) and the photo intake's record, which
+    every import redoes."""
     floors = [
         floor.model_copy(update={"plan": floor.plan.model_copy(update={"data": b""})})
         for floor in document.audit.site.floors
@@ -150,7 +157,12 @@ def _content(document: AuditDocument) -> AuditDocument:
     site = document.audit.site.model_copy(update={"floors": floors})
     findings = [
         finding.model_copy(
-            update={"photos": [p.model_copy(update={"data": b""}) for p in finding.photos]}
+            update={
+                "photos": [
+                    p.model_copy(update={"data": b"", "redaction": None, "needs_review": False})
+                    for p in finding.photos
+                ]
+            }
         )
         for finding in document.findings
     ]

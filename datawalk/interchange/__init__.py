@@ -22,11 +22,12 @@ import pydantic
 from datawalk.checklist import checklist_from_pin
 from datawalk.errors import InterchangeError
 from datawalk.interchange.checks import (
+    PhotoProgress,
     check_pinned_checklist,
     image_problems,
     raise_problems,
-    redacted,
     reference_problems,
+    reintake_photos,
 )
 from datawalk.interchange.decoding import (
     SUPPORTED_SCHEMA_VERSIONS,
@@ -72,10 +73,12 @@ def parse_document(
     max_bytes: int = DEFAULT_MAX_BYTES,
     max_depth: int = MAX_DEPTH,
     rescore: bool = True,
+    progress: PhotoProgress | None = None,
 ) -> AuditDocument:
     """Return the validated audit document held in `data`, with scores recomputed.
 
-    Photos without a redaction record go through the privacy intake (and are flagged for review).
+    Every photo goes through the privacy intake again and is flagged for review, whatever
+    redaction record the file claims; `progress` hears of each one, since each takes seconds.
 
     Raises:
         InterchangeError: one line saying what is wrong and where, for any bad, truncated,
@@ -90,7 +93,7 @@ def parse_document(
     raise_problems("inconsistent audit document", reference_problems(doc))
     raise_problems("holds a file that is not the picture it claims", image_problems(doc))
     checklist = check_pinned_checklist(doc)
-    doc = redacted(doc).model_copy(update={"scores": []})
+    doc = reintake_photos(doc, progress).model_copy(update={"scores": []})
     return attach_scores(doc, checklist) if rescore else doc
 
 

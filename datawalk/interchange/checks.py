@@ -5,7 +5,7 @@ vocabulary, and photos that never went through the redaction intake.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 
 from datawalk.checklist import checklist_from_pin
 from datawalk.errors import ChecklistError, InterchangeError, PrivacyError, ValidationError
@@ -81,25 +81,33 @@ def image_problems(doc: AuditDocument) -> Iterator[str]:
                 yield f"{where} is not a {photo.media_type} image"
 
 
-def redacted(doc: AuditDocument) -> AuditDocument:
-    """Send photos that never went through the intake (no redaction record) through it now.
+PhotoProgress = Callable[[int, int], None]
+"""Called with (photos done, photos in all) as an import re-redacts, which takes seconds each."""
 
-    A DataWalk backup's photos carry their record and come back byte for byte; a photo from
-    elsewhere is redacted and flagged for review, so no import path stores an unredacted face.
+
+def reintake_photos(doc: AuditDocument, progress: PhotoProgress | None = None) -> AuditDocument:
+    """Send every photo in the file through the intake again and flag it for review.
+
+    The file's redaction record is never trusted: an empty or forged one would store a face or
+    GPS metadata as it came. So no import path stores a photo a person here has not checked.
     """
-    if all(photo.redaction for finding in doc.findings for photo in finding.photos):
+    total = sum(len(finding.photos) for finding in doc.findings)
+    if not total:
         return doc
     # Imported here, not at the top: the intake loads OpenCV, which most commands never need.
-    from datawalk.privacy import ensure_redacted
+    from datawalk.privacy import reintake_photo
 
-    findings = []
+    findings, done = [], 0
     for index, finding in enumerate(doc.findings):
         photos = []
         for position, photo in enumerate(finding.photos):
             try:
-                photos.append(ensure_redacted(photo))
+                photos.append(reintake_photo(photo))
             except PrivacyError as exc:
                 raise InterchangeError(f"findings[{index}].photos[{position}]: {exc}") from None
+            done += 1
+            if progress is not None:
+                progress(done, total)
         findings.append(finding.model_copy(update={"photos": photos}))
     return doc.model_copy(update={"findings": findings})
 

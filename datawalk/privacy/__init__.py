@@ -24,6 +24,7 @@ from datawalk.privacy.photos import (
     make_photo,
     preview_with_boxes,
     redact_photo,
+    reintake_photo,
 )
 from datawalk.privacy.retention import (
     RetentionItem,
@@ -55,6 +56,7 @@ __all__ = [
     "preview_with_boxes",
     "redact_photo",
     "redact_text",
+    "reintake_photo",
     "retention_dates",
     "scan_text",
 ]

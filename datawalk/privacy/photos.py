@@ -143,17 +143,28 @@ def make_photo(
 
 
 def ensure_redacted(photo: Photo, *, limits: PhotoLimits = PHOTO_LIMITS) -> Photo:
-    """Return `photo` unchanged if it has a redaction record, else its redacted replacement.
+    """Return `photo` unchanged if it has a redaction record, else its re-intaken replacement.
 
-    Import paths call this on every photo, so a DataWalk backup round-trips byte for byte while a
-    photo from elsewhere (or from before redaction existed) is redacted and flagged for review:
-    no person has checked what the detector missed.
+    Only for photos already in this database (stored before redaction existed): their record was
+    written here. A photo from a file goes through `reintake_photo` whatever record it carries.
 
     Raises:
         PrivacyError: the stored bytes are not an acceptable picture.
     """
-    if photo.redaction is not None:
-        return photo
+    return photo if photo.redaction is not None else reintake_photo(photo, limits=limits)
+
+
+def reintake_photo(photo: Photo, *, limits: PhotoLimits = PHOTO_LIMITS) -> Photo:
+    """Return `photo` sent through the intake again, unconfirmed and flagged for review.
+
+    A redaction record in a file is only a claim: an empty or made-up record would otherwise
+    store a face, or GPS in the metadata, byte for byte. Re-running the intake on an already
+    redacted photo finds nothing new, so a genuine backup loses nothing but its confirmation,
+    which a person here must give again before the photo is exported.
+
+    Raises:
+        PrivacyError: the bytes are not an acceptable picture.
+    """
     redacted = redact_photo(photo.data, limits=limits)
     record = RedactionRecord(
         pipeline_version=redacted.pipeline_version,
