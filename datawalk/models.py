@@ -201,6 +201,12 @@ class Photo(Model):
     needs_review: bool = False
     created_at: datetime = Field(default_factory=utc_now)
 
+    @property
+    def awaiting_review(self) -> bool:
+        """True until a person here has checked the redaction: such a photo is never exported,
+        since detectors miss small and turned faces and a file's own record proves nothing."""
+        return self.needs_review or self.redaction is None
+
 
 class Finding(Model):
     id: str = Field(default_factory=new_id, min_length=8, max_length=64)

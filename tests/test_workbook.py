@@ -13,6 +13,7 @@ import pytest
 
 from datawalk.actions import STATUS_LABELS
 from datawalk.checklist import pin_checklist
+from datawalk.drafts import confirm_photo
 from datawalk.errors import ValidationError
 from datawalk.models import AuditDocument
 from datawalk.samples import sample_document
@@ -30,6 +31,7 @@ from datawalk.workbook.layout import (
     SCORING_MODEL,
     SUMMARY,
 )
+from datawalk.workbook.sheets.photos import AWAITING_REVIEW
 
 LEADERSHIP_SHEETS = [SUMMARY, FINDINGS, ACTION_PLAN, LOCATIONS, PHOTOS, SCORING_MODEL, MARKER]
 INJECTIONS = [
@@ -43,12 +45,24 @@ INJECTIONS = [
 ]
 
 
+def _with_photos_checked(document: AuditDocument) -> AuditDocument:
+    """The document as it is once a person has checked every photo's redaction."""
+    findings = [
+        finding.model_copy(
+            update={"photos": [confirm_photo(photo, "Test Consultant") for photo in finding.photos]}
+        )
+        for finding in document.findings
+    ]
+    return document.model_copy(update={"findings": findings})
+
+
 @pytest.fixture(scope="module")
 def document(checklist) -> AuditDocument:
-    """The sample walk pinned to the bundled checklist (so it scores with today's YAML)."""
+    """The sample walk pinned to the bundled checklist (so it scores with today's YAML), its
+    photos checked by a person (the import leaves them awaiting review)."""
     sample = sample_document()
     audit = sample.audit.model_copy(update={"checklist": pin_checklist(checklist)})
-    return sample.model_copy(update={"audit": audit})
+    return _with_photos_checked(sample.model_copy(update={"audit": audit}))
 
 
 @pytest.fixture(scope="module")
@@ -168,6 +182,23 @@ def test_summary_has_two_native_charts(leadership):
     titles = " ".join(archive.read(name).decode() for name in charts)
     assert "Findings by classification" in titles
     assert "Findings by location type" in titles
+
+
+def test_a_photo_awaiting_review_is_listed_but_never_embedded(document):
+    awaiting = sample_document()  # straight from a file: every photo awaits review
+    assert all(p.needs_review for f in awaiting.findings for p in f.photos)
+    book_bytes = write_workbook(awaiting, today=date(2025, 6, 1))
+    archive = zipfile.ZipFile(io.BytesIO(book_bytes))
+    plans = sum(1 for floor in awaiting.audit.site.floors if floor.plan is not None)
+    assert len([n for n in archive.namelist() if n.startswith("xl/media/")]) == plans
+    book = _open(book_bytes)
+    assert book[PHOTOS]._images == []
+    captions = [row[2] for row in book[PHOTOS].iter_rows(min_row=2, values_only=True)]
+    expected = sum(len(f.photos) for f in awaiting.findings)
+    assert captions.count(AWAITING_REVIEW) == expected > 0
+    findings = book[FINDINGS]
+    photos_column = _headers(findings).index("Photos")
+    assert {row[photos_column] for row in findings.iter_rows(min_row=2, values_only=True)} == {0}
 
 
 def test_images_are_photos_and_floor_plans(leadership, document):

@@ -14,7 +14,7 @@ from typing import Any
 
 from datawalk.actions import sort_actions
 from datawalk.errors import ValidationError
-from datawalk.models import Action, Audit, AuditDocument, Finding, Location
+from datawalk.models import Action, Audit, AuditDocument, Finding, Location, Photo
 from datawalk.vocabulary import Checklist, Level
 from datawalk.workbook.layout import EDITIONS, MAX_MARKING, Edition
 
@@ -42,6 +42,15 @@ class FindingView:
     @property
     def priority(self) -> float:
         return float(self.scored.priority)
+
+    @property
+    def exportable_photos(self) -> list[Photo]:
+        """The photos a person has checked; the rest stay in the app, awaiting review."""
+        return [photo for photo in self.finding.photos if not photo.awaiting_review]
+
+    @property
+    def photos_awaiting_review(self) -> int:
+        return sum(photo.awaiting_review for photo in self.finding.photos)
 
     @property
     def worst_index(self) -> int:

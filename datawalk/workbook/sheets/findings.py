@@ -96,7 +96,7 @@ def finding_columns(data: WorkbookData) -> list[Column]:
             "wrap",
         ),
         Column("Commendation", 30, lambda v: v.scored.commendation, "wrap"),
-        Column("Photos", 8, lambda v: len(v.finding.photos), "number"),
+        Column("Photos", 8, lambda v: len(v.exportable_photos), "number"),
         Column("Recorded", 16, lambda v: v.finding.created_at, "datetime"),
         Column("Updated", 16, lambda v: v.finding.updated_at, "datetime"),
     ]

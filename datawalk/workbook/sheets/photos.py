@@ -1,6 +1,7 @@
-"""The Photos sheet (leadership edition only): a thumbnail of about 300 px of every stored photo,
+"""The Photos sheet (leadership edition only): a thumbnail of about 300 px of every checked photo,
 embedded beside its finding reference, location and caption. The stored photos were redacted at
-intake, so nothing here can leak a face that the app itself would not show.
+intake; one still awaiting a person's check (an imported photo, say) is listed without its image,
+since detectors miss small faces and nobody here has looked yet.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datawalk.workbook.styles import Styles, put, set_up_page
 
 PX_PER_POINT = 4 / 3
 PHOTO_COL = 3
+AWAITING_REVIEW = "Photo awaiting review in DataWalk: not exported until a person checks it."
 
 
 def write_photos(workbook: Workbook, styles: Styles, data: WorkbookData) -> int:
@@ -27,9 +29,14 @@ def write_photos(workbook: Workbook, styles: Styles, data: WorkbookData) -> int:
     sheet.set_column(1, 1, 24)
     sheet.set_column(2, 2, 40)
     sheet.set_column_pixels(PHOTO_COL, PHOTO_COL, THUMB_SIZE + 12)
-    row = 1
+    row, embedded = 1, 0
     for view in data.findings:
-        for photo in view.finding.photos:
+        for _ in range(view.photos_awaiting_review):
+            put(sheet, row, 0, view.reference, styles.top)
+            put(sheet, row, 1, view.location.name if view.location else "", styles.wrap)
+            put(sheet, row, 2, AWAITING_REVIEW, styles.wrap)
+            row += 1
+        for photo in view.exportable_photos:
             picture = thumbnail(photo.data, photo.media_type)
             put(sheet, row, 0, view.reference, styles.top)
             put(sheet, row, 1, view.location.name if view.location else "", styles.wrap)
@@ -48,8 +55,9 @@ def write_photos(workbook: Workbook, styles: Styles, data: WorkbookData) -> int:
                 },
             )
             row += 1
+            embedded += 1
     if row == 1:
         put(sheet, 1, 0, "No photos were taken on this walk.", styles.top)
     sheet.freeze_panes(1, 0)
     set_up_page(sheet, data.marking, title=PHOTOS)
-    return row - 1
+    return embedded
