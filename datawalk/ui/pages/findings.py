@@ -7,20 +7,23 @@ from datawalk.finding_table import filter_findings
 from datawalk.scoring import CLASSIFICATION_NAMES, CLASSIFICATIONS
 from datawalk.ui import errors, finding_list, state, widgets
 
+# The levels are the point of the page: reference, place and both levels come first and are
+# narrow, so at 1024 px (and 820 px portrait) they show without scrolling the table sideways.
 TABLE_COLUMNS = {
-    "reference": st.column_config.TextColumn("Ref", width="small"),
-    "location": st.column_config.TextColumn("Location"),
+    "reference": st.column_config.TextColumn("Ref", width=64),
+    "location": st.column_config.TextColumn("Location", width=170),
+    "privacy_level": st.column_config.TextColumn("Privacy", width=96),
+    "safeguarding_level": st.column_config.TextColumn("Safeguarding", width=116),
+    "classification_name": st.column_config.TextColumn("Classification"),
+    "priority": st.column_config.NumberColumn("Priority", format="%.1f"),
     "categories": st.column_config.TextColumn("Categories", width="large"),
     "format": st.column_config.TextColumn("Format"),
-    "classification_name": st.column_config.TextColumn("Classification"),
-    "privacy_level": st.column_config.TextColumn("Privacy"),
-    "safeguarding_level": st.column_config.TextColumn("Safeguarding"),
-    "priority": st.column_config.NumberColumn("Priority", format="%.1f"),
     "visible_to": st.column_config.TextColumn("Visible to"),
     "needed_by": st.column_config.TextColumn("Needed by"),
     "good_practice": st.column_config.CheckboxColumn("Good practice"),
     "notes": st.column_config.TextColumn("Notes", width="large"),
 }
+ROW_HEIGHT = 48  # a row is the touch target that selects it: at least 44 px
 
 audit = widgets.require_audit()
 checklist = state.get_checklist_for(audit)
@@ -55,6 +58,8 @@ columns = [column for column in TABLE_COLUMNS if column in shown]
 event = st.dataframe(
     widgets.style_levels(shown[columns], checklist, ["privacy_level", "safeguarding_level"]),
     column_config=TABLE_COLUMNS,
+    column_order=columns,
+    row_height=ROW_HEIGHT,
     hide_index=True,
     on_select="rerun",
     selection_mode="single-row",
