@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from datetime import date
 
 import pytest
 from playwright.sync_api import Browser, Page
 from rig import (
     AppServer,
     Tablet,
+    Taps,
     choice,
     horizontal_overflow,
     no_horizontal_scroll,
@@ -26,6 +28,8 @@ from rig import (
     wait_idle,
 )
 
+from datawalk.audit_setup import AuditSetup, build_audit
+from datawalk.checklist import DEFAULT_CHECKLIST_PATH, load_checklist
 from datawalk.samples import load_sample, sample_audit_id
 from datawalk.store import Store
 
@@ -284,3 +288,37 @@ def test_tapping_the_plan_on_the_walk_page_places_the_location(
     assert moved is not None
     assert moved.x == pytest.approx(0.7, abs=0.02)
     assert moved.y == pytest.approx(0.25, abs=0.02)
+
+
+def _audit_without_plans(server: AppServer) -> str:
+    """A new audit, as a consultant creates it before uploading any plan."""
+    store = Store.open(server.database_url)
+    try:
+        setup = AuditSetup(
+            school_name="Larkspur Primary (fictional)",
+            phase="primary",
+            site_name="Main site",
+            floor_names=("Ground floor", "First floor"),
+            walk_date=date.today(),
+            walk_time=None,
+            auditor="Browser test",
+        )
+        checklist = load_checklist(DEFAULT_CHECKLIST_PATH)
+        return store.create_audit(build_audit(setup, checklist, date.today()), "Browser test").id
+    finally:
+        store.close()
+
+
+def test_a_floor_without_a_plan_says_so_and_a_tap_opens_settings(
+    ipad: Tablet, app_server: AppServer
+) -> None:
+    """No blank plan a screen tall: a sentence and a button to Settings, audit kept."""
+    page = ipad.page
+    audit_id = _audit_without_plans(app_server)
+    open_app(page, f"{app_server.url}/dashboard?audit={audit_id}")
+    page.get_by_text("No plan for Ground floor yet.").wait_for()
+    assert page.locator(PLAN_PICKER).count() == 0
+    assert page.locator(f"{CHART} .imagelayer image").count() == 0
+    Taps(page)(page.get_by_role("button", name="Add a plan in Settings"))
+    page.wait_for_url(re.compile(rf"/settings\?audit={re.escape(audit_id)}$"))
+    page.get_by_role("heading", name="Floor plans").first.wait_for()
