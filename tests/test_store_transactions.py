@@ -93,3 +93,26 @@ def test_concurrent_writers_get_unique_references(
         assert setup.audit_version(audit.id) == 1 + 1 + 45
     finally:
         setup.close()
+
+
+def test_a_unit_of_work_commits_several_calls_together(store, audit, make_location):
+    with store.transaction():
+        first = store.add_location(make_location(audit.id, name="Servery"), ACTOR)
+        with store.transaction():  # a nested unit joins the outer one
+            second = store.add_location(make_location(audit.id, name="Staff room"), ACTOR)
+        # reads inside the unit see its own uncommitted writes
+        assert {x.id for x in store.list_locations(audit.id)} >= {first.id, second.id}
+    assert {x.name for x in store.list_locations(audit.id)} == {"Servery", "Staff room"}
+
+
+def test_a_unit_of_work_that_fails_keeps_none_of_its_calls(store, audit, make_location):
+    before = _counts(store)
+    trail = len(store.list_trail(audit.id))
+    with pytest.raises(RuntimeError), store.transaction():
+        store.add_location(make_location(audit.id, name="Servery"), ACTOR)
+        store.add_location(make_location(audit.id, name="Staff room"), ACTOR)
+        raise RuntimeError("the second half of the use case failed")
+    assert _counts(store) == before
+    assert len(store.list_trail(audit.id)) == trail
+    store.add_location(make_location(audit.id, name="Hall"), ACTOR)  # the store still works
+    assert [x.name for x in store.list_locations(audit.id)] == ["Hall"]

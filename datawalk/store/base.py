@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import datetime
 from typing import Any
 
@@ -29,10 +30,32 @@ class StoreBase:
 
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
+        self._unit: ContextVar[Connection | None] = ContextVar(f"unit_{id(self)}", default=None)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run several store calls as one write transaction: a service's one use case.
+
+        Every `_write` and `_read` inside joins it, so a change, its trail events and the
+        records derived from it commit together or not at all. Nested calls join the outer one.
+        """
+        if self._unit.get() is not None:
+            yield
+            return
+        with self._write() as connection:
+            token = self._unit.set(connection)
+            try:
+                yield
+            finally:
+                self._unit.reset(token)
 
     @contextmanager
     def _write(self) -> Iterator[Connection]:
         """One write transaction; a constraint violation becomes a ConflictError, nothing kept."""
+        joined = self._unit.get()
+        if joined is not None:
+            yield joined
+            return
         try:
             with write_transaction(self.engine) as connection:
                 yield connection
@@ -44,6 +67,10 @@ class StoreBase:
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
+        joined = self._unit.get()
+        if joined is not None:
+            yield joined
+            return
         with read_transaction(self.engine) as connection:
             yield connection
 
