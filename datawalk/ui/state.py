@@ -8,6 +8,7 @@ wrap core calls here, never inside the core.
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from typing import Literal
@@ -17,10 +18,11 @@ import streamlit as st
 
 from datawalk.actions import sync_actions
 from datawalk.checklist import checklist_from_pin
-from datawalk.errors import NotFoundError
+from datawalk.errors import DataWalkError, NotFoundError
 from datawalk.finding_table import scored_findings_frame
 from datawalk.models import Action, Audit, Finding, Location
 from datawalk.store import Store
+from datawalk.store.places import Place
 from datawalk.ui.text import escape_message
 from datawalk.vocabulary import Checklist
 
@@ -30,6 +32,8 @@ FINDING_PARAM = "finding"
 DATABASE_URL_ENV = "DATAWALK_DATABASE_URL"
 _FLASH_KEY = "_datawalk_flash"
 USER_KEY = "datawalk_user"
+_PLACE_KEY = "_datawalk_place_remembered"
+log = logging.getLogger(__name__)
 
 FlashKind = Literal["success", "info", "warning"]
 
@@ -61,10 +65,16 @@ def get_checklist_for(audit: Audit) -> Checklist:
 
 
 def current_audit_id() -> str | None:
-    """Return the audit in the URL, or reopen the last audit in progress and put it in the URL."""
+    """Return the audit in the URL; without one, reopen this user's last place (audit and
+    location) if that audit is in progress, else the last audit in progress, into the URL."""
     audit_id = st.query_params.get(AUDIT_PARAM)
     if audit_id:
         return audit_id
+    place = last_place()
+    if place is not None:
+        for name, value in audit_params(place.audit_id, place.location_id).items():
+            st.query_params[name] = value
+        return place.audit_id
     audit_id = get_store().last_open_audit_id()
     if audit_id:
         st.query_params[AUDIT_PARAM] = audit_id
@@ -158,6 +168,31 @@ def show_flash() -> None:
     """
     for item in st.session_state.pop(_FLASH_KEY, []):
         getattr(st, item.kind)(escape_message(item.message))
+
+
+def place_user() -> str:
+    """Whose last place is remembered: the signed-in user, else the one app user (`actor()`)."""
+    return actor()
+
+
+def last_place() -> Place | None:
+    """Return where this user last was on the walk page, if that audit is still in progress."""
+    return get_store().last_place(place_user())
+
+
+def remember_place(audit: Audit, location: Location | None) -> None:
+    """Remember the walk page's audit and location for this user, so `/`, a reload after a
+    restart or a sign-in land back here. Written only when it changes; a failure only loses
+    the convenience, never the walk."""
+    place = (place_user(), audit.id, location.id if location else None)
+    if st.session_state.get(_PLACE_KEY) == place:
+        return
+    try:
+        get_store().remember_place(*place)
+    except DataWalkError as error:
+        log.warning("Could not remember the last place: %s", error)
+        return
+    st.session_state[_PLACE_KEY] = place
 
 
 def actor(audit: Audit | None = None) -> str:

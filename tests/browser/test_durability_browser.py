@@ -91,3 +91,29 @@ def test_finding_and_draft_survive_kill_9(
     assert is_selected(choice(page, "Quick templates", DRAFT_TEMPLATE))
     assert page.get_by_role("textbox", name="Notes", exact=True).input_value() == DRAFT_NOTES
     screenshot(page, "durability-after-restart")
+
+
+def test_the_root_url_returns_to_the_last_place_after_a_restart(
+    tablet_page: Page, make_server: Callable[..., AppServer]
+) -> None:
+    page = tablet_page
+    tap = Taps(page)
+    server = make_server("return").start()
+    open_app(page, f"{server.url}/")
+    audit_id = create_audit(tap, page, "Return Visit Academy (fictional)")
+    add_location(tap, page, "Staff room", "Staff room")
+    hall_id = add_location(tap, page, "Main hall", "Dining hall")
+
+    server.kill()
+    # The place is in the database itself, not only in the dead server's memory.
+    assert server.query(
+        "SELECT audit_id, location_id FROM last_places WHERE audit_id = ?", audit_id
+    ) == [(audit_id, hall_id)]
+
+    server.start()
+    open_app(page, f"{server.url}/")  # a bare `/`, as a consultant coming back types it
+    page.wait_for_url("**/walk?**")
+    wait_idle(page)
+    assert query(page) == {"audit": audit_id, "location": hall_id}
+    assert page.get_by_text("Choose the location you are in").count() == 0
+    screenshot(page, "return-to-last-place")

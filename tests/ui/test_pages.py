@@ -5,9 +5,14 @@ from __future__ import annotations
 
 import pytest
 
+from datawalk.models import AuditStatus, Location
 from datawalk.samples import load_sample
 from datawalk.store import Store
+from datawalk.store.places import Place
+from datawalk.ui import state
 from datawalk.ui.routes import PAGES
+
+ACTOR = "A. Consultant"
 
 URL_PATHS = [route.url_path for route in PAGES]
 
@@ -90,3 +95,43 @@ def test_findings_table_colours_level_cells_and_keeps_their_labels(checklist) ->
     assert levels[0].name in html and levels[-1].name in html
     assert levels[0].hexcolor.lower() in html.lower()
     assert levels[-1].hexcolor.lower() in html.lower()
+
+
+def test_the_root_url_returns_to_the_last_place_on_the_walk(open_page, walk) -> None:
+    other = walk.store.add_location(
+        Location(audit_id=walk.audit.id, name="Staff room", location_type="staff_room"), ACTOR
+    )
+    open_page("walk", audit=walk.audit.id, location=other.id)
+
+    at = open_page(None)  # a new session, as after a restart or a sign-in
+    assert not at.exception
+    assert (_param(at, "audit"), _param(at, "location")) == (walk.audit.id, other.id)
+    assert "cap_gens" in at.session_state  # the walk page's capture form is open there
+
+    at = open_page("walk")  # the walk page without params opens the same place
+    assert (_param(at, "audit"), _param(at, "location")) == (walk.audit.id, other.id)
+    assert "cap_gens" in at.session_state
+
+
+def test_the_root_url_lists_audits_once_the_last_one_is_no_longer_in_progress(
+    open_page, walk
+) -> None:
+    open_page("walk", audit=walk.audit.id, location=walk.location.id)
+    walk.store.set_audit_status(walk.audit.id, AuditStatus.COMPLETE, ACTOR)
+
+    at = open_page(None)
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Audits"]
+
+
+def test_the_walk_page_remembers_the_place_in_the_database(open_page, walk) -> None:
+    at = open_page("walk", audit=walk.audit.id)
+    assert walk.store.last_place(state.place_user()) == Place(walk.audit.id, None)
+    assert not at.exception
+    open_page("walk", audit=walk.audit.id, location=walk.location.id)
+    assert walk.store.last_place(state.place_user()) == Place(walk.audit.id, walk.location.id)
+
+
+def _param(at, name: str) -> str | None:
+    value = at.query_params.get(name)
+    return value[0] if isinstance(value, list) else value

@@ -13,6 +13,7 @@ widgets.audit_header(audit, state.current_location_id())
 
 all_locations = state.locations_of(audit)
 location = state.current_location(audit)
+state.remember_place(audit, location)
 locations.render_location_picker(audit, all_locations, location)
 locations.render_add_location(audit, checklist, actor, expanded=not all_locations)
 state.show_flash()
