@@ -18,7 +18,7 @@ from PIL import Image
 
 from datawalk import charts
 from datawalk import dashboard as core
-from datawalk.charts.style import CLASSIFICATION_COLOURS, relative_luminance
+from datawalk.charts.style import CLASSIFICATION_COLOURS
 from datawalk.checklist import DEFAULT_CHECKLIST_PATH, load_checklist, pin_checklist
 from datawalk.samples import sample_document
 from datawalk.scoring import CLASSIFICATION_NAMES, CLASSIFICATIONS
@@ -567,19 +567,6 @@ def test_level_colours_stay_distinguishable(levels, vision, matrix):
 def test_classification_colours_stay_distinguishable_under_deuteranopia():
     labs = [_lab(DEUTERANOPIA @ _linear(colour)) for colour in CLASSIFICATION_COLOURS.values()]
     assert min(ciede2000(a, b) for a, b in itertools.combinations(labs, 2)) >= MIN_DELTA_E
-
-
-def test_text_on_coloured_cells_has_the_better_contrast(levels):
-    for level in levels:
-        text = charts.text_colour(level.hexcolor)
-        other = "#FFFFFF" if text != "#FFFFFF" else "#111111"
-        lum = relative_luminance(level.hexcolor)
-
-        def contrast(colour: str, lum: float = lum) -> float:
-            pair = sorted([relative_luminance(colour), lum])
-            return (pair[1] + 0.05) / (pair[0] + 0.05)
-
-        assert contrast(text) >= contrast(other)
 
 
 def test_plan_image_in_the_map_is_the_stored_plan(document, frame, levels, ground):

@@ -1,6 +1,6 @@
 """What every chart shares: level colours taken from the checklist, a colour-blind-safe palette
-for the four classifications, text contrast on coloured cells, escaping of user text, and the
-base layout that keeps charts readable from a 1024 px tablet to a 1920 px projector.
+for the four classifications, text on coloured cells (from `datawalk.colours`), escaping of user
+text, and the base layout that keeps charts readable from a 1024 px tablet to a 1920 px projector.
 
 Level colours are domain data and always come from `checklist.scoring.levels`; only the
 classification palette (Okabe–Ito, designed for colour-blind readers) is presentation and lives
@@ -17,6 +17,7 @@ from functools import lru_cache
 
 import plotly.graph_objects as go
 
+from datawalk.colours import relative_luminance, text_colour  # noqa: F401  (the charts' API)
 from datawalk.scoring import CLASSIFICATION_NAMES
 from datawalk.vocabulary import Level
 
@@ -36,8 +37,6 @@ CLASSIFICATION_PATTERNS: dict[str, str] = {
 }
 OUTLINE = "#1A1A1A"
 MUTED = "#7F7F7F"
-DARK_TEXT = "#111111"
-LIGHT_TEXT = "#FFFFFF"
 BASE_FONT_SIZE = 14
 HOVER_WRAP = 60
 
@@ -63,21 +62,6 @@ def level_names(levels: Sequence[Level]) -> list[str]:
 
 def level_colours(levels: Sequence[Level]) -> list[str]:
     return [level.hexcolor.upper() for level in levels]
-
-
-def text_colour(hexcolor: str) -> str:
-    """Return dark or light text, whichever contrasts more with the background (WCAG luminance)."""
-    luminance = relative_luminance(hexcolor)
-    dark = (luminance + 0.05) / (relative_luminance(DARK_TEXT) + 0.05)
-    light = (relative_luminance(LIGHT_TEXT) + 0.05) / (luminance + 0.05)
-    return DARK_TEXT if dark >= light else LIGHT_TEXT
-
-
-def relative_luminance(hexcolor: str) -> float:
-    """WCAG 2 relative luminance of an sRGB hex colour."""
-    channels = [int(hexcolor.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
-    linear = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    return 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
 
 
 def discrete_colourscale(colours: Sequence[str]) -> list[list[float | str]]:

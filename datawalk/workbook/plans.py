@@ -80,9 +80,9 @@ def _encode(image: Image.Image, kind: str) -> Picture:
 
 
 def _ink(hex_colour: str) -> str:
-    from datawalk.workbook.styles import readable_on
+    from datawalk.colours import text_colour
 
-    return readable_on(hex_colour) if hex_colour.startswith("#") else "#000000"
+    return text_colour(hex_colour) if hex_colour.startswith("#") else "#000000"
 
 
 def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:

@@ -15,6 +15,7 @@ from xlsxwriter.format import Format
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from datawalk.colours import text_colour
 from datawalk.vocabulary import Level
 
 DATE_FORMAT = "dd/mm/yyyy"
@@ -90,16 +91,8 @@ class Styles:
     def level(self, level: Level) -> Format:
         """A level's colour as a fill, with a font that stays readable on it."""
         return self.get(
-            bg_color=level.hexcolor, font_color=readable_on(level.hexcolor), valign="top"
+            bg_color=level.hexcolor, font_color=text_colour(level.hexcolor), valign="top"
         )
-
-
-def readable_on(hex_colour: str) -> str:
-    """Return black or white, whichever contrasts more with the fill (WCAG relative luminance)."""
-    channels = [int(hex_colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
-    linear = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
-    luminance = 0.2126 * linear[0] + 0.7152 * linear[1] + 0.0722 * linear[2]
-    return "#000000" if luminance > 0.179 else "#FFFFFF"
 
 
 def cell_text(value: Any) -> str:
@@ -219,7 +212,7 @@ def add_level_formats(
                 "criteria": "equal to",
                 "value": f'"{label}"',
                 "format": styles.get(
-                    bg_color=level.hexcolor, font_color=readable_on(level.hexcolor)
+                    bg_color=level.hexcolor, font_color=text_colour(level.hexcolor)
                 ),
             },
         )
