@@ -237,6 +237,26 @@ trail_events = Table(
     Index("ix_trail_events_audit_seq", "audit_id", "seq"),
 )
 
+# Trail events that came from backup files: what the file said, which file (SHA-256), when and by
+# whom it was imported. Kept apart from `trail_events`, which holds only what happened here.
+imported_trail_events = Table(
+    "imported_trail_events",
+    metadata,
+    Column("seq", Integer, primary_key=True, autoincrement=True),
+    Column("audit_id", String(ID), _audit_fk(), nullable=False),
+    Column("event_id", String(ID), nullable=False),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("actor", String(SHORT), nullable=False),
+    Column("entity", String(20), nullable=False),
+    Column("entity_id", String(ID), nullable=False),
+    Column("operation", String(20), nullable=False),
+    Column("changes", _json(), nullable=False),
+    Column("source_sha256", String(64), nullable=False),
+    Column("imported_at", UTCDateTime(), nullable=False),
+    Column("imported_by", String(SHORT), nullable=False),
+    Index("ix_imported_trail_events_audit_seq", "audit_id", "seq"),
+)
+
 tombstones = Table(
     "tombstones",
     metadata,
