@@ -1,0 +1,106 @@
+"""Saving, deleting and undoing a finding, with everything that follows from it in step.
+
+One use case is one transaction: the finding is checked against the audit's pinned checklist,
+stored with its photos, its draft cleared, identifiers the consultant chose to keep recorded, and
+its default action created (or an untouched one closed once the finding needs none), so the
+dashboard's open actions are right the moment a walk is saved, not when a page is next opened.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from datawalk.actions import default_actions, needs_action
+from datawalk.checklist import checklist_from_pin
+from datawalk.models import Action, ActionStatus, Audit, Finding
+from datawalk.scoring import score_findings, walk_date
+from datawalk.services.workspace import Actor, Workspace
+from datawalk.validation import validate_finding
+
+CLOSED_NOTE = "Closed automatically: the finding no longer needs an action."
+
+
+def save_finding(
+    workspace: Workspace,
+    actor: Actor,
+    finding: Finding,
+    *,
+    kept_identifiers: Mapping[str, list[str]] | None = None,
+    clear_draft_at: str | None = None,
+) -> Finding:
+    """Store a new or edited finding; return it as stored (with its reference).
+
+    `kept_identifiers` ({field: kinds}) are free-text fields the consultant was warned about and
+    kept; `clear_draft_at` is the location whose capture draft this save completes.
+
+    Raises:
+        ValidationError: the finding uses something its audit's checklist does not define.
+        ConflictError: it was changed or deleted by someone else since it was opened.
+        NotFoundError: its audit or location is gone.
+    """
+    store = workspace._store
+    with store.transaction():
+        audit = store.get_audit(finding.audit_id)
+        validate_finding(finding, checklist_from_pin(audit.checklist))
+        saved = store.save_finding(finding, actor.name)
+        if clear_draft_at is not None:
+            store.clear_draft(finding.audit_id, clear_draft_at)
+        if kept_identifiers:
+            store.record_kept_identifiers(
+                finding.audit_id,
+                actor.name,
+                entity="finding",
+                entity_id=saved.id,
+                kept=dict(kept_identifiers),
+            )
+        keep_default_action_in_step(workspace, actor, audit, saved)
+    return saved
+
+
+def delete_finding(workspace: Workspace, actor: Actor, finding_id: str) -> Finding:
+    """Delete a finding with its photos (an action left covering nothing goes too); return it
+    whole, so it can be undone."""
+    return workspace._store.delete_finding(finding_id, actor.name)
+
+
+def undo_delete(workspace: Workspace, actor: Actor, finding: Finding) -> Finding:
+    """Put a deleted finding back as it was, and its default action if it needs one."""
+    store = workspace._store
+    with store.transaction():
+        restored = store.restore_finding(finding, actor.name)
+        audit = store.get_audit(restored.audit_id)
+        keep_default_action_in_step(workspace, actor, audit, restored)
+    return restored
+
+
+def keep_default_action_in_step(
+    workspace: Workspace, actor: Actor, audit: Audit, finding: Finding
+) -> Action | None:
+    """Give a finding that needs an action its default one; close an untouched default once it
+    needs none. An action someone edited is theirs: it is kept as it is.
+
+    Runs inside the caller's transaction; returns the action created or closed, if any.
+    """
+    store = workspace._store
+    scored = score_findings([finding], checklist_from_pin(audit.checklist), walk_date(audit))[0]
+    covering = [a for a in store.list_actions(audit.id) if finding.id in a.finding_ids]
+    if needs_action(finding, scored):
+        if covering:
+            return None
+        action = default_actions(audit, [finding], [scored])[0]
+        return store.save_action(action, actor.name)
+    untouched = [a for a in covering if _is_untouched_default(a, finding)]
+    for action in untouched:
+        closed = action.model_copy(update={"status": ActionStatus.DONE, "notes": CLOSED_NOTE})
+        store.save_action(closed, actor.name)
+    return untouched[0] if untouched else None
+
+
+def _is_untouched_default(action: Action, finding: Finding) -> bool:
+    """A default action nobody has edited: still open, for this finding alone, never updated."""
+    return (
+        action.status == ActionStatus.OPEN
+        and action.finding_ids == [finding.id]
+        and action.updated_at == action.created_at
+        and not action.notes
+    )

@@ -1,0 +1,204 @@
+"""Restoring a JSON backup and applying an edited workbook: files from outside, never trusted.
+
+A preview reads and checks the file and writes nothing: the parse runs the photo intake again on
+every photo, and every free-text field is scanned for pupil identifiers. Applying needs a choice
+for each flagged field, replace with [pupil] or keep, and records what was kept (by field and
+kind, never the text) in the same transaction as the import itself.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Collection
+from dataclasses import dataclass, field
+from datetime import date
+
+from datawalk.errors import ValidationError
+from datawalk.interchange import DEFAULT_MAX_BYTES, PhotoProgress, parse_document
+from datawalk.models import Action, Audit, AuditDocument
+from datawalk.privacy.document_text import (
+    ACTION_FIELDS,
+    FlaggedText,
+    TextSpot,
+    flag_spots,
+    flagged_text,
+    kept_by_entity,
+    kept_on_record,
+    replace_identifiers,
+)
+from datawalk.services.workspace import Actor, Workspace
+from datawalk.workbook.changes import ActionChangeSet
+
+
+@dataclass(frozen=True)
+class IdentifierChoices:
+    """What the importing person chose for each flagged field, by `FlaggedText.key`."""
+
+    replace: frozenset[str] = frozenset()
+    keep: frozenset[str] = frozenset()
+
+    @classmethod
+    def keep_all(cls, flagged: Collection[FlaggedText]) -> IdentifierChoices:
+        return cls(keep=frozenset(item.key for item in flagged))
+
+    @classmethod
+    def replace_all(cls, flagged: Collection[FlaggedText]) -> IdentifierChoices:
+        return cls(replace=frozenset(item.key for item in flagged))
+
+
+@dataclass(frozen=True)
+class BackupPreview:
+    """A checked backup, its digest, and the fields that may hold pupil identifiers."""
+
+    document: AuditDocument
+    sha256: str
+    flagged: list[FlaggedText] = field(default_factory=list)
+    kept_on_record: frozenset[str] = frozenset()
+
+    def keep_those_on_record(self) -> IdentifierChoices:
+        """Keep what the backup's own trail records as kept on purpose; replace the rest."""
+        keys = {item.key for item in self.flagged}
+        kept = keys & self.kept_on_record
+        return IdentifierChoices(replace=frozenset(keys - kept), keep=frozenset(kept))
+
+
+def preview_backup(
+    data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, progress: PhotoProgress | None = None
+) -> BackupPreview:
+    """Return the backup checked through the document door; writes nothing.
+
+    Raises:
+        InterchangeError: the file is not a valid, safe DataWalk backup.
+    """
+    document = parse_document(data, max_bytes=max_bytes, progress=progress)
+    return BackupPreview(
+        document=document,
+        sha256=hashlib.sha256(data).hexdigest(),
+        flagged=flagged_text(document),
+        kept_on_record=frozenset(kept_on_record(document.trail)),
+    )
+
+
+def restore_backup(
+    workspace: Workspace, actor: Actor, preview: BackupPreview, choices: IdentifierChoices
+) -> Audit:
+    """Store the previewed backup as a new audit, all or nothing, with the choices applied.
+
+    Raises:
+        ValidationError: a flagged field has no choice; nothing is written.
+        ConflictError: the audit is already in the database; nothing is written.
+    """
+    _require_choices(preview.flagged, choices)
+    document = replace_identifiers(preview.document, choices.replace)
+    kept = [item for item in preview.flagged if item.key in choices.keep]
+    store = workspace._store
+    with store.transaction():
+        audit = store.import_document(document, actor.name)
+        _record_kept(workspace, actor, audit.id, kept)
+    return audit
+
+
+@dataclass(frozen=True)
+class WorkbookPreview:
+    """What an edited workbook would change, and the new text that may hold identifiers."""
+
+    changes: ActionChangeSet
+    walk_date: date
+    flagged: list[FlaggedText] = field(default_factory=list)
+
+
+def preview_workbook(
+    workspace: Workspace,
+    data: bytes,
+    *,
+    audit_id: str | None = None,
+    filename: str | None = None,
+) -> WorkbookPreview:
+    """Return exactly what the workbook would change; writes nothing.
+
+    Raises:
+        InterchangeError: not a safe DataWalk workbook of this audit.
+        ValidationError: a row breaks an action rule (named by row).
+    """
+    from datawalk.workbook import read_action_updates
+
+    changes = read_action_updates(data, workspace._store, audit_id=audit_id, filename=filename)
+    walk_date = workspace.reads.get_audit(changes.audit_id).walk_at.date()
+    return WorkbookPreview(changes, walk_date, _flag_workbook_text(changes, walk_date))
+
+
+def apply_workbook(
+    workspace: Workspace, actor: Actor, preview: WorkbookPreview, choices: IdentifierChoices
+) -> list[Action]:
+    """Apply the previewed edits in one transaction, with the identifier choices applied.
+
+    Raises:
+        ValidationError: a flagged field has no choice; nothing is written.
+        ConflictError: an action changed since the preview; nothing is written.
+    """
+    from datawalk.workbook import apply_action_updates
+
+    _require_choices(preview.flagged, choices)
+    changes = _with_replacements(preview, choices.replace)
+    kept = [item for item in preview.flagged if item.key in choices.keep]
+    store = workspace._store
+    with store.transaction():
+        actions = apply_action_updates(store, changes, actor.name)
+        _record_kept(workspace, actor, changes.audit_id, kept)
+    return actions
+
+
+def unresolved(flagged: Collection[FlaggedText], choices: IdentifierChoices) -> list[FlaggedText]:
+    """Return the flagged fields that have neither choice (or, contradictorily, both)."""
+    return [item for item in flagged if (item.key in choices.replace) == (item.key in choices.keep)]
+
+
+def _require_choices(flagged: Collection[FlaggedText], choices: IdentifierChoices) -> None:
+    missing = unresolved(flagged, choices)
+    if missing:
+        shown = "; ".join(item.describe() for item in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        raise ValidationError(
+            f"{len(missing)} field(s) may hold a pupil identifier ({shown}{more}). Choose "
+            "'Replace with [pupil]' or 'Keep' for each; nothing was imported.",
+            field="identifiers",
+        )
+
+
+def _record_kept(
+    workspace: Workspace, actor: Actor, audit_id: str, kept: list[FlaggedText]
+) -> None:
+    for (entity, entity_id), fields in kept_by_entity(kept).items():
+        workspace._store.record_kept_identifiers(
+            audit_id, actor.name, entity=entity, entity_id=entity_id, kept=fields
+        )
+
+
+def _flag_workbook_text(changes: ActionChangeSet, walk_date: date) -> list[FlaggedText]:
+    spots = [
+        TextSpot("action", c.action_id, c.field, f"Row {c.row} {c.column}", str(c.new or ""))
+        for c in changes.changes
+        if c.field in ACTION_FIELDS
+    ]
+    return flag_spots(spots, walk_date)
+
+
+def _with_replacements(preview: WorkbookPreview, replace: Collection[str]) -> ActionChangeSet:
+    """Return the change set with the chosen new values cleaned of identifiers."""
+    from dataclasses import replace as copy_with
+
+    from datawalk.privacy import redact_text, scan_text
+
+    changes = preview.changes
+    cleaned = {
+        item.key: redact_text(item.spot.text, scan_text(item.spot.text, preview.walk_date))
+        for item in preview.flagged
+        if item.key in replace
+    }
+    if not cleaned:
+        return changes
+    edited = [
+        copy_with(c, new=cleaned.get(f"action:{c.action_id}:{c.field}", c.new))
+        for c in changes.changes
+    ]
+    return copy_with(changes, changes=edited)

@@ -1,0 +1,79 @@
+"""The handle the pages and the CLI hold: storage opened once by the composition root.
+
+Use cases in `datawalk.services` take a `Workspace` and an `Actor`, and are the only code that
+writes. Callers never see the store: they read through `Workspace.reads`, which offers only
+reads, so no page or command can change anything past the services' checks and trail.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from datawalk.errors import ValidationError
+
+if TYPE_CHECKING:
+    from datawalk.store import Store
+
+READ_METHODS = frozenset(
+    {
+        "audit_version",
+        "database_location",
+        "export_document",
+        "get_audit",
+        "get_finding",
+        "get_location",
+        "list_actions",
+        "list_audits",
+        "list_findings",
+        "list_locations",
+        "list_tombstones",
+        "list_trail",
+        "load_draft",
+    }
+)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is making a change: named in the trail of everything they do."""
+
+    name: str
+
+    def __post_init__(self) -> None:
+        if not self.name.strip():
+            raise ValidationError("Say who is making this change.", field="actor")
+
+
+class Reads:
+    """The read side of the store and nothing else (see READ_METHODS)."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+
+    def __getattr__(self, name: str):
+        if name not in READ_METHODS:
+            raise AttributeError(f"{name} is not a read; changes go through datawalk.services")
+        return getattr(self._store, name)
+
+
+class Workspace:
+    """One database, opened once per process by the composition root."""
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self.reads = Reads(store)
+
+    @classmethod
+    def open(cls, url: str | None = None) -> Workspace:
+        """Open (creating and migrating as needed) the database at `url`.
+
+        Raises:
+            StoreError: the URL is not usable.
+        """
+        from datawalk.store import Store
+
+        return cls(Store.open(url))
+
+    def close(self) -> None:
+        self._store.close()

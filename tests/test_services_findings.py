@@ -1,0 +1,111 @@
+"""Saving a finding through the services: one transaction that keeps the default action in step."""
+
+from __future__ import annotations
+
+import pytest
+
+from datawalk.checklist import pin_checklist
+from datawalk.errors import ValidationError
+from datawalk.models import ActionStatus
+from datawalk.services import Actor, Workspace
+from datawalk.services.findings import CLOSED_NOTE, delete_finding, save_finding, undo_delete
+
+ACTOR = Actor("Test Consultant")
+
+
+@pytest.fixture
+def workspace(store) -> Workspace:
+    return Workspace(store)
+
+
+@pytest.fixture
+def audit(store, make_audit, checklist):
+    """An audit pinned to the bundled checklist, so its findings are validated and scored."""
+    return store.create_audit(make_audit(checklist=pin_checklist(checklist)), "Test Consultant")
+
+
+@pytest.fixture
+def location(store, audit, make_location):
+    return store.add_location(make_location(audit.id), "Test Consultant")
+
+
+def _actions(store, audit_id: str, finding_id: str):
+    return [a for a in store.list_actions(audit_id) if finding_id in a.finding_ids]
+
+
+def test_a_finding_that_needs_action_has_its_default_action_as_soon_as_it_is_saved(
+    workspace, store, audit, location, make_finding
+):
+    saved = save_finding(workspace, ACTOR, make_finding(audit.id, location.id))
+    actions = _actions(store, audit.id, saved.id)
+    assert len(actions) == 1 and actions[0].status == ActionStatus.OPEN
+    assert actions[0].recommendation
+    # saving again (an edit) never duplicates it
+    save_finding(workspace, ACTOR, saved.model_copy(update={"notes": "Moved to the office."}))
+    assert len(_actions(store, audit.id, saved.id)) == 1
+
+
+def test_good_practice_gets_no_action(workspace, store, audit, location, make_finding):
+    saved = save_finding(workspace, ACTOR, make_finding(audit.id, location.id, good_practice=True))
+    assert _actions(store, audit.id, saved.id) == []
+
+
+def test_an_untouched_default_is_closed_when_the_finding_no_longer_needs_one(
+    workspace, store, audit, location, make_finding
+):
+    saved = save_finding(workspace, ACTOR, make_finding(audit.id, location.id))
+    edited = save_finding(workspace, ACTOR, saved.model_copy(update={"good_practice": True}))
+    [action] = _actions(store, audit.id, edited.id)
+    assert action.status == ActionStatus.DONE and action.notes == CLOSED_NOTE
+    trail = [e for e in store.list_trail(audit.id) if e.entity == "action"]
+    assert [e.operation for e in trail] == ["create", "update"]
+
+
+def test_an_edited_default_action_is_kept_as_its_owner_left_it(
+    workspace, store, audit, location, make_finding
+):
+    saved = save_finding(workspace, ACTOR, make_finding(audit.id, location.id))
+    [action] = _actions(store, audit.id, saved.id)
+    owned = store.save_action(action.model_copy(update={"owner": "Business manager"}), "Head")
+    save_finding(workspace, ACTOR, saved.model_copy(update={"good_practice": True}))
+    [after] = _actions(store, audit.id, saved.id)
+    assert after.status == ActionStatus.OPEN and after.owner == owned.owner
+
+
+def test_a_finding_outside_the_pinned_checklist_is_refused_and_nothing_is_written(
+    workspace, store, audit, location, make_finding
+):
+    version = store.audit_version(audit.id)
+    with pytest.raises(ValidationError):
+        save_finding(workspace, ACTOR, make_finding(audit.id, location.id, format="hologram"))
+    assert store.list_findings(audit.id) == [] and store.list_actions(audit.id) == []
+    assert store.audit_version(audit.id) == version
+
+
+def test_save_clears_the_draft_and_records_kept_identifiers_in_the_same_transaction(
+    workspace, store, audit, location, make_finding
+):
+    store.save_draft(audit.id, location.id, {"notes": "half typed"})
+    saved = save_finding(
+        workspace,
+        ACTOR,
+        make_finding(audit.id, location.id, notes="Call 01632 960000"),
+        kept_identifiers={"notes": ["phone"]},
+        clear_draft_at=location.id,
+    )
+    assert store.load_draft(audit.id, location.id) is None
+    kept = [e for e in store.list_trail(audit.id) if "pupil_identifiers_kept" in e.changes]
+    assert [(e.entity_id, e.changes["pupil_identifiers_kept"]["new"]) for e in kept] == [
+        (saved.id, {"notes": ["phone"]})
+    ]
+
+
+def test_undo_brings_back_the_finding_and_its_default_action(
+    workspace, store, audit, location, make_finding
+):
+    saved = save_finding(workspace, ACTOR, make_finding(audit.id, location.id))
+    deleted = delete_finding(workspace, ACTOR, saved.id)
+    assert store.list_findings(audit.id) == [] and store.list_actions(audit.id) == []
+    undo_delete(workspace, ACTOR, deleted)
+    assert [f.id for f in store.list_findings(audit.id)] == [saved.id]
+    assert len(_actions(store, audit.id, saved.id)) == 1
