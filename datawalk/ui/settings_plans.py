@@ -48,7 +48,7 @@ def _render_floor(audit: Audit, floor: Floor, placed: int) -> None:
         if floor.plan is None:
             st.caption("No plan yet.")
         else:
-            st.image(floor.plan.data, width=THUMBNAIL_WIDTH)
+            st.image(floor.plan.data, width=THUMBNAIL_WIDTH, alt=f"Floor plan of {floor.name}")
             st.caption(f"{floor.plan.width} × {floor.plan.height} px · {placed} location(s) placed")
     with controls:
         gen = st.session_state.setdefault(_GEN, 0)

@@ -36,7 +36,8 @@ widgets.page_link(
 with errors.user_errors():
     created = state.sync_default_actions(audit.id, actor)
     if created:
-        st.toast(f"Added {len(created)} default action(s) for new findings.")
+        # A box, not a toast: Streamlit's toast is an unnamed dialog to a screen reader.
+        st.info(f"Added {len(created)} default action(s) for new findings.", icon=":material/info:")
 
 with st.form("overall_opinion_form"):
     opinion = st.text_area(
