@@ -163,10 +163,18 @@ def migration_transaction(engine: Engine) -> Iterator[Connection]:
                 connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
 
 
-def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Migrate the schema to `revision` in one write transaction (a second process just waits)."""
+def upgrade(engine: Engine, revision: str = "head") -> bool:
+    """Migrate the schema to `revision` in one write transaction (a second process just waits).
+
+    Returns True when the database had no schema at all before: brand new. Judged inside the
+    migration's own transaction, so of two processes opening a new file only one is told so.
+    """
+    from alembic.runtime.migration import MigrationContext
+
     with migration_transaction(engine) as connection:
+        brand_new = MigrationContext.configure(connection).get_current_revision() is None
         command.upgrade(migration_config(connection), revision)
+    return brand_new
 
 
 def downgrade(engine: Engine, revision: str) -> None:

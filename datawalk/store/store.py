@@ -55,6 +55,9 @@ class Store(
     """Durable storage of audits and everything they own. `engine` is exposed for tests only."""
 
     engine: Engine
+    # True when this open created the schema: only then does the app add the fictional sample,
+    # so a school that deleted its last audit does not see the sample come back.
+    brand_new: bool = False
 
     @classmethod
     def open(cls, url: str | None = None) -> Store:
@@ -69,12 +72,14 @@ class Store(
         """
         engine = create_store_engine(resolve_url(url))
         try:
-            upgrade(engine)
+            brand_new = upgrade(engine)
         except (OperationalError, CommandError) as error:
             engine.dispose()
             where = engine.url.render_as_string(hide_password=True)
             raise StoreError(_open_failure(where, error)) from error
-        return cls(engine)
+        store = cls(engine)
+        store.brand_new = brand_new
+        return store
 
     def close(self) -> None:
         """Release the database connections (the store must not be used afterwards)."""

@@ -40,9 +40,9 @@ FlashKind = Literal["success", "info", "warning"]
 
 @st.cache_resource(show_spinner="Opening the DataWalk database…", on_release=Store.close)
 def _open_store(url: str | None) -> Store:
-    """One Store per database URL and process; an empty database gets the sample walk."""
+    """One Store per database URL and process; a brand-new database gets the sample walk."""
     store = Store.open(url)
-    if not store.list_audits():
+    if store.brand_new:
         from datawalk.samples import load_sample
 
         load_sample(store)
