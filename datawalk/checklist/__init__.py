@@ -26,7 +26,6 @@ from __future__ import annotations
 import hashlib
 import importlib
 import json
-import os
 from collections.abc import Iterable
 from datetime import date
 from pathlib import Path
@@ -39,11 +38,12 @@ from datawalk.checklist.checks import CrossCheck, Issue
 from datawalk.checklist.reading import MAX_BYTES, Problem, decode, dotted, fail, line_of, parse
 from datawalk.errors import ChecklistError, ValidationError
 from datawalk.models import Finding, PinnedChecklist, Reach
+from datawalk.settings import BUNDLED_CHECKLISTS, Settings
 from datawalk.vocabulary import Checklist, Vocabularies
 
-_BUNDLED_DIR = Path(__file__).resolve().parents[2] / "checklists"
+_BUNDLED_DIR = BUNDLED_CHECKLISTS
 # The library a deployment reads and the Settings page adds to (`DATAWALK_CHECKLISTS_DIR`).
-CHECKLISTS_DIR = Path(os.environ.get("DATAWALK_CHECKLISTS_DIR") or _BUNDLED_DIR).expanduser()
+CHECKLISTS_DIR = Settings.from_environment().checklists_dir
 DEFAULT_CHECKLIST_PATH = _BUNDLED_DIR / "uk-schools.yaml"
 
 CROSS_CHECKS: list[CrossCheck] = list(checks.OBJECT_CHECKS)

@@ -4,7 +4,8 @@ Repository methods are the only code that touches SQL; pages and the CLI call `S
 get pydantic models back.
 """
 
-from .engine import DATABASE_URL_ENV
+from datawalk.settings import DATABASE_URL as DATABASE_URL_ENV
+
 from .store import Store
 from .summaries import AuditSummary, Tombstone
 

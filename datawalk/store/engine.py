@@ -11,7 +11,6 @@ Nothing here knows about audits; the repository modules own every query.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,8 +24,8 @@ from sqlalchemy.exc import ArgumentError
 from sqlalchemy.pool import StaticPool
 
 from datawalk.errors import StoreError
+from datawalk.settings import Settings
 
-DATABASE_URL_ENV = "DATAWALK_DATABASE_URL"
 DEFAULT_DATABASE_PATH = Path("data") / "datawalk.db"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
@@ -51,10 +50,7 @@ def resolve_url(url: str | None = None) -> str:
     """
     if url:
         return url
-    env_url = os.environ.get(DATABASE_URL_ENV, "").strip()
-    if env_url:
-        return env_url
-    return f"sqlite:///{DEFAULT_DATABASE_PATH}"
+    return Settings.from_environment().database_url or f"sqlite:///{DEFAULT_DATABASE_PATH}"
 
 
 def create_store_engine(url: str) -> Engine:

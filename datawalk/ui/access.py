@@ -21,8 +21,6 @@ Where the client address comes from, checked on Streamlit 1.67:
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from datawalk.access import (
@@ -32,6 +30,7 @@ from datawalk.access import (
     decide_access,
     verify_password,
 )
+from datawalk.settings import Settings
 
 GRANTED_KEY = "access_granted_for"
 PASSWORD_KEY = "access_password"
@@ -73,7 +72,7 @@ def configured_password_hash() -> str | None:
     except FileNotFoundError:  # no secrets.toml anywhere: the usual quick start
         value = None
     if value is None:
-        value = os.environ.get(PASSWORD_HASH_SETTING)
+        value = Settings.from_environment().password_hash  # fresh: a new password locks at once
     text = str(value).strip() if value is not None else ""
     return text or None
 

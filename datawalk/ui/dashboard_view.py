@@ -13,7 +13,6 @@ into HTML.
 
 from __future__ import annotations
 
-import os
 from datetime import date
 
 import pandas as pd
@@ -50,7 +49,7 @@ FINDING_COLUMNS = {
 
 
 def _url() -> str | None:
-    return os.environ.get(state.DATABASE_URL_ENV)
+    return state.database_url()
 
 
 @st.cache_data(max_entries=8, show_spinner="Scoring the walk…")

@@ -16,7 +16,7 @@ import streamlit as st
 
 from datawalk import governance
 from datawalk.errors import DataWalkError
-from datawalk.privacy import RetentionItem, RetentionPolicy, RetentionScope
+from datawalk.privacy import RetentionItem, RetentionScope
 from datawalk.store import AuditSummary, Tombstone
 from datawalk.ui import errors, state, widgets
 
@@ -48,7 +48,7 @@ def render_retention_panel() -> None:
     """The "Due for deletion" section, what only a legal hold keeps, and "Deleted audits"."""
     st.subheader("Due for deletion", anchor=False)
     with errors.user_errors():
-        policy = RetentionPolicy.from_env()
+        policy = state.settings().retention()
         overview = governance.retention_overview(state.get_store(), _now(), policy)
         st.caption(
             f"Photos are deleted {policy.photos_months} months and free text "
@@ -193,7 +193,7 @@ def _carry_out(audit_id: str, scope: RetentionScope, school: str) -> None:
     errors.clear_errors(SCOPE)
     store = state.get_store()
     try:
-        policy = RetentionPolicy.from_env()
+        policy = state.settings().retention()
         who = state.actor(store.get_audit(audit_id))
         if scope is RetentionScope.WHOLE_RECORD:
             governance.delete_due(store, audit_id, who, _now(), policy)

@@ -2,7 +2,7 @@
 how to export and delete.
 
 The prose is a static Markdown file beside this module (`privacy_notice.md`), so it can be read
-and reviewed as a document; only the retention periods (from `RetentionPolicy.from_env()`, the
+and reviewed as a document; only the retention periods (from `state.settings().retention()`, the
 values the Audits page works with) and the database location (from the store, without
 credentials) are filled in, the location escaped as text.
 """
@@ -44,5 +44,5 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
     Raises:
         ValidationError: the retention settings in the environment are invalid.
     """
-    policy = RetentionPolicy.from_env()
+    policy = state.settings().retention()
     st.markdown(privacy_notice(policy, state.get_store().database_location()))

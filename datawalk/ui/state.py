@@ -9,7 +9,6 @@ wrap core calls here, never inside the core.
 from __future__ import annotations
 
 import logging
-import os
 from dataclasses import dataclass
 from typing import Literal
 
@@ -21,6 +20,7 @@ from datawalk.checklist import checklist_from_pin
 from datawalk.errors import DataWalkError, NotFoundError
 from datawalk.finding_table import scored_findings_frame
 from datawalk.models import Action, Audit, Finding, Location
+from datawalk.settings import Settings
 from datawalk.store import Store
 from datawalk.store.places import Place
 from datawalk.ui.text import escape_message
@@ -29,7 +29,6 @@ from datawalk.vocabulary import Checklist
 AUDIT_PARAM = "audit"
 LOCATION_PARAM = "location"
 FINDING_PARAM = "finding"
-DATABASE_URL_ENV = "DATAWALK_DATABASE_URL"
 _FLASH_KEY = "_datawalk_flash"
 USER_KEY = "datawalk_user"
 _PLACE_KEY = "_datawalk_place_remembered"
@@ -49,9 +48,19 @@ def _open_store(url: str | None) -> Store:
     return store
 
 
+@st.cache_resource(show_spinner=False)
+def settings() -> Settings:
+    """The deployment's settings, read from the environment once per process."""
+    return Settings.from_environment()
+
+
+def database_url() -> str | None:
+    return settings().database_url
+
+
 def get_store() -> Store:
     """Return the shared Store for `DATAWALK_DATABASE_URL` (read each run so tests can point it)."""
-    return _open_store(os.environ.get(DATABASE_URL_ENV))
+    return _open_store(database_url())
 
 
 @st.cache_resource(max_entries=16)
@@ -88,9 +97,7 @@ def current_audit() -> Audit | None:
         return None
     store = get_store()
     try:
-        return _audit_at_version(
-            os.environ.get(DATABASE_URL_ENV), audit_id, store.audit_version(audit_id)
-        )
+        return _audit_at_version(database_url(), audit_id, store.audit_version(audit_id))
     except NotFoundError:
         return None
 
@@ -214,7 +221,7 @@ def _findings_at(url: str | None, audit_id: str, location_id: str, version: int)
 
 def findings_at(audit_id: str, location_id: str) -> list[Finding]:
     """Return the findings at a location, by reference."""
-    url = os.environ.get(DATABASE_URL_ENV)
+    url = database_url()
     return _findings_at(url, audit_id, location_id, get_store().audit_version(audit_id))
 
 
@@ -225,7 +232,7 @@ def _locations_of(url: str | None, audit_id: str, version: int) -> list[Location
 
 def locations_of(audit: Audit) -> list[Location]:
     """Return the audit's locations, most recently used first (read once per audit version)."""
-    url = os.environ.get(DATABASE_URL_ENV)
+    url = database_url()
     return _locations_of(url, audit.id, get_store().audit_version(audit.id))
 
 
@@ -241,7 +248,7 @@ def _findings_table(url: str | None, audit_id: str, version: int) -> pd.DataFram
 
 def findings_table(audit: Audit) -> pd.DataFrame:
     """Return every finding of `audit` as a scored table, sorted by location."""
-    url = os.environ.get(DATABASE_URL_ENV)
+    url = database_url()
     return _findings_table(url, audit.id, get_store().audit_version(audit.id))
 
 

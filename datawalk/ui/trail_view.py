@@ -7,8 +7,6 @@ events are read once per audit version, which every write bumps.
 
 from __future__ import annotations
 
-import os
-
 import streamlit as st
 
 from datawalk.governance import ENTITY_NAMES, OPERATION_NAMES, trail_table
@@ -41,7 +39,7 @@ def _events_at(
 def render_trail(audit: Audit) -> None:
     """Entity and operation filters, then the events newest first."""
     store = state.get_store()
-    url = os.environ.get(state.DATABASE_URL_ENV)
+    url = state.database_url()
     events, names = _events_at(url, audit.id, store.audit_version(audit.id), audit)
     entities = st.pills(
         "Entity",

@@ -1,0 +1,68 @@
+"""Every deployment setting, read from the environment once into one object.
+
+The README's configuration table lists the same variables; a test keeps the two in step. Reading
+happens here only, so a setting has one name, one default and one error message. Pure core.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from datawalk.privacy.retention import RetentionPolicy
+
+DATABASE_URL = "DATAWALK_DATABASE_URL"
+PASSWORD_HASH = "DATAWALK_PASSWORD_HASH"
+CHECKLISTS_DIR = "DATAWALK_CHECKLISTS_DIR"
+RETENTION_VARIABLES = (
+    "DATAWALK_RETENTION_PHOTOS_MONTHS",
+    "DATAWALK_RETENTION_FREE_TEXT_MONTHS",
+    "DATAWALK_RETENTION_RECORD_MONTHS",
+)
+# Every DATAWALK_* variable the app reads; the test suite's own (DATAWALK_REQUIRE_BROWSER,
+# DATAWALK_TEST_DATABASE_URL) are documented with the tests.
+VARIABLES = (DATABASE_URL, PASSWORD_HASH, CHECKLISTS_DIR, *RETENTION_VARIABLES)
+BUNDLED_CHECKLISTS = Path(__file__).resolve().parents[1] / "checklists"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """What this deployment was told: where data lives, the password, retention periods."""
+
+    database_url: str | None = None
+    password_hash: str | None = None
+    checklists_dir: Path = BUNDLED_CHECKLISTS
+    retention_variables: Mapping[str, str] = field(default_factory=dict)
+
+    def retention(self) -> RetentionPolicy:
+        """The retention periods, checked where they are shown or applied, so a typo in one
+        stops the retention panel with a clear message, not a walk in progress.
+
+        Raises:
+            ValidationError: a period is not a whole number of months, or out of order.
+        """
+        # Imported here: the privacy package loads OpenCV, which opening a database never needs.
+        from datawalk.privacy.retention import RetentionPolicy
+
+        return RetentionPolicy.from_env(self.retention_variables)
+
+    @classmethod
+    def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        """Read the settings; an empty variable counts as unset."""
+        env = os.environ if environ is None else environ
+
+        def value(name: str) -> str | None:
+            text = env.get(name, "").strip()
+            return text or None
+
+        directory = value(CHECKLISTS_DIR)
+        return cls(
+            database_url=value(DATABASE_URL),
+            password_hash=value(PASSWORD_HASH),
+            checklists_dir=Path(directory).expanduser() if directory else BUNDLED_CHECKLISTS,
+            retention_variables={name: env[name] for name in RETENTION_VARIABLES if name in env},
+        )
