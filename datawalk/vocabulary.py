@@ -10,7 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=60)]
 HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
@@ -96,12 +96,33 @@ class Template(Term):
     finding: TemplateFinding
 
 
+# Basic colour names, the ones a badge can be drawn in, so a level's badge is its named colour.
+ColourName = Literal["grey", "blue", "green", "yellow", "orange", "red", "violet"]
+
+
 class Level(Strict):
+    """One step of the scale. `colour` names `hexcolor` in words: the one name of that colour in
+    Settings, the legends, the badges and the workbook. Checklists before uk_schools v3 gave
+    only a RAG band (`rag`), which called a blue swatch "green"; their pinned copies still load
+    and show that band as the name until the audit is rescored."""
+
     id: Id
     name: str
     description: str
     hexcolor: HexColour
-    rag: Literal["green", "amber", "red"]
+    colour: ColourName | None = None
+    rag: Literal["green", "amber", "red"] | None = None
+
+    @model_validator(mode="after")
+    def _named(self) -> Level:
+        if self.colour is None and self.rag is None:
+            raise ValueError("a level needs `colour`, the name of its hexcolor (grey, blue, …)")
+        return self
+
+    @property
+    def colour_name(self) -> str:
+        """The colour's name as every view shows it."""
+        return self.colour or self.rag or ""
 
 
 class Thresholds(Strict):

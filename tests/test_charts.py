@@ -303,7 +303,9 @@ def test_heatmap_cells_hold_the_matrix_and_print_level_and_count(frame, checklis
         else:
             assert heat.text[i][j] == f"{codes[int(value)]}<br>{matrix.counts.iat[i, j]}"
     ticks = list(heat.colorbar.ticktext)
-    assert all(level.name in tick for level, tick in zip(levels, ticks, strict=True))
+    assert all(
+        f"{level.name} ({level.colour})" in tick for level, tick in zip(levels, ticks, strict=True)
+    )
 
 
 def test_heatmap_makes_room_for_its_labels(frame, checklist, levels):
@@ -391,7 +393,7 @@ def test_scoring_grid_prints_every_cells_level(checklist, levels, grid_name):
 
 def test_level_key_prints_each_level_in_its_colour(levels):
     heat = charts.build_level_key(levels).data[0]
-    assert list(heat.text[0]) == [level.name for level in levels]
+    assert list(heat.text[0]) == [f"<b>{lv.name}</b><br>{lv.colour}" for lv in levels]
     assert [stop[1] for stop in heat.colorscale][::2] == [lv.hexcolor.upper() for lv in levels]
 
 

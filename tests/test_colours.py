@@ -18,6 +18,7 @@ from datawalk.colours import (
     text_contrast,
 )
 from datawalk.ui import widgets
+from datawalk.vocabulary import Level
 from datawalk.workbook import styles
 
 
@@ -64,3 +65,27 @@ def test_text_on_every_level_colour_passes_wcag_aa():
         for level in checklist.scoring.levels if checklist.scoring else []:
             ratio = text_contrast(level.hexcolor)
             assert ratio >= MIN_TEXT_CONTRAST, (checklist.version, level.name, ratio)
+
+
+def test_a_level_badge_is_drawn_in_its_named_colour(checklist):
+    """Findings badges use the colour the checklist names, never a RAG band of another hue."""
+    badges = [widgets.level_colour(level) for level in checklist.scoring.levels]
+    assert badges == ["gray", "blue", "yellow", "orange", "red"]
+    assert [level.colour for level in checklist.scoring.levels] == [
+        "grey",
+        "blue",
+        "yellow",
+        "orange",
+        "red",
+    ]
+    markdown = widgets.level_markdown("Privacy", checklist.scoring.levels[0])
+    assert markdown.startswith(":gray-badge[") and "Very low" in markdown
+
+
+def test_a_level_pinned_before_colour_names_keeps_its_rag_band_as_the_name():
+    old = Level(id="very_low", name="Very low", description="-", hexcolor="#2C7BB6", rag="green")
+    assert old.colour_name == "green" and widgets.level_colour(old) == "green"
+    amber = old.model_copy(update={"rag": "amber"})
+    assert widgets.level_colour(amber) == "orange"
+    with pytest.raises(ValueError, match="needs `colour`"):
+        Level(id="x", name="X", description="-", hexcolor="#FFFFFF")

@@ -38,8 +38,9 @@ CASES = [
     ("level missing", "- [1, 2, 3, 4, 4]  # gap 5", "- [1, 2, 3, 4, 5]  # gap 5", "level 5"),
     ("threshold level", "concern_level: 2", "concern_level: 7", "refers to level 7"),
     ("thresholds order", "acceptable_level: 1", "acceptable_level: 3", "below concern_level"),
-    ("colour", 'hexcolor: "#FDAE61"', 'hexcolor: "orange"', "pattern"),
-    ("rag", "rag: amber", "rag: yellow", "green"),
+    ("colour", 'hexcolor: "#F4A259"', 'hexcolor: "orange"', "pattern"),
+    ("colour name", "colour: yellow", "colour: amber", "'yellow'"),
+    ("colour named twice", "colour: red", "colour: orange", "names two levels"),
     ("predicate", "when: {review_overdue: true}", "when: {review_overdu: true}", "predicate"),
     ("predicate type", "when: {review_overdue: true}", "when: {review_overdue: [1]}", "true or"),
     ("audience", "missing_includes: [supply]", "missing_includes: [suply]", "'supply'"),
@@ -67,6 +68,15 @@ def test_broken_scoring_names_file_and_line(old: str, new: str, message: str) ->
     text, line = _break(old, new)
     problems = _problems(text)
     assert any(p.startswith(f"{SOURCE}:{line}:") and message in p for p in problems), problems
+
+
+def test_a_level_without_a_colour_name_is_reported_on_the_level() -> None:
+    text, _ = _break("      colour: yellow\n", "")
+    line = TEXT.count("\n", 0, TEXT.index("    - id: medium", SCORING)) + 1
+    problems = _problems(text)
+    assert any(p.startswith(f"{SOURCE}:{line}:") and "needs `colour`" in p for p in problems), (
+        problems
+    )
 
 
 def test_a_missing_grid_row_is_reported_on_the_grid() -> None:

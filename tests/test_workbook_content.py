@@ -17,7 +17,7 @@ from datawalk.models import AuditDocument
 from datawalk.samples import sample_document
 from datawalk.scoring import CLASSIFICATION_NAMES, score_document
 from datawalk.workbook import write_workbook
-from datawalk.workbook.layout import FINDINGS, LOCATIONS, SUMMARY
+from datawalk.workbook.layout import FINDINGS, LOCATIONS, SCORING_MODEL, SUMMARY
 
 
 @pytest.fixture(scope="module")
@@ -67,6 +67,26 @@ def test_summary_counts_by_classification_and_by_level(book, document, scores, c
         privacy = sum(1 for s in scores.values() if s.privacy_level == level.id)
         safeguarding = sum(1 for s in scores.values() if s.safeguarding_level == level.id)
         assert by_level[level.name] == (privacy, safeguarding)
+
+
+def test_level_colours_are_named_as_the_checklist_names_them(book, checklist):
+    """One name per colour: the Summary and the Scoring model say "Grey" beside the grey fill,
+    never a RAG band of another hue; the fill is the checklist's colour."""
+    levels = checklist.scoring.levels
+    summary = _rows(book[SUMMARY])
+    header = next(row for row in summary if row[0] == "Level" and "Colour" in row)
+    assert "RAG" not in header
+    by_level = {row[0]: row[header.index("Colour")] for row in _section(summary, "Level")}
+    assert {lv.name: by_level[lv.name] for lv in levels} == {
+        lv.name: lv.colour.capitalize() for lv in levels
+    }
+    sheet = book[SCORING_MODEL]
+    rows = list(sheet.iter_rows())
+    start = next(i for i, row in enumerate(rows) if [c.value for c in row[:2]] == ["Level", "Id"])
+    assert [c.value for c in rows[start][:4]] == ["Level", "Id", "Colour", "Hex colour"]
+    for level, row in zip(levels, rows[start + 1 :], strict=False):
+        assert (row[0].value, row[2].value) == (level.name, level.colour.capitalize())
+        assert row[0].fill.fgColor.rgb[-6:] == level.hexcolor.lstrip("#").upper()
 
 
 def test_summary_lists_good_practice_and_top_ten_hotspots(book, document, scores):

@@ -18,6 +18,7 @@ from datawalk.charts.style import (
     discrete_colourscale,
     escape,
     level_colours,
+    level_label,
     level_names,
 )
 from datawalk.dashboard import Matrix
@@ -41,7 +42,11 @@ def level_codes(levels: Sequence[Level]) -> list[str]:
 
 def _colour_bar(levels: Sequence[Level], codes: Sequence[str] | None = None) -> dict:
     names = level_names(levels)
-    text = [f"{c} = {n}" if c != n else n for c, n in zip(codes or names, names, strict=True)]
+    labels = [level_label(level) for level in levels]
+    text = [
+        f"{c} = {lb}" if c != n else lb
+        for c, n, lb in zip(codes or names, names, labels, strict=True)
+    ]
     return {
         "tickvals": list(range(len(levels))),
         "ticktext": [escape(t) for t in text],
@@ -172,7 +177,8 @@ def build_grid_chart(
 
 
 def build_level_key(levels: Sequence[Level], title: str | None = None) -> go.Figure:
-    """Return the level scale as one row of coloured cells, each printing its level name."""
+    """Return the level scale as one row of coloured cells, each printing its level name and,
+    under it, the name of its colour (the one name used wherever that colour is named)."""
     names = level_names(levels)
     figure = go.Figure(
         go.Heatmap(
@@ -183,7 +189,7 @@ def build_level_key(levels: Sequence[Level], title: str | None = None) -> go.Fig
             zmax=len(levels) - 0.5,
             colorscale=discrete_colourscale(level_colours(levels)),
             showscale=False,
-            text=[[escape(name) for name in names]],
+            text=[[_key_text(level) for level in levels]],
             texttemplate="%{text}",
             textfont={"size": 14},
             hovertext=[[escape(level.description) for level in levels]],
@@ -191,7 +197,12 @@ def build_level_key(levels: Sequence[Level], title: str | None = None) -> go.Fig
             xgap=2,
         )
     )
-    base_layout(figure, height=110 if title else 70, title=title)
+    base_layout(figure, height=130 if title else 90, title=title)
     figure.update_xaxes(visible=False, fixedrange=True)
     figure.update_yaxes(visible=False, fixedrange=True)
     return figure
+
+
+def _key_text(level: Level) -> str:
+    name = f"<b>{escape(level.name)}</b>"
+    return f"{name}<br>{escape(level.colour_name)}" if level.colour_name else name

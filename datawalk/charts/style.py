@@ -60,6 +60,11 @@ def level_names(levels: Sequence[Level]) -> list[str]:
     return [level.name for level in levels]
 
 
+def level_label(level: Level) -> str:
+    """A level's name with its colour's one name, for keys that explain the colours."""
+    return f"{level.name} ({level.colour_name})" if level.colour_name else level.name
+
+
 def level_colours(levels: Sequence[Level]) -> list[str]:
     return [level.hexcolor.upper() for level in levels]
 

@@ -152,12 +152,21 @@ def check_scoring(checklist: Checklist) -> list[Problem]:
 def _check_levels(scoring: Scoring) -> list[Problem]:
     problems: list[Problem] = []
     seen: set[str] = set()
+    colours: set[str] = set()
     for index, level in enumerate(scoring.levels):
         if level.id in seen:
             problems.append(
                 (("scoring", "levels", index, "id"), f"duplicate level id {level.id!r}")
             )
         seen.add(level.id)
+        if level.colour is not None and level.colour in colours:
+            problems.append(
+                (
+                    ("scoring", "levels", index, "colour"),
+                    f"colour {level.colour!r} names two levels; give each level its own colour",
+                )
+            )
+        colours.add(level.colour or "")
     return problems
 
 

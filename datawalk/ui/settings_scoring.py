@@ -15,9 +15,11 @@ import pandas as pd
 import streamlit as st
 
 from datawalk import charts
+from datawalk.checklist import available_checklists
+from datawalk.errors import ChecklistError
 from datawalk.models import Audit
 from datawalk.ui import widgets
-from datawalk.vocabulary import Checklist
+from datawalk.vocabulary import Checklist, Level
 
 TITLE = "Scoring model"
 CHART_CONFIG = {"displayModeBar": False}
@@ -36,7 +38,7 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
     levels = list(scoring.levels)
     st.plotly_chart(charts.build_level_key(levels), config=CHART_CONFIG, key="set_levels")
     _table(
-        ({"Level": lv.name, "Meaning": lv.description, "RAG": lv.rag} for lv in levels),
+        ({"Level": lv.name, "Colour": lv.colour_name, "Meaning": lv.description} for lv in levels),
         key="set_level_table",
     )
     concern, acceptable = scoring.thresholds.concern_level, scoring.thresholds.acceptable_level
@@ -46,6 +48,8 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
             f"Good practice is commended when both sides are {levels[acceptable].name} or below."
         )
     )
+    if audit is not None:
+        st.caption(widgets.escape_markdown(pinned_colours_note(checklist, newest_of(checklist))))
     sides = [
         ("Privacy side", scoring.privacy_grid, "Exposure", "Sensitivity", "set_privacy_grid"),
         (
@@ -71,6 +75,37 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
         column.plotly_chart(figure, config=CHART_CONFIG, key=key)
     _render_coefficients(scoring.exposure, scoring.gap, scoring.priority, scoring.need)
     _render_vocabularies(checklist)
+
+
+def newest_of(checklist: Checklist) -> Checklist | None:
+    """The library's newest checklist with the same id, or None when the library cannot say."""
+    try:
+        same = [c for c in available_checklists() if c.id == checklist.id]
+    except ChecklistError:
+        return None  # a broken library is reported where checklists are added
+    return max(same, key=lambda c: c.version, default=None)
+
+
+def pinned_colours_note(pinned: Checklist, newest: Checklist | None) -> str:
+    """Say that an audit keeps the level colours and grids it pinned until it is rescored, and
+    when a newer version of its checklist has different ones."""
+    note = (
+        f"This audit keeps the levels, colours and grids of checklist version {pinned.version}, "
+        "which it was started with, until it is rescored."
+    )
+    if newest is None or newest.version <= pinned.version or newest.scoring is None:
+        return note
+    if pinned.scoring and _looks(newest.scoring.levels) != _looks(pinned.scoring.levels):
+        return (
+            f"{note} Version {newest.version} has other level colours "
+            f"({', '.join(f'{lv.name}: {lv.colour_name}' for lv in newest.scoring.levels)}); "
+            f"rescore with version {newest.version} to use them."
+        )
+    return note
+
+
+def _looks(levels: Iterable[Level]) -> list[tuple[str, str, str]]:
+    return [(lv.name, lv.hexcolor.upper(), lv.colour_name) for lv in levels]
 
 
 def _table(rows: Iterable[Mapping[str, Any]], *, key: str) -> None:

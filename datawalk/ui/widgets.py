@@ -21,7 +21,9 @@ from datawalk.ui.routes import PAGES, page_file
 from datawalk.ui.text import escape_markdown
 from datawalk.vocabulary import Checklist, Level
 
-_RAG_COLOURS = {"green": "green", "amber": "orange", "red": "red"}
+# Badge colour for a level's colour name where Streamlit spells it otherwise ("amber" is the
+# RAG band of checklists before uk_schools v3).
+_BADGE_COLOURS = {"grey": "gray", "amber": "orange"}
 STATUS_NAMES = {
     AuditStatus.IN_PROGRESS: "In progress",
     AuditStatus.COMPLETE: "Complete",
@@ -104,8 +106,8 @@ def vocab_segmented(
 
 
 def level_colour(level: Level) -> str:
-    """Return the Streamlit badge colour for a level's RAG band."""
-    return _RAG_COLOURS[level.rag]
+    """Return the Streamlit badge colour for a level: its colour's one name in the checklist."""
+    return _BADGE_COLOURS.get(level.colour_name, level.colour_name)
 
 
 def level_badge(prefix: str, level: Level) -> None:

@@ -6,16 +6,19 @@ from __future__ import annotations
 import base64
 import io
 import json
+from datetime import date
 
 import numpy as np
 import pytest
 from PIL import Image
 from streamlit.testing.v1 import AppTest
 
+from datawalk.audit_setup import AuditSetup, build_audit
 from datawalk.checklist import DEFAULT_CHECKLIST_PATH, checklist_from_pin, load_checklist
 from datawalk.models import AuditStatus
 from datawalk.samples import load_sample
 from datawalk.store import Store
+from datawalk.vocabulary import Level
 
 
 def png(width: int = 640, height: int = 400) -> bytes:
@@ -109,3 +112,62 @@ def test_without_an_audit_the_bundled_scoring_model_is_shown(open_page, app_db):
     bundled = load_checklist(DEFAULT_CHECKLIST_PATH).scoring
     assert grids(at) == [bundled.privacy_grid, bundled.safeguarding_grid]
     assert any("Open an audit" in i.value for i in at.info)
+
+
+def _level_table(at: AppTest):
+    return next(f.value for f in at.dataframe if {"Level", "Colour"} <= set(f.value.columns))
+
+
+def test_levels_are_listed_with_their_colours_one_name_each(open_page, walk, checklist):
+    """The colour column is the checklist's name for each swatch (no RAG band calling a blue
+    swatch green), and the audit is told it keeps its pinned colours until rescored."""
+    at = open_page("settings", audit=walk.audit.id)
+    assert not at.exception
+    table = _level_table(at)
+    levels = checklist.scoring.levels
+    assert "RAG" not in table.columns
+    assert table["Level"].tolist() == [lv.name for lv in levels]
+    assert table["Colour"].tolist() == [lv.colour for lv in levels]
+    assert len(set(table["Colour"])) == len(levels)
+    assert any("until it is rescored" in c.value for c in at.caption)
+
+
+def _old_colours(checklist):
+    """The checklist as version 2 pinned it: RAG bands and the saturated blue lowest level."""
+    old = [
+        ("#2C7BB6", "green"),
+        ("#ABD9E9", "green"),
+        ("#FFFFBF", "amber"),
+        ("#FDAE61", "red"),
+        ("#D7191C", "red"),
+    ]
+    levels = [
+        Level(id=lv.id, name=lv.name, description=lv.description, hexcolor=hexcolor, rag=rag)
+        for lv, (hexcolor, rag) in zip(checklist.scoring.levels, old, strict=True)
+    ]
+    scoring = checklist.scoring.model_copy(update={"levels": levels})
+    return checklist.model_copy(update={"version": checklist.version - 1, "scoring": scoring})
+
+
+def test_an_old_audit_keeps_its_pinned_colours_until_rescored(open_page, app_db, checklist):
+    old = _old_colours(checklist)
+    store = Store.open(app_db)
+    setup = AuditSetup(
+        school_name="Foxglove Infants (fictional)",
+        phase="primary",
+        site_name="Main site",
+        floor_names=("Ground floor",),
+        walk_date=date.today(),
+        walk_time=None,
+        auditor="A. Consultant",
+    )
+    audit = store.create_audit(build_audit(setup, old, date.today()), "A. Consultant")
+    store.close()
+    at = open_page("settings", audit=audit.id)
+    assert not at.exception
+    assert _level_table(at)["Colour"].tolist() == [lv.rag for lv in old.scoring.levels]
+    note = next(c.value for c in at.caption if "until it is rescored" in c.value)
+    note = note.replace("\\", "")  # captions are escaped Markdown
+    assert f"version {old.version}" in note
+    assert f"Version {checklist.version} has other level colours" in note
+    assert "Very low: grey" in note

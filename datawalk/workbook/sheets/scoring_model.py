@@ -136,11 +136,11 @@ def _pairs(
 
 def _levels(sheet: Worksheet, styles: Styles, levels: list[Level], row: int) -> int:
     put(sheet, row, 0, "Levels (one scale for both sides)", styles.section)
-    _header(sheet, styles, row + 1, ["Level", "Id", "RAG", "Colour", "Description"])
+    _header(sheet, styles, row + 1, ["Level", "Id", "Colour", "Hex colour", "Description"])
     for offset, level in enumerate(levels, start=2):
         put(sheet, row + offset, 0, level.name, styles.level(level))
         put(sheet, row + offset, 1, level.id, styles.top)
-        put(sheet, row + offset, 2, level.rag.capitalize(), styles.top)
+        put(sheet, row + offset, 2, level.colour_name.capitalize(), styles.top)
         put(sheet, row + offset, 3, level.hexcolor, styles.top)
         put(sheet, row + offset, 4, level.description, styles.top)
     return row + len(levels) + 3

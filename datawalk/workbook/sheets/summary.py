@@ -125,12 +125,12 @@ def _write_classification_counts(
 def _write_level_counts(sheet: Worksheet, styles: Styles, data: WorkbookData, row: int) -> int:
     privacy = Counter(v.privacy_index for v in data.findings)
     safeguarding = Counter(v.safeguarding_index for v in data.findings)
-    _table_header(sheet, styles, row, ["Level", "Privacy side", "Safeguarding side", "RAG"])
+    _table_header(sheet, styles, row, ["Level", "Privacy side", "Safeguarding side", "Colour"])
     for offset, (index, level) in enumerate(reversed(list(enumerate(data.levels))), start=1):
         put(sheet, row + offset, 0, level.name, styles.level(level))
         put(sheet, row + offset, 1, privacy.get(index, 0), styles.top)
         put(sheet, row + offset, 2, safeguarding.get(index, 0), styles.top)
-        put(sheet, row + offset, 3, level.rag.capitalize(), styles.top)
+        put(sheet, row + offset, 3, level.colour_name.capitalize(), styles.top)
     return row + len(data.levels) + 2
 
 
