@@ -20,6 +20,7 @@ from datawalk.checklist import checklist_from_pin
 from datawalk.errors import DataWalkError, NotFoundError
 from datawalk.finding_table import scored_findings_frame
 from datawalk.models import Action, Audit, Finding, Location
+from datawalk.services import Workspace
 from datawalk.settings import Settings
 from datawalk.store import Store
 from datawalk.store.places import Place
@@ -56,6 +57,16 @@ def settings() -> Settings:
 
 def database_url() -> str | None:
     return settings().database_url
+
+
+@st.cache_resource(show_spinner=False)
+def _workspace_for(url: str | None) -> Workspace:
+    return Workspace(_open_store(url))
+
+
+def get_workspace() -> Workspace:
+    """Return the services' handle on the database: every change goes through it."""
+    return _workspace_for(database_url())
 
 
 def get_store() -> Store:

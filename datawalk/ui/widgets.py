@@ -15,7 +15,9 @@ import streamlit as st
 
 from datawalk.charts.style import text_colour
 from datawalk.models import Audit, AuditStatus
+from datawalk.privacy.document_text import FlaggedText
 from datawalk.scoring import CLASSIFICATION_NAMES
+from datawalk.services.imports import IdentifierChoices
 from datawalk.ui import state
 from datawalk.ui.routes import PAGES, page_file
 from datawalk.ui.text import escape_markdown
@@ -199,3 +201,54 @@ def limited_uploader(
     limit = upload_limit_mb(max_bytes, megabyte)
     text = f"{help} Up to {limit} MB per file.".strip()
     return st.file_uploader(label, max_upload_size=limit, help=text, **kwargs)
+
+
+_CHOICE_LABELS = {"replace": "Replace with [pupil]", "keep": "Keep"}
+
+
+def identifier_choices(
+    flagged: Sequence[FlaggedText], key: str, on_record: frozenset[str] = frozenset()
+) -> IdentifierChoices:
+    """Ask, for each imported field that may hold a pupil identifier, to replace or keep it.
+
+    `on_record` are fields the file's own trail records as kept on purpose; one tap keeps
+    those and replaces the rest. Labels and kinds only: the flagged text itself is not repeated.
+    """
+    if not flagged:
+        return IdentifierChoices()
+    keys = [f"{key}_{index}" for index in range(len(flagged))]
+    st.warning(
+        f"{len(flagged)} field(s) may hold a pupil identifier. Choose for each before importing.",
+        icon=":material/policy:",
+    )
+
+    def set_all(choice_of: Callable[[FlaggedText], str]) -> None:
+        for widget_key, item in zip(keys, flagged, strict=True):
+            st.session_state[widget_key] = choice_of(item)
+
+    columns = st.columns(2)
+    columns[0].button(
+        "Replace all with [pupil]",
+        key=f"{key}_replace_all",
+        on_click=set_all,
+        args=(lambda _item: "replace",),
+    )
+    if on_record & {item.key for item in flagged}:
+        columns[1].button(
+            "Keep those this file's trail records as kept",
+            key=f"{key}_keep_on_record",
+            on_click=set_all,
+            args=(lambda item: "keep" if item.key in on_record else "replace",),
+        )
+    for widget_key, item in zip(keys, flagged, strict=True):
+        st.segmented_control(
+            escape_markdown(item.describe()),
+            list(_CHOICE_LABELS),
+            format_func=_CHOICE_LABELS.__getitem__,
+            key=widget_key,
+        )
+    chosen = {item.key: st.session_state.get(k) for k, item in zip(keys, flagged, strict=True)}
+    return IdentifierChoices(
+        replace=frozenset(k for k, v in chosen.items() if v == "replace"),
+        keep=frozenset(k for k, v in chosen.items() if v == "keep"),
+    )

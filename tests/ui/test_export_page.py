@@ -102,3 +102,49 @@ def test_bad_upload_is_refused_and_changes_nothing(open_page, sample_id, store):
     assert any("not an Excel .xlsx workbook" in str(error.value) for error in at.error)
     assert "export_apply" not in [button.key for button in at.button]
     assert store.list_actions(sample_id) == before
+
+
+def _with_note(data: bytes, note: str) -> bytes:
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = book[ACTION_PLAN]
+    headers = [cell.value for cell in sheet[1]]
+    sheet.cell(row=2, column=headers.index("Notes") + 1).value = note
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+NAMED_NOTE = "Spoke to Amelia Johnson's mum about the poster."
+
+
+def test_an_identifier_in_an_edited_workbook_needs_a_choice_before_it_is_applied(
+    open_page, sample_id, store
+):
+    at = open_page("export", audit=sample_id)
+    data = _with_note(build_workbook(store, sample_id), NAMED_NOTE)
+    at.file_uploader(key="export_upload_0").set_value([("edited.xlsx", data, XLSX)]).run()
+    assert any("may hold a pupil identifier" in str(w.value) for w in at.warning)
+    before = store.list_actions(sample_id)
+    at.button(key="export_apply").click().run()
+    assert any("may hold a pupil identifier" in str(e.value) for e in at.error)
+    assert store.list_actions(sample_id) == before
+
+    at.segmented_control(key="export_identifiers_0").set_value("replace")
+    at.button(key="export_apply").click().run()
+    assert not at.exception
+    notes = [action.notes for action in store.list_actions(sample_id)]
+    assert NAMED_NOTE not in notes and any("[pupil]" in note for note in notes)
+
+
+def test_keeping_an_identifier_from_a_workbook_is_recorded_in_the_trail(
+    open_page, sample_id, store
+):
+    at = open_page("export", audit=sample_id)
+    data = _with_note(build_workbook(store, sample_id), NAMED_NOTE)
+    at.file_uploader(key="export_upload_0").set_value([("edited.xlsx", data, XLSX)]).run()
+    at.segmented_control(key="export_identifiers_0").set_value("keep")
+    at.button(key="export_apply").click().run()
+    assert NAMED_NOTE in [action.notes for action in store.list_actions(sample_id)]
+    kept = [e for e in store.list_trail(sample_id) if "pupil_identifiers_kept" in e.changes]
+    assert kept and kept[-1].entity == "action"
+    assert "Amelia" not in json.dumps(kept[-1].changes)

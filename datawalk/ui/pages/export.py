@@ -9,8 +9,8 @@ import logging
 import streamlit as st
 
 from datawalk.errors import DataWalkError
+from datawalk.services import Actor, imports
 from datawalk.ui import errors, restore_panel, state, widgets
-from datawalk.workbook import apply_action_updates, read_action_updates
 from datawalk.workbook.data import check_marking
 from datawalk.workbook.downloads import (
     XLSX_MIME,
@@ -33,6 +33,7 @@ log = logging.getLogger(__name__)
 
 audit = widgets.require_audit()
 store = state.get_store()
+workspace = state.get_workspace()
 actor = state.actor(audit)
 widgets.audit_header(audit)
 state.show_flash()
@@ -131,26 +132,28 @@ else:
     if pending is None or pending[0] != token:
         st.session_state.pop(PENDING_KEY, None)
         try:
-            changes = read_action_updates(
-                uploaded.getvalue(), store, audit_id=audit.id, filename=uploaded.name
+            preview = imports.preview_workbook(
+                workspace, uploaded.getvalue(), audit_id=audit.id, filename=uploaded.name
             )
         except DataWalkError as error:
             errors.show_error(error)
             st.info("Nothing was changed.")
         else:
-            st.session_state[PENDING_KEY] = (token, changes)
+            st.session_state[PENDING_KEY] = (token, preview)
             pending = st.session_state[PENDING_KEY]
     if pending is not None and pending[0] == token:
-        changes = pending[1]
+        preview = pending[1]
+        changes = preview.changes
         if changes.is_empty:
             st.info(f"The workbook's {changes.rows_read} action row(s) change nothing.")
         else:
             n_actions = len({change.action_id for change in changes.changes})
             st.write(f"{len(changes.changes)} change(s) to {n_actions} action(s):")
             st.dataframe(changes.preview_rows(), hide_index=True, key="export_preview")
+            choices = widgets.identifier_choices(preview.flagged, key="export_identifiers")
             if st.button("Apply these changes", key="export_apply", type="primary"):
                 try:
-                    apply_action_updates(store, changes, actor)
+                    imports.apply_workbook(workspace, Actor(actor), preview, choices)
                 except DataWalkError as error:
                     errors.show_error(error)
                     st.info("Nothing was changed.")
