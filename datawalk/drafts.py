@@ -175,6 +175,24 @@ def draft_from_payload(payload: dict[str, Any] | None) -> Draft:
         return Draft()
 
 
+def missing_fields(draft: Draft) -> list[ValidationError]:
+    """Every reason the draft cannot be saved yet, one per field, in the order shown.
+
+    All of them at once, so a consultant fixes everything in one pass instead of meeting the
+    next empty field after each Save.
+    """
+    problems = [
+        ValidationError(message, field=field)
+        for field, message in REQUIRED_FIELDS.items()
+        if not getattr(draft, field)
+    ]
+    try:
+        check_photos_confirmed(draft)
+    except ValidationError as exc:
+        problems.append(exc)
+    return problems
+
+
 def check_required(draft: Draft) -> None:
     """Raises ValidationError naming the first required field that is still empty."""
     for field, message in REQUIRED_FIELDS.items():

@@ -75,6 +75,15 @@ def test_each_required_field_is_named_when_empty(checklist, field) -> None:
     assert refused.value.field == field
 
 
+def test_every_missing_field_is_named_at_once_in_the_order_shown(checklist) -> None:
+    draft = complete(checklist, categories=[], detail_level=None, photos=[photo()])
+
+    missing = drafts.missing_fields(draft)
+
+    assert [problem.field for problem in missing] == ["categories", "detail_level", "photos"]
+    assert drafts.missing_fields(complete(checklist)) == []
+
+
 def test_a_photo_not_checked_by_a_person_blocks_the_finding(checklist) -> None:
     with pytest.raises(ValidationError) as refused:
         drafts.finding_from_draft(complete(checklist, photos=[photo()]), AUDIT, LOCATION)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from datawalk import drafts
-from datawalk.errors import DataWalkError
+from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import LONG_TEXT
 from datawalk.ui import capture_state as cs
 from datawalk.ui import errors, finding_list, photos, previews, state, widgets
@@ -25,12 +25,25 @@ NEED_OVERRIDES = [1, 2, 3, 4, 5]
 CARDS_SHOWN = 5
 # Fields whose errors are drawn at the field; any other error is drawn above the Save button.
 SHOWN_FIELDS = {*drafts.EDITABLE_FIELDS, "photos"}
+# Labels of the choice fields, also naming them in the "still needed" summary at Save.
+FIELD_LABELS = {
+    "categories": "Data categories",
+    "format": "Format",
+    "identifiability": "Identifiability",
+    "detail_level": "Detail shown",
+    "visible_to": "Visible to",
+    "needed_by": "Needed by",
+    "reach": "Reach",
+    "controls": "Controls present",
+    "evidence": "Evidence",
+    "photos": "Photo check",
+}
 
 
-def _pills(ctx: cs.CaptureContext, label: str, field: str, vocabulary: str, **kw: object) -> None:
+def _pills(ctx: cs.CaptureContext, field: str, vocabulary: str, **kw: object) -> None:
     """Pills for one field; a required single choice cannot be cleared by tapping it again."""
     widgets.vocab_pills(
-        label,
+        FIELD_LABELS[field],
         ctx.checklist,
         vocabulary,
         key=cs.widget_key(field),
@@ -43,10 +56,10 @@ def _pills(ctx: cs.CaptureContext, label: str, field: str, vocabulary: str, **kw
     errors.field_error(cs.SCOPE, field)
 
 
-def _segmented(ctx: cs.CaptureContext, label: str, field: str, vocabulary: str) -> None:
+def _segmented(ctx: cs.CaptureContext, field: str, vocabulary: str) -> None:
     """A segmented control for one field; a required one keeps its choice when tapped again."""
     widgets.vocab_segmented(
-        label,
+        FIELD_LABELS[field],
         ctx.checklist,
         vocabulary,
         key=cs.widget_key(field),
@@ -95,18 +108,17 @@ def _render_what(ctx: cs.CaptureContext) -> None:
         help="Fills in every field below; change anything that differs here.",
     )
     errors.field_error(cs.SCOPE, "template_id")
-    _pills(ctx, "Data categories", "categories", "data_categories", multi=True)
-    _pills(ctx, "Format", "format", "formats")
-    _pills(ctx, "Identifiability", "identifiability", "identifiability")
-    _pills(ctx, "Detail shown", "detail_level", "detail_levels")
+    _pills(ctx, "categories", "data_categories", multi=True)
+    _pills(ctx, "format", "formats")
+    _pills(ctx, "identifiability", "identifiability")
+    _pills(ctx, "detail_level", "detail_levels")
 
 
 def _render_who(ctx: cs.CaptureContext) -> None:
-    _pills(ctx, "Visible to", "visible_to", "audiences", multi=True)
+    _pills(ctx, "visible_to", "audiences", multi=True)
     draft = cs.current_draft()
     _pills(
         ctx,
-        "Needed by",
         "needed_by",
         "audiences",
         multi=True,
@@ -114,12 +126,12 @@ def _render_who(ctx: cs.CaptureContext) -> None:
     )
     if not draft.needed_by_edited:
         st.caption("Following the categories' defaults.")
-    _segmented(ctx, "Reach", "reach", "reach_speeds")
+    _segmented(ctx, "reach", "reach_speeds")
 
 
 def _render_how(ctx: cs.CaptureContext) -> None:
-    _pills(ctx, "Controls present", "controls", "controls", multi=True)
-    _segmented(ctx, "Evidence", "evidence", "evidence")
+    _pills(ctx, "controls", "controls", multi=True)
+    _segmented(ctx, "evidence", "evidence")
     left, right = st.columns(2)
     with left:
         st.date_input(
@@ -174,12 +186,27 @@ def _render_notes(ctx: cs.CaptureContext) -> None:
     photos.render_photo_review(ctx)
 
 
+def _complete(draft: drafts.Draft) -> bool:
+    """Mark every empty required field at once, each at its field, and sum them up at Save."""
+    missing = drafts.missing_fields(draft)
+    if not missing:
+        return True
+    errors.clear_errors(cs.SCOPE)
+    for problem in missing:
+        errors.record_error(cs.SCOPE, problem)
+    names = ", ".join(FIELD_LABELS[str(problem.field)] for problem in missing)
+    errors.record_error(cs.SCOPE, ValidationError(f"Not saved yet. Still needed: {names}."))
+    return False
+
+
 def _save(ctx: cs.CaptureContext) -> str | None:
     """Validate the draft fully, then commit it in one store call; returns the reference.
 
     Nothing is written unless every check passes; errors are kept to show at their fields.
     """
     draft = cs.current_draft()
+    if not _complete(draft):
+        return None
     try:
         finding = drafts.finding_from_draft(draft, ctx.audit_id, ctx.location_id)
         validate_finding(finding, ctx.checklist)

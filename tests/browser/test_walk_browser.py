@@ -99,7 +99,7 @@ def test_walk_capture_survives_a_reload(
     page = ipad.page
     tap = Taps(page)
     problems: list[str] = []
-    open_app(page, f"{app_server.url}/")
+    open_app(page, f"{app_server.url}/audits")
     _check_layout(ipad, "audits", problems)
     audit_id = create_audit(tap, page, f"Brook Lane {ipad.name} School (fictional)")
     location_id = add_location(tap, page, LOCATION, LOCATION_TYPE)
@@ -144,7 +144,7 @@ def _new_walk(ipad: Tablet, server: AppServer, school: str) -> Taps:
     """A new audit with the staff room added and chosen; returns the tap counter."""
     page = ipad.page
     tap = Taps(page)
-    open_app(page, f"{server.url}/")
+    open_app(page, f"{server.url}/audits")
     create_audit(tap, page, f"{school} {ipad.name} School (fictional)")
     add_location(tap, page, LOCATION, LOCATION_TYPE)
     return tap

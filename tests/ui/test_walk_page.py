@@ -11,6 +11,7 @@ from PIL import Image
 from streamlit.testing.v1 import AppTest
 
 from datawalk.checklist import checklist_from_pin, finding_from_template
+from datawalk.drafts import REQUIRED_FIELDS
 from datawalk.models import Photo
 from datawalk.privacy.text_checks import KEPT_IDENTIFIERS
 from datawalk.ui.capture import SAVE_KEY
@@ -119,11 +120,44 @@ def test_a_draft_survives_a_new_session(open_page, walk) -> None:
     assert walk.store.list_findings(walk.audit.id) == []
 
 
+def in_page_order(node):
+    """Every element under `node`, in the order the page shows them."""
+    for child in getattr(node, "children", {}).values():
+        yield child
+        yield from in_page_order(child)
+
+
 def test_empty_required_fields_are_named_and_nothing_is_saved(open_page, walk) -> None:
     at = save(walk_page(open_page, walk))
 
     assert "Choose at least one data category." in errors_of(at)
     assert walk.store.list_findings(walk.audit.id) == []
+
+
+def test_every_missing_field_is_marked_at_once_at_its_field_and_summed_up_at_save(
+    open_page, walk
+) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "identifiability")).set_value("full_name").run()
+    at = save(at)
+
+    missing = [f for f in REQUIRED_FIELDS if f not in ("identifiability", "reach", "evidence")]
+    shown = list(in_page_order(at.main))
+    for field in missing:
+        (at_field,) = [
+            i for i, e in enumerate(shown) if getattr(e, "key", None) == cap_key(at, field)
+        ]
+        # The element right after the field is its message.
+        assert shown[at_field + 1].type == "error", field
+        assert shown[at_field + 1].value == REQUIRED_FIELDS[field]
+    (summary,) = [e.value for e in at.error if "Still needed" in e.value]
+    assert summary == "Not saved yet. Still needed: Data categories, Format, Detail shown."
+    assert walk.store.list_findings(walk.audit.id) == []
+
+    # Filling a field takes its message away; the others stay until they are filled.
+    at.pills(key=cap_key(at, "format")).set_value("poster").run()
+    assert REQUIRED_FIELDS["format"] not in errors_of(at)
+    assert REQUIRED_FIELDS["categories"] in errors_of(at)
 
 
 def test_script_in_notes_is_stored_as_typed_and_shown_as_text(open_page, walk) -> None:
