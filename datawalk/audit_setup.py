@@ -10,8 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
+import pydantic
+
 from datawalk.checklist import pin_checklist
-from datawalk.errors import ValidationError
+from datawalk.errors import ValidationError, validation_error
 from datawalk.models import SHORT_TEXT, Audit, Floor, Location, Phase, School, Site
 from datawalk.vocabulary import Checklist
 
@@ -93,16 +95,19 @@ def build_audit(setup: AuditSetup, checklist: Checklist, today: date) -> Audit:
     auditor = _required(setup.auditor, "auditor", "The auditor's name")
     if len(setup.accompanied_by) > SHORT_TEXT:
         raise ValidationError("'Accompanied by' is too long.", field="accompanied_by")
-    floors = [Floor(name=name, order=i) for i, name in enumerate(setup.floor_names)]
-    return Audit(
-        school=School(name=school_name, phase=phase),
-        site=Site(name=site_name, floors=floors),
-        walk_at=datetime.combine(walk_date, walk_time).astimezone(),
-        auditor=auditor,
-        accompanied_by=setup.accompanied_by.strip(),
-        scope_limitations=setup.scope_limitations,
-        checklist=pin_checklist(checklist),
-    )
+    try:
+        floors = [Floor(name=name, order=i) for i, name in enumerate(setup.floor_names)]
+        return Audit(
+            school=School(name=school_name, phase=phase),
+            site=Site(name=site_name, floors=floors),
+            walk_at=datetime.combine(walk_date, walk_time).astimezone(),
+            auditor=auditor,
+            accompanied_by=setup.accompanied_by.strip(),
+            scope_limitations=setup.scope_limitations,
+            checklist=pin_checklist(checklist),
+        )
+    except pydantic.ValidationError as exc:
+        raise validation_error(exc) from exc
 
 
 def new_location(
@@ -118,4 +123,9 @@ def new_location(
         raise ValidationError("Choose the location type.", field="location_type")
     if floor_id is not None and audit.floor(floor_id) is None:
         raise ValidationError("Choose one of this site's floors.", field="floor_id")
-    return Location(audit_id=audit.id, name=name, location_type=location_type, floor_id=floor_id)
+    try:
+        return Location(
+            audit_id=audit.id, name=name, location_type=location_type, floor_id=floor_id
+        )
+    except pydantic.ValidationError as exc:
+        raise validation_error(exc) from exc

@@ -6,6 +6,8 @@ place each.
 
 from __future__ import annotations
 
+from pydantic import ValidationError as PydanticValidationError
+
 
 class DataWalkError(Exception):
     """Base for every error a user can cause and fix."""
@@ -45,3 +47,30 @@ class InterchangeError(DataWalkError):
 
 class PrivacyError(DataWalkError):
     """A photo or text failed the privacy intake (not an image, too big, a decompression bomb)."""
+
+
+def pydantic_problems(exc: PydanticValidationError, limit: int = 3) -> tuple[str | None, str]:
+    """Return the first problem's field path and one line naming the first `limit` problems.
+
+    The one translation of pydantic's errors for people: `field.path: message`, never the input
+    echoed back (it may be a pupil's details or megabytes of a file), and the rest counted.
+    """
+    errors = exc.errors(include_url=False, include_input=False)
+    paths = [_path(error["loc"]) for error in errors]
+    shown = [f"{path}: {error['msg']}" for path, error in zip(paths, errors, strict=True)]
+    extra = len(shown) - limit
+    line = "; ".join(shown[:limit]) + (f" (and {extra} more)" if extra > 0 else "")
+    return (paths[0] if paths and paths[0] != "(value)" else None), line
+
+
+def validation_error(exc: PydanticValidationError, prefix: str = "") -> ValidationError:
+    """Return the user's ValidationError for a model that refused its values."""
+    field, line = pydantic_problems(exc)
+    return ValidationError(f"{prefix}{line}", field=field.split(".")[0] if field else None)
+
+
+def _path(loc: tuple[str | int, ...]) -> str:
+    path = ""
+    for part in loc:
+        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
+    return path or "(value)"
