@@ -29,6 +29,7 @@ _BASE = "cap_base"
 GENS = "cap_gens"
 _TARGET = "cap_target"
 _COUNTER = "cap_counter"
+_CLEARED = "cap_cleared"
 
 # Draft fields drawn as widgets, plus the widgets that are not fields (uploader, camera).
 WIDGET_FIELDS = (*drafts.EDITABLE_FIELDS, "upload", "camera")
@@ -152,14 +153,50 @@ def on_widget_change(ctx: CaptureContext, field: str) -> None:
     change(ctx, field, st.session_state[widget_key(field)])
 
 
+def _become(ctx: CaptureContext, draft: Draft) -> None:
+    """Make `draft` the whole form: session, URL (`?finding=`) and every widget."""
+    st.session_state[_DRAFT] = draft
+    st.session_state[_TARGET] = (ctx.audit_id, ctx.location_id, draft.finding_id)
+    _show_in_url(draft.finding_id)
+    errors.clear_errors(SCOPE)
+    _redraw(WIDGET_FIELDS, draft)
+
+
 def reset(ctx: CaptureContext) -> None:
     """Start an empty finding: forget the draft (store and session) and redraw every widget."""
     state.get_store().clear_draft(ctx.audit_id, ctx.location_id)
-    st.session_state[_DRAFT] = Draft()
-    st.session_state[_TARGET] = (ctx.audit_id, ctx.location_id, None)
-    _show_in_url(None)
-    errors.clear_errors(SCOPE)
-    _redraw(WIDGET_FIELDS, Draft())
+    st.session_state.pop(_CLEARED, None)
+    _become(ctx, Draft())
+
+
+def clear(ctx: CaptureContext) -> None:
+    """Empty the form at the consultant's request, keeping what it held for one-tap undo."""
+    kept = current_draft()
+    reset(ctx)
+    if not kept.is_empty():
+        st.session_state[_CLEARED] = (ctx.audit_id, ctx.location_id, kept)
+
+
+def cleared_draft(ctx: CaptureContext) -> Draft | None:
+    """The draft cleared last at this place in this session, while undo can bring it back."""
+    cleared = st.session_state.get(_CLEARED)
+    if cleared and cleared[:2] == (ctx.audit_id, ctx.location_id):
+        return cleared[2]
+    return None
+
+
+def undo_clear(ctx: CaptureContext) -> None:
+    """Bring back the cleared draft, photos and edit target included, and store it again."""
+    draft = cleared_draft(ctx)
+    st.session_state.pop(_CLEARED, None)
+    if draft is None:
+        return
+    _become(ctx, draft)
+    state.get_store().save_draft(ctx.audit_id, ctx.location_id, drafts.draft_to_payload(draft))
+
+
+def forget_cleared() -> None:
+    st.session_state.pop(_CLEARED, None)
 
 
 def redraw_uploads() -> None:

@@ -151,10 +151,17 @@ def _new_walk(ipad: Tablet, server: AppServer, school: str) -> Taps:
 
 
 def test_walk_controls_keep_what_a_finger_chose(ipad: Tablet, app_server: AppServer) -> None:
-    """Tapping the chosen option of a required single choice keeps it (no silent clearing)."""
+    """Tapping the chosen option of a required single choice keeps it (no silent clearing), and
+    "Clear form" sits at the top of the form, away from the save bar."""
     page = ipad.page
     tap = _new_walk(ipad, app_server, "Elm Row")
     tap(choice(page, "Quick templates", TEMPLATE))
+    save_bar = page.locator(".st-key-cap_actions")
+    clear = page.get_by_role("button", name="Clear form")
+    assert save_bar.get_by_role("button", name="Save finding").count() == 1
+    assert save_bar.get_by_role("button", name="Clear form").count() == 0
+    first_field = page.get_by_role("radiogroup", name="Quick templates", exact=True)
+    assert clear.bounding_box()["y"] < first_field.bounding_box()["y"]
     for label, option in [("Reach", "Within 5 minutes"), ("Format", "Poster or wall display")]:
         select(tap, page, label, option)
         choice(page, label, option).tap()

@@ -14,7 +14,7 @@ from datawalk.checklist import checklist_from_pin, finding_from_template
 from datawalk.drafts import REQUIRED_FIELDS
 from datawalk.models import Photo
 from datawalk.privacy.text_checks import KEPT_IDENTIFIERS
-from datawalk.ui.capture import SAVE_KEY
+from datawalk.ui.capture import DISCARD_KEY, SAVE_KEY, UNDO_CLEAR_KEY
 from tests.ui.conftest import ACTOR
 
 TEMPLATE = "allergy_poster_servery"
@@ -91,6 +91,66 @@ def test_a_required_single_choice_cannot_be_cleared_by_tapping_it_again(open_pag
     # Optional choices can still be cleared.
     assert not at.segmented_control(key=cap_key(at, "need_override")).proto.required
     assert not at.pills(key=cap_key(at, "template_id")).proto.required
+
+
+def test_clear_form_can_be_undone_with_one_tap(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at.text_area(key=cap_key(at, "notes")).input("Poster by the hatch").run()
+    at.button(key=DISCARD_KEY).click().run()
+
+    assert at.pills(key=cap_key(at, "categories")).value == []
+    assert walk.store.load_draft(walk.audit.id, walk.location.id) is None
+    assert any("was cleared" in str(i.value) for i in at.info)
+
+    at.button(key=UNDO_CLEAR_KEY).click().run()
+    assert at.text_area(key=cap_key(at, "notes")).value == "Poster by the hatch"
+    assert at.pills(key=cap_key(at, "template_id")).value == TEMPLATE
+    assert walk.store.load_draft(walk.audit.id, walk.location.id)["notes"] == "Poster by the hatch"
+    assert not [b for b in at.button if b.key == UNDO_CLEAR_KEY]
+
+
+def test_clearing_a_photo_asks_first_and_undo_brings_the_photo_back(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.file_uploader(key=cap_key(at, "upload")).set_value(
+        [("poster.jpg", jpeg(), "image/jpeg")]
+    ).run()
+    (photo,) = at.session_state["cap_draft"].photos
+    at.button(key=DISCARD_KEY).click().run()
+
+    # Asked, not cleared yet.
+    assert any("remove its 1 photo" in str(w.value) for w in at.warning)
+    assert at.session_state["cap_draft"].photos == [photo]
+    at.button(key="cap_clear_no").click().run()
+    assert at.session_state["cap_draft"].photos == [photo]
+
+    at.button(key=DISCARD_KEY).click().run()
+    at.button(key="cap_clear_yes").click().run()
+    assert at.session_state["cap_draft"].photos == []
+    assert any("with its 1 photo" in str(i.value) for i in at.info)
+
+    at.button(key=UNDO_CLEAR_KEY).click().run()
+    assert [p.id for p in at.session_state["cap_draft"].photos] == [photo.id]
+    stored = walk.store.load_draft(walk.audit.id, walk.location.id)
+    assert [p["id"] for p in stored["photos"]] == [photo.id]
+
+
+def test_cancel_edit_can_be_undone_back_to_the_edit(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    save(at)
+    finding = walk.store.list_findings(walk.audit.id)[0]
+    at = walk_page(open_page, walk, finding=finding.id)
+    at.text_area(key=cap_key(at, "notes")).input("Moved to the kitchen side").run()
+
+    at.button(key=DISCARD_KEY).click().run()
+    assert "finding" not in at.query_params
+    at.button(key=UNDO_CLEAR_KEY).click().run()
+
+    assert at.query_params["finding"] == finding.id
+    assert at.text_area(key=cap_key(at, "notes")).value == "Moved to the kitchen side"
+    save(at)
+    assert walk.store.get_finding(finding.id).notes == "Moved to the kitchen side"
 
 
 def test_a_fresh_session_with_the_same_params_lists_the_saved_finding(open_page, walk) -> None:
