@@ -24,7 +24,7 @@ TOUCH_CSS = """<style>
 .stTextInput input,.stDateInput input,.stTimeInput input,.stNumberInput input{min-height:44px}
 .stTextArea textarea{min-height:88px}
 [data-baseweb="select"]>div{min-height:44px}
-.react-aria-ComboBox>[role="group"],[data-testid="stDateInputField"],[data-testid="stTimeInputField"]{min-height:44px}
+.react-aria-ComboBox>[role="group"],[data-testid="stDateInputField"],[data-testid="stTimeInputTimeDisplay"]{min-height:44px}
 [data-testid="stMainBlockContainer"]{max-width:100%;padding:4rem 1rem 4rem 1rem}
 [data-testid="stTooltipIcon"] button,button[aria-label^="Help for"]{min-width:44px;min-height:44px}
 [data-testid="stElementToolbar"] button{min-width:44px;min-height:44px}

@@ -36,7 +36,7 @@ class Unsized(NamedTuple):
 STREAMLIT_UNSIZED: tuple[Unsized, ...] = (
     Unsized(
         '[data-testid="stDateInputField"] [role="spinbutton"], '
-        '[data-testid="stTimeInputField"] [role="spinbutton"]',
+        '[data-testid="stTimeInputTimeDisplay"] [role="spinbutton"]',
         "Streamlit draws a date or time as day, month and year segments inside one field; the "
         "field is measured instead, and a tap anywhere on it focuses a segment.",
     ),
@@ -56,7 +56,7 @@ _TARGETS_SCRIPT = """([main, minimum, skip]) => {
     ['input:not([type="checkbox"]):not([type="file"]):not([type="hidden"])'
       + ':not([role="combobox"])', null],
     ['textarea', null],
-    ['[data-testid="stDateInputField"], [data-testid="stTimeInputField"]', null],
+    ['[data-testid="stDateInputField"], [data-testid="stTimeInputTimeDisplay"]', null],
   ];
   const seen = new Set();
   const small = [];

@@ -1,10 +1,10 @@
 """A newcomer's first audit on an iPad, at 1024×768 and at 820×1180 (issue 10).
 
-From a fresh database file: create an audit, add two locations, record three findings (one
-from a quick template, one set field by field, one with a photo), then open the findings, the
-dashboard, the action plan and the export. Every page visited is measured: no exception,
-nothing past the right edge, every DataWalk control at least 44×44 px, no image, chart or
-container taller than half the screen that is a single colour; and on the findings page the
+From a fresh, empty database (no sample walk): create an audit, add two locations, record three
+findings (one from a quick template, one set field by field, one with a photo), then open the
+findings, the dashboard, the action plan and the export. Every page visited is measured: no
+exception, nothing past the right edge, every DataWalk control at least 44×44 px, no image, chart
+or container taller than half the screen that is a single colour; and on the findings page the
 saved finding's privacy and safeguarding levels show without scrolling the table sideways.
 
 Problems are collected over the whole walk and asserted at its end, grouped by check and page,
@@ -40,6 +40,8 @@ from walk_steps import (
     select,
     upload_photo,
 )
+
+from datawalk.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -122,11 +124,14 @@ def _levels_in_view(page: Page, reference: str) -> list[str]:
 def test_a_newcomers_first_audit_fits_the_ipad(
     ipad: Tablet, make_server: Callable[..., AppServer], tmp_path: Path
 ) -> None:
-    server = make_server("newcomer").start()
+    server = make_server("newcomer")
+    Store.open(server.database_url).close()  # migrated and empty: no sample walk is added
+    server.start()
     page = ipad.page
     tap = Taps(page)
     problems: Problems = defaultdict(list)
     open_app(page, f"{server.url}/")
+    assert server.query("SELECT count(*) FROM audits") == [(0,)], "a fresh database"
     _measure(ipad, "audits", problems)
     audit_id = create_audit(tap, page, f"Meadow Bank {ipad.name} School (fictional)")
     _measure(ipad, "walk-new", problems)
