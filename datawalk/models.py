@@ -26,7 +26,7 @@ from pydantic import (
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
 DOCUMENT_FORMAT = "datawalk-audit"
-DOCUMENT_SCHEMA_VERSION = 1
+DOCUMENT_SCHEMA_VERSION = 2  # 2: `imported_trail`, the history restored backups brought
 
 
 def new_id() -> str:
@@ -264,6 +264,24 @@ class TrailEvent(Model):
     changes: dict[str, Any] = Field(default_factory=dict)
 
 
+Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+
+class ImportedEvent(Model):
+    """A trail event that came from a backup file, kept apart from local history and read-only.
+
+    `event` is exactly what the file said (its id, time and actor are the file's claim, not
+    something that happened here); the rest says which file (its SHA-256), when and by whom it
+    was imported. Kept for accountability: a restored audit keeps its record of kept
+    identifiers, risk acceptances and deletions.
+    """
+
+    event: TrailEvent
+    source_sha256: Sha256
+    imported_at: datetime
+    imported_by: RequiredText
+
+
 class AuditDocument(Model):
     """The JSON interchange form of one audit: backups, the sample walk and `score` input."""
 
@@ -273,7 +291,13 @@ class AuditDocument(Model):
     locations: list[Location] = Field(default_factory=list)
     findings: list[Finding] = Field(default_factory=list)
     actions: list[Action] = Field(default_factory=list)
-    trail: list[TrailEvent] = Field(default_factory=list)
+    trail: list[TrailEvent] = Field(
+        default_factory=list, description="Local history: what happened in the exporting database."
+    )
+    imported_trail: list[ImportedEvent] = Field(
+        default_factory=list,
+        description="History that earlier restores brought in, with where it came from.",
+    )
     scores: list[dict[str, Any]] = Field(
         default_factory=list,
         description="Scores, reasons and recommendations at export time; recomputed on import.",

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from datawalk.errors import ConflictError
-from datawalk.interchange import read_document
+from datawalk.interchange import Backup, read_backup, read_document
 from datawalk.models import AuditDocument
 
 if TYPE_CHECKING:
@@ -31,6 +31,11 @@ def sample_document() -> AuditDocument:
     return read_document(SAMPLE_PATH)
 
 
+def sample_backup() -> Backup:
+    """Return the sample walk and its file's SHA-256, which marks any trail it carries."""
+    return read_backup(SAMPLE_PATH)
+
+
 @lru_cache(maxsize=1)
 def sample_audit_id() -> str:
     """Return the sample audit's fixed id (the same on every machine)."""
@@ -42,11 +47,11 @@ def load_sample(store: Store, actor: str = "sample") -> str:
 
     Idempotent: a second call (or a call racing another process) leaves exactly one copy.
     """
-    document = sample_document()
-    audit_id = document.audit.id
+    backup = sample_backup()
+    audit_id = backup.document.audit.id
     if audit_id in {summary.id for summary in store.list_audits()}:
         return audit_id
     # Another process may load it between our check and the import: one copy remains either way.
     with suppress(ConflictError):
-        store.import_document(document, actor)
+        store.import_document(backup.document, actor, source_sha256=backup.sha256)
     return audit_id

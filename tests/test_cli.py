@@ -3,6 +3,7 @@ and that a refused import leaves the database exactly as it was."""
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import zipfile
@@ -293,7 +294,71 @@ def test_import_restores_a_backup_that_exports_identically(loaded_db: str, tmp_p
     assert result.stdout.strip() == sample_audit_id()
     again = tmp_path / "again.json"
     assert _run("export", sample_audit_id(), "-o", str(again), "--db", fresh).exit_code == 0
-    assert again.read_text(encoding="utf-8") == backup.read_text(encoding="utf-8")
+    first, second = (json.loads(p.read_text(encoding="utf-8")) for p in (backup, again))
+    history = ("trail", "imported_trail")
+    assert {k: v for k, v in second.items() if k not in history} == {
+        k: v for k, v in first.items() if k not in history
+    }
+    # The backup's own trail is now imported history, marked with the backup's SHA-256.
+    digest = hashlib.sha256(backup.read_bytes()).hexdigest()
+    assert second["imported_trail"][: len(first["imported_trail"])] == first["imported_trail"]
+    arrived = second["imported_trail"][len(first["imported_trail"]) :]
+    assert [item["event"] for item in arrived] == first["trail"]
+    assert {(i["source_sha256"], i["imported_by"]) for i in arrived} <= {(digest, "cli")}
+    (restore,) = second["trail"]
+    assert restore["actor"] == "cli"
+    assert restore["changes"]["restored_from_backup"]["new"]["sha256"] == digest
+
+
+def _forged_backup(loaded_db: str, tmp_path: Path, **changes: object) -> Path:
+    """The sample's backup under a new audit id, with a forged event in its trail."""
+    raw = json.loads(_backup(loaded_db, tmp_path).read_text(encoding="utf-8"))
+    raw["trail"].append(
+        {
+            "id": "event-forged-0001",
+            "audit_id": raw["audit"]["id"],
+            "at": "2019-01-01T03:00:00Z",
+            "actor": "Head Teacher (made up)",
+            "entity": "audit",
+            "entity_id": raw["audit"]["id"],
+            "operation": "delete",
+            "changes": changes,
+        }
+    )
+    return _write(tmp_path / "forged.json", json.dumps(raw))
+
+
+def test_a_forged_trail_event_is_imported_history_never_local(
+    loaded_db: str, tmp_path: Path
+) -> None:
+    path = _forged_backup(loaded_db, tmp_path)
+    fresh = f"sqlite:///{tmp_path / 'fresh.db'}"
+    assert _run("import", str(path), "--db", fresh).exit_code == 0
+    store = Store.open(fresh)
+    try:
+        local = store.list_trail(sample_audit_id())
+        imported = store.list_imported_trail(sample_audit_id())
+    finally:
+        store.close()
+    assert [event.actor for event in local] == ["cli"]
+    (forged,) = [item for item in imported if item.event.id == "event-forged-0001"]
+    assert forged.event.actor == "Head Teacher (made up)"
+    assert forged.event.at.year == 2019
+    assert forged.source_sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+    assert forged.imported_by == "cli"
+
+
+def test_a_20_mb_trail_string_is_refused_with_one_line_and_nothing_changes(
+    loaded_db: str, tmp_path: Path
+) -> None:
+    path = _forged_backup(loaded_db, tmp_path, notes={"new": "x" * 20_000_000})
+    target = f"sqlite:///{tmp_path / 'target.db'}"
+    before = _snapshot(target)
+    result = _run("import", str(path), "--db", target)
+    message = _assert_one_line_error(result, ExitStatus.INVALID_INPUT)
+    assert "event 'event-forged-0001'" in message and "20,000,000 characters" in message
+    assert result.stdout == ""
+    assert _snapshot(target) == before
 
 
 def _write(path: Path, data: bytes | str) -> Path:

@@ -4,6 +4,7 @@ clear line for every bad, truncated, hostile or oversized input."""
 from __future__ import annotations
 
 import base64
+import hashlib
 import io
 import json
 from datetime import UTC, date, datetime
@@ -26,6 +27,7 @@ from datawalk.interchange import (
     attach_scores,
     document_json_schema,
     dump_document,
+    parse_backup,
     parse_document,
     read_document,
 )
@@ -41,6 +43,7 @@ from datawalk.models import (
     RedactionRecord,
     School,
     Site,
+    TrailEvent,
 )
 from datawalk.store import Store
 
@@ -150,6 +153,10 @@ def _document(notes: str = "seen at the hatch", **audit_fields: object) -> Audit
     )
 
 
+def _without_history(text: str) -> dict:
+    return {k: v for k, v in json.loads(text).items() if k not in ("trail", "imported_trail")}
+
+
 def _raw(document: AuditDocument) -> dict:
     return json.loads(dump_document(document))
 
@@ -171,7 +178,7 @@ def _rejection(data: bytes | str, **options: int) -> str:
 
 def test_dump_is_indented_json_with_the_format_marker_first_and_unicode_as_typed() -> None:
     text = dump_document(_document(notes="Zoë saw 😀 <b>"))
-    assert text.startswith('{\n  "format": "datawalk-audit",\n  "schema_version": 1,')
+    assert text.startswith('{\n  "format": "datawalk-audit",\n  "schema_version": 2,')
     assert "Zoë saw 😀 <b>" in text
     assert text.endswith("}\n")
 
@@ -280,7 +287,7 @@ def test_the_json_schema_is_a_valid_schema_that_a_dump_satisfies() -> None:
         ('{"format": "datawalk-audit"}', "no whole-number schema_version"),
         ('{"format": "datawalk-audit", "schema_version": "1"}', "no whole-number schema_version"),
         ('{"format": "datawalk-audit", "schema_version": true}', "no whole-number schema_version"),
-        ('{"format": "datawalk-audit", "schema_version": 2}', "update DataWalk"),
+        ('{"format": "datawalk-audit", "schema_version": 3}', "update DataWalk"),
         ('{"format": "datawalk-audit", "schema_version": 0}', "unsupported schema_version 0"),
     ],
     ids=lambda value: value[:30] if isinstance(value, str | bytes) else None,
@@ -440,6 +447,84 @@ def test_a_photo_without_a_redaction_record_goes_through_the_intake() -> None:
     assert photo.needs_review
 
 
+# --- trail events from a file: bounded, kept as imported history ---------------------------
+
+
+def _with_event(document: AuditDocument, **fields: object) -> AuditDocument:
+    event = TrailEvent(
+        **{
+            "audit_id": document.audit.id,
+            "actor": "Someone (fictional)",
+            "entity": "audit",
+            "entity_id": document.audit.id,
+            "operation": "update",
+            "changes": {},
+        }
+        | fields
+    )
+    return document.model_copy(update={"trail": [event]})
+
+
+def test_a_20_mb_string_in_a_trail_event_is_refused_naming_the_event() -> None:
+    document = _with_event(
+        _document(), id="event-huge-0001", changes={"x": {"new": "a" * 20_000_000}}
+    )
+    message = _rejection(dump_document(document))
+    assert message.startswith("trail[0] (event 'event-huge-0001'): changes.x.new is 20,000,000")
+    assert "over the 1,000 limit" in message
+
+
+@pytest.mark.parametrize(
+    ("fields", "expected"),
+    [
+        ({"entity_id": "x" * 65}, "trail[0] (event 'event-bounds-01'): entity_id is 65 characters"),
+        ({"changes": {"k" * 1_001: True}}, "changes key 'kkkk"),
+        ({"changes": {f"f{i}": ["v" * 900] for i in range(20)}}, "bytes as JSON, over the 16,000"),
+    ],
+)
+def test_a_trail_event_over_its_bounds_is_refused_with_one_line(fields, expected) -> None:
+    document = _with_event(_document(), id="event-bounds-01", **fields)
+    assert expected in _rejection(dump_document(document))
+
+
+def test_a_file_with_too_many_or_too_large_events_is_refused(monkeypatch) -> None:
+    from datawalk.interchange import history
+
+    document = _document()
+    raw = _raw(document)
+    raw["trail"] = [
+        _raw(_with_event(document, id=f"event-many-{i:04}"))["trail"][0] for i in range(4)
+    ]
+    monkeypatch.setattr(history, "MAX_EVENTS", 3)
+    assert "holds 4 trail events, over the 3 limit" in _rejection(_text(raw))
+    monkeypatch.setattr(history, "MAX_EVENTS", 4)
+    monkeypatch.setattr(history, "MAX_HISTORY_BYTES", 500)
+    assert "trail events pass" in _rejection(_text(raw))
+
+
+def test_imported_history_of_another_audit_is_refused() -> None:
+    raw = _raw(_with_event(_document(), id="event-other-001", audit_id="another-audit"))
+    item = {
+        "event": raw.pop("trail")[0],
+        "source_sha256": "0" * 64,
+        "imported_at": "2025-01-01T00:00:00Z",
+        "imported_by": "Someone (fictional)",
+    }
+    raw["imported_trail"] = [item]
+    message = _rejection(_text(raw))
+    assert message.startswith("imported_trail[0] (event 'event-other-001'): audit_id")
+
+
+def test_a_version_1_backup_without_imported_history_still_parses() -> None:
+    raw = _raw(_with_event(_document(), id="event-version-1"))
+    raw["schema_version"] = 1
+    del raw["imported_trail"]
+    backup = parse_backup(_text(raw))
+    assert [event.id for event in backup.document.trail] == ["event-version-1"]
+    assert backup.document.imported_trail == []
+    assert backup.sha256 == hashlib.sha256(_text(raw).encode("utf-8")).hexdigest()
+
+
 # --- round trip through the store ---------------------------------------------------------
 
 _text_values = st.one_of(
@@ -490,14 +575,23 @@ def test_export_parse_import_export_gives_the_identical_document(
     try:
         first.import_document(parse_document(dump_document(document)), "Test Consultant")
         exported = dump_document(attach_scores(first.export_document(document.audit.id)))
-        restored = parse_document(exported)
-        second.import_document(restored, "Test Consultant")
+        restored = parse_backup(exported)
+        second.import_document(
+            restored.document, "Second Consultant", source_sha256=restored.sha256
+        )
         again = dump_document(attach_scores(second.export_document(document.audit.id)))
     finally:
         first.close()
         second.close()
-    assert again == exported
+    # Identical but for history: the first database's trail is now imported history, marked
+    # with the backup's SHA-256, and the second database's own trail is the restore.
+    assert _without_history(again) == _without_history(exported)
     final = parse_document(again)
+    assert [item.event for item in final.imported_trail] == parse_document(exported).trail
+    assert {(i.source_sha256, i.imported_by) for i in final.imported_trail} == {
+        (hashlib.sha256(exported.encode("utf-8")).hexdigest(), "Second Consultant")
+    }
+    assert [event.actor for event in final.trail] == ["Second Consultant"]
     assert final.findings[0].notes == notes
     assert final.audit.overall_opinion == opinion
     locations = {location.id: location for location in final.locations}

@@ -155,6 +155,34 @@ def test_opening_twice_is_idempotent(old_database):
         store.close()
 
 
+def test_upgrade_from_0003_keeps_the_trail_and_starts_an_empty_imported_history(tmp_path):
+    url = f"sqlite:///{tmp_path / 'at0003.db'}"
+    engine = create_store_engine(url)
+    upgrade(engine, "0001_core")
+    with engine.begin() as connection:
+        _insert_at_0001(connection)
+    upgrade(engine, "0003_last_places")
+    with engine.begin() as connection:
+        connection.execute(
+            text(
+                "INSERT INTO trail_events (id, audit_id, at, actor, entity, entity_id, operation, "
+                "changes) VALUES ('event-000000001', 'audit-complete-0001', "
+                "'2024-01-10 09:10:00.000000', 'A. Consultant', 'finding', 'finding-00000001', "
+                "'create', '{}')"
+            )
+        )
+    engine.dispose()
+    store = Store.open(url)
+    try:
+        assert current_revision(store.engine) == HEAD
+        (event,) = store.list_trail("audit-complete-0001")
+        assert (event.id, event.actor) == ("event-000000001", "A. Consultant")
+        assert store.list_imported_trail("audit-complete-0001") == []
+        assert len(store.list_findings("audit-complete-0001")) == 2
+    finally:
+        store.close()
+
+
 def test_head_schema_matches_the_tables_module(tmp_path):
     engine = create_store_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
     upgrade(engine)

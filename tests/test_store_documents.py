@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,10 +11,12 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from datawalk.errors import ConflictError, InterchangeError
-from datawalk.models import Action, ActionStatus, PlanImage, Position, new_id
+from datawalk.models import Action, ActionStatus, PlanImage, Position, TrailEvent, new_id
 from datawalk.store import Store, tables
+from datawalk.store.documents import RESTORED
 
 ACTOR = "Test Consultant"
+DIGEST = "ab" * 32  # the SHA-256 of the file a document came from
 
 SPECIAL_TEXTS = [
     "<script>alert('x')</script>",
@@ -95,12 +97,26 @@ def test_export_import_export_is_identical(
     assert len(document.actions) == 1 and document.trail
     other = Store.open("sqlite://")
     try:
-        imported = other.import_document(document, "Restorer")
+        imported = other.import_document(document, "Restorer", source_sha256=DIGEST)
         assert imported == document.audit
         again = other.export_document(audit.id)
-        assert again == document
-        assert again.model_dump_json() == document.model_dump_json()
-        assert len(other.list_trail(audit.id)) == len(document.trail)
+        assert _without_history(again) == _without_history(document)
+        assert (
+            _without_history(again).model_dump_json()
+            == _without_history(document).model_dump_json()
+        )
+        # History is never mixed: the file's trail is imported history, marked with the file.
+        assert [item.event for item in again.imported_trail] == document.trail
+        assert {(i.source_sha256, i.imported_by) for i in again.imported_trail} == {
+            (DIGEST, "Restorer")
+        }
+        assert other.list_imported_trail(audit.id) == again.imported_trail
+        (restore,) = other.list_trail(audit.id)
+        assert (restore.entity, restore.operation, restore.actor) == ("audit", "create", "Restorer")
+        assert restore.changes[RESTORED] == {
+            "new": {"imported_events": len(document.trail), "sha256": DIGEST}
+        }
+        assert again.trail == [restore]
         # F-003 was deleted before the export: it is still never reused.
         location_id = document.locations[0].id
         new = other.save_finding(make_finding(audit.id, location_id), ACTOR)
@@ -168,6 +184,79 @@ def test_document_without_trail_gets_a_create_event(
         assert other.export_document(audit.id).findings == document.findings
     finally:
         other.close()
+
+
+def test_a_forged_event_is_imported_history_with_provenance_never_local_history(
+    store, make_audit, make_location, make_finding, make_photo, png
+):
+    audit = _full_audit(store, make_audit, make_location, make_finding, make_photo, png)
+    document = store.export_document(audit.id)
+    forged = TrailEvent(
+        audit_id=audit.id,
+        at=datetime(2019, 1, 1, 3, 0, tzinfo=UTC),
+        actor="Head Teacher (made up)",
+        entity="action",
+        entity_id=document.actions[0].id,
+        operation="update",
+        changes={"accepted_by": {"old": "", "new": "Head Teacher (made up)"}},
+    )
+    document = document.model_copy(update={"trail": [*document.trail, forged]})
+    other = Store.open("sqlite://")
+    try:
+        other.import_document(document, "Restorer", source_sha256=DIGEST)
+        local = other.list_trail(audit.id)
+        assert forged.id not in {e.id for e in local}
+        assert all(e.actor == "Restorer" for e in local)
+        assert "Head Teacher (made up)" not in {e.actor for e in local}
+        (kept,) = [i for i in other.list_imported_trail(audit.id) if i.event.id == forged.id]
+        assert kept.event == forged  # exactly as the file gave it, its claimed time and actor
+        assert (kept.source_sha256, kept.imported_by) == (DIGEST, "Restorer")
+        assert kept.imported_at > forged.at
+    finally:
+        other.close()
+
+
+def test_backup_restore_backup_keeps_imported_history_with_its_provenance(
+    store, make_audit, make_location, make_finding, make_photo, png
+):
+    audit = _full_audit(store, make_audit, make_location, make_finding, make_photo, png)
+    first = store.export_document(audit.id)
+    second_db, third_db = Store.open("sqlite://"), Store.open("sqlite://")
+    try:
+        second_db.import_document(first, "Second Restorer", source_sha256=DIGEST)
+        second = second_db.export_document(audit.id)
+        third_db.import_document(second, "Third Restorer", source_sha256="cd" * 32)
+        third = third_db.export_document(audit.id)
+    finally:
+        second_db.close()
+        third_db.close()
+    # The first file's history keeps its first provenance; the second file's own (local) trail,
+    # its restore event, is now imported history marked with the second file.
+    assert third.imported_trail[: len(second.imported_trail)] == second.imported_trail
+    (moved,) = third.imported_trail[len(second.imported_trail) :]
+    assert moved.event == second.trail[0]
+    assert (moved.source_sha256, moved.imported_by) == ("cd" * 32, "Third Restorer")
+    assert [e.actor for e in third.trail] == ["Third Restorer"]
+    assert _without_history(third) == _without_history(first)
+
+
+def test_deleting_an_audit_deletes_its_imported_history(
+    store, make_audit, make_location, make_finding, make_photo, png
+):
+    audit = _full_audit(store, make_audit, make_location, make_finding, make_photo, png)
+    document = store.export_document(audit.id)
+    other = Store.open("sqlite://")
+    try:
+        other.import_document(document, "Restorer", source_sha256=DIGEST)
+        assert other.list_imported_trail(audit.id)
+        other.delete_audit(audit.id, "Restorer")
+        assert other.list_imported_trail(audit.id) == []
+    finally:
+        other.close()
+
+
+def _without_history(document):
+    return document.model_copy(update={"trail": [], "imported_trail": []})
 
 
 def _with_new_audit_id(document):
@@ -268,7 +357,8 @@ def test_text_round_trips_exactly(
     document = source.export_document(audit.id)
     target.import_document(document, ACTOR)
     again = target.export_document(audit.id)
-    assert again == document
+    assert _without_history(again) == _without_history(document)
+    assert [item.event for item in again.imported_trail] == document.trail
     assert again.audit.auditor == name
     assert again.audit.scope_limitations == note
     assert again.audit.overall_opinion == note

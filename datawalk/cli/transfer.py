@@ -16,7 +16,7 @@ import click
 
 from datawalk.cli.app import ACTOR, db_option, main, open_store
 from datawalk.errors import InterchangeError
-from datawalk.interchange import DEFAULT_MAX_BYTES, attach_scores, dump_document, read_document
+from datawalk.interchange import DEFAULT_MAX_BYTES, attach_scores, dump_document, read_backup
 from datawalk.store import Store
 
 
@@ -120,8 +120,8 @@ class ImportRequest:
 
 
 def _import_json(request: ImportRequest) -> str:
-    document = read_document(request.path, max_bytes=request.max_bytes)
-    return request.store.import_document(document, ACTOR).id
+    backup = read_backup(request.path, max_bytes=request.max_bytes)
+    return request.store.import_document(backup.document, ACTOR, source_sha256=backup.sha256).id
 
 
 def _import_xlsx(request: ImportRequest) -> str:

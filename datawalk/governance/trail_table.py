@@ -14,7 +14,7 @@ from typing import Any
 
 import pandas as pd
 
-from datawalk.models import Action, Audit, Finding, Location, TrailEvent
+from datawalk.models import Action, Audit, Finding, ImportedEvent, Location, TrailEvent
 
 ENTITY_NAMES = {
     "audit": "Audit",
@@ -25,6 +25,8 @@ ENTITY_NAMES = {
 }
 OPERATION_NAMES = {"create": "Created", "update": "Updated", "delete": "Deleted"}
 TRAIL_COLUMNS = ("When", "Who", "Entity", "Reference", "Operation", "Changes")
+IMPORTED_COLUMNS = ("Backup", *TRAIL_COLUMNS)
+SHORT_DIGEST = 12  # hex digits of a backup's SHA-256 shown to people
 VALUE_MAX = 60
 _ABSENT = object()
 # Fields whose values are internal ids, with the kind of thing they point at and what to call them.
@@ -75,19 +77,55 @@ def trail_table(
     events = list(events)
     namer = _Namer(events, names)
     rows = [
-        {
-            "When": event.at,
-            "Who": event.actor,
-            "Entity": ENTITY_NAMES.get(event.entity, event.entity),
-            "Reference": namer.entity(event.entity, event.entity_id),
-            "Operation": OPERATION_NAMES.get(event.operation, event.operation),
-            "Changes": describe_changes(event.changes, namer),
-        }
+        _row(event, namer)
         for event in reversed(events)
         if (not entities or event.entity in entities)
         and (not operations or event.operation in operations)
     ]
     return pd.DataFrame(rows, columns=list(TRAIL_COLUMNS))
+
+
+def imported_table(
+    imported: Iterable[ImportedEvent],
+    entities: Collection[str] = (),
+    operations: Collection[str] = (),
+    names: TrailNames | None = None,
+) -> pd.DataFrame:
+    """Return imported history as rows like `trail_table`'s (newest first), each led by the
+    short digest of the backup it came from: what a file claimed, never local history."""
+    imported = list(imported)
+    namer = _Namer([item.event for item in imported], names)
+    rows = [
+        {"Backup": item.source_sha256[:SHORT_DIGEST]} | _row(item.event, namer)
+        for item in reversed(imported)
+        if (not entities or item.event.entity in entities)
+        and (not operations or item.event.operation in operations)
+    ]
+    return pd.DataFrame(rows, columns=list(IMPORTED_COLUMNS))
+
+
+def imported_sources(imported: Iterable[ImportedEvent]) -> list[str]:
+    """One line per restore that brought history in: which file, when, by whom, how many events."""
+    counts: dict[tuple[str, Any, str], int] = {}
+    for item in imported:
+        key = (item.source_sha256, item.imported_at, item.imported_by)
+        counts[key] = counts.get(key, 0) + 1
+    return [
+        f"Backup {digest[:SHORT_DIGEST]}, imported {at:%d %b %Y %H:%M} UTC by {who}: "
+        f"{count} event{'s' if count != 1 else ''}"
+        for (digest, at, who), count in counts.items()
+    ]
+
+
+def _row(event: TrailEvent, namer: _Namer) -> dict[str, Any]:
+    return {
+        "When": event.at,
+        "Who": event.actor,
+        "Entity": ENTITY_NAMES.get(event.entity, event.entity),
+        "Reference": namer.entity(event.entity, event.entity_id),
+        "Operation": OPERATION_NAMES.get(event.operation, event.operation),
+        "Changes": describe_changes(event.changes, namer),
+    }
 
 
 def describe_changes(changes: dict[str, Any], namer: _Namer | None = None) -> str:

@@ -13,6 +13,7 @@ This package must not touch the database or import streamlit; the store imports 
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -36,6 +37,7 @@ from datawalk.interchange.decoding import (
     summarise,
     too_big,
 )
+from datawalk.interchange.history import check_event_count, check_history, file_sha256
 from datawalk.models import AuditDocument
 from datawalk.scoring import score_findings
 from datawalk.vocabulary import Checklist
@@ -47,12 +49,24 @@ __all__ = [
     "DEFAULT_MAX_BYTES",
     "MAX_DEPTH",
     "SUPPORTED_SCHEMA_VERSIONS",
+    "Backup",
     "attach_scores",
     "document_json_schema",
     "dump_document",
+    "parse_backup",
     "parse_document",
+    "read_backup",
     "read_document",
 ]
+
+
+@dataclass(frozen=True)
+class Backup:
+    """A parsed document and the SHA-256 of the bytes it came from, which marks the history
+    it brings in (its trail is kept as imported history under this digest, never as local)."""
+
+    document: AuditDocument
+    sha256: str
 
 
 def dump_document(doc: AuditDocument) -> str:
@@ -75,7 +89,25 @@ def parse_document(
     rescore: bool = True,
     progress: PhotoProgress | None = None,
 ) -> AuditDocument:
-    """Return the validated audit document held in `data`, with scores recomputed.
+    """Return the validated audit document held in `data`, with scores recomputed (see
+    `parse_backup`, which also gives the file's SHA-256)."""
+    return parse_backup(
+        data, max_bytes=max_bytes, max_depth=max_depth, rescore=rescore, progress=progress
+    ).document
+
+
+def parse_backup(
+    data: bytes | str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_depth: int = MAX_DEPTH,
+    rescore: bool = True,
+    progress: PhotoProgress | None = None,
+) -> Backup:
+    """Return the validated audit document held in `data`, with scores recomputed, and the
+    SHA-256 of `data`.
+
+    Trail events are bounded per event and per file (`history`) before any photo is touched.
 
     Every photo goes through the privacy intake again and is flagged for review, whatever
     redaction record the file claims; `progress` hears of each one, since each takes seconds.
@@ -86,19 +118,27 @@ def parse_document(
     """
     raw = decode_document(data, max_bytes=max_bytes, max_depth=max_depth)
     check_header(raw)
+    check_event_count(raw)
     try:
         doc = AuditDocument.model_validate(raw)
     except pydantic.ValidationError as exc:
         raise InterchangeError(f"not a valid audit document: {summarise(exc)}") from None
+    check_history(doc)
     raise_problems("inconsistent audit document", reference_problems(doc))
     raise_problems("holds a file that is not the picture it claims", image_problems(doc))
     checklist = check_pinned_checklist(doc)
     doc = reintake_photos(doc, progress).model_copy(update={"scores": []})
-    return attach_scores(doc, checklist) if rescore else doc
+    return Backup(attach_scores(doc, checklist) if rescore else doc, file_sha256(data))
 
 
 def read_document(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> AuditDocument:
-    """Return the audit document in the file at `path`, refusing oversized files before reading.
+    """Return the audit document in the file at `path` (see `read_backup`)."""
+    return read_backup(path, max_bytes=max_bytes).document
+
+
+def read_backup(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Backup:
+    """Return the audit document in the file at `path` and the file's SHA-256, refusing
+    oversized files before reading.
 
     Raises:
         InterchangeError: the file is missing, unreadable, too big or not a valid document.
@@ -114,7 +154,7 @@ def read_document(path: Path | str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> Au
     except OSError as exc:
         raise InterchangeError(f"cannot read {path}: {exc.strerror or exc}") from None
     try:
-        return parse_document(data, max_bytes=max_bytes)
+        return parse_backup(data, max_bytes=max_bytes)
     except InterchangeError as exc:
         raise InterchangeError(f"{path.name}: {exc}") from None
 

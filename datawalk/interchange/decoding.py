@@ -18,7 +18,8 @@ import pydantic
 from datawalk.errors import InterchangeError
 from datawalk.models import DOCUMENT_FORMAT, DOCUMENT_SCHEMA_VERSION
 
-SUPPORTED_SCHEMA_VERSIONS = frozenset({DOCUMENT_SCHEMA_VERSION})
+# 1: before `imported_trail`; such backups still restore (their trail becomes imported history).
+SUPPORTED_SCHEMA_VERSIONS = frozenset({1, DOCUMENT_SCHEMA_VERSION})
 REPORTED_PROBLEMS = 3
 
 # A JSON string, unrolled so the regex engine runs the common case without backtracking.

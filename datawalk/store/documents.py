@@ -1,26 +1,30 @@
 """Whole-audit documents: export everything an audit owns, import it back in one transaction.
 
-Export then import into another database gives the identical document: ids, references, versions,
-timestamps, photo bytes and the trail are kept as they are. An import never merges: if the audit or
-any of its rows already exists, nothing is written. A document without a trail (hand-written, the
-sample walk) gets one "create" event for the importer, so no audit has an empty history.
+Export then import into another database gives the same audit: ids, references, versions,
+timestamps and photo bytes are kept as they are. History is never mixed: the file's trail is a
+claim, not something that happened here, so it is kept as read-only imported history under the
+file's SHA-256, with the import time and the importer, next to the imported history the file
+already carried (with its own provenance). Local history gets one event, the restore itself. An
+import never merges: if the audit or any of its rows already exists, nothing is written.
 """
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterable
 
 from sqlalchemy import Connection, insert, select
 
 from datawalk.errors import ConflictError, InterchangeError
-from datawalk.models import Audit, AuditDocument, Finding
+from datawalk.models import Audit, AuditDocument, Finding, ImportedEvent, TrailEvent, utc_now
 
 from . import tables
 from .actions import insert_actions, select_actions
 from .audits import insert_audit, select_audit
 from .base import StoreBase, require_actor
 from .findings import select_findings
+from .imported import insert_imported, select_imported
 from .locations import select_locations
 from .mapping import (
     finding_to_row,
@@ -28,9 +32,10 @@ from .mapping import (
     location_to_row,
     photo_to_row,
     reference_number,
-    trail_to_row,
 )
-from .trail import audit_snapshot, record_change, select_trail
+from .trail import ACTOR_MAX, audit_snapshot, diff, record, select_trail
+
+RESTORED = "restored_from_backup"  # the `changes` key of the local event recording a restore
 
 
 def _duplicates(values: Iterable[str]) -> list[str]:
@@ -71,7 +76,7 @@ def _problems(document: AuditDocument) -> list[str]:
             problems.append(f"action {action.id!r} belongs to another audit")
         if not set(action.finding_ids) <= finding_ids:
             problems.append(f"action {action.id!r} covers unknown findings")
-    if any(event.audit_id != audit.id for event in document.trail):
+    if any(event.audit_id != audit.id for event in _file_history(document)):
         problems.append("the trail has events of another audit")
     return problems
 
@@ -85,7 +90,6 @@ def _clashes(connection: Connection, document: AuditDocument) -> list[str]:
         ("finding", t.findings.c.id, [x.id for x in document.findings]),
         ("photo", t.photos.c.id, [p.id for f in document.findings for p in f.photos]),
         ("action", t.actions.c.id, [x.id for x in document.actions]),
-        ("trail event", t.trail_events.c.id, [x.id for x in document.trail]),
     )
     clashes = []
     for kind, column, ids in checks:
@@ -98,7 +102,7 @@ def _clashes(connection: Connection, document: AuditDocument) -> list[str]:
 def _highest_reference(document: AuditDocument) -> int:
     """Return the highest reference ever used, deleted findings included (seen in the trail)."""
     numbers = [reference_number(f.reference) for f in document.findings if f.reference]
-    for event in document.trail:
+    for event in _file_history(document):
         change = event.changes.get("reference") if event.entity == "finding" else None
         if isinstance(change, dict):
             numbers.extend(
@@ -131,8 +135,21 @@ def _insert_rows(connection: Connection, document: AuditDocument, findings: list
     if photos:
         connection.execute(insert(t.photos), photos)
     insert_actions(connection, document.actions)
-    if document.trail:
-        connection.execute(insert(t.trail_events), [trail_to_row(e) for e in document.trail])
+
+
+def _file_history(document: AuditDocument) -> list[TrailEvent]:
+    """Every event the file claims: its own trail and the imported history it carried."""
+    return [*document.trail, *(item.event for item in document.imported_trail)]
+
+
+def _imported_history(document: AuditDocument, sha256: str, actor: str) -> list[ImportedEvent]:
+    """The file's imported history as it was, then its trail, marked as coming from this file."""
+    now = utc_now()
+    arrived = [
+        ImportedEvent(event=event, source_sha256=sha256, imported_at=now, imported_by=actor)
+        for event in document.trail
+    ]
+    return [*document.imported_trail, *arrived]
 
 
 class DocumentsMixin(StoreBase):
@@ -151,10 +168,25 @@ class DocumentsMixin(StoreBase):
                 findings=select_findings(connection, audit_id, with_photos=True),
                 actions=select_actions(connection, audit_id),
                 trail=select_trail(connection, audit_id),
+                imported_trail=select_imported(connection, audit_id),
             )
 
-    def import_document(self, document: AuditDocument, actor: str) -> Audit:
+    def list_imported_trail(self, audit_id: str) -> list[ImportedEvent]:
+        """Return the audit's imported history, oldest import first: trail events restored
+        backups brought, each with its file's SHA-256, when and by whom it was imported.
+        Never part of `list_trail`, which is what happened in this database."""
+        with self._read() as connection:
+            return select_imported(connection, audit_id)
+
+    def import_document(
+        self, document: AuditDocument, actor: str, *, source_sha256: str | None = None
+    ) -> Audit:
         """Store a whole audit document as a new audit, all or nothing, and return the audit.
+
+        The file's trail becomes imported history marked with `source_sha256` (the SHA-256 of
+        the file, from `datawalk.interchange.parse_backup`; for a document that never was a
+        file, that of its JSON), now and `actor`; the imported history it carried is kept with
+        its own marks. The local trail gets one event by `actor`: this restore.
 
         Raises:
             InterchangeError: the document contradicts itself (rows of another audit, unknown
@@ -163,6 +195,7 @@ class DocumentsMixin(StoreBase):
                 events, already exists; nothing is written.
         """
         require_actor(actor)
+        sha256 = source_sha256 or hashlib.sha256(document.model_dump_json().encode()).hexdigest()
         problems = _problems(document)
         if problems:
             raise InterchangeError(
@@ -180,14 +213,16 @@ class DocumentsMixin(StoreBase):
                 )
             insert_audit(connection, document.audit, last_reference=highest)
             _insert_rows(connection, document, findings)
-            if not document.trail:
-                record_change(
-                    connection,
-                    audit_id=document.audit.id,
-                    actor=actor,
-                    entity="audit",
-                    entity_id=document.audit.id,
-                    old=None,
-                    new=audit_snapshot(document.audit),
-                )
+            imported = _imported_history(document, sha256, actor.strip()[:ACTOR_MAX])
+            insert_imported(connection, imported)
+            record(
+                connection,
+                audit_id=document.audit.id,
+                actor=actor,
+                entity="audit",
+                entity_id=document.audit.id,
+                operation="create",
+                changes={RESTORED: {"new": {"imported_events": len(imported), "sha256": sha256}}}
+                | diff(None, audit_snapshot(document.audit)),
+            )
             return select_audit(connection, document.audit.id)

@@ -44,7 +44,9 @@ def _delete_children(connection: Connection, audit_id: str) -> None:
     connection.execute(delete(t.actions).where(t.actions.c.audit_id == audit_id))
     connection.execute(delete(t.photos).where(t.photos.c.finding_id.in_(finding_ids)))
     connection.execute(delete(t.findings).where(t.findings.c.audit_id == audit_id))
-    for table in (t.last_places, t.locations, t.floor_plans, t.drafts, t.trail_events):
+    # The audit's history goes with it, imported history too: a tombstone records the deletion.
+    owned = (t.last_places, t.locations, t.floor_plans, t.drafts, t.trail_events)
+    for table in (*owned, t.imported_trail_events):
         connection.execute(delete(table).where(table.c.audit_id == audit_id))
 
 

@@ -1,10 +1,12 @@
 """Export page section "Restore a backup": bring a JSON backup back into DataWalk.
 
-The upload goes through the same door as every document (`datawalk.interchange.parse_document`:
-size, hostile JSON, schema, references, photo intake) and is previewed: school, site, walk date
-and what it holds. An audit already in the database is refused before any button is offered;
-a restore happens only on an explicit tap, through `Store.import_document`, all or nothing.
-Every refusal is one error box (user text escaped, never HTML), and nothing is written.
+The upload goes through the same door as every document (`datawalk.interchange.parse_backup`:
+size, hostile JSON, schema, bounded trail events, references, photo intake) and is previewed:
+school, site, walk date and what it holds; the file's trail is kept apart as imported history
+under the file's SHA-256, never mixed into local history. An audit already in the database is
+refused before any button is offered; a restore happens only on an explicit tap, through
+`Store.import_document`, all or nothing. Every refusal is one error box (user text escaped,
+never HTML), and nothing is written.
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from datawalk.errors import DataWalkError, InterchangeError, NotFoundError
-from datawalk.interchange import DEFAULT_MAX_BYTES, parse_document
+from datawalk.interchange import DEFAULT_MAX_BYTES, parse_backup
 from datawalk.models import AuditDocument
 from datawalk.store import Store
 from datawalk.ui import errors, state, widgets
@@ -29,6 +31,7 @@ class RestorePreview:
     """A parsed backup and what the database already knows of its audit."""
 
     document: AuditDocument
+    sha256: str  # of the uploaded file: its trail is kept as imported history under this mark
     existing: str | None  # "school · site, walk date" of the audit already stored, if any
     deleted: str | None  # when and by whom an audit with this id was deleted, if it was
 
@@ -82,9 +85,10 @@ def preview_backup(store: Store, data: bytes, filename: str) -> RestorePreview:
         InterchangeError: the file is not a valid DataWalk backup; the message names the file.
     """
     try:
-        document = parse_document(data)
+        backup = parse_backup(data)
     except InterchangeError as error:
         raise InterchangeError(f"{_shown_name(filename)} was not restored: {error}") from None
+    document = backup.document
     audit_id = document.audit.id
     try:
         stored = store.get_audit(audit_id)
@@ -94,7 +98,7 @@ def preview_backup(store: Store, data: bytes, filename: str) -> RestorePreview:
         existing = f"{stored.school.name} · {stored.site.name}, walk {stored.walk_at:%d %b %Y}"
     tombstone = next((t for t in store.list_tombstones() if t.audit_id == audit_id), None)
     deleted = f"{tombstone.deleted_at:%d %b %Y} by {tombstone.deleted_by}" if tombstone else None
-    return RestorePreview(document, existing, deleted)
+    return RestorePreview(document, backup.sha256, existing, deleted)
 
 
 def _render_preview(store: Store, preview: RestorePreview, upload_round: int) -> None:
@@ -114,7 +118,9 @@ def _render_preview(store: Store, preview: RestorePreview, upload_round: int) ->
         widgets.escape_markdown(
             f"Walk {audit.walk_at:%d %b %Y %H:%M} · {audit.auditor} · "
             f"{len(document.locations)} location(s), {len(document.findings)} finding(s), "
-            f"{photos} photo(s), {len(document.actions)} action(s)"
+            f"{photos} photo(s), {len(document.actions)} action(s), "
+            f"{len(document.trail) + len(document.imported_trail)} trail event(s) kept apart as "
+            f"imported history from backup {preview.sha256[:12]}"
         )
     )
     if preview.deleted:
@@ -128,7 +134,9 @@ def _render_preview(store: Store, preview: RestorePreview, upload_round: int) ->
         )
     if st.button("Restore", key="restore_apply", type="primary", icon=":material/restore:"):
         try:
-            restored = store.import_document(document, state.actor(audit))
+            restored = store.import_document(
+                document, state.actor(audit), source_sha256=preview.sha256
+            )
         except DataWalkError as error:
             _refuse(error)
             return

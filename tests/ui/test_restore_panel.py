@@ -4,15 +4,18 @@ truncated or non-JSON files get one clear message. A refusal writes nothing (`li
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import date
 
 import pytest
+from sqlalchemy import func, select
 
 from datawalk.audit_setup import AuditSetup, build_audit
 from datawalk.interchange import attach_scores, dump_document
 from datawalk.models import Finding, Location
 from datawalk.samples import load_sample
-from datawalk.store import Store
+from datawalk.store import Store, tables
 from datawalk.ui.restore_panel import preview_backup
 from datawalk.workbook.downloads import build_backup
 
@@ -158,3 +161,66 @@ def test_a_backup_can_be_restored_from_the_audits_page_with_no_audit_open(
     assert not at.exception and not at.error
     (audit_id,) = {summary.id for summary in store.list_audits()} - before
     assert store.get_audit(audit_id).school.name == "Quarry Bank Infants [fictional]"
+
+
+def _with_forged_event(backup: bytes, **changes: object) -> bytes:
+    """The backup with an event in its trail that never happened: made-up actor and time."""
+    raw = json.loads(backup)
+    audit_id = raw["audit"]["id"]
+    raw["trail"].append(
+        {
+            "id": "event-forged-0001",
+            "audit_id": audit_id,
+            "at": "2019-01-01T03:00:00Z",
+            "actor": "Head Teacher (made up)",
+            "entity": "audit",
+            "entity_id": audit_id,
+            "operation": "delete",
+            "changes": changes,
+        }
+    )
+    return json.dumps(raw).encode("utf-8")
+
+
+def _row_counts(store: Store) -> dict[str, int]:
+    with store.engine.connect() as connection:
+        return {
+            table.name: connection.execute(select(func.count()).select_from(table)).scalar()
+            for table in tables.metadata.sorted_tables
+        }
+
+
+def test_a_forged_trail_event_is_restored_as_imported_history_only(open_page, store, other_backup):
+    at = _open(open_page, store)
+    before = {summary.id for summary in store.list_audits()}
+    upload = _with_forged_event(other_backup)
+    at.file_uploader(key=UPLOADER).set_value([("quarry.json", upload, JSON)]).run()
+    digest = hashlib.sha256(upload).hexdigest()
+    assert any(f"imported history from backup {digest[:12]}" in t for t in _shown(at.caption))
+    at.button(key="restore_apply").click().run()
+    assert not at.exception and not at.error
+
+    (audit_id,) = {summary.id for summary in store.list_audits()} - before
+    (restore,) = store.list_trail(audit_id)
+    assert restore.actor != "Head Teacher (made up)"
+    assert restore.changes["restored_from_backup"]["new"]["sha256"] == digest
+    imported = store.list_imported_trail(audit_id)
+    (forged,) = [item for item in imported if item.event.id == "event-forged-0001"]
+    assert (forged.event.actor, forged.event.at.year) == ("Head Teacher (made up)", 2019)
+    assert forged.source_sha256 == digest and forged.imported_by == restore.actor
+
+
+def test_a_20_mb_trail_string_is_refused_with_one_line_and_nothing_changes(
+    open_page, store, other_backup
+):
+    at = _open(open_page, store)
+    before = _row_counts(store)
+    upload = _with_forged_event(other_backup, notes={"new": "x" * 20_000_000})
+    at.file_uploader(key=UPLOADER).set_value([("huge-trail.json", upload, JSON)]).run()
+    assert not at.exception
+    (message,) = _shown(at.error)
+    assert message.startswith("huge-trail.json was not restored: trail[")
+    assert "event-forged-0001" in message and "20,000,000 characters" in message
+    assert "\n" not in message
+    assert "restore_apply" not in [button.key for button in at.button]
+    assert _row_counts(store) == before

@@ -3,7 +3,7 @@ and what changed (free text only as "changed"), and filters by entity and operat
 
 from __future__ import annotations
 
-from datawalk.models import Action, ActionStatus, Finding, Reach
+from datawalk.models import Action, ActionStatus, Finding, Reach, TrailEvent
 
 SECRET = "Marlowe-Tansy-4408 spoke about a pupil"  # free text that must never show in the trail
 
@@ -104,3 +104,32 @@ def test_the_trail_names_findings_and_locations_not_ids(open_page, walk):
     assert f"findings: {finding.reference}" in actions["Changes"].iloc[-1]
     created = table[(table["Entity"] == "Finding") & (table["Operation"] == "Created")]
     assert "location: Servery" in created["Changes"].iloc[0]
+
+
+def test_imported_history_is_shown_apart_with_its_backup_importer_and_time(open_page, walk):
+    save_finding(walk)
+    document = walk.store.export_document(walk.audit.id)
+    forged = TrailEvent(
+        audit_id=walk.audit.id,
+        actor="Made-up Governor",
+        entity="audit",
+        entity_id=walk.audit.id,
+        operation="delete",
+    )
+    document = document.model_copy(update={"trail": [*document.trail, forged]})
+    walk.store.delete_audit(walk.audit.id, "Second Consultant")
+    walk.store.import_document(document, "Restoring Consultant", source_sha256="e3" * 32)
+
+    at = open_page("trail", audit=walk.audit.id)
+    assert not at.exception
+    assert [s.value for s in at.subheader] == ["Imported history"]
+    assert any(
+        c.value.replace("\\", "").startswith("Backup e3e3e3e3e3e3, imported ")
+        and "by Restoring Consultant" in c.value
+        for c in at.caption
+    )
+    local, imported = (d.value for d in at.dataframe if "Changes" in d.value.columns)
+    assert local["Who"].tolist() == ["Restoring Consultant"]
+    assert "Made-up Governor" in imported["Who"].tolist()
+    assert set(imported["Backup"]) == {"e3e3e3e3e3e3"}
+    assert len(imported) == len(document.trail)
