@@ -1,25 +1,24 @@
 """Governance of the audits on file: retention (what is due, deletion on time or on request),
 the audit trail as a readable table, and rescoring an audit with a newer checklist.
 
-Core only: no streamlit. The store does the writing (and records every write in the trail);
-this package decides what may be written, so the Audits, trail and settings pages stay thin.
+Core only: no streamlit, and no writing: `datawalk.services` writes (the store records every
+write in the trail); this package decides what may be written, so the pages stay thin.
 Modules: `deletion` (retention), `trail_table` (the trail for people), `rescoring`.
 """
 
 from datawalk.governance.deletion import (
     PURGED_TEXT_FIELDS,
     RetentionOverview,
-    delete_due,
-    delete_on_request,
+    check_confirm_name,
+    check_due,
     holds_photos_or_text,
-    purge_due,
     retention_overview,
 )
 from datawalk.governance.rescoring import (
     LevelChange,
     RescorePreview,
-    apply_rescore,
     check_rescore,
+    require_fit,
     rescore_candidates,
     rescore_preview,
 )
@@ -39,13 +38,12 @@ __all__ = [
     "LevelChange",
     "RescorePreview",
     "RetentionOverview",
-    "apply_rescore",
+    "check_confirm_name",
+    "check_due",
     "check_rescore",
-    "delete_due",
-    "delete_on_request",
     "describe_changes",
     "holds_photos_or_text",
-    "purge_due",
+    "require_fit",
     "rescore_candidates",
     "rescore_preview",
     "retention_overview",

@@ -2,15 +2,17 @@
 request, only when the rules allow.
 
 `datawalk.privacy.retention` owns the periods and the due rule; the store owns the deleting (and
-refuses anything on legal hold). This module joins them: it reads the audits, works out which
-ones were cleared already, and re-checks an item is still due before anything is deleted, because
-the list on screen can be stale (reopened in another tab, a hold placed meanwhile).
+refuses anything on legal hold), called by `datawalk.services.audits`. This module joins them and
+only reads: it works out which audits were cleared already, and re-checks an item is still due
+before anything is deleted, because the list on screen can be stale (reopened in another tab, a
+hold placed meanwhile).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 from datawalk.errors import ValidationError
 from datawalk.models import Audit, AuditStatus
@@ -21,7 +23,11 @@ from datawalk.privacy.retention import (
     add_months,
     due_for_deletion,
 )
-from datawalk.store import AuditSummary, Store, Tombstone
+from datawalk.store import AuditSummary, Tombstone
+
+if TYPE_CHECKING:
+    from datawalk.services.workspace import Reads
+    from datawalk.store import Store
 
 # The free text `Store.purge_photos_and_text` empties (an action's recommendation is kept: it is
 # the action itself, not a note about people). Photo captions go with their photos.
@@ -30,6 +36,7 @@ PURGED_TEXT_FIELDS = (
     "overall_opinion",
     "notes",
     "good_practice_note",
+    "title",
     "accepted_reason",
 )
 
@@ -45,7 +52,7 @@ class RetentionOverview:
 
 
 def retention_overview(
-    store: Store, now: datetime, policy: RetentionPolicy | None = None
+    store: Store | Reads, now: datetime, policy: RetentionPolicy | None = None
 ) -> RetentionOverview:
     """Return what is due for deletion at `now`, what only a legal hold keeps, and the tombstones.
 
@@ -65,7 +72,7 @@ def retention_overview(
     )
 
 
-def holds_photos_or_text(store: Store, audit: Audit) -> bool:
+def holds_photos_or_text(store: Store | Reads, audit: Audit) -> bool:
     """Return True while the audit keeps photos, free text or drafts the shorter period covers.
 
     Asked of the data itself rather than of the trail, so an audit with nothing left to purge is
@@ -81,56 +88,21 @@ def holds_photos_or_text(store: Store, audit: Audit) -> bool:
     return any(store.load_draft(audit.id, place) is not None for place in places)
 
 
-def purge_due(
-    store: Store, audit_id: str, actor: str, now: datetime, policy: RetentionPolicy | None = None
-) -> dict[str, int]:
-    """Delete the audit's photos and free text if they are due; return the store's counts.
-
-    Raises:
-        ValidationError: nothing of this audit is due for deletion at `now`.
-        StoreError: the audit is on legal hold (NotFoundError: it no longer exists).
-    """
-    _require_due(store, audit_id, now, policy, RetentionScope.PHOTOS_AND_TEXT)
-    return store.purge_photos_and_text(audit_id, actor)
-
-
-def delete_due(
-    store: Store, audit_id: str, actor: str, now: datetime, policy: RetentionPolicy | None = None
-) -> Tombstone:
-    """Delete the whole audit if its record is due; return the tombstone left behind.
-
-    Raises:
-        ValidationError: the whole record is not due for deletion at `now`.
-        StoreError: the audit is on legal hold (NotFoundError: it no longer exists).
-    """
-    _require_due(store, audit_id, now, policy, RetentionScope.WHOLE_RECORD)
-    return store.delete_audit(audit_id, actor)
-
-
-def delete_on_request(store: Store, audit_id: str, typed_name: str, actor: str) -> Tombstone:
-    """Delete an audit on request (e.g. the school's), whatever its age, once the school's name
-    was typed to confirm; return the tombstone.
-
-    Raises:
-        ValidationError: the typed name is not the school's name (field "confirm_name").
-        StoreError: the audit is on legal hold (NotFoundError: it no longer exists).
-    """
-    audit = store.get_audit(audit_id)
-    if _normalised(typed_name) != _normalised(audit.school.name):
-        raise ValidationError(
-            f"To delete this audit, type the school's name exactly: {audit.school.name}.",
-            field="confirm_name",
-        )
-    return store.delete_audit(audit_id, actor)
-
-
-def _require_due(
-    store: Store,
+def check_due(
+    store: Store | Reads,
     audit_id: str,
     now: datetime,
     policy: RetentionPolicy | None,
     scope: RetentionScope,
 ) -> RetentionItem:
+    """Return the audit's item due at `now`, if deleting `scope` is due; checked again just
+    before a deletion (`datawalk.services.audits`), since the list on screen may be stale.
+
+    Raises:
+        ValidationError: nothing is due, or only the photos and notes when `scope` is the whole
+            record.
+        NotFoundError: no audit has this id.
+    """
     audit = store.get_audit(audit_id)
     cleared = () if holds_photos_or_text(store, audit) else (audit.id,)
     items = due_for_deletion([audit], now, policy, already_cleared=cleared)
@@ -149,6 +121,19 @@ def _require_due(
             field="retention",
         )
     return item
+
+
+def check_confirm_name(audit: Audit, typed_name: str) -> None:
+    """Deletion on request needs the school's name typed (spacing and case aside).
+
+    Raises:
+        ValidationError: the typed name is not the school's name (field "confirm_name").
+    """
+    if _normalised(typed_name) != _normalised(audit.school.name):
+        raise ValidationError(
+            f"To delete this audit, type the school's name exactly: {audit.school.name}.",
+            field="confirm_name",
+        )
 
 
 def _may_be_due(summary: AuditSummary, now: datetime, rules: RetentionPolicy) -> bool:

@@ -3,8 +3,9 @@
 An audit is scored with the checklist copy it pinned, so a saved walk reads the same next year.
 When the library holds a newer version (or the same version with other content, an edit someone
 forgot to version), the consultant may rescore: first they see how many findings would change
-level and a few examples, then they apply it, which re-pins the audit and is recorded in the trail.
-An older version is refused, and so is a checklist the audit's findings or locations do not fit.
+level and a few examples, then they apply it (`datawalk.services.rescoring`), which re-pins the
+audit and is recorded in the trail. An older version is refused, and so is a checklist the audit's
+findings or locations do not fit. This module only reads: the checks and the preview.
 """
 
 from __future__ import annotations
@@ -12,14 +13,18 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from datawalk.checklist import checklist_from_pin, pin_checklist
 from datawalk.errors import ValidationError
 from datawalk.models import Audit, Finding, Location, PinnedChecklist
 from datawalk.scoring import level_by_id, rescore_diff, score_findings, walk_date
-from datawalk.store import Store
 from datawalk.validation import validate_finding, validate_location
 from datawalk.vocabulary import Checklist
+
+if TYPE_CHECKING:
+    from datawalk.services.workspace import Reads
+    from datawalk.store import Store
 
 EXAMPLES = 3
 
@@ -87,7 +92,7 @@ def check_rescore(audit: Audit, checklist: Checklist) -> PinnedChecklist:
 
 
 def rescore_preview(
-    store: Store, audit_id: str, checklist: Checklist, examples: int = EXAMPLES
+    store: Store | Reads, audit_id: str, checklist: Checklist, examples: int = EXAMPLES
 ) -> RescorePreview:
     """Return how many findings would change privacy or safeguarding level, with examples.
 
@@ -101,7 +106,7 @@ def rescore_preview(
     audit = store.get_audit(audit_id)
     new_pin = check_rescore(audit, checklist)
     findings = store.findings_for_scoring(audit_id)
-    _require_fit(checklist, findings, store.list_locations(audit_id))
+    require_fit(checklist, findings, store.list_locations(audit_id))
     current = checklist_from_pin(audit.checklist)
     day = walk_date(audit)
     return RescorePreview(
@@ -115,23 +120,14 @@ def rescore_preview(
     )
 
 
-def apply_rescore(store: Store, audit_id: str, checklist: Checklist, actor: str) -> Audit:
-    """Re-pin the audit to `checklist` (recorded in the trail) and return it.
-
-    Raises:
-        ValidationError: as `rescore_preview`; nothing is written then.
-        NotFoundError: no audit has this id.
-    """
-    audit = store.get_audit(audit_id)
-    pin = check_rescore(audit, checklist)
-    _require_fit(checklist, store.findings_for_scoring(audit_id), store.list_locations(audit_id))
-    return store.repin_checklist(audit_id, pin, actor)
-
-
-def _require_fit(
+def require_fit(
     checklist: Checklist, findings: Iterable[Finding], locations: Iterable[Location]
 ) -> None:
-    """Every id the audit uses must exist in the new checklist, or its scores would be guesses."""
+    """Every id the audit uses must exist in the new checklist, or its scores would be guesses.
+
+    Raises:
+        ValidationError: a location or finding uses an id the checklist does not define.
+    """
     for location in locations:
         try:
             validate_location(location, checklist)

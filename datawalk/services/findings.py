@@ -8,7 +8,8 @@ dashboard's open actions are right the moment a walk is saved, not when a page i
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 from datawalk.actions import default_actions, needs_action
 from datawalk.checklist import checklist_from_pin
@@ -81,19 +82,45 @@ def keep_default_action_in_step(
 
     Runs inside the caller's transaction; returns the action created or closed, if any.
     """
+    stepped = keep_default_actions_in_step(workspace, actor, audit, [finding])
+    changed = stepped.created + stepped.closed
+    return changed[0] if changed else None
+
+
+@dataclass(frozen=True)
+class SteppedActions:
+    """What keeping default actions in step did: actions created, and untouched ones closed."""
+
+    created: list[Action] = field(default_factory=list)
+    closed: list[Action] = field(default_factory=list)
+
+
+def keep_default_actions_in_step(
+    workspace: Workspace, actor: Actor, audit: Audit, findings: Sequence[Finding]
+) -> SteppedActions:
+    """`keep_default_action_in_step` for many findings at once, scored in one pass against the
+    audit's pinned checklist (a whole audit after a rescore, or when the plan is opened).
+
+    Runs inside the caller's transaction.
+    """
     store = workspace._store
-    scored = score_findings([finding], checklist_from_pin(audit.checklist), walk_date(audit))[0]
-    covering = [a for a in store.list_actions(audit.id) if finding.id in a.finding_ids]
-    if needs_action(finding, scored):
-        if covering:
-            return None
-        action = default_actions(audit, [finding], [scored])[0]
-        return store.save_action(action, actor.name)
-    untouched = [a for a in covering if _is_untouched_default(a, finding)]
-    for action in untouched:
-        closed = action.model_copy(update={"status": ActionStatus.DONE, "notes": CLOSED_NOTE})
-        store.save_action(closed, actor.name)
-    return untouched[0] if untouched else None
+    if not findings:
+        return SteppedActions()
+    checklist = checklist_from_pin(audit.checklist)
+    scores = score_findings(list(findings), checklist, walk_date(audit))
+    actions = store.list_actions(audit.id)
+    stepped = SteppedActions()
+    for finding, scored in zip(findings, scores, strict=True):
+        covering = [a for a in actions if finding.id in a.finding_ids]
+        if needs_action(finding, scored):
+            if not covering:
+                action = default_actions(audit, [finding], [scored], checklist)[0]
+                stepped.created.append(store.save_action(action, actor.name))
+            continue
+        for action in (a for a in covering if _is_untouched_default(a, finding)):
+            closed = action.model_copy(update={"status": ActionStatus.DONE, "notes": CLOSED_NOTE})
+            stepped.closed.append(store.save_action(closed, actor.name))
+    return stepped
 
 
 def _is_untouched_default(action: Action, finding: Finding) -> bool:

@@ -20,6 +20,7 @@ READ_METHODS = frozenset(
         "audit_version",
         "database_location",
         "export_document",
+        "findings_for_scoring",
         "get_audit",
         "get_finding",
         "get_location",
@@ -30,6 +31,7 @@ READ_METHODS = frozenset(
         "list_tombstones",
         "list_trail",
         "load_draft",
+        "photo_counts",
     }
 )
 

@@ -1,6 +1,6 @@
 """The audits on file as cards: open the walk, mark complete, reopen or archive.
 
-Status changes run as button callbacks through the store, which records them in the trail.
+Status changes run as button callbacks through `datawalk.services.audits`; the trail records them.
 """
 
 from __future__ import annotations
@@ -8,6 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from datawalk.models import AuditStatus
+from datawalk.services import Actor, audits
 from datawalk.store import AuditSummary
 from datawalk.ui import errors, state, widgets
 from datawalk.ui.retention_panel import render_card_governance
@@ -22,8 +23,9 @@ STATUS_ACTIONS: dict[AuditStatus, list[tuple[str, AuditStatus]]] = {
 
 def _set_status(audit_id: str, status: AuditStatus, school: str) -> None:
     with errors.user_errors():
-        store = state.get_store()
-        store.set_audit_status(audit_id, status, state.actor(store.get_audit(audit_id)))
+        workspace = state.get_workspace()
+        actor = Actor(state.actor(workspace.reads.get_audit(audit_id)))
+        audits.set_status(workspace, actor, audit_id, status)
         state.flash(f"{school}: {widgets.STATUS_NAMES[status].lower()}.")
 
 

@@ -2,9 +2,10 @@
 "Rescore with checklist vN" when the library holds a newer (or changed) copy.
 
 Rescoring is never implicit. The first tap only previews: how many findings would change level,
-with examples. A second, explicit "Apply" re-pins the audit through `datawalk.governance`, which
-the trail records. An older version is listed with the reason it is refused. The preview is tied
-to the content hash it showed, so a checklist file edited in between is not applied unseen.
+with examples. A second, explicit "Apply" re-pins the audit through `datawalk.services.rescoring`,
+which the trail records, and keeps the default actions in step with the new scores. An older
+version is listed with the reason it is refused. The preview is tied to the content hash it
+showed, so a checklist file edited in between is not applied unseen.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from datawalk import governance
 from datawalk.checklist import available_checklists, pin_checklist
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Audit
+from datawalk.services import Actor, rescoring
 from datawalk.ui import errors, state, widgets
 from datawalk.vocabulary import Checklist
 
@@ -62,7 +64,7 @@ def _render_candidate(audit: Audit, candidate: Checklist) -> None:
         return
     with st.container(border=True, key="rescore_preview"):
         try:
-            preview = governance.rescore_preview(state.get_store(), audit.id, candidate)
+            preview = governance.rescore_preview(state.get_workspace().reads, audit.id, candidate)
         except DataWalkError as exc:
             errors.show_error(exc)
             preview = None
@@ -126,12 +128,11 @@ def _close_preview() -> None:
 def _apply(audit_id: str, content_hash: str) -> None:
     _close_preview()
     errors.clear_errors(SCOPE)
-    store = state.get_store()
+    workspace = state.get_workspace()
     try:
         chosen = _library_copy(content_hash)
-        audit = governance.apply_rescore(
-            store, audit_id, chosen, state.actor(store.get_audit(audit_id))
-        )
+        actor = Actor(state.actor(workspace.reads.get_audit(audit_id)))
+        audit = rescoring.rescore(workspace, actor, audit_id, chosen)
     except DataWalkError as exc:
         errors.record_error(SCOPE, exc)
         return

@@ -2,9 +2,9 @@
 request on each audit card, and the tombstones of deleted audits.
 
 Every deletion takes a second tap to confirm, and deletion on request also needs the school's
-name typed. Buttons run as callbacks through `datawalk.governance`, which re-checks that an item
-is still due (the list may be stale) and lets the store refuse anything on legal hold; errors are
-kept for the next draw, where they are shown beside the item.
+name typed. Buttons run as callbacks through `datawalk.services.audits`, which re-checks that an
+item is still due (the list may be stale) and lets the store refuse anything on legal hold; errors
+are kept for the next draw, where they are shown beside the item.
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ import streamlit as st
 from datawalk import governance
 from datawalk.errors import DataWalkError
 from datawalk.privacy import RetentionItem, RetentionScope
+from datawalk.services import Actor, audits
 from datawalk.store import AuditSummary, Tombstone
 from datawalk.ui import errors, state, widgets
 
@@ -49,7 +50,7 @@ def render_retention_panel() -> None:
     st.subheader("Due for deletion", anchor=False)
     with errors.user_errors():
         policy = state.settings().retention()
-        overview = governance.retention_overview(state.get_store(), _now(), policy)
+        overview = governance.retention_overview(state.get_workspace().reads, _now(), policy)
         st.caption(
             f"Photos are deleted {policy.photos_months} months and free text "
             f"{policy.free_text_months} months after an audit is completed; the whole record "
@@ -191,15 +192,15 @@ def _forget(audit_id: str) -> None:
 def _carry_out(audit_id: str, scope: RetentionScope, school: str) -> None:
     _forget(audit_id)
     errors.clear_errors(SCOPE)
-    store = state.get_store()
+    workspace = state.get_workspace()
     try:
         policy = state.settings().retention()
-        who = state.actor(store.get_audit(audit_id))
+        who = _actor(audit_id)
         if scope is RetentionScope.WHOLE_RECORD:
-            governance.delete_due(store, audit_id, who, _now(), policy)
+            audits.delete_due(workspace, who, audit_id, _now(), policy)
             state.flash(f"Deleted the audit of {school}; its tombstone is under Deleted audits.")
         else:
-            counts = governance.purge_due(store, audit_id, who, _now(), policy)
+            counts = audits.purge_due(workspace, who, audit_id, _now(), policy)
             state.flash(
                 f"{school}: deleted {counts['photos']} photo(s) and emptied the free text of "
                 f"{counts['texts']} record(s)."
@@ -210,9 +211,8 @@ def _carry_out(audit_id: str, scope: RetentionScope, school: str) -> None:
 
 def _toggle_hold(audit_id: str, school: str) -> None:
     hold = bool(st.session_state[f"hold_{audit_id}"])
-    store = state.get_store()
     try:
-        store.set_legal_hold(audit_id, hold, state.actor(store.get_audit(audit_id)))
+        audits.set_legal_hold(state.get_workspace(), _actor(audit_id), audit_id, hold)
     except DataWalkError as exc:
         errors.record_error(_request_scope(audit_id), exc)
         return
@@ -233,15 +233,20 @@ def _delete_on_request(audit_id: str) -> None:
     scope = _request_scope(audit_id)
     errors.clear_errors(scope)
     typed = str(st.session_state.get(f"confirm_name_{audit_id}", ""))
-    store = state.get_store()
+    workspace = state.get_workspace()
     try:
-        audit = store.get_audit(audit_id)
-        governance.delete_on_request(store, audit_id, typed, state.actor(audit))
+        audit = workspace.reads.get_audit(audit_id)
+        audits.delete_on_request(workspace, Actor(state.actor(audit)), audit_id, typed)
     except DataWalkError as exc:
         errors.record_error(scope, exc)
         return
     _close_request(audit_id)
     state.flash(f"Deleted the audit of {audit.school.name}; its tombstone is under Deleted audits.")
+
+
+def _actor(audit_id: str) -> Actor:
+    """Who is acting on this audit, for its trail (or its tombstone)."""
+    return Actor(state.actor(state.get_workspace().reads.get_audit(audit_id)))
 
 
 def _request_scope(audit_id: str) -> str:

@@ -9,7 +9,7 @@ from datawalk.audit_setup import DEFAULT_FLOORS, AuditSetup, build_audit, split_
 from datawalk.checklist import available_checklists
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Phase
-from datawalk.privacy.text_checks import TextField, check_free_text
+from datawalk.services import Actor, audits
 from datawalk.ui import errors, restore_panel, state
 from datawalk.ui.audit_list import render_audit_list
 from datawalk.ui.retention_panel import render_retention_panel
@@ -38,8 +38,8 @@ PHASE_NAMES = {
 st.title("Audits")
 state.show_flash()
 checklists = {checklist.id: checklist for checklist in available_checklists()}
-store = state.get_store()
-summaries = store.list_audits()
+workspace = state.get_workspace()
+summaries = workspace.reads.list_audits()
 
 new_audit = st.expander("Start a new audit", expanded=not summaries, icon=":material/add_circle:")
 with new_audit, st.form("new_audit", border=False):
@@ -105,18 +105,13 @@ if submitted:
         if checklist_id not in checklists:
             raise ValidationError("Choose a checklist.", field="checklist")
         audit = build_audit(setup, checklists[checklist_id], date.today())
-        confirmed = {"scope_limitations"} if st.session_state.get("audit_scope_ok") else set()
-        scope_text = TextField("scope_limitations", "Scope and limitations", scope)
+        keep = {"scope_limitations"} if st.session_state.get("audit_scope_ok") else set()
         try:
-            kept = check_free_text([scope_text], audit.walk_at.date(), confirmed)
-        except ValidationError:
-            st.session_state[SCOPE_FLAGGED] = True
+            audit = audits.create_audit(workspace, Actor(state.actor(audit)), audit, keep=keep)
+        except ValidationError as exc:
+            if exc.field == "scope_limitations":
+                st.session_state[SCOPE_FLAGGED] = True
             raise
-        actor = state.actor(audit)
-        audit = store.create_audit(audit, actor)
-        store.record_kept_identifiers(
-            audit.id, actor, entity="audit", entity_id=audit.id, kept=kept
-        )
     except DataWalkError as exc:
         errors.record_error(SCOPE, exc)
         st.rerun()
