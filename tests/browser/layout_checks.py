@@ -15,6 +15,8 @@ from playwright.sync_api import Page
 from rig import MIN_TOUCH_PX
 
 MAIN = '[data-testid="stMain"]'
+# Where a finger can tap: the page, the header's buttons and the sidebar's page links.
+TAPPABLE = f'{MAIN}, [data-testid="stHeader"], [data-testid="stSidebar"]'
 # One colour over this share of an element's pixels reads as "nothing here".
 BLANK_SHARE = 0.98
 # Colours closer than this per channel count as one (JPEG noise, anti-aliasing).
@@ -48,7 +50,7 @@ _TARGETS_SCRIPT = """([main, minimum, skip]) => {
   const measured = [
     ['button', null],
     ['[role="radio"]', null],
-    ['a[data-testid="stPageLink-NavLink"]', null],
+    ['a[data-testid="stPageLink-NavLink"], a[data-testid="stSidebarNavLink"]', null],
     ['summary', null],
     ['[role="spinbutton"]', null],
     ['input[type="checkbox"]', 'label'],
@@ -68,7 +70,8 @@ _TARGETS_SCRIPT = """([main, minimum, skip]) => {
         seen.add(target);
         const box = target.getBoundingClientRect();
         const shown = target.checkVisibility({opacityProperty: true, visibilityProperty: true});
-        if (!shown || box.width === 0 || box.height === 0) continue;
+        // A collapsed sidebar waits off-screen to the left.
+        if (!shown || box.width === 0 || box.height === 0 || box.right <= 0) continue;
         if (box.width >= minimum && box.height >= minimum) continue;
         const label = (control.getAttribute('aria-label') || target.innerText || control.name
           || target.getAttribute('data-testid') || target.tagName).trim().replace(/\\s+/g, ' ');
@@ -82,13 +85,13 @@ _TARGETS_SCRIPT = """([main, minimum, skip]) => {
 
 
 def undersized_controls(page: Page, minimum: int = MIN_TOUCH_PX) -> list[str]:
-    """Every visible DataWalk control in the main area narrower or shorter than `minimum` px.
+    """Every visible control (page, header, sidebar) narrower or shorter than `minimum` px.
 
     Controls in `STREAMLIT_UNSIZED` are left out; data-grid rows are measured by
     `grid_row_heights`, since the grid draws them on a canvas.
     """
     skip = ", ".join(entry.selector for entry in STREAMLIT_UNSIZED)
-    return page.evaluate(_TARGETS_SCRIPT, [MAIN, minimum, skip])
+    return page.evaluate(_TARGETS_SCRIPT, [TAPPABLE, minimum, skip])
 
 
 _OVERFLOW_SCRIPT = """(main) => {

@@ -153,6 +153,10 @@ def test_a_newcomers_first_audit_fits_the_ipad(
     for url_path in ("dashboard", "actions", "export"):
         _open(page, server, url_path, audit_id)
         _measure(ipad, url_path, problems)
+    tap(page.locator('[data-testid="stExpandSidebarButton"]'), reruns=False)
+    page.get_by_role("link", name="Settings").last.wait_for()
+    page.wait_for_timeout(500)  # the sidebar slides in
+    _measure(ipad, "sidebar", problems)
 
     found = {check: items for check, items in problems.items() if items}
     report = "\n".join(f"{check}:\n  " + "\n  ".join(items) for check, items in found.items())
