@@ -133,3 +133,80 @@ def test_identifiers_typed_into_an_edited_workbook_are_flagged_and_refused(works
     apply_workbook(workspace, ACTOR, preview, IdentifierChoices.replace_all(preview.flagged))
     notes = [a.notes for a in store.list_actions(sample_audit_id())]
     assert note not in notes and any("[pupil]" in n for n in notes)
+
+
+# --- the command line ------------------------------------------------------------------
+
+
+def _cli(*args: str):
+    from click.testing import CliRunner
+
+    from datawalk.cli import main
+
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def _audits(url: str) -> list[str]:
+    from datawalk.store import Store
+
+    store = Store.open(url)
+    try:
+        return [summary.id for summary in store.list_audits()]
+    finally:
+        store.close()
+
+
+def test_the_cli_refuses_a_backup_with_identifiers_unless_told_what_to_do(tmp_path):
+    backup = tmp_path / "backup.json"
+    backup.write_bytes(_backup_with_identifiers())
+    url = f"sqlite:///{tmp_path / 'walks.db'}"
+    refused = _cli("import", str(backup), "--db", url)
+    assert refused.exit_code != 0
+    lines = refused.stderr.strip().splitlines()
+    assert len(lines) == 1 and "may hold a pupil identifier" in lines[0]
+    assert UPN not in refused.stderr and "Amelia" not in refused.stderr
+    assert _audits(url) == []
+
+
+def test_the_cli_keeps_identifiers_only_when_asked_and_logs_it(tmp_path):
+    from datawalk.store import Store
+
+    backup = tmp_path / "backup.json"
+    backup.write_bytes(_backup_with_identifiers())
+    url = f"sqlite:///{tmp_path / 'walks.db'}"
+    result = _cli("import", str(backup), "--db", url, "--keep-identifiers")
+    assert result.exit_code == 0, result.output
+    assert "kept (recorded in the audit trail)" in result.stderr
+    store = Store.open(url)
+    try:
+        audit_id = store.list_audits()[0].id
+        assert NOTES["upn"] in [f.notes for f in store.list_findings(audit_id)]
+        kept = [e for e in store.list_trail(audit_id) if KEPT in e.changes]
+        assert kept and {e.actor for e in kept} == {"cli"}
+    finally:
+        store.close()
+
+
+def test_the_cli_replaces_identifiers_in_an_edited_workbook_when_asked(tmp_path, store):
+    url = f"sqlite:///{tmp_path / 'walks.db'}"
+    assert _cli("sample", "--db", url).exit_code == 0
+    from datawalk.store import Store
+
+    opened = Store.open(url)
+    try:
+        edited = _edit_first_action(
+            write_workbook(opened.export_document(sample_audit_id())), "Notes", NOTES["phone"]
+        )
+    finally:
+        opened.close()
+    path = tmp_path / "edited.xlsx"
+    path.write_bytes(edited)
+    assert _cli("import", str(path), "--db", url).exit_code != 0
+    result = _cli("import", str(path), "--db", url, "--replace-identifiers")
+    assert result.exit_code == 0, result.output
+    opened = Store.open(url)
+    try:
+        notes = [a.notes for a in opened.list_actions(sample_audit_id())]
+    finally:
+        opened.close()
+    assert NOTES["phone"] not in notes and any("[pupil]" in n for n in notes)

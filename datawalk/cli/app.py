@@ -1,5 +1,5 @@
 """The click group behind `python -m datawalk`: exit codes, the one place errors are translated,
-and the options and store handling every command shares."""
+and the options and database handling every command shares."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from datawalk.errors import (
     PrivacyError,
     ValidationError,
 )
-from datawalk.store import Store
+from datawalk.services import Workspace
 
 ACTOR = "cli"
 
@@ -81,12 +81,13 @@ db_option = click.option(
 
 
 @contextmanager
-def open_store(db_url: str | None) -> Iterator[Store]:
-    store = Store.open(db_url)
+def open_workspace(db_url: str | None) -> Iterator[Workspace]:
+    """The command line's composition root: one database for the command, closed after."""
+    workspace = Workspace.open(db_url)
     try:
-        yield store
+        yield workspace
     finally:
-        store.close()
+        workspace.close()
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})

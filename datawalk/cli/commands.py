@@ -12,9 +12,10 @@ import click
 from datawalk import bench as benchmarks
 from datawalk.access import hash_password as make_hash
 from datawalk.checklist import validate_files
-from datawalk.cli.app import ACTOR, ExitStatus, db_option, main, open_store
+from datawalk.cli.app import ACTOR, ExitStatus, db_option, main, open_workspace
 from datawalk.interchange import document_json_schema, read_document
-from datawalk.samples import load_sample, sample_audit_id
+from datawalk.samples import sample_audit_id
+from datawalk.services import Actor, imports
 
 
 @main.command()
@@ -25,9 +26,9 @@ def sample(db_url: str | None) -> None:
     Loads Hollybrook Primary School (fictional) with its floor plans; running it twice leaves
     one copy. Prints the audit id.
     """
-    with open_store(db_url) as store:
-        existed = sample_audit_id() in {summary.id for summary in store.list_audits()}
-        audit_id = load_sample(store, actor=ACTOR)
+    with open_workspace(db_url) as workspace:
+        existed = sample_audit_id() in {s.id for s in workspace.reads.list_audits()}
+        audit_id = imports.load_sample(workspace, Actor(ACTOR))
     click.echo("sample walk already loaded" if existed else "sample walk loaded", err=True)
     click.echo(audit_id)
 
@@ -40,8 +41,8 @@ def list_audits(db_url: str | None, as_json: bool) -> None:
 
     Shows each audit's id, school, site, walk date and number of findings.
     """
-    with open_store(db_url) as store:
-        summaries = store.list_audits()
+    with open_workspace(db_url) as workspace:
+        summaries = workspace.reads.list_audits()
     rows = [
         {
             "id": summary.id,

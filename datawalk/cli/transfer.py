@@ -14,22 +14,24 @@ from pathlib import Path
 
 import click
 
-from datawalk.cli.app import ACTOR, db_option, main, open_store
+from datawalk.cli.app import ACTOR, db_option, main, open_workspace
 from datawalk.errors import InterchangeError
 from datawalk.interchange import DEFAULT_MAX_BYTES, attach_scores, dump_document, read_backup
-from datawalk.store import Store
+from datawalk.privacy.document_text import FlaggedText
+from datawalk.services import Actor, Workspace, imports
+from datawalk.services.imports import IdentifierChoices
 
 
 @dataclass(frozen=True)
 class ExportRequest:
-    store: Store
+    workspace: Workspace
     audit_id: str
     output: Path
     edition: str
 
 
 def _export_json(request: ExportRequest) -> None:
-    document = attach_scores(request.store.export_document(request.audit_id))
+    document = attach_scores(request.workspace.reads.export_document(request.audit_id))
     text = dump_document(document)
     if str(request.output) == "-":
         click.echo(text, nl=False)
@@ -38,14 +40,14 @@ def _export_json(request: ExportRequest) -> None:
 
 
 def _export_xlsx(request: ExportRequest) -> None:
-    from datawalk.actions import sync_actions
+    from datawalk.services.actions import sync_default_actions
     from datawalk.workbook import write_workbook  # XlsxWriter is loaded only for workbooks
 
     if str(request.output) == "-":
         raise InterchangeError("a workbook cannot go to stdout; give a file with -o PATH")
     # As on the Export page: every finding that needs an action has one before the plan is written.
-    sync_actions(request.store, request.audit_id, ACTOR)
-    document = attach_scores(request.store.export_document(request.audit_id))
+    sync_default_actions(request.workspace, Actor(ACTOR), request.audit_id)
+    document = attach_scores(request.workspace.reads.export_document(request.audit_id))
     _write_atomically(request.output, write_workbook(document, edition=request.edition))
 
 
@@ -103,8 +105,8 @@ def export(audit_id: str, fmt: str, output: Path, edition: str, db_url: str | No
 
     JSON is a lossless backup that `import` restores; xlsx is the leadership workbook.
     """
-    with open_store(db_url) as store:
-        EXPORTERS[fmt](ExportRequest(store, audit_id, output, edition))
+    with open_workspace(db_url) as workspace:
+        EXPORTERS[fmt](ExportRequest(workspace, audit_id, output, edition))
     if str(output) != "-":
         click.echo(f"wrote {output}", err=True)
 
@@ -114,27 +116,49 @@ def export(audit_id: str, fmt: str, output: Path, edition: str, db_url: str | No
 
 @dataclass(frozen=True)
 class ImportRequest:
-    store: Store
+    workspace: Workspace
     path: Path
     max_bytes: int
+    identifiers: str | None  # "keep", "replace", or None: refuse a file that holds any
+
+
+def _choices(flagged: list[FlaggedText], identifiers: str | None) -> IdentifierChoices:
+    """The command line's one choice for every flagged field; none given refuses the import."""
+    if identifiers == "keep":
+        return IdentifierChoices.keep_all(flagged)
+    if identifiers == "replace":
+        return IdentifierChoices.replace_all(flagged)
+    return IdentifierChoices()
 
 
 def _import_json(request: ImportRequest) -> str:
-    backup = read_backup(request.path, max_bytes=request.max_bytes)
-    return request.store.import_document(backup.document, ACTOR, source_sha256=backup.sha256).id
+    preview = imports.preview_of(read_backup(request.path, max_bytes=request.max_bytes))
+    choices = _choices(preview.flagged, request.identifiers)
+    audit = imports.restore_backup(request.workspace, Actor(ACTOR), preview, choices)
+    _report_identifiers(preview.flagged, request.identifiers)
+    return audit.id
 
 
 def _import_xlsx(request: ImportRequest) -> str:
     """Apply leadership's edits to the action plan (owners, dates, statuses, acceptance)."""
-    from datawalk.workbook import import_action_updates
     from datawalk.workbook.safety import DEFAULT_LIMITS
 
     data = _read_bounded(request.path, min(request.max_bytes, DEFAULT_LIMITS.max_bytes))
-    changes = import_action_updates(data, request.store, ACTOR, filename=request.path.name)
+    preview = imports.preview_workbook(request.workspace, data, filename=request.path.name)
+    choices = _choices(preview.flagged, request.identifiers)
+    imports.apply_workbook(request.workspace, Actor(ACTOR), preview, choices)
+    changes = preview.changes
     click.echo(
         f"{len(changes.changes)} action field(s) changed from {changes.rows_read} row(s)", err=True
     )
+    _report_identifiers(preview.flagged, request.identifiers)
     return changes.audit_id
+
+
+def _report_identifiers(flagged: list[FlaggedText], identifiers: str | None) -> None:
+    if flagged:
+        done = "kept (recorded in the audit trail)" if identifiers == "keep" else "replaced"
+        click.echo(f"{len(flagged)} field(s) with possible pupil identifiers {done}", err=True)
 
 
 IMPORTERS: dict[str, Callable[[ImportRequest], str]] = {
@@ -167,13 +191,27 @@ def _read_bounded(path: Path, max_bytes: int) -> bytes:
     show_default=True,
     help="Refuse files larger than this many megabytes, before reading them.",
 )
+@click.option(
+    "--keep-identifiers",
+    "identifiers",
+    flag_value="keep",
+    help="Store text that may hold pupil identifiers as it is; the choice is logged in the trail.",
+)
+@click.option(
+    "--replace-identifiers",
+    "identifiers",
+    flag_value="replace",
+    help="Replace every possible pupil identifier in the file's text with [pupil].",
+)
 @db_option
-def import_(path: Path, max_mb: float, db_url: str | None) -> None:
+def import_(path: Path, max_mb: float, identifiers: str | None, db_url: str | None) -> None:
     """Restore a backup or apply an edited workbook.
 
     A .json file is a backup made by `export`; a .xlsx file is an exported workbook whose action
     plan leadership edited. A clash with an existing audit, or a bad, truncated, hostile or huge
-    file, is refused with one line and changes nothing. Prints the audit id.
+    file, is refused with one line and changes nothing. So is a file whose text may hold pupil
+    identifiers, unless --keep-identifiers or --replace-identifiers says what to do with them.
+    Every photo is redacted again and awaits review. Prints the audit id.
     """
     handler = IMPORTERS.get(path.suffix.lower())
     if handler is None:
@@ -182,7 +220,7 @@ def import_(path: Path, max_mb: float, db_url: str | None) -> None:
         raise InterchangeError(f"{path.name}: cannot import {kind}; expected {known}")
     if not path.is_file():
         raise InterchangeError(f"{path}: no such file")
-    with open_store(db_url) as store:
-        audit_id = handler(ImportRequest(store, path, int(max_mb * 1_000_000)))
+    with open_workspace(db_url) as workspace:
+        audit_id = handler(ImportRequest(workspace, path, int(max_mb * 1_000_000), identifiers))
     click.echo(f"imported {path.name}", err=True)
     click.echo(audit_id)

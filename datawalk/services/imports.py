@@ -8,13 +8,12 @@ kind, never the text) in the same transaction as the import itself.
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
 
 from datawalk.errors import ValidationError
-from datawalk.interchange import DEFAULT_MAX_BYTES, PhotoProgress, parse_document
+from datawalk.interchange import DEFAULT_MAX_BYTES, Backup, PhotoProgress, parse_backup
 from datawalk.models import Action, Audit, AuditDocument
 from datawalk.privacy.document_text import (
     ACTION_FIELDS,
@@ -70,10 +69,15 @@ def preview_backup(
     Raises:
         InterchangeError: the file is not a valid, safe DataWalk backup.
     """
-    document = parse_document(data, max_bytes=max_bytes, progress=progress)
+    return preview_of(parse_backup(data, max_bytes=max_bytes, progress=progress))
+
+
+def preview_of(backup: Backup) -> BackupPreview:
+    """Return the preview of a backup already parsed (the CLI reads files by path)."""
+    document = backup.document
     return BackupPreview(
         document=document,
-        sha256=hashlib.sha256(data).hexdigest(),
+        sha256=backup.sha256,
         flagged=flagged_text(document),
         kept_on_record=frozenset(kept_on_record(document.trail)),
     )
@@ -93,7 +97,7 @@ def restore_backup(
     kept = [item for item in preview.flagged if item.key in choices.keep]
     store = workspace._store
     with store.transaction():
-        audit = store.import_document(document, actor.name)
+        audit = store.import_document(document, actor.name, source_sha256=preview.sha256)
         _record_kept(workspace, actor, audit.id, kept)
     return audit
 
@@ -202,3 +206,10 @@ def _with_replacements(preview: WorkbookPreview, replace: Collection[str]) -> Ac
         for c in changes.changes
     ]
     return copy_with(changes, changes=edited)
+
+
+def load_sample(workspace: Workspace, actor: Actor) -> str:
+    """Load the bundled fictional sample walk unless it is there; return its audit id."""
+    from datawalk.samples import load_sample as load_bundled
+
+    return load_bundled(workspace._store, actor.name)
