@@ -4,8 +4,8 @@ Owns the rules a leader relies on when reading the plan: which findings get a de
 (every one that is not proportionate and not good practice), what it says (the scoring's
 recommendation and suggested owner role), when it is due (a priority band: the checklist's
 `scoring.priority.due_days` if it has one, else `action_defaults.yaml`), when risk acceptance is
-complete, and when an action is overdue. It raises `ValidationError` and never touches Streamlit;
-`sync_actions` is the only function that talks to the store.
+complete, and when an action is overdue. It raises `ValidationError` and never touches Streamlit
+or the store: `datawalk.services.actions` saves, merges and syncs actions.
 """
 
 from __future__ import annotations
@@ -220,19 +220,12 @@ def missing_actions(
 
 
 def sync_actions(store: Store, audit_id: str, actor: str) -> list[Action]:
-    """Create the default action of every finding that needs one and has none; return them.
+    """Deprecated: kept only for `datawalk.cli.transfer` until it calls
+    `datawalk.services.actions.sync_default_actions`, the one implementation, directly."""
+    from datawalk.services import Actor, Workspace
+    from datawalk.services.actions import sync_default_actions
 
-    Existing actions (edited, merged or closed) are never touched or duplicated, so this is safe
-    to call every time the action plan is opened.
-    """
-    from datawalk.checklist import checklist_from_pin
-    from datawalk.scoring import score_findings, walk_date
-
-    audit = store.get_audit(audit_id)
-    findings = store.list_findings(audit_id)
-    scored = score_findings(findings, checklist_from_pin(audit.checklist), today=walk_date(audit))
-    created = missing_actions(audit, findings, scored, store.list_actions(audit_id))
-    return [store.save_action(action, actor) for action in created]
+    return sync_default_actions(Workspace(store), Actor(actor), audit_id)
 
 
 def _part(recommendation: Any, name: str) -> str:
@@ -249,26 +242,6 @@ def _unique(values: Iterable[str]) -> list[str]:
         if value:
             seen.setdefault(value, None)
     return list(seen)
-
-
-def merge_stored_actions(
-    store: Store, audit_id: str, action_ids: Sequence[str], actor: str
-) -> Action:
-    """Merge stored actions into the highest-priority one, delete the rest; return the survivor.
-
-    The survivor is saved before the others are deleted, so a failure part-way leaves a finding
-    covered twice (visible, harmless) rather than not at all.
-
-    Raises:
-        ValidationError: fewer than two of the ids are actions of this audit.
-    """
-    wanted = set(action_ids)
-    chosen = [action for action in store.list_actions(audit_id) if action.id in wanted]
-    merged = store.save_action(merge_actions(chosen), actor)
-    for action in chosen:
-        if action.id != merged.id:
-            store.delete_action(action.id, actor)
-    return merged
 
 
 @dataclass(frozen=True)

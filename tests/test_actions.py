@@ -18,10 +18,8 @@ from datawalk.actions import (
     filter_actions,
     is_overdue,
     merge_actions,
-    merge_stored_actions,
     missing_actions,
     parse_status,
-    sync_actions,
     validate_action,
 )
 from datawalk.checklist import pin_checklist
@@ -29,6 +27,8 @@ from datawalk.errors import ValidationError
 from datawalk.models import Action, ActionStatus, AuditDocument
 from datawalk.samples import sample_document
 from datawalk.scoring import score_document
+from datawalk.services import Actor, Workspace
+from datawalk.services.actions import merge, sync_default_actions
 
 ACTOR = "Test Consultant"
 WALK = date(2025, 3, 12)
@@ -206,22 +206,22 @@ def test_sync_creates_missing_actions_once_and_keeps_existing(store, document):
     store.import_document(document, ACTOR)
     audit_id = document.audit.id
     before = {a.id: a for a in store.list_actions(audit_id)}
-    created = sync_actions(store, audit_id, ACTOR)
+    created = sync_default_actions(Workspace(store), Actor(ACTOR), audit_id)
     assert created
     after = store.list_actions(audit_id)
     assert all(next(a for a in after if a.id == i) == old for i, old in before.items())
     covered = [fid for action in after for fid in action.finding_ids]
     assert len(covered) == len(set(covered))
-    assert sync_actions(store, audit_id, ACTOR) == []
+    assert sync_default_actions(Workspace(store), Actor(ACTOR), audit_id) == []
     assert len(store.list_actions(audit_id)) == len(after)
 
 
-def test_merge_stored_actions_leaves_one_action(store, document):
+def test_merging_stored_actions_leaves_one_action(store, document):
     store.import_document(document, ACTOR)
     audit_id = document.audit.id
-    sync_actions(store, audit_id, ACTOR)
+    sync_default_actions(Workspace(store), Actor(ACTOR), audit_id)
     first, second = store.list_actions(audit_id)[:2]
-    merged = merge_stored_actions(store, audit_id, [first.id, second.id], ACTOR)
+    merged = merge(Workspace(store), Actor(ACTOR), audit_id, [first.id, second.id])
     actions = store.list_actions(audit_id)
     assert merged.id in {a.id for a in actions}
     (gone,) = {first.id, second.id} - {merged.id}

@@ -15,12 +15,11 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
-from datawalk.actions import sync_actions
 from datawalk.checklist import checklist_from_pin
 from datawalk.errors import DataWalkError, NotFoundError
 from datawalk.finding_table import scored_findings_frame
 from datawalk.models import Action, Audit, Finding, Location
-from datawalk.services import Workspace
+from datawalk.services import Actor, Workspace, actions
 from datawalk.settings import Settings
 from datawalk.store import Store
 from datawalk.store.places import Place
@@ -272,9 +271,9 @@ def sync_default_actions(audit_id: str, actor_name: str) -> list[Action]:
     The action plan and the export both show the plan, so both call this; syncing on every rerun
     would score the whole audit on each tap.
     """
-    store = get_store()
-    if st.session_state.get(_SYNCED_KEY) == (audit_id, store.audit_version(audit_id)):
+    workspace = get_workspace()
+    if st.session_state.get(_SYNCED_KEY) == (audit_id, workspace.reads.audit_version(audit_id)):
         return []
-    created = sync_actions(store, audit_id, actor_name)
-    st.session_state[_SYNCED_KEY] = (audit_id, store.audit_version(audit_id))
+    created = actions.sync_default_actions(workspace, Actor(actor_name), audit_id)
+    st.session_state[_SYNCED_KEY] = (audit_id, workspace.reads.audit_version(audit_id))
     return created

@@ -10,21 +10,16 @@ from datetime import date
 
 import streamlit as st
 
-from datawalk.actions import (
-    STATUS_LABELS,
-    ActionView,
-    describe_actions,
-    filter_actions,
-    merge_stored_actions,
-    validate_action,
-)
+from datawalk.actions import STATUS_LABELS, ActionView, describe_actions, filter_actions
 from datawalk.errors import DataWalkError
 from datawalk.models import Action, ActionStatus
-from datawalk.privacy.text_checks import TextField, check_free_text, identifier_kinds
+from datawalk.privacy.text_checks import identifier_kinds
+from datawalk.services import Actor, actions, audits
 from datawalk.ui import errors, state, widgets
 
 audit = widgets.require_audit()
-store = state.get_store()
+workspace = state.get_workspace()
+reads = workspace.reads
 actor = state.actor(audit)
 widgets.audit_header(audit)
 state.show_flash()
@@ -55,21 +50,15 @@ with st.form("overall_opinion_form"):
     )
     if st.form_submit_button("Save overall opinion", key="save_opinion"):
         with errors.user_errors():
-            field = TextField("overall_opinion", "Overall opinion", opinion)
-            confirmed = {"overall_opinion"} if keep else set()
-            kept = check_free_text([field], audit.walk_at.date(), confirmed)
-            store.update_audit(audit.id, actor, overall_opinion=opinion)
-            store.record_kept_identifiers(
-                audit.id, actor, entity="audit", entity_id=audit.id, kept=kept
-            )
+            audits.set_overall_opinion(workspace, Actor(actor), audit.id, opinion, keep=keep)
             state.flash("Overall opinion saved.")
             st.rerun()
 
 today = date.today()
 views = describe_actions(
-    store.list_actions(audit.id),
-    store.list_findings(audit.id),
-    store.list_locations(audit.id),
+    reads.list_actions(audit.id),
+    reads.list_findings(audit.id),
+    reads.list_locations(audit.id),
     today,
 )
 overdue_count = sum(view.overdue for view in views)
@@ -135,19 +124,13 @@ def _render_action(view: ActionView) -> None:
         )
         notes = st.text_area("Notes", action.notes, key=f"action_notes_{suffix}")
         accepted = _acceptance(action, suffix) if status == ActionStatus.RISK_ACCEPTED else {}
-        texts = [
-            TextField("recommendation", "Recommendation", recommendation),
-            TextField("notes", "Notes", notes),
-            TextField("accepted_reason", "Accepted reason", accepted.get("accepted_reason", "")),
-        ]
-        flagged = any(identifier_kinds(text.text, audit.walk_at.date()) for text in texts)
+        texts = [recommendation, notes, str(accepted.get("accepted_reason", ""))]
+        flagged = any(identifier_kinds(text, audit.walk_at.date()) for text in texts)
         keep = flagged and st.checkbox(
             "Save anyway: the text holds no pupil identifiers", key=f"action_keep_{suffix}"
         )
         if st.button("Save action", key=f"action_save_{suffix}", type="primary"):
             with errors.user_errors():
-                confirmed = {text.field for text in texts} if keep else set()
-                kept = check_free_text(texts, audit.walk_at.date(), confirmed)
                 update = {
                     "recommendation": recommendation,
                     "owner": owner.strip(),
@@ -156,11 +139,9 @@ def _render_action(view: ActionView) -> None:
                     "notes": notes,
                     **accepted,
                 }
-                edited = validate_action(action.model_copy(update=update))
-                store.save_action(edited, actor)
-                store.record_kept_identifiers(
-                    audit.id, actor, entity="action", entity_id=action.id, kept=kept
-                )
+                edited = action.model_copy(update=update)
+                kept = actions.TEXT_LABELS if keep else ()
+                actions.save_action(workspace, Actor(actor), edited, keep=kept)
                 state.flash(f"Action for {view.references} saved.")
                 st.rerun(scope="app")
 
@@ -198,7 +179,7 @@ if len(views) >= 2:
         )
         if st.button("Merge selected actions", key="merge_actions", disabled=len(chosen) < 2):
             try:
-                merged = merge_stored_actions(store, audit.id, chosen, actor)
+                actions.merge(workspace, Actor(actor), audit.id, chosen)
             except DataWalkError as error:
                 errors.show_error(error)
             else:

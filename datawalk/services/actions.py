@@ -1,0 +1,122 @@
+"""The action plan's changes: save an action, accept a risk, merge actions, and give every
+finding that needs one its default action.
+
+Each is one transaction. An action's free text (recommendation, notes, the reason a risk was
+accepted) goes through the identifier check here, and what the person chose to keep is recorded
+with the save. The rules themselves (merging, risk acceptance, default actions) live in
+`datawalk.actions`, which never touches the store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Sequence
+from datetime import date
+
+from datawalk.actions import merge_actions, validate_action
+from datawalk.errors import ValidationError
+from datawalk.models import Action, ActionStatus
+from datawalk.privacy.text_checks import TextField, check_free_text
+from datawalk.services.findings import keep_default_actions_in_step
+from datawalk.services.workspace import Actor, Workspace
+
+TEXT_LABELS = {
+    "recommendation": "Recommendation",
+    "notes": "Notes",
+    "accepted_reason": "Accepted reason",
+}
+
+
+def save_action(
+    workspace: Workspace, actor: Actor, action: Action, *, keep: Collection[str] = ()
+) -> Action:
+    """Store a new or edited action; return it as stored.
+
+    `keep` names the free-text fields whose possible pupil identifiers the person chose to keep;
+    they are recorded (by field and kind, never the text) in the same transaction.
+
+    Raises:
+        ValidationError: risk accepted without its reason, acceptor or date; a possible
+            identifier not kept; findings of another audit (each names its field).
+        NotFoundError: the audit is gone.
+    """
+    validate_action(action)
+    store = workspace._store
+    with store.transaction():
+        audit = store.get_audit(action.audit_id)
+        texts = [
+            TextField(name, label, getattr(action, name)) for name, label in TEXT_LABELS.items()
+        ]
+        kept = check_free_text(texts, audit.walk_at.date(), keep)
+        saved = store.save_action(action, actor.name)
+        if kept:
+            store.record_kept_identifiers(
+                audit.id, actor.name, entity="action", entity_id=saved.id, kept=kept
+            )
+    return saved
+
+
+def accept_risk(
+    workspace: Workspace,
+    actor: Actor,
+    action: Action,
+    *,
+    reason: str,
+    accepted_by: str,
+    accepted_on: date | None,
+    keep: Collection[str] = (),
+) -> Action:
+    """Close an action as risk accepted: why, who (a senior leader or governor) and when.
+
+    Raises:
+        ValidationError: any of the three is missing (named), or the reason holds a possible
+            identifier not kept.
+    """
+    accepted = action.model_copy(
+        update={
+            "status": ActionStatus.RISK_ACCEPTED,
+            "accepted_reason": reason.strip(),
+            "accepted_by": accepted_by.strip(),
+            "accepted_on": accepted_on,
+        }
+    )
+    return save_action(workspace, actor, accepted, keep=keep)
+
+
+def merge(workspace: Workspace, actor: Actor, audit_id: str, action_ids: Sequence[str]) -> Action:
+    """Merge stored actions into the highest-priority one and delete the rest, all or nothing;
+    return the survivor, which covers every finding the others did.
+
+    Raises:
+        ValidationError: fewer than two of the ids are actions of this audit.
+    """
+    wanted = set(action_ids)
+    store = workspace._store
+    with store.transaction():
+        chosen = [action for action in store.list_actions(audit_id) if action.id in wanted]
+        if len(chosen) < len(wanted):
+            raise ValidationError(
+                "An action chosen to merge was changed or deleted meanwhile; nothing was merged.",
+                field="actions",
+            )
+        merged = store.save_action(merge_actions(chosen), actor.name)
+        for action in chosen:
+            if action.id != merged.id:
+                store.delete_action(action.id, actor.name)
+    return merged
+
+
+def sync_default_actions(workspace: Workspace, actor: Actor, audit_id: str) -> list[Action]:
+    """Give every finding of the audit that needs one its default action, and close untouched
+    defaults of findings that no longer do; return the actions created.
+
+    Actions someone edited, merged or closed are never touched or duplicated, so this is safe
+    whenever the plan is shown or exported.
+
+    Raises:
+        NotFoundError: the audit is gone.
+    """
+    store = workspace._store
+    with store.transaction():
+        audit = store.get_audit(audit_id)
+        findings = store.findings_for_scoring(audit_id)
+        return keep_default_actions_in_step(workspace, actor, audit, findings).created
