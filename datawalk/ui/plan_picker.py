@@ -2,7 +2,7 @@
 pinned; tapping the plan puts (or moves) the current location there.
 
 The tap arrives from `streamlit_image_coordinates` in displayed pixels with the size the image
-had on screen, and is stored normalised (0–1) through `Store.set_location_position`, so it is
+had on screen, and is stored normalised (0–1) through `services.plans.place_location`, so it is
 right whatever size the tablet drew the plan at. The widget keeps reporting its last tap on every
 rerun, so each tap is applied once, by its timestamp. Locations not yet placed are listed, so
 none is forgotten.
@@ -20,6 +20,7 @@ from streamlit_image_coordinates import streamlit_image_coordinates
 from datawalk.errors import DataWalkError
 from datawalk.floorplan import draw_pins, pinned_locations, position_from_click, unpinned_locations
 from datawalk.models import Audit, Floor, Location
+from datawalk.services import Actor, plans
 from datawalk.ui import errors, state, widgets
 
 HANDLED_KEY = "_plan_pick_handled"
@@ -120,14 +121,14 @@ def _apply_tap(location: Location, click: dict[str, Any] | None, actor: str) -> 
     handled[location.id] = stamp
     with errors.user_errors():
         position = position_from_click(click)
-        state.get_store().set_location_position(location.id, position, actor)
+        plans.place_location(state.get_workspace(), Actor(actor), location.id, position)
         state.flash(f"Placed {location.name} on the plan.")
         st.rerun()
 
 
 def _unpin(location_id: str, actor: str) -> None:
     try:
-        state.get_store().set_location_position(location_id, None, actor)
+        plans.place_location(state.get_workspace(), Actor(actor), location_id, None)
     except DataWalkError as exc:
         errors.record_error(SCOPE, exc)
 

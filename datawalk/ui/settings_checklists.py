@@ -12,16 +12,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from datawalk.checklist import (
-    CHECKLISTS_DIR,
-    available_checklists,
-    install_checklist,
-    pin_checklist,
-)
+from datawalk.checklist import CHECKLISTS_DIR, available_checklists, pin_checklist
 from datawalk.checklist.library import Installation, plan_install, read_upload
 from datawalk.checklist.reading import MAX_BYTES
 from datawalk.errors import ChecklistError
 from datawalk.models import Audit
+from datawalk.services import Actor, checklists
 from datawalk.ui import state, widgets
 from datawalk.vocabulary import Checklist
 
@@ -59,7 +55,7 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
             return
         pending = (uploaded.file_id, text, plan)
         st.session_state[PENDING_KEY] = pending
-    _render_plan(uploaded.name, pending[1], pending[2], upload_round)
+    _render_plan(uploaded.name, pending[1], pending[2], upload_round, Actor(state.actor(audit)))
 
 
 def _render_library() -> None:
@@ -86,7 +82,9 @@ def _row(checklist: Checklist) -> dict[str, object]:
     }
 
 
-def _render_plan(filename: str, text: str, plan: Installation, upload_round: int) -> None:
+def _render_plan(
+    filename: str, text: str, plan: Installation, upload_round: int, actor: Actor
+) -> None:
     new = plan.checklist
     label = f"{new.name} ({new.id}), version {new.version}"
     if plan.unchanged:
@@ -101,7 +99,7 @@ def _render_plan(filename: str, text: str, plan: Installation, upload_round: int
     st.dataframe(pd.DataFrame([_row(new)]), hide_index=True, key="checklist_preview")
     if st.button("Add to the library", key="checklist_install", type="primary"):
         try:
-            install_checklist(text, filename, CHECKLISTS_DIR)
+            checklists.add_checklist(actor, text, filename, CHECKLISTS_DIR)
         except ChecklistError as problems:
             _show_problems(problems)
             return

@@ -1,8 +1,9 @@
 """Settings section "Floor plans": upload, replace or remove one plan image per floor.
 
-Uploads go through `floorplan.plan_from_upload` (PNG or JPEG only, size-bounded, metadata
-stripped) before anything is stored. Pins are kept as normalised positions, so replacing a plan
-with a rescaled or redrawn one keeps every location where it was.
+Uploads go through `datawalk.services.plans`, which runs `floorplan.plan_from_upload` (PNG or
+JPEG only, size-bounded, metadata stripped) before anything is stored. Pins are kept as
+normalised positions, so replacing a plan with a rescaled or redrawn one keeps every location
+where it was.
 """
 
 from __future__ import annotations
@@ -10,8 +11,9 @@ from __future__ import annotations
 import streamlit as st
 
 from datawalk.errors import DataWalkError, ValidationError
-from datawalk.floorplan import PLAN_LIMITS, pinned_locations, plan_from_upload
+from datawalk.floorplan import PLAN_LIMITS, pinned_locations
 from datawalk.models import Audit, Floor
+from datawalk.services import Actor, plans
 from datawalk.ui import errors, state, widgets
 from datawalk.vocabulary import Checklist
 
@@ -34,7 +36,7 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
         f"One PNG or JPEG per floor, up to {limit} MB. Tap the plan on the Walk page to place "
         "each location; replacing a plan keeps the places."
     )
-    locations = state.get_store().list_locations(audit.id)
+    locations = state.get_workspace().reads.list_locations(audit.id)
     for floor in sorted(audit.site.floors, key=lambda f: f.order):
         with st.container(border=True):
             placed = len(pinned_locations(locations, floor.id))
@@ -75,8 +77,7 @@ def _render_floor(audit: Audit, floor: Floor, placed: int) -> None:
 def _save_plan(audit: Audit, floor: Floor, data: bytes) -> None:
     errors.clear_errors(SCOPE)
     try:
-        plan = plan_from_upload(data)
-        state.get_store().set_floor_plan(audit.id, floor.id, plan, state.actor(audit))
+        plans.upload_plan(state.get_workspace(), _actor(audit), audit.id, floor.id, data)
     except DataWalkError as exc:
         # Shown under the uploader of the floor it concerns, whatever field the core named.
         errors.record_error(SCOPE, ValidationError(str(exc), field=f"plan_{floor.id}"))
@@ -88,8 +89,12 @@ def _save_plan(audit: Audit, floor: Floor, data: bytes) -> None:
 
 def _remove_plan(audit: Audit, floor: Floor) -> None:
     try:
-        state.get_store().set_floor_plan(audit.id, floor.id, None, state.actor(audit))
+        plans.remove_plan(state.get_workspace(), _actor(audit), audit.id, floor.id)
     except DataWalkError as exc:
         errors.record_error(SCOPE, ValidationError(str(exc), field=f"plan_{floor.id}"))
     else:
         state.flash(f"Removed the plan of {floor.name}; its locations keep their places.")
+
+
+def _actor(audit: Audit) -> Actor:
+    return Actor(state.actor(audit))
