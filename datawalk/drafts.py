@@ -39,6 +39,7 @@ REQUIRED_FIELDS: dict[str, str] = {
 
 # Draft fields that map one to one onto Finding fields.
 FINDING_FIELDS = (
+    "title",
     "categories",
     "format",
     "identifiability",
@@ -71,6 +72,7 @@ class Draft(BaseModel):
     reference: str | None = None
     created_at: datetime | None = None
     template_id: str | None = None
+    title: str = ""
     categories: list[str] = Field(default_factory=list)
     format: str | None = None
     identifiability: str | None = None
@@ -137,8 +139,9 @@ def draft_from_template(
 ) -> Draft:
     """Return `current` with every field pre-filled from a quick template.
 
-    The edit target (finding id, version, reference) and photos are kept, and notes already
-    typed are not overwritten: a template is a starting point, never a reason to lose work.
+    The title becomes the template's name. The edit target (finding id, version, reference) and
+    photos are kept, and a title or notes already typed are not overwritten: a template is a
+    starting point, never a reason to lose work.
 
     Raises:
         ValidationError: the checklist has no such template.
@@ -148,11 +151,19 @@ def draft_from_template(
     )
     keep = current.model_dump(include={"finding_id", "version", "reference", "created_at"})
     keep["photos"] = list(current.photos)
-    if current.notes.strip():
-        keep["notes"] = current.notes
-    if current.good_practice_note.strip():
-        keep["good_practice_note"] = current.good_practice_note
+    keep["title"] = checklist.label("templates", template_id)
+    for typed in ("title", "notes", "good_practice_note"):
+        if getattr(current, typed).strip() and not _from_a_template(current, typed, checklist):
+            keep[typed] = getattr(current, typed)
     return filled.model_copy(update=keep)
+
+
+def _from_a_template(draft: Draft, field: str, checklist: Checklist) -> bool:
+    """True when a title still reads as the previous template's name: tapping another template
+    replaces it, as it replaces every other field that template filled in."""
+    if field != "title" or not draft.template_id:
+        return False
+    return draft.title == checklist.label("templates", draft.template_id)
 
 
 def draft_to_payload(draft: Draft) -> dict[str, Any]:

@@ -213,6 +213,9 @@ class Finding(Model):
     audit_id: str
     location_id: str
     reference: Annotated[str, StringConstraints(pattern=r"^F-\d{3,}$")] | None = None
+    title: ShortText = Field(
+        default="", description="Optional free text; lists show the categories when it is empty"
+    )
     categories: Annotated[list[VocabId], AfterValidator(_sorted_unique), Field(min_length=1)]
     format: VocabId
     identifiability: VocabId

@@ -18,7 +18,7 @@ from datawalk.store.engine import create_store_engine, current_revision, downgra
 ACTOR = "Migration Test"
 PHOTO_BYTES = b"\x89PNG\r\n\x1a\n" + os.urandom(512)
 CHECKLIST = {"id": "old_checklist", "version": 3, "objects": {"severities": []}}
-HEAD = "0004_imported_trail"
+HEAD = "0005_finding_title"
 OLD_NOTE = "Old note with <b>markup</b>, =formula and 🧒"
 
 

@@ -18,7 +18,7 @@ from datawalk.privacy.identifiers import redact_text, scan_text
 from datawalk.privacy.text_checks import KEPT_IDENTIFIERS, describe_kinds, identifier_kinds
 
 AUDIT_FIELDS = {"scope_limitations": "Scope and limitations", "overall_opinion": "Overall opinion"}
-FINDING_FIELDS = {"notes": "notes", "good_practice_note": "good-practice note"}
+FINDING_FIELDS = {"title": "title", "notes": "notes", "good_practice_note": "good-practice note"}
 ACTION_FIELDS = {
     "recommendation": "recommendation",
     "notes": "notes",

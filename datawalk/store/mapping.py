@@ -44,6 +44,7 @@ FINDING_SCALARS = (
     "audit_id",
     "location_id",
     "reference",
+    "title",
     "categories",
     "format",
     "identifiability",

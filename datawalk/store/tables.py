@@ -129,6 +129,7 @@ findings = Table(
     Column("location_id", String(ID), ForeignKey("locations.id"), nullable=False),
     Column("number", Integer, nullable=False),
     Column("reference", String(16), nullable=False),
+    Column("title", String(SHORT), nullable=False, server_default=""),
     Column("categories", _json(), nullable=False),
     Column("format", String(VOCAB), nullable=False),
     Column("identifiability", String(VOCAB), nullable=False),

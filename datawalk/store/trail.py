@@ -20,6 +20,7 @@ FREE_TEXT_FIELDS = frozenset(
     {
         "notes",
         "good_practice_note",
+        "title",
         "scope_limitations",
         "overall_opinion",
         "accepted_reason",

@@ -12,7 +12,7 @@ import streamlit as st
 
 from datawalk import drafts
 from datawalk.errors import DataWalkError, ValidationError
-from datawalk.models import LONG_TEXT
+from datawalk.models import LONG_TEXT, SHORT_TEXT
 from datawalk.ui import capture_state as cs
 from datawalk.ui import errors, finding_list, photos, previews, state, widgets
 from datawalk.validation import validate_finding
@@ -110,6 +110,18 @@ def _render_what(ctx: cs.CaptureContext) -> None:
         help="Fills in every field below; change anything that differs here.",
     )
     errors.field_error(cs.SCOPE, "template_id")
+    st.text_input(
+        "Title (optional)",
+        value=cs.base_value("title"),
+        key=cs.widget_key("title"),
+        on_change=cs.on_widget_change,
+        args=(ctx, "title"),
+        max_chars=SHORT_TEXT,
+        placeholder="e.g. Allergy poster by the servery hatch",
+        help="A template fills in its name. Without a title, lists show the categories.",
+    )
+    errors.field_error(cs.SCOPE, "title")
+    previews.render_identifier_preview(ctx, "title")
     _pills(ctx, "categories", "data_categories", multi=True)
     _pills(ctx, "format", "formats")
     _pills(ctx, "identifiability", "identifiability")

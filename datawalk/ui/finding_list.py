@@ -11,15 +11,17 @@ from datetime import date
 
 import streamlit as st
 
-from datawalk.models import Finding
+from datawalk.models import Finding, Photo
 from datawalk.scoring import ScoredFinding, score_findings
 from datawalk.ui import errors, state, widgets
 from datawalk.vocabulary import Checklist
+from datawalk.workbook.plans import thumbnail
 
 _CONFIRM = "confirm_delete"
 _UNDO = "undo_finding"
 UNDO_KEY = "undo_delete"
 UNDO_DISMISS_KEY = "undo_dismiss"
+THUMB_PX = 96
 
 
 def _ask_delete(finding_id: str | None) -> None:
@@ -95,6 +97,30 @@ def summary(finding: Finding, checklist: Checklist) -> str:
     return f"{categories} · {checklist.label('formats', finding.format)}"
 
 
+def title(finding: Finding, checklist: Checklist) -> str:
+    """What a finding is called: its title, or its categories and format when it has none."""
+    return finding.title.strip() or summary(finding, checklist)
+
+
+def _shown_photo(photos: list[Photo]) -> Photo | None:
+    """The first photo a person has checked: an unreviewed one is never shown on a card."""
+    return next(
+        (p for p in photos if not p.awaiting_review and p.redaction and p.redaction.confirmed_by),
+        None,
+    )
+
+
+@st.cache_data(max_entries=256, ttl=3600, show_spinner=False)
+def _thumbnail(finding_id: str, version: int) -> bytes | None:
+    """A small copy of the finding's first checked photo, made once per finding version.
+
+    Lists load findings without photo bytes; the version in the key drops a stale thumbnail
+    as soon as a photo is changed, removed or purged.
+    """
+    photo = _shown_photo(state.get_store().get_finding(finding_id).photos)
+    return thumbnail(photo.data, photo.media_type, THUMB_PX * 2).data if photo else None
+
+
 def _render_levels(scored: ScoredFinding, checklist: Checklist) -> None:
     """The finding's two levels as badges with their labels, and its classification."""
     levels = {level.id: level for level in checklist.scoring.levels} if checklist.scoring else {}
@@ -105,6 +131,25 @@ def _render_levels(scored: ScoredFinding, checklist: Checklist) -> None:
     if safeguarding:
         badges.append(widgets.level_markdown("Safeguarding", safeguarding))
     st.markdown(" ".join(badges))
+
+
+def _render_heading(
+    finding: Finding, checklist: Checklist, reference: str, scored: ScoredFinding | None
+) -> None:
+    """Reference and title (the categories under it), the levels, and a thumbnail of the first
+    checked photo beside them."""
+    picture = _thumbnail(finding.id, finding.version) if finding.id else None
+    text_col = st.container()
+    if picture:
+        image_col, text_col = st.columns([1, 5], vertical_alignment="center")
+        image_col.image(picture, width=THUMB_PX, alt=f"Photo of {reference}")
+    with text_col:
+        heading = f"{reference} · {title(finding, checklist)}"
+        st.markdown(f"**{widgets.escape_markdown(heading)}**")
+        if finding.title.strip():
+            st.caption(widgets.escape_markdown(summary(finding, checklist)))
+        if scored is not None:
+            _render_levels(scored, checklist)
 
 
 def render_finding_card(
@@ -119,10 +164,7 @@ def render_finding_card(
     Delete."""
     reference = finding.reference or "New"
     with st.container(border=True, key=f"finding_{finding.id}"):
-        title = f"{reference} · {summary(finding, checklist)}"
-        st.markdown(f"**{widgets.escape_markdown(title)}**")
-        if scored is not None:
-            _render_levels(scored, checklist)
+        _render_heading(finding, checklist, reference, scored)
         visible = ", ".join(checklist.label("audiences", a) for a in finding.visible_to) or "nobody"
         needed = ", ".join(checklist.label("audiences", a) for a in finding.needed_by) or "nobody"
         details = f"Visible to: {visible}. Needed by: {needed}."

@@ -35,7 +35,7 @@ from datawalk.ui import capture_state as cs
 from datawalk.ui import errors, state, widgets
 
 log = logging.getLogger(__name__)
-TEXT_FIELDS = {"notes": "Notes", "good_practice_note": "Good practice note"}
+TEXT_FIELDS = {"title": "Title", "notes": "Notes", "good_practice_note": "Good practice note"}
 _REASONS_SHOWN = 2
 
 

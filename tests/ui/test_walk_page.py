@@ -153,6 +153,87 @@ def test_cancel_edit_can_be_undone_back_to_the_edit(open_page, walk) -> None:
     assert walk.store.get_finding(finding.id).notes == "Moved to the kitchen side"
 
 
+def card_headings(at: AppTest) -> list[str]:
+    """The cards' bold first lines, with Markdown escapes taken out."""
+    texts = [str(m.value).replace("\\", "") for m in at.markdown]
+    return [t for t in texts if t.startswith("**F-")]
+
+
+def test_a_template_fills_in_the_title_and_the_card_shows_it(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    name = at.text_input(key=cap_key(at, "title")).value
+    assert name == checklist_from_pin(walk.audit.checklist).label("templates", TEMPLATE)
+    at = save(at)
+
+    (finding,) = walk.store.list_findings(walk.audit.id)
+    assert finding.title == name
+    assert card_headings(at) == [f"**{finding.reference} · {name}**"]
+
+
+def test_a_custom_finding_takes_a_typed_title_and_without_one_shows_its_categories(
+    open_page, walk
+) -> None:
+    at = walk_page(open_page, walk)
+    at.text_input(key=cap_key(at, "title")).input("Medical list on the staff room wall").run()
+    for field, value in [("format", "poster"), ("identifiability", "full_name")]:
+        at.pills(key=cap_key(at, field)).set_value(value).run()
+    at.pills(key=cap_key(at, "categories")).set_value(["anaphylaxis_aai"]).run()
+    at.pills(key=cap_key(at, "detail_level")).set_value("diagnosis").run()
+    at = save(at)
+    (titled,) = walk.store.list_findings(walk.audit.id)
+    assert titled.title == "Medical list on the staff room wall"
+
+    for field, value in [("format", "poster"), ("identifiability", "full_name")]:
+        at.pills(key=cap_key(at, field)).set_value(value).run()
+    at.pills(key=cap_key(at, "categories")).set_value(["anaphylaxis_aai"]).run()
+    at.pills(key=cap_key(at, "detail_level")).set_value("diagnosis").run()
+    at = save(at)
+
+    untitled = next(f for f in walk.store.list_findings(walk.audit.id) if f.id != titled.id)
+    assert untitled.title == ""
+    headings = card_headings(at)
+    assert f"**{titled.reference} · Medical list on the staff room wall**" in headings
+    (fallback,) = [h for h in headings if untitled.reference in h]
+    assert "Poster" in fallback and "Medical list" not in fallback
+
+
+def test_a_pupil_identifier_in_the_title_is_flagged_before_saving(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at.text_input(key=cap_key(at, "title")).input("Poster for jo.bloggs@example.com").run()
+
+    assert any("identifier(s) in Title" in str(w.value) for w in at.warning)
+    at = save(at)
+    assert "Title may contain" in errors_of(at)
+    assert walk.store.list_findings(walk.audit.id) == []
+
+    at.button(key="cap_redact_title").click().run()
+    save(at)
+    assert "jo.bloggs" not in walk.store.list_findings(walk.audit.id)[0].title
+
+
+def test_a_card_shows_a_thumbnail_of_its_checked_photo_only(open_page, walk) -> None:
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at = save(at)
+    assert len(at.image) == 0  # no photo, no thumbnail
+
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at.file_uploader(key=cap_key(at, "upload")).set_value(
+        [("poster.jpg", jpeg(), "image/jpeg")]
+    ).run()
+    photo_id = at.session_state["cap_draft"].photos[0].id
+    at.checkbox(key=f"cap_checked_{photo_id}").check().run()
+    at = save(at)
+
+    with_photo = [f for f in walk.store.list_findings(walk.audit.id) if f.reference == "F-002"]
+    assert with_photo
+    alts = [str(image.proto) for image in at.image]
+    assert len([alt for alt in alts if "Photo of F-002" in alt]) == 1
+    assert not [alt for alt in alts if "Photo of F-001" in alt]
+
+
 def test_a_fresh_session_with_the_same_params_lists_the_saved_finding(open_page, walk) -> None:
     at = walk_page(open_page, walk)
     at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()

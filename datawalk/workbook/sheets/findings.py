@@ -40,6 +40,7 @@ def finding_columns(data: WorkbookData) -> list[Column]:
     labels = _Labels(data)
     columns = [
         Column("Reference", 10, lambda v: v.reference),
+        Column("Title", 30, lambda v: v.finding.title, "wrap", True),
         Column("Location", 22, lambda v: v.location.name if v.location else ""),
         Column("Location type", 18, lambda v: labels.location_type(v)),
         Column("Template", 24, lambda v: labels.template(v), "wrap"),
