@@ -13,6 +13,7 @@ import json
 import os
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -202,3 +203,57 @@ def audit(store, make_audit) -> Audit:
 def location(store, audit, make_location) -> Location:
     """A stored location in `audit`."""
     return store.add_location(make_location(audit.id), ACTOR)
+
+
+FACE_GPS_LEAK = "Model-GPS-Leak"
+CLAIMED_REDACTIONS = {
+    "forged": {
+        "pipeline_version": "datawalk-photo/1 (trust me)",
+        "boxes": [],
+        "dropped_boxes": [],
+        "confirmed_by": "A. Consultant",
+        "confirmed_at": "2025-03-12T09:30:00Z",
+    },
+    "empty": {"pipeline_version": "", "boxes": [], "dropped_boxes": []},
+}
+
+
+def portrait_with_gps() -> bytes:
+    """The public-domain astronaut portrait (one frontal face) with a camera model and GPS."""
+    image = Image.open(Path(__file__).parent / "fixtures" / "astronaut.jpg")
+    exif = Image.Exif()
+    exif[0x0110] = FACE_GPS_LEAK
+    gps = exif.get_ifd(0x8825)
+    gps[1], gps[2] = "N", (51.0, 30.0, 12.5)
+    buffer = io.BytesIO()
+    image.save(buffer, format="JPEG", exif=exif.tobytes(), quality=95)
+    return buffer.getvalue()
+
+
+@pytest.fixture
+def face_with_gps() -> bytes:
+    return portrait_with_gps()
+
+
+@pytest.fixture
+def backup_with_a_face() -> Callable[[str], bytes]:
+    """backup_with_a_face(kind): the sample walk's backup whose first photo is a face with GPS
+    metadata, claiming a "forged" (confirmed, no boxes) or "empty" redaction record."""
+    from datawalk.samples import SAMPLE_PATH
+
+    def build(kind: str) -> bytes:
+        raw = json.loads(SAMPLE_PATH.read_text(encoding="utf-8"))
+        finding = next(f for f in raw["findings"] if f["photos"])
+        data = portrait_with_gps()
+        width, height = Image.open(io.BytesIO(data)).size
+        finding["photos"][0].update(
+            data=base64.b64encode(data).decode(),
+            media_type="image/jpeg",
+            width=width,
+            height=height,
+            redaction=CLAIMED_REDACTIONS[kind],
+            needs_review=False,
+        )
+        return json.dumps(raw).encode("utf-8")
+
+    return build

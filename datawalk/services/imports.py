@@ -26,6 +26,19 @@ from datawalk.privacy.document_text import (
     replace_identifiers,
 )
 from datawalk.services.workspace import Actor, Workspace
+
+__all__ = [
+    "BackupPreview",
+    "IdentifierChoices",
+    "PhotoProgress",
+    "WorkbookPreview",
+    "apply_workbook",
+    "load_sample",
+    "preview_backup",
+    "preview_of",
+    "preview_workbook",
+    "restore_backup",
+]
 from datawalk.workbook.changes import ActionChangeSet
 
 

@@ -4,9 +4,10 @@ The upload goes through the same door as every document (`datawalk.interchange.p
 size, hostile JSON, schema, bounded trail events, references, photo intake) and is previewed:
 school, site, walk date and what it holds; the file's trail is kept apart as imported history
 under the file's SHA-256, never mixed into local history. An audit already in the database is
-refused before any button is offered; a restore happens only on an explicit tap, through
-`Store.import_document`, all or nothing. Every refusal is one error box (user text escaped,
-never HTML), and nothing is written.
+refused before any button is offered. Every free-text field that may hold a pupil identifier is
+listed, to be replaced with [pupil] or kept; a restore happens only on an explicit tap, through
+the import service, all or nothing. Every refusal is one error box (user text escaped, never
+HTML), and nothing is written.
 """
 
 from __future__ import annotations
@@ -16,9 +17,8 @@ from dataclasses import dataclass
 import streamlit as st
 
 from datawalk.errors import DataWalkError, InterchangeError, NotFoundError
-from datawalk.interchange import DEFAULT_MAX_BYTES, parse_backup
-from datawalk.models import AuditDocument
-from datawalk.store import Store
+from datawalk.interchange import DEFAULT_MAX_BYTES
+from datawalk.services import Actor, Reads, Workspace, imports
 from datawalk.ui import errors, state, widgets
 
 PENDING_KEY = "_restore_pending"  # (file id, RestorePreview) of the previewed upload
@@ -28,10 +28,9 @@ RESTORED_KEY = "_restore_done"  # id of the audit just restored, for the link to
 
 @dataclass(frozen=True)
 class RestorePreview:
-    """A parsed backup and what the database already knows of its audit."""
+    """A checked backup and what the database already knows of its audit."""
 
-    document: AuditDocument
-    sha256: str  # of the uploaded file: its trail is kept as imported history under this mark
+    backup: imports.BackupPreview
     existing: str | None  # "school · site, walk date" of the audit already stored, if any
     deleted: str | None  # when and by whom an audit with this id was deleted, if it was
 
@@ -63,46 +62,57 @@ def render() -> None:
         st.session_state.pop(PENDING_KEY, None)
         return
     st.session_state.pop(RESTORED_KEY, None)
-    store = state.get_store()
+    workspace = state.get_workspace()
     pending = st.session_state.get(PENDING_KEY)
     if pending is None or pending[0] != uploaded.file_id:
         st.session_state.pop(PENDING_KEY, None)
+        bar = st.progress(0.0, text="Checking the backup…")
+
+        def redacting(done: int, total: int) -> None:
+            bar.progress(done / total, text=f"Redacting photo {done} of {total} again…")
+
         try:
-            with st.spinner("Checking the backup…"):
-                preview = preview_backup(store, uploaded.getvalue(), uploaded.name)
+            preview = preview_backup(workspace.reads, uploaded.getvalue(), uploaded.name, redacting)
         except DataWalkError as error:
+            bar.empty()
             _refuse(error)
             return
+        bar.empty()
         pending = (uploaded.file_id, preview)
         st.session_state[PENDING_KEY] = pending
-    _render_preview(store, pending[1], upload_round)
+    _render_preview(workspace, pending[1], upload_round)
 
 
-def preview_backup(store: Store, data: bytes, filename: str) -> RestorePreview:
+def preview_backup(
+    reads: Reads,
+    data: bytes,
+    filename: str,
+    progress: imports.PhotoProgress | None = None,
+) -> RestorePreview:
     """Return the validated backup in `data` and what the store holds of its audit.
 
     Raises:
         InterchangeError: the file is not a valid DataWalk backup; the message names the file.
     """
     try:
-        backup = parse_backup(data)
+        backup = imports.preview_backup(data, progress=progress)
     except InterchangeError as error:
         raise InterchangeError(f"{_shown_name(filename)} was not restored: {error}") from None
-    document = backup.document
-    audit_id = document.audit.id
+    audit_id = backup.document.audit.id
     try:
-        stored = store.get_audit(audit_id)
+        stored = reads.get_audit(audit_id)
     except NotFoundError:
         existing = None
     else:
         existing = f"{stored.school.name} · {stored.site.name}, walk {stored.walk_at:%d %b %Y}"
-    tombstone = next((t for t in store.list_tombstones() if t.audit_id == audit_id), None)
+    tombstone = next((t for t in reads.list_tombstones() if t.audit_id == audit_id), None)
     deleted = f"{tombstone.deleted_at:%d %b %Y} by {tombstone.deleted_by}" if tombstone else None
-    return RestorePreview(document, backup.sha256, existing, deleted)
+    return RestorePreview(backup, existing, deleted)
 
 
-def _render_preview(store: Store, preview: RestorePreview, upload_round: int) -> None:
-    document = preview.document
+def _render_preview(workspace: Workspace, preview: RestorePreview, upload_round: int) -> None:
+    backup = preview.backup
+    document = backup.document
     audit = document.audit
     if preview.existing:
         _refuse(
@@ -120,9 +130,15 @@ def _render_preview(store: Store, preview: RestorePreview, upload_round: int) ->
             f"{len(document.locations)} location(s), {len(document.findings)} finding(s), "
             f"{photos} photo(s), {len(document.actions)} action(s), "
             f"{len(document.trail) + len(document.imported_trail)} trail event(s) kept apart as "
-            f"imported history from backup {preview.sha256[:12]}"
+            f"imported history from backup {backup.sha256[:12]}"
         )
     )
+    if photos:
+        st.info(
+            f"Every photo ({photos}) has been redacted again here and awaits your check: none is "
+            "exported until a person has looked at it on the walk page.",
+            icon=":material/policy:",
+        )
     if preview.deleted:
         st.warning(
             widgets.escape_markdown(
@@ -132,11 +148,13 @@ def _render_preview(store: Store, preview: RestorePreview, upload_round: int) ->
             ),
             icon=":material/warning:",
         )
+    choices = widgets.identifier_choices(
+        backup.flagged, key="restore_identifiers", on_record=backup.kept_on_record
+    )
     if st.button("Restore", key="restore_apply", type="primary", icon=":material/restore:"):
         try:
-            restored = store.import_document(
-                document, state.actor(audit), source_sha256=preview.sha256
-            )
+            actor = Actor(state.actor(audit))
+            restored = imports.restore_backup(workspace, actor, backup, choices)
         except DataWalkError as error:
             _refuse(error)
             return

@@ -15,6 +15,7 @@ from datawalk.audit_setup import AuditSetup, build_audit
 from datawalk.interchange import attach_scores, dump_document
 from datawalk.models import Finding, Location
 from datawalk.samples import load_sample
+from datawalk.services import Reads
 from datawalk.store import Store, tables
 from datawalk.ui.restore_panel import preview_backup
 from datawalk.workbook.downloads import build_backup
@@ -140,13 +141,14 @@ def test_a_bad_file_gets_one_clear_message_and_nothing_changes(
 
 
 def test_preview_names_the_audit_already_stored(store, other_backup):
-    preview = preview_backup(store, other_backup, "quarry.json")
+    reads = Reads(store)
+    preview = preview_backup(reads, other_backup, "quarry.json")
     assert preview.existing is None and preview.deleted is None
-    restored = store.import_document(preview.document, ACTOR)
-    again = preview_backup(store, other_backup, "quarry.json")
+    restored = store.import_document(preview.backup.document, ACTOR)
+    again = preview_backup(reads, other_backup, "quarry.json")
     assert again.existing is not None and "Quarry Bank Infants" in again.existing
     store.delete_audit(restored.id, ACTOR)
-    after_deletion = preview_backup(store, other_backup, "quarry.json")
+    after_deletion = preview_backup(reads, other_backup, "quarry.json")
     assert after_deletion.existing is None and ACTOR in (after_deletion.deleted or "")
 
 
@@ -224,3 +226,84 @@ def test_a_20_mb_trail_string_is_refused_with_one_line_and_nothing_changes(
     assert "\n" not in message
     assert "restore_apply" not in [button.key for button in at.button]
     assert _row_counts(store) == before
+
+
+# --- files from outside are untrusted: photos and free text ------------------------------------
+
+NAMED_NOTE = "Allergy poster shows Amelia Johnson with her photo."
+
+
+def _with_notes(backup: bytes, note: str) -> bytes:
+    raw = json.loads(backup)
+    raw["findings"][0]["notes"] = note
+    return json.dumps(raw).encode()
+
+
+def _restored_notes(store, before: set[str]) -> list[str]:
+    (new,) = {s.id for s in store.list_audits()} - before
+    return [finding.notes for finding in store.list_findings(new)]
+
+
+def test_an_identifier_in_a_backup_is_listed_and_needs_a_choice(open_page, store, other_backup):
+    at = _open(open_page, store)
+    before = {s.id for s in store.list_audits()}
+    data = _with_notes(other_backup, NAMED_NOTE)
+    at.file_uploader(key=UPLOADER).set_value([("quarry.json", data, JSON)]).run()
+    assert any("may hold a pupil identifier" in w for w in _shown(at.warning))
+    at.button(key="restore_apply").click().run()
+    assert any("may hold a pupil identifier" in e for e in _shown(at.error))
+    assert {s.id for s in store.list_audits()} == before
+
+    at.button(key="restore_identifiers_replace_all").click().run()
+    assert at.segmented_control(key="restore_identifiers_0").value == "replace"
+    at.button(key="restore_apply").click().run()
+    assert not at.exception
+    notes = _restored_notes(store, before)
+    assert NAMED_NOTE not in notes and any("[pupil]" in note for note in notes)
+
+
+def test_a_backups_own_record_of_kept_identifiers_can_be_honoured(open_page, store, other_backup):
+    raw = json.loads(_with_notes(other_backup, NAMED_NOTE))
+    finding_id = raw["findings"][0]["id"]
+    raw["trail"].append(
+        {
+            "id": "event-kept-0001",
+            "audit_id": raw["audit"]["id"],
+            "at": "2026-03-02T10:00:00Z",
+            "actor": ACTOR,
+            "entity": "finding",
+            "entity_id": finding_id,
+            "operation": "update",
+            "changes": {"pupil_identifiers_kept": {"new": {"notes": ["person_name"]}}},
+        }
+    )
+    at = _open(open_page, store)
+    before = {s.id for s in store.list_audits()}
+    at.file_uploader(key=UPLOADER).set_value([("quarry.json", json.dumps(raw).encode(), JSON)])
+    at.run()
+    at.button(key="restore_identifiers_keep_on_record").click().run()
+    assert at.segmented_control(key="restore_identifiers_0").value == "keep"
+    at.button(key="restore_apply").click().run()
+    assert not at.exception
+    assert NAMED_NOTE in _restored_notes(store, before)
+
+
+@pytest.mark.parametrize("kind", ["forged", "empty"])
+def test_a_claimed_redaction_record_is_redacted_again_and_awaits_review(
+    open_page, store, backup_with_a_face, kind
+):
+    from datawalk.privacy import detect_faces
+
+    store.delete_audit(load_sample(store), ACTOR)  # the file is the sample's: make room
+    at = open_page("audits")
+    before = {s.id for s in store.list_audits()}
+    data = backup_with_a_face(kind)
+    at.file_uploader(key=UPLOADER).set_value([("face.json", data, JSON)]).run()
+    assert any("awaits your check" in str(message.value) for message in at.info)
+    at.button(key="restore_apply").click().run()
+    assert not at.exception
+    (restored,) = {s.id for s in store.list_audits()} - before
+    photos = [p for f in store.export_document(restored).findings for p in f.photos]
+    jpeg = next(p for p in photos if p.media_type == "image/jpeg")
+    assert jpeg.needs_review and detect_faces(jpeg.data) == []
+    assert b"Model-GPS-Leak" not in jpeg.data
