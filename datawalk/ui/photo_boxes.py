@@ -177,7 +177,7 @@ def render_preview(ctx: cs.CaptureContext, photo: Photo, number: int) -> None:
     boxes = len(photo.redaction.boxes) if photo.redaction else 0
     caption = f"Photo {number}: {boxes} area(s) redacted"
     if not st.toggle("Adjust the redaction", key=f"cap_adjust_{photo.id}"):
-        st.image(preview(photo), caption=caption)
+        st.image(preview(photo), caption=caption, alt=caption)
         return
     corner = photo.id in st.session_state.get(_CORNER, {})
     st.caption(

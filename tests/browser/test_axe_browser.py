@@ -1,5 +1,6 @@
 """Accessibility, measured with axe-core on every page of the sample audit at both iPad sizes.
 
+The walk page is also checked with a photo being reviewed, a state no saved audit shows.
 The goal is no serious or critical violation caused by DataWalk's own content or theme (colour
 contrast comes from `.streamlit/config.toml`, image alternatives and dialog names from the
 pages). A violation that comes from Streamlit's own markup, and that DataWalk cannot change, is
@@ -9,12 +10,14 @@ with the reason; README.md ("Accessibility") lists the same ones.
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, NamedTuple
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
-from rig import AppCrashed, AppServer, Tablet, open_app, wait_idle
+from rig import AppCrashed, AppServer, Tablet, Taps, open_app, wait_idle
+from walk_steps import make_jpeg, upload_photo
 
 from datawalk.samples import load_sample
 from datawalk.store import Store
@@ -103,6 +106,24 @@ def test_every_sample_page_has_no_serious_violation(
         problems += [f"{url_path}: {problem}" for problem in blocking_violations(page, axe)]
     assert problems == [], "\n".join(problems)
     assert ipad.dialogs == []
+
+
+def test_a_photo_being_checked_on_the_walk_has_no_serious_violation(
+    ipad: Tablet, app_server: AppServer, sample_id: str, tmp_path: Path
+) -> None:
+    """The walk page in the state only a new photo brings: its redaction preview and review."""
+    page = ipad.page
+    tap = Taps(page)
+    # A place of its own per screen size: the draft, photo included, outlives the test.
+    [(location_id,)] = app_server.query(
+        "SELECT id FROM locations WHERE audit_id = ? ORDER BY name LIMIT 1 OFFSET ?",
+        sample_id,
+        int(ipad.height > ipad.width),
+    )
+    open_app(page, f"{app_server.url}/walk?audit={sample_id}&location={location_id}")
+    upload_photo(tap, page, make_jpeg(tmp_path / f"noticeboard-{ipad.name}.jpg"))
+    _settle(page)
+    assert blocking_violations(page, Axe()) == []
 
 
 def test_streamlit_exclusions_do_not_grow() -> None:
