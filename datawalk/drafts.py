@@ -19,7 +19,7 @@ import pydantic
 from pydantic import BaseModel, ConfigDict, Field
 
 from datawalk.checklist import default_needed_by, finding_from_template
-from datawalk.errors import PrivacyError, ValidationError
+from datawalk.errors import PrivacyError, ValidationError, validation_error
 from datawalk.models import Box, Finding, Photo, Position, Reach, RedactionRecord, utc_now
 from datawalk.vocabulary import Checklist
 
@@ -112,8 +112,7 @@ def change_field(draft: Draft, field: str, value: Any, checklist: Checklist) -> 
     try:
         setattr(updated, field, value)
     except pydantic.ValidationError as exc:
-        message = exc.errors(include_input=False)[0]["msg"]
-        raise ValidationError(f"{field}: {message}", field=field) from exc
+        raise validation_error(exc) from exc
     if field == "needed_by":
         updated.needed_by_edited = True
     elif field == "categories" and not updated.needed_by_edited:
@@ -236,9 +235,7 @@ def finding_from_draft(
     try:
         return Finding(**identity, **values, updated_at=now)
     except pydantic.ValidationError as exc:
-        first = exc.errors(include_input=False)[0]
-        field = str(first["loc"][0]) if first["loc"] else None
-        raise ValidationError(f"{field or 'Finding'}: {first['msg']}", field=field) from exc
+        raise validation_error(exc) from exc
 
 
 def unconfirmed_photo(

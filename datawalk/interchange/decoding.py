@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
 from typing import Any
 
 import pydantic
 
-from datawalk.errors import InterchangeError
+from datawalk.errors import InterchangeError, pydantic_problems
 from datawalk.models import DOCUMENT_FORMAT, DOCUMENT_SCHEMA_VERSION
 
 # 1: before `imported_trail`; such backups still restore (their trail becomes imported history).
@@ -160,16 +159,7 @@ def check_header(raw: dict[str, Any]) -> None:
 
 def summarise(exc: pydantic.ValidationError) -> str:
     """The first few pydantic errors as `json.path: message`, never echoing the input."""
-    errors = exc.errors(include_url=False, include_input=False)
-    shown = [f"{_json_path(error['loc'])}: {error['msg']}" for error in errors[:REPORTED_PROBLEMS]]
-    return join(shown, len(errors))
-
-
-def _json_path(loc: Iterable[str | int]) -> str:
-    path = ""
-    for part in loc:
-        path += f"[{part}]" if isinstance(part, int) else (f".{part}" if path else str(part))
-    return path or "(document)"
+    return pydantic_problems(exc, REPORTED_PROBLEMS)[1]
 
 
 def short(value: Any) -> str:
