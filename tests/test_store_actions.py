@@ -83,3 +83,22 @@ def test_deleting_a_finding_updates_its_actions(store, audit, findings):
     assert remaining[0].finding_ids == [findings[0].id]
     deletes = {e.entity_id for e in store.list_trail(audit.id) if e.operation == "delete"}
     assert single.id in deletes
+
+
+def test_actions_covering_some_findings_are_read_without_the_rest(
+    store, audit, location, make_finding
+):
+    from datawalk.models import Action
+
+    first = store.save_finding(make_finding(audit.id, location.id), "Test Consultant")
+    second = store.save_finding(make_finding(audit.id, location.id), "Test Consultant")
+    third = store.save_finding(make_finding(audit.id, location.id), "Test Consultant")
+    both = store.save_action(Action(audit_id=audit.id, finding_ids=[first.id, second.id]), "T")
+    other = store.save_action(Action(audit_id=audit.id, finding_ids=[third.id]), "T")
+    assert store.list_actions_covering(audit.id, [second.id]) == [both]
+    assert store.list_actions_covering(audit.id, [third.id]) == [other]
+    assert store.list_actions_covering(audit.id, ["no-such-finding"]) == []
+    assert {a.id for a in store.list_actions_covering(audit.id, [first.id, third.id])} == {
+        both.id,
+        other.id,
+    }

@@ -18,6 +18,8 @@ from datawalk.scoring import score_findings, walk_date
 from datawalk.services.workspace import Actor, Workspace
 from datawalk.validation import validate_finding
 
+# Up to this many findings, only the actions covering them are read (a save reads one finding's).
+FEW_FINDINGS = 500
 CLOSED_NOTE = "Closed automatically: the finding no longer needs an action."
 
 
@@ -108,7 +110,9 @@ def keep_default_actions_in_step(
         return SteppedActions()
     checklist = checklist_from_pin(audit.checklist)
     scores = score_findings(list(findings), checklist, walk_date(audit))
-    actions = store.list_actions(audit.id)
+    ids = [finding.id for finding in findings]
+    few = len(ids) <= FEW_FINDINGS
+    actions = store.list_actions_covering(audit.id, ids) if few else store.list_actions(audit.id)
     stepped = SteppedActions()
     for finding, scored in zip(findings, scores, strict=True):
         covering = [a for a in actions if finding.id in a.finding_ids]

@@ -39,6 +39,8 @@ def select_actions(
         .where(a.c.audit_id == audit_id)
         .order_by(link.c.action_id, link.c.ordinal)
     )
+    if action_ids is not None:
+        link_query = link_query.where(link.c.action_id.in_(action_ids))
     for action_id, finding_id in connection.execute(link_query):
         links[action_id].append(finding_id)
     return [action_from_row(row, links[row["id"]]) for row in rows]
@@ -120,6 +122,20 @@ class ActionsMixin(StoreBase):
         """Return the audit's actions, highest priority first."""
         with self._read() as connection:
             return select_actions(connection, audit_id)
+
+    def list_actions_covering(self, audit_id: str, finding_ids: list[str]) -> list[Action]:
+        """Return the audit's actions that cover any of these findings, highest priority first.
+
+        Saving one finding asks this, so its cost must not grow with the size of the plan.
+        """
+        link = tables.action_findings
+        with self._read() as connection:
+            action_ids = list(
+                connection.execute(
+                    select(link.c.action_id).where(link.c.finding_id.in_(finding_ids)).distinct()
+                ).scalars()
+            )
+            return select_actions(connection, audit_id, action_ids) if action_ids else []
 
     def save_action(self, action: Action, actor: str) -> Action:
         """Insert the action, or update it if its id is stored; return it as stored.
