@@ -13,9 +13,9 @@ import streamlit as st
 from datawalk import drafts
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import LONG_TEXT, SHORT_TEXT
+from datawalk.services import Actor, findings
 from datawalk.ui import capture_state as cs
 from datawalk.ui import errors, finding_list, photos, previews, state, widgets
-from datawalk.validation import validate_finding
 
 SAVE_KEY = "cap_save"
 DISCARD_KEY = "cap_discard"
@@ -223,17 +223,19 @@ def _save(ctx: cs.CaptureContext) -> str | None:
         return None
     try:
         finding = drafts.finding_from_draft(draft, ctx.audit_id, ctx.location_id)
-        validate_finding(finding, ctx.checklist)
         kept = previews.check_identifiers(ctx, draft)
-        saved = state.get_store().save_finding(finding, ctx.actor)
+        saved = findings.save_finding(
+            state.get_workspace(),
+            Actor(ctx.actor),
+            finding,
+            kept_identifiers=kept,
+            clear_draft_at=ctx.location_id,
+        )
     except DataWalkError as exc:
         errors.record_error(cs.SCOPE, exc)
         return None
+    previews.log_identifier_override(ctx, kept, saved)
     cs.reset(ctx)
-    try:
-        previews.log_identifier_override(ctx, kept, saved)
-    except DataWalkError as exc:  # saved already: say the record is missing, never hide it
-        errors.record_error(cs.SCOPE, exc)
     return saved.reference
 
 
@@ -322,18 +324,23 @@ def _render_form(ctx: cs.CaptureContext) -> None:
         _render_notes(ctx)
     # One bar, kept in view at the bottom of the screen while the form scrolls (see frame.py),
     # so a template tapped at the top can be saved without scrolling.
+    previews.render_score_reasons(ctx, cs.current_draft())
     with st.container(key=ACTIONS_KEY):
         # "Saved F-012" shows here, in view wherever the form is scrolled to.
         state.show_flash()
-        previews.render_score_preview(ctx, cs.current_draft())
         errors.general_errors(cs.SCOPE, shown_fields=SHOWN_FIELDS)
-        st.button(
+        # One row, score beside Save: the bar must not eat a portrait screen.
+        score_col, save_col = st.columns([3, 1], vertical_alignment="center")
+        with score_col:
+            previews.render_score_preview(ctx, cs.current_draft())
+        save_col.button(
             f"Save {draft.reference}" if draft.reference else "Save finding",
             key=SAVE_KEY,
             type="primary",
             icon=":material/save:",
             on_click=_on_save,
             args=(ctx,),
+            width="stretch",
         )
 
 

@@ -15,12 +15,13 @@ from datawalk.audit_setup import new_location
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Audit, Location
 from datawalk.privacy.text_checks import TextField, check_free_text
+from datawalk.services import Actor, locations
 from datawalk.ui import errors, state, widgets
-from datawalk.validation import validate_location
 from datawalk.vocabulary import Checklist
 
 SCOPE = "add_location"
 _FORM_GEN = "loc_form_gen"
+_ORDER = "loc_pill_order"
 _FLAGGED = "loc_name_flagged"
 PILLS_SHOWN = 12
 
@@ -34,10 +35,26 @@ def _on_pick(key: str) -> None:
     state.select_location(st.session_state.get(key))
 
 
+def stable_order(audit: Audit, locations: list[Location]) -> list[Location]:
+    """The locations in the order this session first saw them (most recently used first then),
+    with places added since in front.
+
+    The store orders by last use, and a save or a tap changes that: pills that reorder under
+    the finger send the next tap to the wrong place. So the order is fixed for the visit.
+    """
+    by_id = {loc.id: loc for loc in locations}
+    seen = st.session_state.get(_ORDER)
+    known = seen[1] if seen and seen[0] == audit.id else []
+    order = [i for i in by_id if i not in known] + [i for i in known if i in by_id]
+    st.session_state[_ORDER] = (audit.id, order)
+    return [by_id[i] for i in order]
+
+
 def render_location_picker(
     audit: Audit, locations: list[Location], current: Location | None
 ) -> None:
     """Pills of the most recent locations, and a list of the rest once there are many."""
+    locations = stable_order(audit, locations)
     labels = {loc.id: widgets.escape_markdown(_label(audit, loc)) for loc in locations}
     current_id = current.id if current else None
     recent = [loc.id for loc in locations[:PILLS_SHOWN]]
@@ -91,7 +108,14 @@ def render_add_location(audit: Audit, checklist: Checklist, actor: str, expanded
     gen = st.session_state.setdefault(_FORM_GEN, 0)
     types = {t.id: t.name for t in checklist.objects.location_types}
     floors = {f.id: f.name for f in audit.site.floors}
-    expander = st.expander("Add a location", expanded=expanded, icon=":material/add_location:")
+    # Keyed by the form's generation: after an add, a new (closed) expander replaces the one the
+    # consultant opened, which would otherwise stay open over the page.
+    expander = st.expander(
+        "Add a location",
+        expanded=expanded,
+        icon=":material/add_location:",
+        key=f"add_location_box_{gen}",
+    )
     with expander, st.form(f"add_location_{gen}", border=False):
         name = st.text_input("Location name", key=f"loc_name_{gen}", max_chars=200)
         errors.field_error(SCOPE, "name")
@@ -120,12 +144,9 @@ def render_add_location(audit: Audit, checklist: Checklist, actor: str, expanded
         errors.clear_errors(SCOPE)
         try:
             location = new_location(audit, name, location_type, floor_id)
-            validate_location(location, checklist)
             kept = _check_name(audit, location.name, gen)
-            store = state.get_store()
-            location = store.add_location(location, actor)
-            store.record_kept_identifiers(
-                audit.id, actor, entity="location", entity_id=location.id, kept=kept
+            location = locations.add_location(
+                state.get_workspace(), Actor(actor), location, kept_identifiers=kept
             )
         except DataWalkError as exc:
             errors.record_error(SCOPE, exc)
@@ -137,18 +158,15 @@ def render_add_location(audit: Audit, checklist: Checklist, actor: str, expanded
 
 
 def _on_prompt(location_id: str, prompt: str, key: str, actor: str) -> None:
-    store = state.get_store()
-    location = store.get_location(location_id)
+    location = state.reads().get_location(location_id)
     checked = [p for p in location.prompts_checked if p != prompt]
     if st.session_state[key]:
         checked.append(prompt)
-    store.update_location(location.model_copy(update={"prompts_checked": checked}), actor)
+    locations.set_prompts_checked(state.get_workspace(), Actor(actor), location.id, checked)
 
 
 def _on_nothing_found(location_id: str, value: bool, actor: str) -> None:
-    store = state.get_store()
-    location = store.get_location(location_id)
-    store.update_location(location.model_copy(update={"nothing_found": value}), actor)
+    location = locations.set_nothing_found(state.get_workspace(), Actor(actor), location_id, value)
     if value:
         state.flash(f"Recorded: nothing found at {location.name}.")
 

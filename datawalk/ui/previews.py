@@ -30,9 +30,9 @@ from datawalk.privacy.text_checks import (
     describe_kinds,
     identifier_kinds,
 )
-from datawalk.scoring import score_finding
+from datawalk.scoring import ScoredFinding, score_finding
 from datawalk.ui import capture_state as cs
-from datawalk.ui import errors, state, widgets
+from datawalk.ui import errors, widgets
 
 log = logging.getLogger(__name__)
 TEXT_FIELDS = {"title": "Title", "notes": "Notes", "good_practice_note": "Good practice note"}
@@ -139,14 +139,12 @@ def check_identifiers(ctx: cs.CaptureContext, draft: Draft) -> dict[str, list[st
 def log_identifier_override(
     ctx: cs.CaptureContext, kept: dict[str, list[str]], saved: Finding
 ) -> None:
-    """Record in the audit trail who saved text with possible identifiers left in, by field and
-    kind only, never the text."""
-    if not kept:
-        return
-    log.warning("Finding %s saved by %s with possible identifiers kept", saved.reference, ctx.actor)
-    state.get_store().record_kept_identifiers(
-        ctx.audit_id, ctx.actor, entity="finding", entity_id=saved.id, kept=kept
-    )
+    """Log who saved text with possible identifiers left in; the save itself recorded it in
+    the audit trail (by field and kind, never the text) in the same transaction."""
+    if kept:
+        log.warning(
+            "Finding %s saved by %s with possible identifiers kept", saved.reference, ctx.actor
+        )
 
 
 def render_caption_warning(ctx: cs.CaptureContext, photo_id: str, caption: str) -> None:
@@ -161,22 +159,31 @@ def render_caption_warning(ctx: cs.CaptureContext, photo_id: str, caption: str) 
     st.checkbox("Save anyway: not a pupil identifier", key=caption_ok_key(photo_id))
 
 
-def render_score_preview(ctx: cs.CaptureContext, draft: Draft) -> None:
-    """The live two-sided score of the draft, with each level's label always shown."""
-    scoring = ctx.checklist.scoring
-    if scoring is None:
-        return
+def _live_score(ctx: cs.CaptureContext, draft: Draft) -> ScoredFinding | None:
+    """The draft's score, or None while a field the score needs is still empty."""
+    if ctx.checklist.scoring is None:
+        return None
     try:
         finding = drafts.finding_from_draft(
             draft.model_copy(update={"photos": []}), ctx.audit_id, ctx.location_id
         )
-        scored = score_finding(finding, ctx.checklist, today=ctx.walk_date)
+        return score_finding(finding, ctx.checklist, today=ctx.walk_date)
     except DataWalkError:
-        st.caption(
-            "The live score appears once categories, format, identifiability and detail are chosen."
-        )
+        return None
+
+
+def render_score_preview(ctx: cs.CaptureContext, draft: Draft) -> None:
+    """The live two-sided score of the draft on one line, each level's label always shown.
+
+    It sits in the save bar, so it stays one line; the reasons are drawn in the form
+    (`render_score_reasons`).
+    """
+    scored = _live_score(ctx, draft)
+    if scored is None or ctx.checklist.scoring is None:
+        if ctx.checklist.scoring is not None:
+            st.caption("Score: choose categories, format, identifiability and detail.")
         return
-    levels = {level.id: level for level in scoring.levels}
+    levels = {level.id: level for level in ctx.checklist.scoring.levels}
     with st.container(key="cap_score"):
         line = [
             f"**{widgets.escape_markdown(widgets.classification_name(scored.classification))}**",
@@ -184,5 +191,12 @@ def render_score_preview(ctx: cs.CaptureContext, draft: Draft) -> None:
             widgets.level_markdown("Safeguarding", levels[scored.safeguarding_level]),
         ]
         st.markdown(" ".join(line))
-        for reason in scored.reasons[:_REASONS_SHOWN]:
-            st.caption(widgets.escape_markdown(reason))
+
+
+def render_score_reasons(ctx: cs.CaptureContext, draft: Draft) -> None:
+    """Why the live score is what it is: the first reasons, under the form's last field."""
+    scored = _live_score(ctx, draft)
+    if scored is None:
+        return
+    for reason in scored.reasons[:_REASONS_SHOWN]:
+        st.caption(widgets.escape_markdown(reason))

@@ -169,6 +169,40 @@ def test_walk_controls_keep_what_a_finger_chose(ipad: Tablet, app_server: AppSer
         assert is_selected(choice(page, label, option)), f"{label}: tapping {option} cleared it"
 
 
+# The save bar stays on screen while the form scrolls: at most one row of score and Save.
+MAX_SAVE_BAR_PX = 110
+
+
+def _location_pills(page: Page) -> list[str]:
+    pills = page.get_by_role("radiogroup", name="Location", exact=True).get_by_role("radio")
+    return pills.all_inner_texts()
+
+
+def test_walk_layout_stays_out_of_the_way(ipad: Tablet, app_server: AppServer) -> None:
+    """The add-location form closes once a place is added, the location pills keep their order
+    while a finger moves between them, and the save bar is one compact row."""
+    page = ipad.page
+    tap = _new_walk(ipad, app_server, "Ash Grove")
+    assert not page.get_by_label("Location name").is_visible()
+    add_location(tap, page, "Dining hall", "Dining hall")
+    assert not page.get_by_label("Location name").is_visible(), "Add a location stayed open"
+
+    tap(choice(page, "Quick templates", TEMPLATE))
+    bar = page.locator('[data-testid="stLayoutWrapper"]:has(> .st-key-cap_actions)')
+    height = bar.bounding_box()["height"]
+    screenshot(page, f"walk-{ipad.name}-save-bar", whole_page=False)
+    assert height <= MAX_SAVE_BAR_PX, f"the save bar is {height:.0f} px tall"
+
+    order = _location_pills(page)
+    assert len(order) == 2
+    for place in [order[1], order[0], order[1]]:
+        tap(choice(page, "Location", place))
+        assert _location_pills(page) == order, f"the pills moved when {place} was tapped"
+        tap(choice(page, "Quick templates", TEMPLATE))
+        save(tap, page)  # a saved finding makes its place the most recently used
+        assert _location_pills(page) == order, f"the pills moved after a save at {place}"
+
+
 @pytest.mark.parametrize("url_path", ["audits", "walk", "findings"])
 def test_deep_links_open_their_page(browser: Browser, app_server: AppServer, url_path: str) -> None:
     """Each page of issue 3 opens from its own URL path, as a bookmark on the iPad would."""

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from datawalk.checklist import checklist_from_pin, finding_from_template
 from datawalk.drafts import REQUIRED_FIELDS
-from datawalk.models import Photo
+from datawalk.models import Location, Photo
 from datawalk.privacy.text_checks import KEPT_IDENTIFIERS
 from datawalk.ui.capture import DISCARD_KEY, SAVE_KEY, UNDO_CLEAR_KEY
 from tests.ui.conftest import ACTOR
@@ -428,6 +428,28 @@ def test_a_location_name_with_a_pupil_identifier_needs_a_logged_confirmation(
     kept = [e for e in walk.store.list_trail(walk.audit.id) if KEPT_IDENTIFIERS in e.changes]
     assert [(e.entity, e.entity_id) for e in kept] == [("location", added[0].id)]
     assert kept[0].changes[KEPT_IDENTIFIERS] == {"new": {"name": ["uk_phone"]}}
+
+
+def test_location_pills_keep_their_order_for_the_visit(open_page, walk) -> None:
+    kitchen = Location(audit_id=walk.audit.id, name="Kitchen", location_type="kitchen")
+    kitchen = walk.store.add_location(kitchen, ACTOR)
+    at = walk_page(open_page, walk)
+    pills = f"walk_location_{walk.location.id}"
+    before = at.pills(key=pills).options
+    assert [o.split(" ")[0] for o in before] == ["Kitchen", "Servery"]
+
+    # A save at the servery makes it the most recently used place in the store …
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at = save(at)
+    assert walk.store.list_locations(walk.audit.id)[0].id == walk.location.id
+    # … but the pills under the consultant's finger stay where they were.
+    assert at.pills(key=pills).options == before
+    at.pills(key=pills).set_value(kitchen.id).run()
+    assert at.pills(key=f"walk_location_{kitchen.id}").options == before
+
+    # A new visit starts from the most recently used.
+    fresh = walk_page(open_page, walk)
+    assert fresh.pills(key=pills).options == list(reversed(before))
 
 
 def test_no_params_reopens_the_last_audit_in_progress(open_page, walk) -> None:
