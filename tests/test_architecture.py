@@ -49,3 +49,56 @@ def test_no_pickle_anywhere() -> None:
         if {"pickle", "dill", "cloudpickle"} & _imported_modules(path)
     ]
     assert offenders == []
+
+
+EDGE_FILES = [
+    path for folder in ("ui", "cli") for path in (ROOT / "datawalk" / folder).rglob("*.py")
+] + [ROOT / "streamlit_app.py"]
+
+
+def _reaches_the_store(path: Path) -> set[str]:
+    """The store imports of a module, and any use of a workspace's private store."""
+    text = path.read_text(encoding="utf-8")
+    reached = {
+        name
+        for name in _imported_modules(path)
+        if name == "datawalk.store" or name.startswith("datawalk.store.")
+    }
+    tree = ast.parse(text)
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.ImportFrom)
+            and node.module == "datawalk"
+            and any(alias.name == "store" for alias in node.names)
+        ):
+            reached.add("datawalk.store")
+        if isinstance(node, ast.Attribute) and node.attr == "_store":
+            reached.add("._store")
+        if isinstance(node, ast.Name) and node.id == "Store":
+            reached.add("Store")
+    return reached
+
+
+@pytest.mark.parametrize("path", EDGE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_pages_and_the_cli_never_reach_the_store(path: Path) -> None:
+    """Every change goes through datawalk.services; reads through a workspace's `reads`."""
+    assert _reaches_the_store(path) == set()
+
+
+def test_the_store_check_catches_a_page_that_imports_the_store(tmp_path: Path) -> None:
+    page = tmp_path / "page.py"
+    page.write_text(
+        "from datawalk.store import Store\nstore = Store.open()\nws._store.save_finding(x)\n",
+        encoding="utf-8",
+    )
+    assert _reaches_the_store(page) == {"datawalk.store", "Store", "._store"}
+
+
+def test_only_the_services_use_a_workspaces_store() -> None:
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (ROOT / "datawalk").rglob("*.py")
+        if "._store" in path.read_text(encoding="utf-8")
+        and "services" not in path.relative_to(ROOT / "datawalk").parts
+    ]
+    assert offenders == []

@@ -29,7 +29,10 @@ READ_METHODS = frozenset(
         "list_findings",
         "list_locations",
         "list_tombstones",
+        "list_imported_trail",
         "list_trail",
+        "last_open_audit_id",
+        "last_place",
         "load_draft",
         "photo_counts",
     }
@@ -67,15 +70,29 @@ class Workspace:
         self.reads = Reads(store)
 
     @classmethod
-    def open(cls, url: str | None = None) -> Workspace:
+    def open(cls, url: str | None = None, *, sample_if_new: bool = False) -> Workspace:
         """Open (creating and migrating as needed) the database at `url`.
+
+        With `sample_if_new`, a brand-new database gets the fictional sample walk (the app's
+        first start); an existing one never does, so the sample does not come back after a
+        school deletes its last audit.
 
         Raises:
             StoreError: the URL is not usable.
         """
         from datawalk.store import Store
 
-        return cls(Store.open(url))
+        workspace = cls(Store.open(url))
+        if sample_if_new and workspace.brand_new:
+            from datawalk.samples import load_sample
+
+            load_sample(workspace._store)
+        return workspace
+
+    @property
+    def brand_new(self) -> bool:
+        """True when opening it created the schema."""
+        return self._store.brand_new
 
     def close(self) -> None:
         self._store.close()

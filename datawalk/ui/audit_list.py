@@ -8,8 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from datawalk.models import AuditStatus
-from datawalk.services import Actor, audits
-from datawalk.store import AuditSummary
+from datawalk.services import Actor, AuditSummary, audits
 from datawalk.ui import errors, state, widgets
 from datawalk.ui.retention_panel import render_card_governance
 

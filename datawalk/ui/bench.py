@@ -23,12 +23,13 @@ from streamlit.testing.v1 import AppTest
 
 from datawalk.audit_setup import AuditSetup, build_audit
 from datawalk.checklist import DEFAULT_CHECKLIST_PATH, finding_from_template, load_checklist
+from datawalk.interchange import Backup
 from datawalk.models import AuditDocument, Location
-from datawalk.store import Store
+from datawalk.services import Actor, Workspace, imports, plans
+from datawalk.settings import DATABASE_URL as DATABASE_URL_ENV
 from datawalk.ui.capture import SAVE_KEY
 from datawalk.ui.capture_state import GENS
 from datawalk.ui.routes import page_file
-from datawalk.ui.state import DATABASE_URL_ENV
 
 APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
 ACTOR = "Benchmark"
@@ -101,13 +102,13 @@ def seed_walk(url: str, n_findings: int) -> tuple[str, str, str]:
             checklist, templates[i % len(templates)].id, audit.id, locations[i % LOCATIONS].id
         )
         findings.append(finding.model_copy(update={"reference": f"F-{i + 1:04d}"}))
-    store = Store.open(url)
+    document = AuditDocument(audit=audit, locations=locations, findings=findings)
+    workspace = Workspace.open(url)
     try:
-        store.import_document(
-            AuditDocument(audit=audit, locations=locations, findings=findings), ACTOR
-        )
+        backup = imports.preview_of(Backup(document, sha256="0" * 64))
+        imports.restore_backup(workspace, Actor(ACTOR), backup, imports.IdentifierChoices())
     finally:
-        store.close()
+        workspace.close()
     return audit.id, locations[0].id, templates[0].id
 
 
@@ -154,21 +155,20 @@ def bench_walk(n_findings: int = 5000, repeats: int = 30) -> dict[str, object]:
 
 def _place_on_plans(url: str, audit_id: str) -> None:
     """Give each floor the sample plan and each location a pin, so the dashboard map is full."""
-    from datawalk.floorplan import plan_from_upload
     from datawalk.models import Position
 
-    plans = Path(__file__).resolve().parents[2] / "sample_data"
-    store = Store.open(url)
+    plans_dir = Path(__file__).resolve().parents[2] / "sample_data"
+    workspace, actor = Workspace.open(url), Actor(ACTOR)
     try:
-        audit = store.get_audit(audit_id)
+        audit = workspace.reads.get_audit(audit_id)
         for floor, name in zip(audit.site.floors, ("floor_ground", "floor_first"), strict=False):
-            plan = plan_from_upload((plans / f"{name}.png").read_bytes())
-            store.set_floor_plan(audit_id, floor.id, plan, ACTOR)
-        for i, location in enumerate(store.list_locations(audit_id)):
+            data = (plans_dir / f"{name}.png").read_bytes()
+            plans.upload_plan(workspace, actor, audit_id, floor.id, data)
+        for i, location in enumerate(workspace.reads.list_locations(audit_id)):
             position = Position(x=0.05 + 0.9 * (i % 10) / 9, y=0.1 + 0.8 * (i // 10) / 4)
-            store.set_location_position(location.id, position, ACTOR)
+            plans.place_location(workspace, actor, location.id, position)
     finally:
-        store.close()
+        workspace.close()
 
 
 def bench_dashboard(n_findings: int = 5000, repeats: int = 30) -> dict[str, object]:

@@ -20,6 +20,7 @@ import streamlit as st
 from datawalk import drafts
 from datawalk.drafts import Draft
 from datawalk.errors import NotFoundError, ValidationError
+from datawalk.services import walking
 from datawalk.ui import errors, state
 from datawalk.vocabulary import Checklist
 
@@ -78,12 +79,12 @@ def _redraw(fields: list[str] | tuple[str, ...], draft: Draft) -> None:
 
 
 def _initial_draft(ctx: CaptureContext, finding_id: str | None) -> Draft:
-    store = state.get_store()
-    stored = drafts.draft_from_payload(store.load_draft(ctx.audit_id, ctx.location_id))
+    reads = state.reads()
+    stored = drafts.draft_from_payload(reads.load_draft(ctx.audit_id, ctx.location_id))
     if not finding_id or stored.finding_id == finding_id:
         return stored
     try:
-        finding = store.get_finding(finding_id)
+        finding = reads.get_finding(finding_id)
     except NotFoundError:
         return stored
     if finding.location_id != ctx.location_id:
@@ -129,11 +130,11 @@ def commit(ctx: CaptureContext, draft: Draft, source: str | None = None) -> None
     ]
     _redraw(changed, draft)
     st.session_state[_DRAFT] = draft
-    store = state.get_store()
+    workspace = state.get_workspace()
     if draft.is_empty():
-        store.clear_draft(ctx.audit_id, ctx.location_id)
+        walking.clear_draft(workspace, ctx.audit_id, ctx.location_id)
     else:
-        store.save_draft(ctx.audit_id, ctx.location_id, drafts.draft_to_payload(draft))
+        walking.save_draft(workspace, ctx.audit_id, ctx.location_id, drafts.draft_to_payload(draft))
 
 
 def change(ctx: CaptureContext, field: str, value: Any, *, redraw: bool = False) -> None:
@@ -164,7 +165,7 @@ def _become(ctx: CaptureContext, draft: Draft) -> None:
 
 def reset(ctx: CaptureContext) -> None:
     """Start an empty finding: forget the draft (store and session) and redraw every widget."""
-    state.get_store().clear_draft(ctx.audit_id, ctx.location_id)
+    walking.clear_draft(state.get_workspace(), ctx.audit_id, ctx.location_id)
     st.session_state.pop(_CLEARED, None)
     _become(ctx, Draft())
 
@@ -192,7 +193,8 @@ def undo_clear(ctx: CaptureContext) -> None:
     if draft is None:
         return
     _become(ctx, draft)
-    state.get_store().save_draft(ctx.audit_id, ctx.location_id, drafts.draft_to_payload(draft))
+    payload = drafts.draft_to_payload(draft)
+    walking.save_draft(state.get_workspace(), ctx.audit_id, ctx.location_id, payload)
 
 
 def forget_cleared() -> None:

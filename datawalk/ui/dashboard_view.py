@@ -57,12 +57,12 @@ def _data(
     url: str | None, audit_id: str, version: int, today: date
 ) -> tuple[pd.DataFrame, list[Location]]:
     """The scored dashboard frame and the locations, built once per audit version and day."""
-    store = state.get_store()
-    audit = store.get_audit(audit_id)
+    reads = state.reads()
+    audit = reads.get_audit(audit_id)
     checklist = checklist_from_pin(audit.checklist)
-    findings = store.list_findings(audit_id)
-    locations = store.list_locations(audit_id)
-    actions = store.list_actions(audit_id)
+    findings = reads.list_findings(audit_id)
+    locations = reads.list_locations(audit_id)
+    actions = reads.list_actions(audit_id)
     frame = core.dashboard_frame(audit, findings, locations, actions, checklist, today)
     return frame, locations
 
@@ -74,7 +74,7 @@ class DashboardData:
         self.audit = audit
         self.checklist = checklist
         self.today = today or date.today()
-        self.version = state.get_store().audit_version(audit.id)
+        self.version = state.reads().audit_version(audit.id)
         self.frame, self.locations = _data(_url(), audit.id, self.version, self.today)
 
     @property

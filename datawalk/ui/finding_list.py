@@ -13,6 +13,8 @@ import streamlit as st
 
 from datawalk.models import Finding, Photo
 from datawalk.scoring import ScoredFinding, score_findings
+from datawalk.services import Actor
+from datawalk.services import findings as finding_service
 from datawalk.ui import errors, state, widgets
 from datawalk.vocabulary import Checklist
 from datawalk.workbook.plans import thumbnail
@@ -30,7 +32,7 @@ def _ask_delete(finding_id: str | None) -> None:
 
 def _delete(finding_id: str, actor: str) -> None:
     with errors.user_errors():
-        deleted = state.get_store().delete_finding(finding_id, actor)
+        deleted = finding_service.delete_finding(state.get_workspace(), Actor(actor), finding_id)
         st.session_state[_UNDO] = deleted
         state.flash(f"Deleted {deleted.reference}.", "info")
     st.session_state[_CONFIRM] = None
@@ -40,7 +42,7 @@ def _undo(actor: str) -> None:
     finding: Finding | None = st.session_state.pop(_UNDO, None)
     if finding is None:
         return
-    restored = state.get_store().restore_finding(finding, actor)
+    restored = finding_service.undo_delete(state.get_workspace(), Actor(actor), finding)
     state.flash(f"Restored {restored.reference}.")
 
 
@@ -117,7 +119,7 @@ def _thumbnail(finding_id: str, version: int) -> bytes | None:
     Lists load findings without photo bytes; the version in the key drops a stale thumbnail
     as soon as a photo is changed, removed or purged.
     """
-    photo = _shown_photo(state.get_store().get_finding(finding_id).photos)
+    photo = _shown_photo(state.reads().get_finding(finding_id).photos)
     return thumbnail(photo.data, photo.media_type, THUMB_PX * 2).data if photo else None
 
 

@@ -17,8 +17,7 @@ import streamlit as st
 from datawalk import governance
 from datawalk.errors import DataWalkError
 from datawalk.privacy import RetentionItem, RetentionScope
-from datawalk.services import Actor, audits
-from datawalk.store import AuditSummary, Tombstone
+from datawalk.services import Actor, AuditSummary, Tombstone, audits
 from datawalk.ui import errors, state, widgets
 
 SCOPE = "retention"

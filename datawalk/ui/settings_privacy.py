@@ -45,4 +45,4 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
         ValidationError: the retention settings in the environment are invalid.
     """
     policy = state.settings().retention()
-    st.markdown(privacy_notice(policy, state.get_store().database_location()))
+    st.markdown(privacy_notice(policy, state.reads().database_location()))

@@ -1,5 +1,5 @@
-"""Where the pages get their shared state: the cached store and checklists, the audit and location
-held in the URL, one-shot flash messages and the name written to the audit trail.
+"""Where the pages get their shared state: the cached workspace and checklists, the audit and
+location held in the URL, one-shot flash messages and the name written to the audit trail.
 
 The URL carries the audit and location (`?audit=…&location=…`) so a reload, a dropped connection
 or a new tab lands back in the same place; session state holds only transient UI state. Caches
@@ -19,10 +19,8 @@ from datawalk.checklist import checklist_from_pin
 from datawalk.errors import DataWalkError, NotFoundError
 from datawalk.finding_table import scored_findings_frame
 from datawalk.models import Action, Audit, Finding, Location
-from datawalk.services import Actor, Workspace, actions
+from datawalk.services import Actor, Place, Reads, Workspace, actions, walking
 from datawalk.settings import Settings
-from datawalk.store import Store
-from datawalk.store.places import Place
 from datawalk.ui.text import escape_message
 from datawalk.vocabulary import Checklist
 
@@ -37,17 +35,6 @@ log = logging.getLogger(__name__)
 FlashKind = Literal["success", "info", "warning"]
 
 
-@st.cache_resource(show_spinner="Opening the DataWalk database…", on_release=Store.close)
-def _open_store(url: str | None) -> Store:
-    """One Store per database URL and process; a brand-new database gets the sample walk."""
-    store = Store.open(url)
-    if store.brand_new:
-        from datawalk.samples import load_sample
-
-        load_sample(store)
-    return store
-
-
 @st.cache_resource(show_spinner=False)
 def settings() -> Settings:
     """The deployment's settings, read from the environment once per process."""
@@ -58,9 +45,11 @@ def database_url() -> str | None:
     return settings().database_url
 
 
-@st.cache_resource(show_spinner=False)
+@st.cache_resource(show_spinner="Opening the DataWalk database…", on_release=Workspace.close)
 def _workspace_for(url: str | None) -> Workspace:
-    return Workspace(_open_store(url))
+    """The UI's composition root: one workspace per database URL and process; a brand-new
+    database gets the fictional sample walk."""
+    return Workspace.open(url, sample_if_new=True)
 
 
 def get_workspace() -> Workspace:
@@ -68,9 +57,9 @@ def get_workspace() -> Workspace:
     return _workspace_for(database_url())
 
 
-def get_store() -> Store:
-    """Return the shared Store for `DATAWALK_DATABASE_URL` (read each run so tests can point it)."""
-    return _open_store(database_url())
+def reads() -> Reads:
+    """Return the read side of the database (`DATAWALK_DATABASE_URL`, read once per process)."""
+    return get_workspace().reads
 
 
 @st.cache_resource(max_entries=16)
@@ -94,7 +83,7 @@ def current_audit_id() -> str | None:
         for name, value in audit_params(place.audit_id, place.location_id).items():
             st.query_params[name] = value
         return place.audit_id
-    audit_id = get_store().last_open_audit_id()
+    audit_id = reads().last_open_audit_id()
     if audit_id:
         st.query_params[AUDIT_PARAM] = audit_id
     return audit_id
@@ -105,9 +94,8 @@ def current_audit() -> Audit | None:
     audit_id = current_audit_id()
     if not audit_id:
         return None
-    store = get_store()
     try:
-        return _audit_at_version(database_url(), audit_id, store.audit_version(audit_id))
+        return _audit_at_version(database_url(), audit_id, reads().audit_version(audit_id))
     except NotFoundError:
         return None
 
@@ -118,7 +106,7 @@ def _audit_at_version(url: str | None, audit_id: str, version: int) -> Audit:
 
     Shared read-only between sessions; keyed on the audit version the store bumps on every write.
     """
-    return _open_store(url).get_audit(audit_id)
+    return _workspace_for(url).reads.get_audit(audit_id)
 
 
 def current_location_id() -> str | None:
@@ -132,7 +120,7 @@ def current_location(audit: Audit) -> Location | None:
     if not location_id:
         return None
     try:
-        location = get_store().get_location(location_id)
+        location = reads().get_location(location_id)
     except NotFoundError:
         location = None
     if location is None or location.audit_id != audit.id:
@@ -194,7 +182,7 @@ def place_user() -> str:
 
 def last_place() -> Place | None:
     """Return where this user last was on the walk page, if that audit is still in progress."""
-    return get_store().last_place(place_user())
+    return reads().last_place(place_user())
 
 
 def remember_place(audit: Audit, location: Location | None) -> None:
@@ -205,7 +193,7 @@ def remember_place(audit: Audit, location: Location | None) -> None:
     if st.session_state.get(_PLACE_KEY) == place:
         return
     try:
-        get_store().remember_place(*place)
+        walking.remember_place(get_workspace(), *place)
     except DataWalkError as error:
         log.warning("Could not remember the last place: %s", error)
         return
@@ -226,40 +214,40 @@ def _findings_at(url: str | None, audit_id: str, location_id: str, version: int)
 
     Shared read-only between sessions.
     """
-    return _open_store(url).list_findings(audit_id, location_id)
+    return _workspace_for(url).reads.list_findings(audit_id, location_id)
 
 
 def findings_at(audit_id: str, location_id: str) -> list[Finding]:
     """Return the findings at a location, by reference."""
     url = database_url()
-    return _findings_at(url, audit_id, location_id, get_store().audit_version(audit_id))
+    return _findings_at(url, audit_id, location_id, reads().audit_version(audit_id))
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _locations_of(url: str | None, audit_id: str, version: int) -> list[Location]:
-    return _open_store(url).list_locations(audit_id)
+    return _workspace_for(url).reads.list_locations(audit_id)
 
 
 def locations_of(audit: Audit) -> list[Location]:
     """Return the audit's locations, most recently used first (read once per audit version)."""
     url = database_url()
-    return _locations_of(url, audit.id, get_store().audit_version(audit.id))
+    return _locations_of(url, audit.id, reads().audit_version(audit.id))
 
 
 @st.cache_data(max_entries=8, show_spinner="Loading findings…")
 def _findings_table(url: str | None, audit_id: str, version: int) -> pd.DataFrame:
     """The scored findings table, built once per audit version (any write bumps it)."""
-    store = _open_store(url)
+    source = _workspace_for(url).reads
     audit = _audit_at_version(url, audit_id, version)
     checklist = get_checklist_for(audit)
-    findings = store.list_findings(audit_id)
-    return scored_findings_frame(audit, findings, store.list_locations(audit_id), checklist)
+    findings = source.list_findings(audit_id)
+    return scored_findings_frame(audit, findings, source.list_locations(audit_id), checklist)
 
 
 def findings_table(audit: Audit) -> pd.DataFrame:
     """Return every finding of `audit` as a scored table, sorted by location."""
     url = database_url()
-    return _findings_table(url, audit.id, get_store().audit_version(audit.id))
+    return _findings_table(url, audit.id, reads().audit_version(audit.id))
 
 
 _SYNCED_KEY = "_actions_synced_version"

@@ -33,28 +33,28 @@ def _events_at(
 ) -> tuple[list[TrailEvent], TrailNames]:
     """The trail, and the names of what the audit holds now (so the table shows F-012 and
     "Servery", not ids), read once per audit version; shared read-only between sessions."""
-    store = state.get_store()
+    reads = state.reads()
     names = trail_names(
         _audit,
-        store.list_locations(audit_id),
-        store.list_findings(audit_id),
-        store.list_actions(audit_id),
+        reads.list_locations(audit_id),
+        reads.list_findings(audit_id),
+        reads.list_actions(audit_id),
     )
-    return store.list_trail(audit_id), names
+    return reads.list_trail(audit_id), names
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
 def _imported_at(url: str | None, audit_id: str, version: int) -> list[ImportedEvent]:
     """The audit's imported history, read once per audit version (it is written only when the
     audit is restored); shared read-only between sessions."""
-    return state.get_store().list_imported_trail(audit_id)
+    return state.reads().list_imported_trail(audit_id)
 
 
 def render_trail(audit: Audit) -> None:
     """Entity and operation filters, then the events newest first."""
-    store = state.get_store()
+    reads = state.reads()
     url = state.database_url()
-    events, names = _events_at(url, audit.id, store.audit_version(audit.id), audit)
+    events, names = _events_at(url, audit.id, reads.audit_version(audit.id), audit)
     entities = st.pills(
         "Entity",
         list(ENTITY_NAMES),
@@ -77,7 +77,7 @@ def render_trail(audit: Audit) -> None:
         'trail: a change to it shows as "changed". The trail is part of the JSON backup.'
     )
     st.dataframe(table, hide_index=True, column_config=COLUMN_CONFIG, key="trail_table")
-    imported = _imported_at(url, audit.id, store.audit_version(audit.id))
+    imported = _imported_at(url, audit.id, reads.audit_version(audit.id))
     if imported:
         _render_imported(imported, entities or (), operations or (), names)
 

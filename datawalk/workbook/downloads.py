@@ -2,21 +2,25 @@
 backup of one audit, with file names a school can file (`datawalk-<school-slug>-<date>.xlsx`).
 
 These run inside `st.download_button`'s deferred callable, on another thread and without session
-state, so they take the store and every choice as arguments.
+state, so they take what to read from and every choice as arguments.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from datawalk.models import Audit
+from datawalk.models import Audit, AuditDocument
 from datawalk.workbook.layout import DEFAULT_MARKING
 from datawalk.workbook.writer import write_workbook
 
-if TYPE_CHECKING:
-    from datawalk.store import Store
+
+class DocumentSource(Protocol):
+    """Anything that reads back a whole audit: the app's reads, or a store in tests."""
+
+    def export_document(self, audit_id: str) -> AuditDocument: ...
+
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -37,16 +41,19 @@ def backup_file_name(audit: Audit) -> str:
 
 
 def build_workbook(
-    store: Store, audit_id: str, edition: str = "leadership", marking: str = DEFAULT_MARKING
+    source: DocumentSource,
+    audit_id: str,
+    edition: str = "leadership",
+    marking: str = DEFAULT_MARKING,
 ) -> bytes:
     """Return the audit's workbook as it is stored now."""
-    content = write_workbook(store.export_document(audit_id), edition=edition, marking=marking)
+    content = write_workbook(source.export_document(audit_id), edition=edition, marking=marking)
     assert content is not None
     return content
 
 
-def build_backup(store: Store, audit_id: str) -> bytes:
+def build_backup(source: DocumentSource, audit_id: str) -> bytes:
     """Return the audit's lossless JSON backup (with scores, which an import recomputes)."""
     from datawalk.interchange import attach_scores, dump_document
 
-    return dump_document(attach_scores(store.export_document(audit_id))).encode("utf-8")
+    return dump_document(attach_scores(source.export_document(audit_id))).encode("utf-8")

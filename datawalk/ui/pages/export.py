@@ -32,7 +32,7 @@ EDITION_LABELS = {
 log = logging.getLogger(__name__)
 
 audit = widgets.require_audit()
-store = state.get_store()
+reads = state.reads()
 workspace = state.get_workspace()
 actor = state.actor(audit)
 widgets.audit_header(audit)
@@ -88,7 +88,7 @@ except DataWalkError as error:
 
 st.download_button(
     "Download Excel workbook",
-    data=_deferred(build_workbook, store, audit.id, edition, marking),
+    data=_deferred(build_workbook, reads, audit.id, edition, marking),
     file_name=workbook_file_name(audit),
     mime=XLSX_MIME,
     on_click="ignore",
@@ -99,7 +99,7 @@ st.download_button(
 )
 st.download_button(
     "Download JSON backup",
-    data=_deferred(build_backup, store, audit.id),
+    data=_deferred(build_backup, reads, audit.id),
     file_name=backup_file_name(audit),
     mime="application/json",
     on_click="ignore",

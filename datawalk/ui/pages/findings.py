@@ -69,5 +69,5 @@ rows = event.selection.rows
 if rows and rows[0] < len(shown):
     row = shown.iloc[rows[0]]
     with errors.user_errors():
-        finding = state.get_store().get_finding(row["id"])
+        finding = state.reads().get_finding(row["id"])
         finding_list.render_finding_card(finding, checklist, actor, location_name=row["location"])

@@ -1,0 +1,124 @@
+"""The places on a walk: add, rename, move, tick prompts, mark nothing found, delete.
+
+Each is checked against the audit's pinned checklist and written with its trail event and any
+identifiers the consultant chose to keep in the name, in one transaction.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from datawalk.checklist import checklist_from_pin
+from datawalk.errors import ValidationError
+from datawalk.models import Location
+from datawalk.services.workspace import Actor, Workspace
+from datawalk.validation import validate_location
+
+
+def add_location(
+    workspace: Workspace,
+    actor: Actor,
+    location: Location,
+    *,
+    kept_identifiers: Mapping[str, list[str]] | None = None,
+) -> Location:
+    """Add a location to its audit; return it as stored.
+
+    Raises:
+        ValidationError: its type is not in the audit's checklist, or its floor not on the site.
+        NotFoundError: the audit is gone.
+    """
+    store = workspace._store
+    with store.transaction():
+        audit = store.get_audit(location.audit_id)
+        validate_location(location, checklist_from_pin(audit.checklist))
+        added = store.add_location(location, actor.name)
+        _record_kept(workspace, actor, added, kept_identifiers)
+    return added
+
+
+def rename_location(
+    workspace: Workspace,
+    actor: Actor,
+    location_id: str,
+    name: str,
+    *,
+    kept_identifiers: Mapping[str, list[str]] | None = None,
+) -> Location:
+    """Give a location a new name.
+
+    Raises:
+        ValidationError: the name is empty or too long.
+    """
+    if not name.strip():
+        raise ValidationError("The location name cannot be empty.", field="name")
+    store = workspace._store
+    with store.transaction():
+        location = store.get_location(location_id)
+        renamed = store.update_location(_revised(location, name=name.strip()), actor.name)
+        _record_kept(workspace, actor, renamed, kept_identifiers)
+    return renamed
+
+
+def move_location(
+    workspace: Workspace, actor: Actor, location_id: str, floor_id: str | None
+) -> Location:
+    """Move a location to another floor of its site; its pin is cleared, as the plan differs.
+
+    Raises:
+        ValidationError: the floor is not one of the site's.
+    """
+    store = workspace._store
+    with store.transaction():
+        location = store.get_location(location_id)
+        if location.floor_id == floor_id:
+            return location
+        moved = _revised(location, floor_id=floor_id, position=None)
+        return store.update_location(moved, actor.name)
+
+
+def set_prompts_checked(
+    workspace: Workspace, actor: Actor, location_id: str, checked: Sequence[str]
+) -> Location:
+    """Save which "what to look for" prompts are ticked at this location."""
+    return workspace._store.update_location_prompts(location_id, list(checked), actor.name)
+
+
+def set_nothing_found(
+    workspace: Workspace, actor: Actor, location_id: str, nothing_found: bool
+) -> Location:
+    """Record that the location was visited and nothing was found (or undo that)."""
+    return workspace._store.set_location_nothing_found(location_id, nothing_found, actor.name)
+
+
+def delete_location(workspace: Workspace, actor: Actor, location_id: str) -> Location:
+    """Delete an empty location and its draft.
+
+    Raises:
+        ConflictError: findings are recorded there; the message says to delete or move them.
+    """
+    return workspace._store.delete_location(location_id, actor.name)
+
+
+def _revised(location: Location, **changes: object) -> Location:
+    """A location with `changes`, validated (model_copy alone would skip the length limits)."""
+    import pydantic
+
+    from datawalk.errors import validation_error
+
+    try:
+        return Location.model_validate({**location.model_dump(), **changes})
+    except pydantic.ValidationError as exc:
+        raise validation_error(exc) from exc
+
+
+def _record_kept(
+    workspace: Workspace,
+    actor: Actor,
+    location: Location,
+    kept: Mapping[str, list[str]] | None,
+) -> None:
+    if kept:
+        workspace._store.record_kept_identifiers(
+            location.audit_id, actor.name, entity="location", entity_id=location.id, kept=dict(kept)
+        )

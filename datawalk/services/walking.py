@@ -1,0 +1,33 @@
+"""The small writes of a walk in progress: the capture draft and where the consultant is.
+
+A draft is saved on every change so a tablet that sleeps loses nothing; the last place is kept so
+coming back lands where the consultant was. Each is one store transaction of its own.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datawalk.services.workspace import Workspace
+
+
+def save_draft(
+    workspace: Workspace, audit_id: str, location_id: str | None, payload: dict[str, Any]
+) -> None:
+    """Keep the finding being captured at (audit, location), replacing the earlier draft.
+
+    Raises:
+        NotFoundError: the audit is gone.
+        ValidationError: the draft is too large or not serialisable.
+    """
+    workspace._store.save_draft(audit_id, location_id, payload)
+
+
+def clear_draft(workspace: Workspace, audit_id: str, location_id: str | None) -> None:
+    """Forget the draft at (audit, location); a missing draft is not an error."""
+    workspace._store.clear_draft(audit_id, location_id)
+
+
+def remember_place(workspace: Workspace, user: str, audit_id: str, location_id: str | None) -> None:
+    """Keep where `user` is on the walk, so a reload or a restart brings them back there."""
+    workspace._store.remember_place(user, audit_id, location_id)
