@@ -607,3 +607,16 @@ def test_editing_a_finding_with_an_unredacted_old_photo_redacts_it_first(open_pa
     save(at)
     stored = walk.store.get_finding(saved.id).photos[0]
     assert stored.data == photo.data and not stored.needs_review
+
+
+def test_a_saved_finding_that_needs_action_has_its_action_at_once(open_page, walk) -> None:
+    """The dashboard's open actions are right straight after a walk, before anyone opens the
+    action plan or exports."""
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    save(at)
+    (finding,) = walk.store.list_findings(walk.audit.id)
+    actions = [a for a in walk.store.list_actions(walk.audit.id) if finding.id in a.finding_ids]
+    assert len(actions) == 1 and actions[0].status == "open"
+    created = [e for e in walk.store.list_trail(walk.audit.id) if e.entity == "action"]
+    assert [e.operation for e in created] == ["create"]
