@@ -27,7 +27,8 @@ TOUCH_CSS = """<style>
 .react-aria-ComboBox>[role="group"],[data-testid="stDateInputField"],[data-testid="stTimeInputTimeDisplay"]{min-height:44px}
 [data-testid="stMainBlockContainer"]{max-width:100%;padding:4rem 1rem 4rem 1rem}
 [data-testid="stSidebarNavLink"]{min-height:44px}
-[data-testid="stExpandSidebarButton"],[data-testid="stMainMenuButton"],[data-testid="stSidebarCollapseButton"] button{min-width:44px;min-height:44px}
+[data-testid="stExpandSidebarButton"],[data-testid="stMainMenuButton"],
+[data-testid="stSidebarCollapseButton"] button{min-width:44px;min-height:44px}
 [data-testid="stTooltipIcon"] button,button[aria-label^="Help for"]{min-width:44px;min-height:44px}
 [data-testid="stElementToolbar"] button{min-width:44px;min-height:44px}
 [data-testid="stDateInput"] button,[data-baseweb="select"] [role="button"],
