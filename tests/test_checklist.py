@@ -384,3 +384,11 @@ def test_a_syntax_error_at_the_end_names_the_last_line() -> None:
         load_checklist_text("id: x\nname: [a, b\n", "end.yaml")
 
     assert caught.value.problems[0].startswith("end.yaml:2: YAML syntax error")
+
+
+def test_a_stored_pin_is_parsed_once_per_content_hash(checklist):
+    from datawalk.checklist import checklist_of_stored_pin, pin_checklist
+
+    first = checklist_of_stored_pin(pin_checklist(checklist))
+    again = checklist_of_stored_pin(pin_checklist(checklist))
+    assert first is again and first == checklist

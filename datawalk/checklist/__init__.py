@@ -58,6 +58,7 @@ __all__ = [
     "Issue",
     "available_checklists",
     "checklist_from_pin",
+    "checklist_of_stored_pin",
     "content_hash",
     "default_needed_by",
     "expand_audiences",
@@ -168,6 +169,29 @@ def pin_checklist(checklist: Checklist) -> PinnedChecklist:
         content_hash=content_hash(content),
         content=content,
     )
+
+
+_STORED_PINS: dict[str, Checklist] = {}
+_STORED_PINS_SIZE = 16
+
+
+def checklist_of_stored_pin(pin: PinnedChecklist) -> Checklist:
+    """Return the checklist of a pin read back from this database, parsed once per content hash.
+
+    A stored pin was checked when it was written (by `pin_checklist` or an import's
+    `checklist_from_pin`), so every save need not hash and validate it again: that took most of
+    a save's time. Never use this on a pin from a file.
+
+    Raises:
+        ChecklistError: if the content was altered or no longer validates.
+    """
+    cached = _STORED_PINS.get(pin.content_hash)
+    if cached is None:
+        cached = checklist_from_pin(pin)
+        if len(_STORED_PINS) >= _STORED_PINS_SIZE:
+            _STORED_PINS.pop(next(iter(_STORED_PINS)), None)
+        _STORED_PINS[pin.content_hash] = cached
+    return cached
 
 
 def checklist_from_pin(pin: PinnedChecklist) -> Checklist:

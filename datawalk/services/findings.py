@@ -12,7 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 from datawalk.actions import default_actions, needs_action
-from datawalk.checklist import checklist_from_pin
+from datawalk.checklist import checklist_of_stored_pin
 from datawalk.models import Action, ActionStatus, Audit, Finding
 from datawalk.scoring import score_findings, walk_date
 from datawalk.services.workspace import Actor, Workspace
@@ -44,7 +44,7 @@ def save_finding(
     store = workspace._store
     with store.transaction():
         audit = store.get_audit(finding.audit_id)
-        validate_finding(finding, checklist_from_pin(audit.checklist))
+        validate_finding(finding, checklist_of_stored_pin(audit.checklist))
         saved = store.save_finding(finding, actor.name)
         if clear_draft_at is not None:
             store.clear_draft(finding.audit_id, clear_draft_at)
@@ -108,7 +108,7 @@ def keep_default_actions_in_step(
     store = workspace._store
     if not findings:
         return SteppedActions()
-    checklist = checklist_from_pin(audit.checklist)
+    checklist = checklist_of_stored_pin(audit.checklist)
     scores = score_findings(list(findings), checklist, walk_date(audit))
     ids = [finding.id for finding in findings]
     few = len(ids) <= FEW_FINDINGS

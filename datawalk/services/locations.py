@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from datawalk.checklist import checklist_from_pin
+from datawalk.checklist import checklist_of_stored_pin
 from datawalk.errors import ValidationError
 from datawalk.models import Location
 from datawalk.services.workspace import Actor, Workspace
@@ -31,7 +31,7 @@ def add_location(
     store = workspace._store
     with store.transaction():
         audit = store.get_audit(location.audit_id)
-        validate_location(location, checklist_from_pin(audit.checklist))
+        validate_location(location, checklist_of_stored_pin(audit.checklist))
         added = store.add_location(location, actor.name)
         _record_kept(workspace, actor, added, kept_identifiers)
     return added

@@ -149,7 +149,11 @@ class ActionsMixin(StoreBase):
         with self._write() as connection:
             check_findings(connection, action)
             now = bump_audit(connection, action.audit_id)
-            existing = select_actions(connection, action.audit_id, [action.id])
+            stored = connection.scalar(
+                select(tables.actions.c.id).where(tables.actions.c.id == action.id)
+            )
+            # A new action (a save's default one) skips reading a whole action back.
+            existing = select_actions(connection, action.audit_id, [action.id]) if stored else []
             if existing:
                 new = action.model_copy(
                     update={"created_at": existing[0].created_at, "updated_at": now}
