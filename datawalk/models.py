@@ -11,7 +11,7 @@ from __future__ import annotations
 import secrets
 from datetime import UTC, date, datetime
 from enum import StrEnum
-from typing import Annotated, Any
+from typing import Annotated, Any, Self
 
 from pydantic import (
     AfterValidator,
@@ -49,6 +49,8 @@ RequiredText = Annotated[
 ]
 LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT)]
 VocabId = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+# A reference to another record's id: every string field has a length limit, imports included.
+RefId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 IdSet = Annotated[list[VocabId], AfterValidator(_sorted_unique)]
 Unit = Annotated[float, Field(ge=0.0, le=1.0)]
 
@@ -57,6 +59,15 @@ class Model(BaseModel):
     """Strict base: an unknown field is an error, so a typo in an import is never dropped."""
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    def checked(self) -> Self:
+        """Return this record validated again: `model_copy(update=...)` skips validation, so a
+        use case checks what it stores here and no length limit or pattern is bypassed.
+
+        Raises:
+            pydantic.ValidationError: a field breaks its rule.
+        """
+        return type(self).model_validate(self.model_dump(mode="json"))
 
 
 class Phase(StrEnum):
@@ -161,10 +172,10 @@ class Audit(Model):
 
 class Location(Model):
     id: str = Field(default_factory=new_id, min_length=8, max_length=64)
-    audit_id: str
+    audit_id: RefId
     name: RequiredText
     location_type: VocabId
-    floor_id: str | None = None
+    floor_id: RefId | None = None
     position: Position | None = None
     nothing_found: bool = False
     prompts_checked: list[str] = Field(default_factory=list)
@@ -210,8 +221,8 @@ class Photo(Model):
 
 class Finding(Model):
     id: str = Field(default_factory=new_id, min_length=8, max_length=64)
-    audit_id: str
-    location_id: str
+    audit_id: RefId
+    location_id: RefId
     reference: Annotated[str, StringConstraints(pattern=r"^F-\d{3,}$")] | None = None
     title: ShortText = Field(
         default="", description="Optional free text; lists show the categories when it is empty"
@@ -231,7 +242,7 @@ class Finding(Model):
     good_practice_note: LongText = ""
     notes: LongText = ""
     photos: list[Photo] = Field(default_factory=list)
-    template_id: str | None = None
+    template_id: VocabId | None = None
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
     version: int = Field(default=1, ge=1)
@@ -239,8 +250,8 @@ class Finding(Model):
 
 class Action(Model):
     id: str = Field(default_factory=new_id, min_length=8, max_length=64)
-    audit_id: str
-    finding_ids: Annotated[list[str], Field(min_length=1)]
+    audit_id: RefId
+    finding_ids: Annotated[list[RefId], Field(min_length=1)]
     recommendation: LongText = ""
     owner: ShortText = ""
     due_date: date | None = None
@@ -257,12 +268,12 @@ class Action(Model):
 class TrailEvent(Model):
     """One create/update/delete in the audit trail. Free-text changes record only the field name."""
 
-    id: str = Field(default_factory=new_id)
-    audit_id: str
+    id: str = Field(default_factory=new_id, min_length=1, max_length=64)
+    audit_id: RefId
     at: datetime = Field(default_factory=utc_now)
     actor: ShortText = ""
     entity: Annotated[str, StringConstraints(pattern=r"^(audit|location|finding|photo|action)$")]
-    entity_id: str
+    entity_id: RefId
     operation: Annotated[str, StringConstraints(pattern=r"^(create|update|delete)$")]
     changes: dict[str, Any] = Field(default_factory=dict)
 

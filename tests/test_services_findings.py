@@ -109,3 +109,20 @@ def test_undo_brings_back_the_finding_and_its_default_action(
     undo_delete(workspace, ACTOR, deleted)
     assert [f.id for f in store.list_findings(audit.id)] == [saved.id]
     assert len(_actions(store, audit.id, saved.id)) == 1
+
+
+def test_a_length_limit_holds_even_when_a_copy_skipped_validation(
+    workspace, store, audit, location, make_finding
+):
+    bypassed = make_finding(audit.id, location.id).model_copy(update={"notes": "x" * 20_000})
+    with pytest.raises(ValidationError) as refused:
+        save_finding(workspace, ACTOR, bypassed)
+    assert refused.value.field == "notes" and "xxxx" not in str(refused.value)
+    assert store.list_findings(audit.id) == []
+
+
+def test_an_over_long_id_in_a_reference_is_refused():
+    from datawalk.models import Location
+
+    with pytest.raises(Exception, match="at most 64"):
+        Location(audit_id="a" * 65, name="Servery", location_type="servery")

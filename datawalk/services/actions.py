@@ -17,7 +17,7 @@ from datawalk.errors import ValidationError
 from datawalk.models import Action, ActionStatus
 from datawalk.privacy.text_checks import TextField, check_free_text
 from datawalk.services.findings import keep_default_actions_in_step
-from datawalk.services.workspace import Actor, Workspace
+from datawalk.services.workspace import Actor, Workspace, checked
 
 TEXT_LABELS = {
     "recommendation": "Recommendation",
@@ -39,6 +39,7 @@ def save_action(
             identifier not kept; findings of another audit (each names its field).
         NotFoundError: the audit is gone.
     """
+    action = checked(action)
     validate_action(action)
     store = workspace._store
     with store.transaction():

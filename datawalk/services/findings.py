@@ -15,7 +15,7 @@ from datawalk.actions import default_actions, needs_action
 from datawalk.checklist import checklist_of_stored_pin
 from datawalk.models import Action, ActionStatus, Audit, Finding
 from datawalk.scoring import score_findings, walk_date
-from datawalk.services.workspace import Actor, Workspace
+from datawalk.services.workspace import Actor, Workspace, checked
 from datawalk.validation import validate_finding
 
 # Up to this many findings, only the actions covering them are read (a save reads one finding's).
@@ -44,6 +44,7 @@ def save_finding(
     store = workspace._store
     with store.transaction():
         audit = store.get_audit(finding.audit_id)
+        finding = checked(finding)
         validate_finding(finding, checklist_of_stored_pin(audit.checklist))
         saved = store.save_finding(finding, actor.name)
         if clear_draft_at is not None:

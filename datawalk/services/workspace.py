@@ -8,9 +8,12 @@ reads, so no page or command can change anything past the services' checks and t
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from datawalk.errors import ValidationError
+from datawalk.models import Model
+
+ModelT = TypeVar("ModelT", bound=Model)
 
 if TYPE_CHECKING:
     from datawalk.store import Store
@@ -96,3 +99,19 @@ class Workspace:
 
     def close(self) -> None:
         self._store.close()
+
+
+def checked(record: ModelT) -> ModelT:
+    """Return the record validated again before a use case stores it (see `Model.checked`).
+
+    Raises:
+        ValidationError: a field breaks its rule, named as the person would see it.
+    """
+    import pydantic
+
+    from datawalk.errors import validation_error
+
+    try:
+        return record.checked()
+    except pydantic.ValidationError as exc:
+        raise validation_error(exc) from exc
