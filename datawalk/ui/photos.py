@@ -115,7 +115,9 @@ def render_photo_review(ctx: cs.CaptureContext) -> None:
             with form_col:
                 if photo.needs_review:
                     st.warning(
-                        "Stored before photos were redacted: redacted now. Check it closely.",
+                        "Awaiting review: this photo came from a backup (or was stored before "
+                        "photos were redacted) and was redacted again here. It is not exported "
+                        "until you check it.",
                         icon=":material/policy:",
                     )
                 checked = bool(photo.redaction and photo.redaction.confirmed_by)

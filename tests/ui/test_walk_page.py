@@ -600,7 +600,7 @@ def test_editing_a_finding_with_an_unredacted_old_photo_redacts_it_first(open_pa
 
     (photo,) = at.session_state["cap_draft"].photos
     assert photo.redaction.boxes and photo.data != portrait
-    assert any("Stored before photos were redacted" in str(w.value) for w in at.warning)
+    assert any("Awaiting review" in str(w.value) for w in at.warning)
     at = save(at)
     assert "I have checked this photo" in errors_of(at)
     at.checkbox(key=f"cap_checked_{photo.id}").check().run()
