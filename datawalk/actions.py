@@ -10,20 +10,20 @@ or the store: `datawalk.services.actions` saves, merges and syncs actions.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+import pandas as pd
 import yaml
 
 from datawalk.errors import ValidationError
 from datawalk.models import Action, ActionStatus, Audit, Finding, Location
 
 if TYPE_CHECKING:
-    from datawalk.store import Store
     from datawalk.vocabulary import Checklist
 
 DEFAULTS_PATH = Path(__file__).with_name("action_defaults.yaml")
@@ -68,6 +68,14 @@ def parse_status(text: str) -> ActionStatus:
 def needs_action(finding: Finding, scored: Scored) -> bool:
     """Good practice and proportionate findings are commended, never actioned."""
     return not finding.good_practice and scored.classification != PROPORTIONATE
+
+
+def needing_action(frame: pd.DataFrame) -> pd.Series:
+    """`needs_action` for a table of scored findings: one rule for a finding and for a frame."""
+    mask = frame["classification"] != PROPORTIONATE
+    if "good_practice" in frame:
+        mask &= ~frame["good_practice"].astype(bool)
+    return mask
 
 
 def default_actions(
@@ -219,15 +227,6 @@ def missing_actions(
     ]
 
 
-def sync_actions(store: Store, audit_id: str, actor: str) -> list[Action]:
-    """Deprecated: kept only for `datawalk.cli.transfer` until it calls
-    `datawalk.services.actions.sync_default_actions`, the one implementation, directly."""
-    from datawalk.services import Actor, Workspace
-    from datawalk.services.actions import sync_default_actions
-
-    return sync_default_actions(Workspace(store), Actor(actor), audit_id)
-
-
 def _part(recommendation: Any, name: str) -> str:
     """A recommendation is a scoring model or, from a JSON document, a plain mapping."""
     if isinstance(recommendation, Mapping):
@@ -252,6 +251,9 @@ class ActionView:
     references: str
     locations: str
     overdue: bool
+    # Still open, but none of its findings needs an action any more (an edit or a rescore made
+    # them proportionate): someone edited it, so it is kept, flagged for its owner to close.
+    no_longer_needed: bool = False
 
 
 def describe_actions(
@@ -259,8 +261,13 @@ def describe_actions(
     findings: Iterable[Finding],
     locations: Iterable[Location],
     today: date,
+    needing_action: Collection[str] | None = None,
 ) -> list[ActionView]:
-    """Return the actions highest priority first, each with what it covers and where."""
+    """Return the actions highest priority first, each with what it covers and where.
+
+    `needing_action` are the ids of findings that need an action now; given, an open action
+    covering none of them is flagged as no longer needed.
+    """
     by_finding = {finding.id: finding for finding in findings}
     names = {location.id: location.name for location in locations}
     views = []
@@ -272,6 +279,9 @@ def describe_actions(
                 references=", ".join(f.reference or f.id for f in covered),
                 locations=", ".join(_unique(names.get(f.location_id, "") for f in covered)),
                 overdue=is_overdue(action, today),
+                no_longer_needed=needing_action is not None
+                and action.status not in CLOSED_STATUSES
+                and not set(action.finding_ids) & set(needing_action),
             )
         )
     return views

@@ -17,7 +17,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from datawalk.actions import CLOSED_STATUSES, STATUS_LABELS, is_overdue
+from datawalk.actions import CLOSED_STATUSES, STATUS_LABELS, is_overdue, needing_action
 from datawalk.models import Action, ActionStatus, Audit, Finding, Location
 from datawalk.scoring import (
     CLASSIFICATION_NAMES,
@@ -321,19 +321,11 @@ def classification_by_type(frame: pd.DataFrame) -> pd.DataFrame:
     return table
 
 
-def needs_action(frame: pd.DataFrame) -> pd.Series:
-    """Return which rows need action: every classification but proportionate.
-
-    A proportionate finding (good practice included) needs nothing doing, so a leader must never
-    read it as a hotspot, however few findings need action.
-    """
-    return frame["classification"] != "proportionate"
-
-
 def top_hotspots(frame: pd.DataFrame, count: int = TOP_HOTSPOTS) -> pd.DataFrame:
     """Return the `count` highest-priority findings that need action, ranked, with
     recommendation and action status; fewer when fewer need action."""
-    wanted = frame[needs_action(frame)]
+    # A proportionate or good-practice finding needs nothing doing: never read as a hotspot.
+    wanted = frame[needing_action(frame)]
     ranked = wanted.sort_values(["priority", "reference"], ascending=[False, True], kind="stable")
     ranked = ranked.head(count).reset_index(drop=True)
     ranked.insert(0, "rank", range(1, len(ranked) + 1))

@@ -126,3 +126,22 @@ def test_an_over_long_id_in_a_reference_is_refused():
 
     with pytest.raises(Exception, match="at most 64"):
         Location(audit_id="a" * 65, name="Servery", location_type="servery")
+
+
+def test_an_edited_action_no_longer_needed_is_flagged_on_the_plan(
+    workspace, store, audit, location, make_finding
+):
+    from datetime import date
+
+    from datawalk.actions import describe_actions
+
+    saved = save_finding(workspace, ACTOR, make_finding(audit.id, location.id))
+    [action] = _actions(store, audit.id, saved.id)
+    store.save_action(action.model_copy(update={"owner": "Business manager"}), "Head")
+    save_finding(workspace, ACTOR, saved.model_copy(update={"good_practice": True}))
+    findings, locations = store.list_findings(audit.id), store.list_locations(audit.id)
+    actions = store.list_actions(audit.id)
+    [flagged] = describe_actions(actions, findings, locations, date.today(), needing_action=set())
+    assert flagged.no_longer_needed
+    [still] = describe_actions(actions, findings, locations, date.today(), {saved.id})
+    assert not still.no_longer_needed

@@ -10,7 +10,13 @@ from datetime import date
 
 import streamlit as st
 
-from datawalk.actions import STATUS_LABELS, ActionView, describe_actions, filter_actions
+from datawalk.actions import (
+    STATUS_LABELS,
+    ActionView,
+    describe_actions,
+    filter_actions,
+    needing_action,
+)
 from datawalk.errors import DataWalkError
 from datawalk.models import Action, ActionStatus
 from datawalk.privacy.text_checks import identifier_kinds
@@ -55,11 +61,13 @@ with st.form("overall_opinion_form"):
             st.rerun()
 
 today = date.today()
+findings_now = state.findings_table(audit)
 views = describe_actions(
     reads.list_actions(audit.id),
     reads.list_findings(audit.id),
     reads.list_locations(audit.id),
     today,
+    needing_action=set(findings_now.loc[needing_action(findings_now), "id"]),
 )
 overdue_count = sum(view.overdue for view in views)
 counts = st.columns(5)
@@ -85,6 +93,7 @@ st.caption(f"{len(shown)} of {len(views)} action(s), highest priority first.")
 def _title(view: ActionView) -> str:
     action = view.action
     flag = "OVERDUE · " if view.overdue else ""
+    flag += "NO LONGER NEEDED · " if view.no_longer_needed else ""
     first_line = (action.recommendation.splitlines() or ["(no recommendation)"])[0][:80]
     return widgets.escape_markdown(
         f"{flag}{view.references} · {STATUS_LABELS[action.status]} · priority "
@@ -104,6 +113,12 @@ def _render_action(view: ActionView) -> None:
         st.caption(widgets.escape_markdown(f"Findings {view.references} · {view.locations}"))
         if view.overdue:
             st.warning(f"Overdue: it was due on {action.due_date:%d/%m/%Y}.")
+        if view.no_longer_needed:
+            st.info(
+                "Its findings no longer need an action (now proportionate or good practice). "
+                "It was edited, so it is kept: close it if you agree.",
+                icon=":material/task_alt:",
+            )
         recommendation = st.text_area(
             "Recommendation", action.recommendation, key=f"action_rec_{suffix}"
         )
