@@ -52,3 +52,30 @@ def test_the_cli_import_stores_only_the_re_redacted_photo(
     photo = next(p for f in document.findings for p in f.photos if p.media_type == "image/jpeg")
     assert photo.redaction is not None
     _assert_redacted_awaiting_review(photo.data, photo.needs_review, photo.redaction.confirmed_by)
+
+
+def test_a_restored_photo_awaiting_review_is_left_out_of_the_exported_workbook(
+    tmp_path: Path, backup_with_a_face
+) -> None:
+    import io
+    import zipfile
+
+    backup = tmp_path / "backup.json"
+    backup.write_bytes(backup_with_a_face("forged"))
+    url = f"sqlite:///{tmp_path / 'walks.db'}"
+    runner = CliRunner()
+    imported = runner.invoke(main, ["import", str(backup), "--db", url], catch_exceptions=False)
+    audit_id = imported.stdout.strip().splitlines()[-1]
+    book = tmp_path / "walk.xlsx"
+    args = ["export", audit_id, "--format", "xlsx", "-o", str(book), "--db", url]
+    assert runner.invoke(main, args, catch_exceptions=False).exit_code == 0
+    store = Store.open(url)
+    try:
+        document = store.export_document(audit_id)
+    finally:
+        store.close()
+    plans = sum(1 for floor in document.audit.site.floors if floor.plan is not None)
+    photos = [p for f in document.findings for p in f.photos]
+    assert photos and all(photo.needs_review for photo in photos)
+    media = [n for n in zipfile.ZipFile(io.BytesIO(book.read_bytes())).namelist() if "media/" in n]
+    assert len(media) == plans  # floor plans only: no photo nobody here has checked
