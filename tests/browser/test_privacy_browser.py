@@ -26,7 +26,7 @@ def test_a_upn_and_an_unchecked_photo_are_caught_before_saving(
 ) -> None:
     page = ipad.page
     tap = Taps(page)
-    open_app(page, f"{app_server.url}/")
+    open_app(page, f"{app_server.url}/audits")
     audit_id = create_audit(tap, page, f"Fernbank {ipad.name} School (fictional)")
     add_location(tap, page, "Office corridor", "Staff room")
     select(tap, page, "Quick templates", TEMPLATE)
