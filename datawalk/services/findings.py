@@ -43,7 +43,7 @@ def save_finding(
     """
     store = workspace._store
     with store.transaction():
-        audit = store.get_audit(finding.audit_id)
+        audit = store.get_audit_rules(finding.audit_id)
         finding = checked(finding)
         validate_finding(finding, checklist_of_stored_pin(audit.checklist))
         saved = store.save_finding(finding, actor.name)
@@ -72,7 +72,7 @@ def undo_delete(workspace: Workspace, actor: Actor, finding: Finding) -> Finding
     store = workspace._store
     with store.transaction():
         restored = store.restore_finding(finding, actor.name)
-        audit = store.get_audit(restored.audit_id)
+        audit = store.get_audit_rules(restored.audit_id)
         keep_default_action_in_step(workspace, actor, audit, restored)
     return restored
 

@@ -42,8 +42,8 @@ _CLOSED = (AuditStatus.COMPLETE, AuditStatus.ARCHIVED)
 _PIN_COLUMNS = ("checklist_id", "checklist_version", "checklist_hash", "checklist_content")
 
 
-def select_audit(connection: Connection, audit_id: str) -> Audit:
-    """Return the full audit with its floor plans, or raise NotFoundError."""
+def select_audit(connection: Connection, audit_id: str, with_plans: bool = True) -> Audit:
+    """Return the full audit with its floor plans (unless not wanted), or raise NotFoundError."""
     row = (
         connection.execute(select(tables.audits).where(tables.audits.c.id == audit_id))
         .mappings()
@@ -51,6 +51,8 @@ def select_audit(connection: Connection, audit_id: str) -> Audit:
     )
     if row is None:
         raise NotFoundError(f"No audit with id {audit_id!r}: it may have been deleted.")
+    if not with_plans:
+        return audit_from_row(row)
     plans = connection.execute(
         select(tables.floor_plans).where(tables.floor_plans.c.audit_id == audit_id)
     ).mappings()
@@ -194,6 +196,17 @@ class AuditsMixin(StoreBase):
         """
         with self._read() as connection:
             return select_audit(connection, audit_id)
+
+    def get_audit_rules(self, audit_id: str) -> Audit:
+        """Return the audit without its floor plans: enough to validate and score a finding.
+
+        A save needs the pinned checklist and the walk date, not a megabyte of plan images.
+
+        Raises:
+            NotFoundError: no audit has this id.
+        """
+        with self._read() as connection:
+            return select_audit(connection, audit_id, with_plans=False)
 
     def list_audits(self) -> list[AuditSummary]:
         """Return every audit, most recently changed first, with its number of findings."""
