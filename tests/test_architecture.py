@@ -102,3 +102,26 @@ def test_only_the_services_use_a_workspaces_store() -> None:
         and "services" not in path.relative_to(ROOT / "datawalk").parts
     ]
     assert offenders == []
+
+
+def _segmented_calls(path: Path) -> list[ast.Call]:
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    return [
+        node
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "segmented_control"
+    ]
+
+
+def test_every_single_choice_control_says_whether_it_is_required() -> None:
+    """Streamlit clears a segmented control when its chosen option is tapped again, unless it is
+    required; each call decides, so none clears a choice by surprise on a tablet."""
+    undecided = [
+        f"{path.relative_to(ROOT)}:{call.lineno}"
+        for path in (ROOT / "datawalk" / "ui").rglob("*.py")
+        for call in _segmented_calls(path)
+        if not any(keyword.arg == "required" for keyword in call.keywords)
+    ]
+    assert undecided == []

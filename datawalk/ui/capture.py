@@ -167,6 +167,7 @@ def _render_how(ctx: cs.CaptureContext) -> None:
             on_change=cs.on_widget_change,
             args=(ctx, "need_override"),
             help="Only when this pupil's need differs from the category default (1–5).",
+            required=False,  # optional: tapping the chosen need again goes back to the default
         )
         errors.field_error(cs.SCOPE, "need_override")
 

@@ -80,6 +80,7 @@ def render_side_choice() -> core.Side:
         default="worst",
         format_func=core.SIDE_NAMES.__getitem__,
         key=SIDE_KEY,
+        required=True,
     )
     return side or "worst"
 
@@ -100,6 +101,7 @@ def render_hotspot_map(
             default=floors[0].id,
             format_func=lambda fid: widgets.escape_markdown(names[fid]),
             key=FLOOR_KEY,
+            required=True,
         )
         or floors[0].id
     )
@@ -140,7 +142,12 @@ def _render_map(
     """The plan with its markers, in the chosen view (touch image or interactive plotly)."""
     view_name = (
         st.segmented_control(
-            "Map", list(VIEWS), default="touch", format_func=VIEWS.__getitem__, key=VIEW_KEY
+            "Map",
+            list(VIEWS),
+            default="touch",
+            format_func=VIEWS.__getitem__,
+            key=VIEW_KEY,
+            required=True,
         )
         or "touch"
     )

@@ -136,6 +136,7 @@ def render_add_location(audit: Audit, checklist: Checklist, actor: str, expanded
             default=next(iter(floors), None),
             format_func=lambda fid: widgets.escape_markdown(floors[fid]),
             key=f"loc_floor_{gen}",
+            required=True,
         )
         errors.field_error(SCOPE, "floor_id")
         errors.general_errors(SCOPE, {"name", "location_type", "floor_id"})

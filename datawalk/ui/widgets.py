@@ -246,6 +246,7 @@ def identifier_choices(
             list(_CHOICE_LABELS),
             format_func=_CHOICE_LABELS.__getitem__,
             key=widget_key,
+            required=False,  # no choice until the person makes one; applying then asks again
         )
     chosen = {item.key: st.session_state.get(k) for k, item in zip(keys, flagged, strict=True)}
     return IdentifierChoices(

@@ -134,6 +134,7 @@ def _render_action(view: ActionView) -> None:
                 default=action.status,
                 format_func=lambda s: STATUS_LABELS[s],
                 key=f"action_status_{suffix}",
+                required=True,
             )
             or action.status
         )

@@ -51,6 +51,7 @@ with new_audit, st.form("new_audit", border=False):
         format_func=PHASE_NAMES.__getitem__,
         default=Phase.PRIMARY,
         key="audit_phase",
+        required=True,
     )
     errors.field_error(SCOPE, "phase")
     site_name = st.text_input("Site name", value="Main site", key="audit_site", max_chars=200)

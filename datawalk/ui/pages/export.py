@@ -55,6 +55,7 @@ edition = (
         default="leadership",
         format_func=EDITION_LABELS.__getitem__,
         key="export_edition",
+        required=True,
     )
     or "leadership"
 )
