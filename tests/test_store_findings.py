@@ -245,3 +245,15 @@ def test_locations_most_recently_used_first(store, audit, make_location, make_fi
     assert [x.name for x in store.list_locations(audit.id)] == ["Hall", "Kitchen", "Reception"]
     store.save_finding(make_finding(audit.id, added["Reception"].id), ACTOR)
     assert store.list_locations(audit.id)[0].name == "Reception"
+
+
+def test_one_findings_photos_are_read_without_the_finding(
+    store, audit, location, make_finding, make_photo
+):
+    with_photos = store.save_finding(
+        make_finding(audit.id, location.id, photos=[make_photo(), make_photo()]), "Tester"
+    )
+    without = store.save_finding(make_finding(audit.id, location.id), "Tester")
+    assert store.list_photos(with_photos.id) == store.get_finding(with_photos.id).photos
+    assert len(store.list_photos(with_photos.id)) == 2
+    assert store.list_photos(without.id) == []

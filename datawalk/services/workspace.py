@@ -31,6 +31,7 @@ READ_METHODS = frozenset(
         "list_audits",
         "list_findings",
         "list_locations",
+        "list_photos",
         "list_tombstones",
         "list_imported_trail",
         "list_trail",

@@ -209,6 +209,12 @@ class PhotosMixin(StoreBase):
             _record_photo(connection, audit_id, finding_id, actor, photo, None)
             return photo
 
+    def list_photos(self, finding_id: str) -> list[Photo]:
+        """Return one finding's photos in their stored order: a card's thumbnail needs these, not
+        the whole finding, and most findings have none."""
+        with self._read() as connection:
+            return select_photos(connection, finding_ids=[finding_id]).get(finding_id, [])
+
     def photo_counts(self, audit_id: str) -> dict[str, int]:
         """Return {finding id: number of photos} for the audit's findings that have any."""
         p, f = tables.photos, tables.findings

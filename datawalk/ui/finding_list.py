@@ -119,7 +119,7 @@ def _thumbnail(finding_id: str, version: int) -> bytes | None:
     Lists load findings without photo bytes; the version in the key drops a stale thumbnail
     as soon as a photo is changed, removed or purged.
     """
-    photo = _shown_photo(state.reads().get_finding(finding_id).photos)
+    photo = _shown_photo(state.reads().list_photos(finding_id))
     return thumbnail(photo.data, photo.media_type, THUMB_PX * 2).data if photo else None
 
 
