@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from stdnum.gb import upn
 
 from datawalk.checklist import pin_checklist
 from datawalk.errors import ValidationError
@@ -11,6 +12,7 @@ from datawalk.services import Actor, Workspace
 from datawalk.services.findings import CLOSED_NOTE, delete_finding, save_finding, undo_delete
 
 ACTOR = Actor("Test Consultant")
+UPN = upn.calc_check_digit("801200005001") + "801200005001"  # fictional, valid check letter
 
 
 @pytest.fixture
@@ -89,14 +91,14 @@ def test_save_clears_the_draft_and_records_kept_identifiers_in_the_same_transact
     saved = save_finding(
         workspace,
         ACTOR,
-        make_finding(audit.id, location.id, notes="Call 01632 960000"),
-        kept_identifiers={"notes": ["phone"]},
+        make_finding(audit.id, location.id, notes=f"Box labelled with UPN {UPN}"),
+        keep={"notes"},
         clear_draft_at=location.id,
     )
     assert store.load_draft(audit.id, location.id) is None
     kept = [e for e in store.list_trail(audit.id) if "pupil_identifiers_kept" in e.changes]
     assert [(e.entity_id, e.changes["pupil_identifiers_kept"]["new"]) for e in kept] == [
-        (saved.id, {"notes": ["phone"]})
+        (saved.id, {"notes": ["upn"]})
     ]
 
 
@@ -145,3 +147,12 @@ def test_an_edited_action_no_longer_needed_is_flagged_on_the_plan(
     assert flagged.no_longer_needed
     [still] = describe_actions(actions, findings, locations, date.today(), {saved.id})
     assert not still.no_longer_needed
+
+
+def test_a_finding_with_an_identifier_not_kept_is_refused_at_its_field(
+    workspace, store, audit, location, make_finding
+):
+    with pytest.raises(ValidationError) as refused:
+        save_finding(workspace, ACTOR, make_finding(audit.id, location.id, notes=f"UPN {UPN}"))
+    assert refused.value.field == "notes" and UPN not in str(refused.value)
+    assert store.list_findings(audit.id) == []

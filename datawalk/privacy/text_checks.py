@@ -12,9 +12,14 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import date
+from typing import TYPE_CHECKING
 
 from datawalk.errors import ValidationError
 from datawalk.privacy.identifiers import KIND_LABELS, REDACTION, MatchKind, scan_text
+
+if TYPE_CHECKING:
+    from datawalk.drafts import Draft
+    from datawalk.models import Finding
 
 # The trail key under which kept identifiers are recorded (see `Store.record_kept_identifiers`).
 KEPT_IDENTIFIERS = "pupil_identifiers_kept"
@@ -72,3 +77,29 @@ def check_free_text(
 def kept_changes(kept: Mapping[str, list[str]]) -> dict[str, dict[str, dict[str, list[str]]]]:
     """Return the trail `changes` entry recording identifiers kept, by field and kind only."""
     return {KEPT_IDENTIFIERS: {"new": {field: list(kinds) for field, kinds in kept.items()}}}
+
+
+FINDING_TEXT_LABELS = {
+    "title": "Title",
+    "notes": "Notes",
+    "good_practice_note": "Good practice note",
+}
+
+
+def caption_field(photo_id: str) -> str:
+    """The field a photo's caption is checked and recorded under (`caption_<photo id>`)."""
+    return f"caption_{photo_id}"
+
+
+def finding_text_fields(finding: Finding | Draft) -> list[TextField]:
+    """Every free-text field of a finding (or the draft of one): the title, notes, good-practice
+    note and each photo caption, labelled as the walk page shows them."""
+    fields = [
+        TextField(field, label, getattr(finding, field))
+        for field, label in FINDING_TEXT_LABELS.items()
+    ]
+    fields += [
+        TextField(caption_field(photo.id), f"Photo {number} caption", photo.caption)
+        for number, photo in enumerate(finding.photos, start=1)
+    ]
+    return fields

@@ -8,12 +8,13 @@ dashboard's open actions are right the moment a walk is saved, not when a page i
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
 from datawalk.actions import default_actions, needs_action
 from datawalk.checklist import checklist_of_stored_pin
 from datawalk.models import Action, ActionStatus, Audit, Finding
+from datawalk.privacy.text_checks import check_free_text, finding_text_fields
 from datawalk.scoring import score_findings, walk_date
 from datawalk.services.workspace import Actor, Workspace, checked
 from datawalk.validation import validate_finding
@@ -28,16 +29,19 @@ def save_finding(
     actor: Actor,
     finding: Finding,
     *,
-    kept_identifiers: Mapping[str, list[str]] | None = None,
+    keep: Collection[str] = (),
     clear_draft_at: str | None = None,
 ) -> Finding:
     """Store a new or edited finding; return it as stored (with its reference).
 
-    `kept_identifiers` ({field: kinds}) are free-text fields the consultant was warned about and
-    kept; `clear_draft_at` is the location whose capture draft this save completes.
+    `keep` names the free-text fields (title, notes, good-practice note, `caption_<photo id>`)
+    whose possible pupil identifiers the consultant chose to keep: they are recorded, by field
+    and kind, in the same transaction. `clear_draft_at` is the location whose capture draft
+    this save completes.
 
     Raises:
-        ValidationError: the finding uses something its audit's checklist does not define.
+        ValidationError: the finding uses something its audit's checklist does not define, or
+            a text field holds a possible pupil identifier not kept (the field is named).
         ConflictError: it was changed or deleted by someone else since it was opened.
         NotFoundError: its audit or location is gone.
     """
@@ -46,16 +50,13 @@ def save_finding(
         audit = store.get_audit_rules(finding.audit_id)
         finding = checked(finding)
         validate_finding(finding, checklist_of_stored_pin(audit.checklist))
+        kept = check_free_text(finding_text_fields(finding), audit.walk_at.date(), keep)
         saved = store.save_finding(finding, actor.name)
         if clear_draft_at is not None:
             store.clear_draft(finding.audit_id, clear_draft_at)
-        if kept_identifiers:
+        if kept:
             store.record_kept_identifiers(
-                finding.audit_id,
-                actor.name,
-                entity="finding",
-                entity_id=saved.id,
-                kept=dict(kept_identifiers),
+                finding.audit_id, actor.name, entity="finding", entity_id=saved.id, kept=kept
             )
         keep_default_action_in_step(workspace, actor, audit, saved)
     return saved

@@ -224,18 +224,20 @@ def _save(ctx: cs.CaptureContext) -> str | None:
         return None
     try:
         finding = drafts.finding_from_draft(draft, ctx.audit_id, ctx.location_id)
-        kept = previews.check_identifiers(ctx, draft)
         saved = findings.save_finding(
             state.get_workspace(),
             Actor(ctx.actor),
             finding,
-            kept_identifiers=kept,
+            keep=previews.confirmed_fields(draft),
             clear_draft_at=ctx.location_id,
         )
+    except ValidationError as exc:
+        errors.record_error(cs.SCOPE, previews.at_its_field(exc))
+        return None
     except DataWalkError as exc:
         errors.record_error(cs.SCOPE, exc)
         return None
-    previews.log_identifier_override(ctx, kept, saved)
+    previews.log_identifier_override(ctx, previews.confirmed_fields(draft), saved)
     cs.reset(ctx)
     return saved.reference
 

@@ -6,9 +6,10 @@ Both run on every tap (the fragment reruns), before anything is saved. Hook poin
   `datawalk.scoring.score_finding`.
 - `render_identifier_preview(ctx, field)`: matches of `datawalk.privacy.scan_text` under a text
   field, shown as plain text, with one tap to replace them all with "[pupil]".
-- `check_identifiers(ctx, draft)`: refuses a save while identifiers remain in the notes or a photo
-  caption, unless the consultant ticked "Save anyway"; `log_identifier_override` records in the
-  audit trail that they did (fields and kinds, never the text).
+- `confirmed_fields(draft)`: the "Save anyway" ticks; the save service refuses a finding while
+  identifiers remain in a text field or caption not ticked, and records in the audit trail,
+  in the save's transaction, the fields and kinds kept (never the text). `at_its_field(error)`
+  puts a caption's refusal at the photos.
 """
 
 from __future__ import annotations
@@ -25,8 +26,8 @@ from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Finding
 from datawalk.privacy import REDACTION, Match, redact_text, scan_text
 from datawalk.privacy.text_checks import (
-    TextField,
-    check_free_text,
+    FINDING_TEXT_LABELS,
+    caption_field,
     describe_kinds,
     identifier_kinds,
 )
@@ -35,7 +36,7 @@ from datawalk.ui import capture_state as cs
 from datawalk.ui import errors, widgets
 
 log = logging.getLogger(__name__)
-TEXT_FIELDS = {"title": "Title", "notes": "Notes", "good_practice_note": "Good practice note"}
+TEXT_FIELDS = FINDING_TEXT_LABELS
 _REASONS_SHOWN = 2
 
 
@@ -90,55 +91,35 @@ def render_identifier_preview(ctx: cs.CaptureContext, field: str) -> None:
         ok_col.checkbox("Save anyway: these are not pupil identifiers", key=_ok_key(field))
 
 
-def _caption_field(photo_id: str) -> str:
-    return f"caption_{photo_id}"
-
-
 def caption_ok_key(photo_id: str) -> str:
     """The caption's "save anyway" tick, keyed by the caption text so editing it resets it."""
     caption = next((p.caption for p in cs.current_draft().photos if p.id == photo_id), "")
     return f"cap_caption_ok_{photo_id}_{zlib.crc32(caption.encode())}"
 
 
-def _text_fields(draft: Draft) -> list[TextField]:
-    fields = [
-        TextField(field, label, getattr(draft, field)) for field, label in TEXT_FIELDS.items()
-    ]
-    fields += [
-        TextField(_caption_field(photo.id), f"Photo {number} caption", photo.caption)
-        for number, photo in enumerate(draft.photos, start=1)
-    ]
-    return fields
-
-
 def _confirmed(draft: Draft) -> set[str]:
     ticked = {field for field in TEXT_FIELDS if st.session_state.get(_ok_key(field))}
     ticked |= {
-        _caption_field(photo.id)
+        caption_field(photo.id)
         for photo in draft.photos
         if st.session_state.get(caption_ok_key(photo.id))
     }
     return ticked
 
 
-def check_identifiers(ctx: cs.CaptureContext, draft: Draft) -> dict[str, list[str]]:
-    """Return the identifiers kept by explicit confirmation, by field and kind.
-
-    Raises:
-        ValidationError: at the first text field (a caption: at the photos) whose identifiers
-            were neither replaced nor confirmed.
-    """
-    try:
-        return check_free_text(_text_fields(draft), ctx.walk_date, _confirmed(draft))
-    except ValidationError as exc:
-        if exc.field and exc.field.startswith("caption_"):
-            raise ValidationError(str(exc), field="photos") from None
-        raise
+def confirmed_fields(draft: Draft) -> set[str]:
+    """The text fields whose "save anyway" the consultant ticked, for the save to record."""
+    return _confirmed(draft)
 
 
-def log_identifier_override(
-    ctx: cs.CaptureContext, kept: dict[str, list[str]], saved: Finding
-) -> None:
+def at_its_field(error: ValidationError) -> ValidationError:
+    """A caption's identifier error is shown at the photos, where its tick is."""
+    if error.field and error.field.startswith("caption_"):
+        return ValidationError(str(error), field="photos")
+    return error
+
+
+def log_identifier_override(ctx: cs.CaptureContext, kept: set[str], saved: Finding) -> None:
     """Log who saved text with possible identifiers left in; the save itself recorded it in
     the audit trail (by field and kind, never the text) in the same transaction."""
     if kept:
