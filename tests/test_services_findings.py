@@ -156,3 +156,19 @@ def test_a_finding_with_an_identifier_not_kept_is_refused_at_its_field(
         save_finding(workspace, ACTOR, make_finding(audit.id, location.id, notes=f"UPN {UPN}"))
     assert refused.value.field == "notes" and UPN not in str(refused.value)
     assert store.list_findings(audit.id) == []
+
+
+def test_a_location_name_with_an_identifier_is_refused_unless_kept(workspace, store, audit):
+    from datawalk.models import Location
+    from datawalk.services.locations import add_location
+
+    named = Location(audit_id=audit.id, name=f"Tray {UPN}", location_type="servery")
+    with pytest.raises(ValidationError) as refused:
+        add_location(workspace, ACTOR, named)
+    assert refused.value.field == "name"
+    assert store.list_locations(audit.id) == []
+    added = add_location(workspace, ACTOR, named, keep={"name"})
+    kept = [e for e in store.list_trail(audit.id) if "pupil_identifiers_kept" in e.changes]
+    assert [(e.entity_id, e.changes["pupil_identifiers_kept"]["new"]) for e in kept] == [
+        (added.id, {"name": ["upn"]})
+    ]

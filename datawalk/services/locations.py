@@ -6,34 +6,36 @@ identifiers the consultant chose to keep in the name, in one transaction.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 
 from datawalk.checklist import checklist_of_stored_pin
 from datawalk.errors import ValidationError
-from datawalk.models import Location
+from datawalk.models import Audit, Location
+from datawalk.privacy.text_checks import TextField, check_free_text
 from datawalk.services.workspace import Actor, Workspace
 from datawalk.validation import validate_location
 
 
 def add_location(
-    workspace: Workspace,
-    actor: Actor,
-    location: Location,
-    *,
-    kept_identifiers: Mapping[str, list[str]] | None = None,
+    workspace: Workspace, actor: Actor, location: Location, *, keep: Collection[str] = ()
 ) -> Location:
     """Add a location to its audit; return it as stored.
 
+    `keep` holds "name" when the consultant chose to keep a possible pupil identifier in the
+    name; it is recorded, by kind, in the same transaction.
+
     Raises:
-        ValidationError: its type is not in the audit's checklist, or its floor not on the site.
+        ValidationError: its type is not in the audit's checklist, its floor not on the site, or
+            its name holds a possible pupil identifier not kept (field "name").
         NotFoundError: the audit is gone.
     """
     store = workspace._store
     with store.transaction():
-        audit = store.get_audit(location.audit_id)
+        audit = store.get_audit_rules(location.audit_id)
         validate_location(location, checklist_of_stored_pin(audit.checklist))
+        kept = _check_name(audit, location.name, keep)
         added = store.add_location(location, actor.name)
-        _record_kept(workspace, actor, added, kept_identifiers)
+        _record_kept(workspace, actor, added, kept)
     return added
 
 
@@ -43,20 +45,21 @@ def rename_location(
     location_id: str,
     name: str,
     *,
-    kept_identifiers: Mapping[str, list[str]] | None = None,
+    keep: Collection[str] = (),
 ) -> Location:
-    """Give a location a new name.
+    """Give a location a new name (`keep` as for `add_location`).
 
     Raises:
-        ValidationError: the name is empty or too long.
+        ValidationError: the name is empty, too long, or holds a possible identifier not kept.
     """
     if not name.strip():
         raise ValidationError("The location name cannot be empty.", field="name")
     store = workspace._store
     with store.transaction():
         location = store.get_location(location_id)
+        kept = _check_name(store.get_audit_rules(location.audit_id), name, keep)
         renamed = store.update_location(_revised(location, name=name.strip()), actor.name)
-        _record_kept(workspace, actor, renamed, kept_identifiers)
+        _record_kept(workspace, actor, renamed, kept)
     return renamed
 
 
@@ -110,6 +113,11 @@ def _revised(location: Location, **changes: object) -> Location:
         return Location.model_validate({**location.model_dump(), **changes})
     except pydantic.ValidationError as exc:
         raise validation_error(exc) from exc
+
+
+def _check_name(audit: Audit, name: str, keep: Collection[str]) -> dict[str, list[str]]:
+    field = TextField("name", "Location name", name)
+    return check_free_text([field], audit.walk_at.date(), keep)
 
 
 def _record_kept(

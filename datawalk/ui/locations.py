@@ -14,7 +14,6 @@ import streamlit as st
 from datawalk.audit_setup import new_location
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Audit, Location
-from datawalk.privacy.text_checks import TextField, check_free_text
 from datawalk.services import Actor, locations
 from datawalk.ui import errors, state, widgets
 from datawalk.vocabulary import Checklist
@@ -87,20 +86,9 @@ def render_location_picker(
         )
 
 
-def _check_name(audit: Audit, name: str, gen: int) -> dict[str, list[str]]:
-    """Refuse a name with a possible pupil identifier unless "Save anyway" is ticked; returns
-    what was kept, for the audit trail.
-
-    Raises:
-        ValidationError: at `name`; the tick is offered from then on.
-    """
-    confirmed = {"name"} if st.session_state.get(f"loc_name_ok_{gen}") else set()
-    try:
-        field = TextField("name", "Location name", name)
-        return check_free_text([field], audit.walk_at.date(), confirmed)
-    except ValidationError:
-        st.session_state[_FLAGGED] = gen
-        raise
+def _name_kept(gen: int) -> set[str]:
+    """The name's "Save anyway" tick, offered once a possible pupil identifier was refused."""
+    return {"name"} if st.session_state.get(f"loc_name_ok_{gen}") else set()
 
 
 def render_add_location(audit: Audit, checklist: Checklist, actor: str, expanded: bool) -> None:
@@ -145,11 +133,12 @@ def render_add_location(audit: Audit, checklist: Checklist, actor: str, expanded
         errors.clear_errors(SCOPE)
         try:
             location = new_location(audit, name, location_type, floor_id)
-            kept = _check_name(audit, location.name, gen)
             location = locations.add_location(
-                state.get_workspace(), Actor(actor), location, kept_identifiers=kept
+                state.get_workspace(), Actor(actor), location, keep=_name_kept(gen)
             )
         except DataWalkError as exc:
+            if isinstance(exc, ValidationError) and exc.field == "name":
+                st.session_state[_FLAGGED] = gen  # offer the tick from now on
             errors.record_error(SCOPE, exc)
             st.rerun()
         st.session_state[_FORM_GEN] = gen + 1
