@@ -88,20 +88,9 @@ def test_new_location_checks_name_type_and_floor(checklist) -> None:
 
 
 def test_text_over_its_limit_is_one_line_at_its_field_not_a_dump(checklist):
-    from datawalk.audit_setup import AuditSetup, build_audit
-
-    setup = AuditSetup(
-        school_name="Larkspur Primary (fictional)",
-        phase="primary",
-        site_name="Main site",
-        floor_names=("Ground floor",),
-        walk_date=date.today(),
-        walk_time=None,
-        auditor="A. Consultant",
-        scope_limitations="x" * 100_000,
-    )
+    setup = replace(SETUP, scope_limitations="x" * 100_000)
     with pytest.raises(ValidationError) as refused:
-        build_audit(setup, checklist, date.today())
+        build_audit(setup, checklist, TODAY)
     message = str(refused.value)
     assert refused.value.field == "scope_limitations"
     assert "\n" not in message and "xxxx" not in message and len(message) < 200

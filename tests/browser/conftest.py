@@ -42,6 +42,19 @@ def app_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[AppServer]:
     print(f"--- server log ({server.url}) ---\n{server.log_tail()}")
 
 
+@pytest.fixture(scope="module")
+def sample_id(app_server: AppServer) -> str:
+    """The sample walk, loaded into the module's server database the way the app loads it."""
+    from datawalk.samples import load_sample
+    from datawalk.store import Store
+
+    store = Store.open(app_server.database_url)
+    try:
+        return load_sample(store)
+    finally:
+        store.close()
+
+
 @pytest.fixture
 def make_server(tmp_path: Path) -> Iterator[Callable[..., AppServer]]:
     """Create (not start) servers with their own database; every one is stopped afterwards."""

@@ -19,9 +19,6 @@ from playwright.sync_api import Page
 from rig import AppCrashed, AppServer, Tablet, Taps, open_app, wait_idle
 from walk_steps import make_jpeg, upload_photo
 
-from datawalk.samples import load_sample
-from datawalk.store import Store
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 PAGES = ("audits", "walk", "findings", "dashboard", "actions", "export", "settings", "trail")
@@ -38,16 +35,6 @@ class Exclusion(NamedTuple):
 
 STREAMLIT_EXCLUSIONS: tuple[Exclusion, ...] = ()
 PINNED_EXCLUSIONS = 0
-
-
-@pytest.fixture(scope="module")
-def sample_id(app_server: AppServer) -> str:
-    """The sample walk, loaded the way the app itself loads it into an empty database."""
-    store = Store.open(app_server.database_url)
-    try:
-        return load_sample(store)
-    finally:
-        store.close()
 
 
 def _excluded(page: Page, rule: str, target: list[Any]) -> bool:

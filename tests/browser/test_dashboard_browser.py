@@ -30,7 +30,7 @@ from rig import (
 
 from datawalk.audit_setup import AuditSetup, build_audit
 from datawalk.checklist import DEFAULT_CHECKLIST_PATH, load_checklist
-from datawalk.samples import load_sample, sample_audit_id
+from datawalk.samples import sample_audit_id
 from datawalk.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -38,16 +38,6 @@ pytestmark = [pytest.mark.browser, pytest.mark.slow]
 CHART = '[data-testid="stPlotlyChart"]'
 PLAN_PICKER = 'iframe[title="streamlit_image_coordinates.streamlit_image_coordinates"]'
 MIN_CHARTS = 4
-
-
-@pytest.fixture(scope="module")
-def sample_id(app_server: AppServer) -> str:
-    """The sample walk, loaded into the server's database the way the app itself loads it."""
-    store = Store.open(app_server.database_url)
-    try:
-        return load_sample(store)
-    finally:
-        store.close()
 
 
 @pytest.fixture

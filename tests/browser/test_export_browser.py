@@ -13,7 +13,6 @@ import pytest
 from playwright.sync_api import Browser, Page
 from rig import AppServer, open_app, wait_idle
 
-from datawalk.samples import load_sample
 from datawalk.store import Store
 from datawalk.workbook.downloads import workbook_file_name
 from datawalk.workbook.layout import (
@@ -29,15 +28,6 @@ from datawalk.workbook.layout import (
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DOWNLOAD_LABEL = "Download Excel workbook"
-
-
-@pytest.fixture(scope="module")
-def sample_id(app_server: AppServer) -> str:
-    store = Store.open(app_server.database_url)
-    try:
-        return load_sample(store)
-    finally:
-        store.close()
 
 
 @pytest.fixture

@@ -12,24 +12,12 @@ from __future__ import annotations
 import pytest
 from rig import AppServer, Tablet, horizontal_overflow, no_horizontal_scroll, open_app, screenshot
 
-from datawalk.samples import load_sample
-from datawalk.store import Store
-
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 GRID = '[data-testid="stDataFrame"]'
 SCROLLER = f"{GRID} .dvn-scroller"
 FIRST_HEADERS = ["Ref", "Location", "Privacy", "Safeguarding"]
 LEVEL_COLUMNS = 2  # privacy and safeguarding, right after reference and location
-
-
-@pytest.fixture(scope="module")
-def sample_id(app_server: AppServer) -> str:
-    store = Store.open(app_server.database_url)
-    try:
-        return load_sample(store)
-    finally:
-        store.close()
 
 
 def _scroll_left(page) -> float:
