@@ -12,7 +12,7 @@ from datawalk.checklist import checklist_of_stored_pin
 from datawalk.errors import ValidationError
 from datawalk.models import Audit, Location
 from datawalk.privacy.text_checks import TextField, check_free_text
-from datawalk.services.workspace import Actor, Workspace
+from datawalk.services.workspace import Actor, Workspace, checked
 from datawalk.validation import validate_location
 
 
@@ -58,7 +58,9 @@ def rename_location(
     with store.transaction():
         location = store.get_location(location_id)
         kept = _check_name(store.get_audit_rules(location.audit_id), name, keep)
-        renamed = store.update_location(_revised(location, name=name.strip()), actor.name)
+        renamed = store.update_location(
+            checked(location.model_copy(update={"name": name.strip()})), actor.name
+        )
         _record_kept(workspace, actor, renamed, kept)
     return renamed
 
@@ -76,7 +78,7 @@ def move_location(
         location = store.get_location(location_id)
         if location.floor_id == floor_id:
             return location
-        moved = _revised(location, floor_id=floor_id, position=None)
+        moved = checked(location.model_copy(update={"floor_id": floor_id, "position": None}))
         return store.update_location(moved, actor.name)
 
 
@@ -101,18 +103,6 @@ def delete_location(workspace: Workspace, actor: Actor, location_id: str) -> Loc
         ConflictError: findings are recorded there; the message says to delete or move them.
     """
     return workspace._store.delete_location(location_id, actor.name)
-
-
-def _revised(location: Location, **changes: object) -> Location:
-    """A location with `changes`, validated (model_copy alone would skip the length limits)."""
-    import pydantic
-
-    from datawalk.errors import validation_error
-
-    try:
-        return Location.model_validate({**location.model_dump(), **changes})
-    except pydantic.ValidationError as exc:
-        raise validation_error(exc) from exc
 
 
 def _check_name(audit: Audit, name: str, keep: Collection[str]) -> dict[str, list[str]]:

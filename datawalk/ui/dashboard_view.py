@@ -21,7 +21,7 @@ import streamlit as st
 
 from datawalk import charts
 from datawalk import dashboard as core
-from datawalk.checklist import checklist_from_pin
+from datawalk.checklist import checklist_of_stored_pin
 from datawalk.models import Audit, Location
 from datawalk.scoring import CLASSIFICATION_NAMES, CLASSIFICATIONS
 from datawalk.ui import state, widgets
@@ -59,7 +59,7 @@ def _data(
     """The scored dashboard frame and the locations, built once per audit version and day."""
     reads = state.reads()
     audit = reads.get_audit(audit_id)
-    checklist = checklist_from_pin(audit.checklist)
+    checklist = checklist_of_stored_pin(audit.checklist)
     findings = reads.list_findings(audit_id)
     locations = reads.list_locations(audit_id)
     actions = reads.list_actions(audit_id)

@@ -15,7 +15,7 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
-from datawalk.checklist import checklist_from_pin
+from datawalk.checklist import checklist_of_stored_pin
 from datawalk.errors import DataWalkError, NotFoundError
 from datawalk.finding_table import scored_findings_frame
 from datawalk.models import Action, Audit, Finding, Location
@@ -62,14 +62,10 @@ def reads() -> Reads:
     return get_workspace().reads
 
 
-@st.cache_resource(max_entries=16)
-def _checklist_for_hash(content_hash: str, _audit: Audit) -> Checklist:
-    return checklist_from_pin(_audit.checklist)
-
-
 def get_checklist_for(audit: Audit) -> Checklist:
-    """Return the checklist pinned in `audit`, parsed once per content hash."""
-    return _checklist_for_hash(audit.checklist.content_hash, audit)
+    """Return the checklist pinned in `audit`, parsed once per content hash (one cache for the
+    pages and the services)."""
+    return checklist_of_stored_pin(audit.checklist)
 
 
 def current_audit_id() -> str | None:
