@@ -238,7 +238,7 @@ def _save(ctx: cs.CaptureContext) -> str | None:
         errors.record_error(cs.SCOPE, exc)
         return None
     previews.log_identifier_override(ctx, previews.confirmed_fields(draft), saved)
-    cs.reset(ctx)
+    cs.reset(ctx, stored_draft_cleared=True)
     return saved.reference
 
 

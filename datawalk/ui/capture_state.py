@@ -163,9 +163,14 @@ def _become(ctx: CaptureContext, draft: Draft) -> None:
     _redraw(WIDGET_FIELDS, draft)
 
 
-def reset(ctx: CaptureContext) -> None:
-    """Start an empty finding: forget the draft (store and session) and redraw every widget."""
-    walking.clear_draft(state.get_workspace(), ctx.audit_id, ctx.location_id)
+def reset(ctx: CaptureContext, *, stored_draft_cleared: bool = False) -> None:
+    """Start an empty finding: forget the draft (store and session) and redraw every widget.
+
+    A save clears the stored draft in its own transaction (`stored_draft_cleared`), so the
+    form does not pay for a second write to forget it again.
+    """
+    if not stored_draft_cleared:
+        walking.clear_draft(state.get_workspace(), ctx.audit_id, ctx.location_id)
     st.session_state.pop(_CLEARED, None)
     _become(ctx, Draft())
 
