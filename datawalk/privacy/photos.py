@@ -90,10 +90,10 @@ def detect_faces(data: bytes, *, limits: PhotoLimits = PHOTO_LIMITS) -> list[Box
 def preview_with_boxes(
     data: bytes, boxes: Sequence[Box], *, limits: PhotoLimits = PHOTO_LIMITS
 ) -> bytes:
-    """Return a JPEG of the prepared photo with each box outlined and numbered, for checking.
+    """Return a JPEG of the redacted photo with each box outlined and numbered, for checking.
 
-    The preview shows what is under each box so that a false detection can be recognised; it is
-    for the screen only and must never be stored.
+    Give it the stored (redacted) bytes: the consultant checks what will be kept, and the
+    original never reaches a screen. It is for the screen only and is never stored.
 
     Raises:
         PrivacyError: the bytes are not an acceptable picture.

@@ -31,6 +31,10 @@ GENS = "cap_gens"
 _TARGET = "cap_target"
 _COUNTER = "cap_counter"
 _CLEARED = "cap_cleared"
+# Photos as they arrived, by photo id: server memory of this session only, never stored or
+# served, and dropped when the finding is saved or cleared (see `forget_originals`).
+ORIGINALS = "cap_originals"
+PREVIEWS = "cap_previews"
 
 # Draft fields drawn as widgets, plus the widgets that are not fields (uploader, camera).
 WIDGET_FIELDS = (*drafts.EDITABLE_FIELDS, "upload", "camera")
@@ -172,6 +176,7 @@ def reset(ctx: CaptureContext, *, stored_draft_cleared: bool = False) -> None:
     if not stored_draft_cleared:
         walking.clear_draft(state.get_workspace(), ctx.audit_id, ctx.location_id)
     st.session_state.pop(_CLEARED, None)
+    forget_originals()
     _become(ctx, Draft())
 
 
@@ -209,3 +214,14 @@ def forget_cleared() -> None:
 def redraw_uploads() -> None:
     """Empty the photo uploader and camera after their pictures went into the draft."""
     _redraw(("upload", "camera"), current_draft())
+
+
+def forget_originals() -> None:
+    """Drop the unredacted originals (and their previews) once the finding is saved or cleared:
+    after that a detection can no longer be uncovered, only more can be covered."""
+    st.session_state.pop(ORIGINALS, None)
+    st.session_state.pop(PREVIEWS, None)
+
+
+def has_original(photo_id: str) -> bool:
+    return photo_id in st.session_state.get(ORIGINALS, {})

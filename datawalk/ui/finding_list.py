@@ -144,7 +144,8 @@ def _render_heading(
     text_col = st.container()
     if picture:
         image_col, text_col = st.columns([1, 5], vertical_alignment="center")
-        image_col.image(picture, width=THUMB_PX, alt=f"Photo of {reference}")
+        with image_col:
+            widgets.private_image(picture, width=THUMB_PX, alt=f"Photo of {reference}")
     with text_col:
         heading = f"{reference} · {title(finding, checklist)}"
         st.markdown(f"**{widgets.escape_markdown(heading)}**")

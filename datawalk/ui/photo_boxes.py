@@ -1,12 +1,15 @@
 """Adjusting a photo's redaction on the walk page: cover an area by tapping two opposite corners
 (a name on a poster), or drop a detection that is not a face, which is asked twice and logged.
 
-Dropping needs the picture as it arrived. It is kept in session memory only, never stored, so
-after a reload only covering more is possible: that works on the already-redacted copy.
+Dropping needs the picture as it arrived. It is kept in server memory for this session only,
+never stored and never shown, and dropped when the finding is saved or cleared; after a reload
+only covering more is possible, on the already-redacted copy. Every preview is the redacted image
+as it will be stored, sent inline as a `data:` URI (never a `/media/` URL, which needs no session).
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 from typing import Any
@@ -20,11 +23,11 @@ from datawalk.floorplan import position_from_click
 from datawalk.models import Box, Photo
 from datawalk.privacy import preview_with_boxes, redact_photo
 from datawalk.ui import capture_state as cs
-from datawalk.ui import errors
+from datawalk.ui import errors, widgets
 
 log = logging.getLogger(__name__)
-ORIGINALS = "cap_originals"
-PREVIEWS = "cap_previews"
+ORIGINALS = cs.ORIGINALS
+PREVIEWS = cs.PREVIEWS
 _CORNER = "cap_box_corner"
 _HANDLED = "cap_box_tap_handled"
 _CONFIRM_DROP = "cap_drop_confirm"
@@ -40,10 +43,9 @@ class _EncodedImage:
         buffer.write(self._data)
 
 
-def remember(photo_id: str, original: bytes, preview: bytes) -> None:
-    """Keep, for this session only, the picture as it arrived and its boxed preview."""
+def remember(photo_id: str, original: bytes) -> None:
+    """Keep, in server memory for this session only, the picture as it arrived."""
     st.session_state.setdefault(ORIGINALS, {})[photo_id] = original
-    st.session_state.setdefault(PREVIEWS, {})[photo_id] = preview
 
 
 def forget(photo_id: str) -> None:
@@ -52,12 +54,15 @@ def forget(photo_id: str) -> None:
 
 
 def preview(photo: Photo) -> bytes:
-    """The boxed preview made at intake, or (after a reload) the stored image with its boxes."""
-    previews: dict[str, bytes] = st.session_state.setdefault(PREVIEWS, {})
-    if photo.id not in previews:
+    """The stored (redacted) image with its boxes outlined and numbered, made once per image."""
+    previews: dict[str, tuple[str, bytes]] = st.session_state.setdefault(PREVIEWS, {})
+    digest = hashlib.sha256(photo.data).hexdigest()
+    made = previews.get(photo.id)
+    if made is None or made[0] != digest:
         boxes = photo.redaction.boxes if photo.redaction else []
-        previews[photo.id] = preview_with_boxes(photo.data, boxes)
-    return previews[photo.id]
+        made = (digest, preview_with_boxes(photo.data, boxes))
+        previews[photo.id] = made
+    return made[1]
 
 
 def _redact_again(
@@ -87,8 +92,6 @@ def _redact_again(
         new_boxes,
         new_dropped,
     )
-    shown = original if original is not None else redacted.data
-    st.session_state.setdefault(PREVIEWS, {})[photo.id] = preview_with_boxes(shown, new_boxes)
     photos = [updated if p.id == photo.id else p for p in cs.current_draft().photos]
     cs.change(ctx, "photos", photos)
 
@@ -143,8 +146,7 @@ def _render_drops(ctx: cs.CaptureContext, photo: Photo) -> None:
     detected = [(i, box) for i, box in enumerate(boxes) if box.source == "detected"]
     if not detected:
         return
-    if photo.id not in st.session_state.get(ORIGINALS, {}):
-        st.caption("A detection can be dropped only while the photo is first taken; retake it.")
+    if not cs.has_original(photo.id):
         return
     pending = st.session_state.get(_CONFIRM_DROP)
     for index, _box in detected:
@@ -176,8 +178,13 @@ def render_preview(ctx: cs.CaptureContext, photo: Photo, number: int) -> None:
     """The redaction preview; with "Adjust" on, taps on it cover areas and boxes can be dropped."""
     boxes = len(photo.redaction.boxes) if photo.redaction else 0
     caption = f"Photo {number}: {boxes} area(s) redacted"
+    if not cs.has_original(photo.id):
+        st.caption(
+            "The original photo is gone (it is never stored): you can cover more areas, or "
+            "take the photo again to uncover a box."
+        )
     if not st.toggle("Adjust the redaction", key=f"cap_adjust_{photo.id}"):
-        st.image(preview(photo), caption=caption, alt=caption)
+        widgets.private_image(preview(photo), caption=caption, alt=caption)
         return
     corner = photo.id in st.session_state.get(_CORNER, {})
     st.caption(

@@ -1,8 +1,9 @@
 """Photos on the walk page: upload or camera, redaction at intake, preview and the "checked" tick.
 
 Every picture goes through `datawalk.privacy.redact_photo` the moment it arrives; only the
-redacted bytes enter the draft (and so the database). The preview with the boxes outlined is
-kept in session memory for this screen only and is never stored.
+redacted bytes enter the draft (and so the database). The picture as it arrived stays in server
+memory for this session only (to uncover a false detection) and is never stored or shown; the
+uploader and camera get new keys at once, so Streamlit drops its own copy of the upload.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import streamlit as st
 from datawalk import drafts
 from datawalk.errors import PrivacyError, ValidationError
 from datawalk.models import SHORT_TEXT, RedactionRecord
-from datawalk.privacy import preview_with_boxes, redact_photo
+from datawalk.privacy import redact_photo
 from datawalk.privacy.images import PHOTO_LIMITS
 from datawalk.ui import capture_state as cs
 from datawalk.ui import errors, photo_boxes, previews, widgets
@@ -27,7 +28,6 @@ def _take_photos(ctx: cs.CaptureContext, items: list[tuple[str, bytes]]) -> None
     for name, data in items:
         try:
             redacted = redact_photo(data)
-            preview = preview_with_boxes(data, redacted.boxes)
         except PrivacyError as exc:
             refused.append(ValidationError(f"{name}: {exc}", field="photos"))
             continue
@@ -42,7 +42,7 @@ def _take_photos(ctx: cs.CaptureContext, items: list[tuple[str, bytes]]) -> None
                 dropped_boxes=list(redacted.dropped),
             ),
         )
-        photo_boxes.remember(photo.id, data, preview)
+        photo_boxes.remember(photo.id, data)
         added.append(photo)
     if added:
         cs.change(ctx, "photos", [*cs.current_draft().photos, *added])

@@ -7,6 +7,7 @@ shown with its text label beside its colour.
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -201,6 +202,21 @@ def limited_uploader(
     limit = upload_limit_mb(max_bytes, megabyte)
     text = f"{help} Up to {limit} MB per file.".strip()
     return st.file_uploader(label, max_upload_size=limit, help=text, **kwargs)
+
+
+def data_uri(data: bytes, media_type: str | None = None) -> str:
+    """Return `data` as a `data:` URI; PNG is recognised by its signature, anything else is JPEG."""
+    kind = media_type or ("image/png" if data.startswith(b"\x89PNG") else "image/jpeg")
+    return f"data:{kind};base64,{base64.b64encode(data).decode('ascii')}"
+
+
+def private_image(data: bytes, *, media_type: str | None = None, **kwargs: Any) -> None:
+    """Show a photo inline as a `data:` URI, never through Streamlit's media files.
+
+    `st.image` of bytes publishes them at a `/media/` URL that anyone can fetch without a session
+    or password, and that outlives the tab; a redacted poster still shows names and conditions.
+    """
+    st.image(data_uri(data, media_type), **kwargs)
 
 
 _CHOICE_LABELS = {"replace": "Replace with [pupil]", "keep": "Keep"}
