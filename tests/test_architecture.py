@@ -178,3 +178,18 @@ def test_every_single_choice_control_says_whether_it_is_required() -> None:
         if not any(keyword.arg == "required" for keyword in call.keywords)
     ]
     assert undecided == []
+
+
+def test_no_module_is_imported_by_a_name_in_a_string() -> None:
+    """Wiring is by direct import: a renamed module fails loudly instead of being skipped."""
+    sources = [*(ROOT / "datawalk").rglob("*.py"), *(ROOT / "benchmarks").rglob("*.py")]
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in sources
+        if "migrations" not in path.parts and _imports_by_name(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def _imports_by_name(text: str) -> bool:
+    return any(call in text for call in ("import_module(", "__import__("))

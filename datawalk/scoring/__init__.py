@@ -11,7 +11,6 @@ arithmetic. Modules: `finding` (one finding, the reference), `frame` (a DataFram
 
 from __future__ import annotations
 
-from datawalk.checklist import register_cross_check
 from datawalk.scoring.audit import level_by_id, rescore_diff, score_document, walk_date
 from datawalk.scoring.config import check_scoring
 from datawalk.scoring.finding import score_finding, score_findings
@@ -23,9 +22,6 @@ from datawalk.scoring.result import (
     ScoredFinding,
 )
 from datawalk.scoring.rules import PREDICATES
-
-# Scoring-section checks run on every checklist load (the loader imports this package first).
-register_cross_check(check_scoring)
 
 __all__ = [
     "CLASSIFICATIONS",
