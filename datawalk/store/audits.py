@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import Connection, delete, func, insert, select
 
+from datawalk.checklist.versions import VersionStep, version_step
 from datawalk.errors import ConflictError, NotFoundError, ValidationError
 from datawalk.models import Audit, AuditStatus, PinnedChecklist, PlanImage, utc_now
 
@@ -154,7 +155,7 @@ def _check_repin(old: PinnedChecklist, new: PinnedChecklist) -> None:
             f"This audit was made with checklist {old.id!r}; {new.id!r} cannot rescore it.",
             field="checklist",
         )
-    if new.version < old.version:
+    if version_step(old, new) is VersionStep.OLDER:
         raise ValidationError(
             f"Checklist version {new.version} is older than version {old.version}, which this "
             "audit is pinned to; an audit is never rescored with an older checklist.",

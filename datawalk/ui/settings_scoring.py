@@ -15,7 +15,8 @@ import pandas as pd
 import streamlit as st
 
 from datawalk import charts
-from datawalk.checklist import available_checklists
+from datawalk.checklist import available_checklists, pin_checklist
+from datawalk.checklist.versions import VersionStep, version_step
 from datawalk.errors import ChecklistError
 from datawalk.models import Audit
 from datawalk.ui import widgets
@@ -93,7 +94,9 @@ def pinned_colours_note(pinned: Checklist, newest: Checklist | None) -> str:
         f"This audit keeps the levels, colours and grids of checklist version {pinned.version}, "
         "which it was started with, until it is rescored."
     )
-    if newest is None or newest.version <= pinned.version or newest.scoring is None:
+    if newest is None or newest.scoring is None:
+        return note
+    if version_step(pin_checklist(pinned), pin_checklist(newest)) is not VersionStep.NEWER:
         return note
     if pinned.scoring and _looks(newest.scoring.levels) != _looks(pinned.scoring.levels):
         return (
