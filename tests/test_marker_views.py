@@ -13,7 +13,7 @@ from PIL import Image, ImageColor
 
 from datawalk import charts
 from datawalk import dashboard as core
-from datawalk.checklist import DEFAULT_CHECKLIST_PATH, load_checklist, pin_checklist
+from datawalk.checklist import checklist_from_pin
 from datawalk.plan_image import draw_hotspots
 from datawalk.plan_markers import PAPER, screen_scale
 from datawalk.samples import sample_document
@@ -25,15 +25,14 @@ COLOUR_TOLERANCE = 24  # per channel: JPEG and resampling shift colours a little
 
 
 @pytest.fixture(scope="module")
-def checklist():
-    return load_checklist(DEFAULT_CHECKLIST_PATH)
+def document():
+    return sample_document()
 
 
 @pytest.fixture(scope="module")
-def document(checklist):
-    sample = sample_document()
-    audit = sample.audit.model_copy(update={"checklist": pin_checklist(checklist)})
-    return sample.model_copy(update={"audit": audit})
+def checklist(document):
+    """The copy the sample walk pinned, which the workbook scores with too."""
+    return checklist_from_pin(document.audit.checklist)
 
 
 @pytest.fixture(scope="module")
