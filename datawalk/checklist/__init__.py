@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 import pydantic
+from yaml.nodes import Node
 
 from datawalk.checklist import checks
 from datawalk.checklist.checks import CrossCheck, Issue
@@ -36,7 +37,7 @@ from datawalk.vocabulary import Checklist, Vocabularies
 
 _BUNDLED_DIR = BUNDLED_CHECKLISTS
 # The library a deployment reads and the Settings page adds to (`DATAWALK_CHECKLISTS_DIR`).
-CHECKLISTS_DIR = Settings.from_environment().checklists_dir
+CHECKLISTS_DIR: Path = Settings.from_environment().checklists_dir
 DEFAULT_CHECKLIST_PATH = _BUNDLED_DIR / "uk-schools.yaml"
 
 __all__ = [
@@ -97,18 +98,25 @@ def load_checklist_text(text: str, source: str) -> Checklist:
     problems = list(parsed.problems)
     try:
         checklist = Checklist.model_validate(parsed.data)
-        to_run = cross_checks()
     except pydantic.ValidationError as exc:
         problems += [_pydantic_problem(error, parsed.root) for error in exc.errors()]
-        checklist, to_run = _objects_only(parsed.data), list(checks.OBJECT_CHECKS)
-    if checklist is not None:
-        for check in to_run:
-            problems += [
-                Problem(line_of(parsed.root, p), dotted(p), m) for p, m in check(checklist)
-            ]
+        shell = _objects_only(parsed.data)
+        if shell is not None:
+            problems += _run_checks(checks.OBJECT_CHECKS, shell, parsed.root)
+        raise fail(source, problems) from None
+    problems += _run_checks(cross_checks(), checklist, parsed.root)
     if problems:
         raise fail(source, problems)
     return checklist
+
+
+def _run_checks(to_run: Iterable[CrossCheck], checklist: Checklist, root: Node) -> list[Problem]:
+    """Every problem the checks find, each with the line its YAML path points at."""
+    return [
+        Problem(line_of(root, path), dotted(path), message)
+        for check in to_run
+        for path, message in check(checklist)
+    ]
 
 
 def validate_files(paths: list[Path | str]) -> list[str]:
@@ -294,7 +302,8 @@ def _objects_only(data: Any) -> Checklist | None:
         objects = Vocabularies.model_validate(data.get("objects"))
     except pydantic.ValidationError:
         return None
-    return Checklist.model_construct(objects=objects)
+    # A shell holding only `objects`: the other fields failed validation, and no check reads them.
+    return Checklist.model_construct(objects=objects)  # type: ignore[call-arg]
 
 
 def _pydantic_problem(error: Any, root: Any) -> Problem:

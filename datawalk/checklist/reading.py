@@ -27,7 +27,7 @@ MAX_DEPTH = 32
 _BaseLoader: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc, valid-type]
+class _Loader(_BaseLoader):
     """The safe loader, except that an impossible date (2025-02-30) stays a string, so pydantic
     reports it with its field and line alongside every other problem."""
 
@@ -142,14 +142,14 @@ def _scan_events(text: str) -> list[Problem]:
 
     Anchors and aliases are reported once per line, naming them all (`&a, *a`).
     """
-    references: dict[int, list[str]] = {}
+    references: dict[int | None, list[str]] = {}
     depth = 0
     for event in yaml.parse(text, Loader=_Loader):
-        line = event.start_mark.line + 1
+        line = event.start_mark.line + 1 if event.start_mark else None
         if isinstance(event, yaml.AliasEvent):
             references.setdefault(line, []).append(f"*{event.anchor}")
-        elif getattr(event, "anchor", None):
-            references.setdefault(line, []).append(f"&{event.anchor}")
+        elif anchor := getattr(event, "anchor", None):
+            references.setdefault(line, []).append(f"&{anchor}")
         if isinstance(event, yaml.CollectionStartEvent):
             depth += 1
             if depth > MAX_DEPTH:

@@ -91,7 +91,7 @@ def _clashes(connection: Connection, document: AuditDocument) -> list[str]:
         ("photo", t.photos.c.id, [p.id for f in document.findings for p in f.photos]),
         ("action", t.actions.c.id, [x.id for x in document.actions]),
     )
-    clashes = []
+    clashes: list[str] = []
     for kind, column, ids in checks:
         for start in range(0, len(ids), 500):
             found = connection.execute(select(column).where(column.in_(ids[start : start + 500])))

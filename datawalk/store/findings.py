@@ -85,6 +85,8 @@ def _allocate_reference(connection: Connection, audit_id: str) -> str:
     number = connection.scalar(
         select(tables.audits.c.last_reference).where(tables.audits.c.id == audit_id)
     )
+    if number is None:
+        raise NotFoundError(f"No audit with id {audit_id!r}.")
     return format_reference(number)
 
 
@@ -283,6 +285,7 @@ class FindingsMixin(StoreBase):
         """Return how many findings the audit has."""
         f = tables.findings
         with self._read() as connection:
-            return connection.scalar(
+            count = connection.scalar(
                 select(func.count()).select_from(f).where(f.c.audit_id == audit_id)
             )
+            return count or 0

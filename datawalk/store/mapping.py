@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import base64
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
+
+from sqlalchemy import RowMapping
 
 from datawalk.models import (
     Action,
@@ -25,7 +27,8 @@ from datawalk.models import (
 
 from .summaries import AuditSummary, Tombstone
 
-Row = Mapping[str, Any]
+# A result row by column name: SQLAlchemy's RowMapping, or a plain dict.
+Row = RowMapping | Mapping[str, Any]
 
 AUDIT_SCALARS = (
     "walk_at",
@@ -238,7 +241,7 @@ def finding_from_row(row: Row, photos: list[Photo] | None = None) -> Finding:
     return Finding.model_validate(data)
 
 
-def findings_from_rows(rows: list[Row], photos: Mapping[str, list[Photo]]) -> list[Finding]:
+def findings_from_rows(rows: Sequence[Row], photos: Mapping[str, list[Photo]]) -> list[Finding]:
     """Return findings from rows whose JSON list columns may still be JSON text.
 
     Decoding thousands of tiny JSON arrays one call at a time costs more than the query, so the

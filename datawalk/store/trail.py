@@ -37,7 +37,7 @@ Snapshot = dict[str, Any]
 
 def audit_snapshot(audit: Audit) -> Snapshot:
     """Return the audit's trail fields; plan bytes and checklist content only summarised."""
-    data = audit.model_dump(mode="json", exclude=_SKIPPED | {"checklist", "site"})
+    data = audit.model_dump(mode="json", exclude={*_SKIPPED, "checklist", "site"})
     data["checklist"] = {
         "id": audit.checklist.id,
         "version": audit.checklist.version,
@@ -58,11 +58,11 @@ def audit_snapshot(audit: Audit) -> Snapshot:
 
 
 def location_snapshot(location: Location) -> Snapshot:
-    return location.model_dump(mode="json", exclude=_SKIPPED)
+    return location.model_dump(mode="json", exclude=set(_SKIPPED))
 
 
 def finding_snapshot(finding: Finding) -> Snapshot:
-    return finding.model_dump(mode="json", exclude=_SKIPPED)
+    return finding.model_dump(mode="json", exclude=set(_SKIPPED))
 
 
 def photo_snapshot(photo: Photo, finding_id: str) -> Snapshot:
@@ -88,7 +88,7 @@ def photo_snapshot(photo: Photo, finding_id: str) -> Snapshot:
 
 
 def action_snapshot(action: Action) -> Snapshot:
-    return action.model_dump(mode="json", exclude=_SKIPPED)
+    return action.model_dump(mode="json", exclude=set(_SKIPPED))
 
 
 def diff(old: Snapshot | None, new: Snapshot | None) -> dict[str, Any]:
