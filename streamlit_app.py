@@ -5,7 +5,9 @@ Pages live in `datawalk/ui/pages/`; their URL paths are listed in `datawalk.ui.r
 
 import streamlit as st
 
+from datawalk.errors import DatabaseUnavailableError
 from datawalk.ui.access import require_access
+from datawalk.ui.errors import show_error
 from datawalk.ui.frame import set_page_frame
 from datawalk.ui.routes import PAGES
 
@@ -25,4 +27,8 @@ navigation = st.navigation(
         for route in PAGES
     ]
 )
-navigation.run()
+# A database that is down or restarting shows one clear message, not a crash: nothing was lost.
+try:
+    navigation.run()
+except DatabaseUnavailableError as unavailable:
+    show_error(unavailable)

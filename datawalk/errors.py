@@ -41,6 +41,10 @@ class ConflictError(StoreError):
     """The write clashes with existing data (duplicate id, stale version)."""
 
 
+class DatabaseUnavailableError(StoreError):
+    """The database is down, unreachable or too busy just now: nothing was written, nothing lost."""
+
+
 class InterchangeError(DataWalkError):
     """An imported or exported document (JSON or xlsx) is bad, hostile, or from another audit."""
 

@@ -7,6 +7,7 @@ work on that connection, calling module-level helpers that take the connection. 
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -14,13 +15,15 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, Engine, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError
 
 from datawalk.errors import ConflictError, NotFoundError, ValidationError
 from datawalk.models import utc_now
 
 from . import tables
-from .engine import read_transaction, write_transaction
+from .engine import read_transaction, unavailable, write_transaction
+
+log = logging.getLogger(__name__)
 
 
 class StoreBase:
@@ -64,6 +67,15 @@ class StoreBase:
                 "The change clashes with data already stored, so nothing was saved "
                 f"({_reason(error)})."
             ) from error
+        except DataError as error:
+            # The value guard (engine.py) catches text; this is any other value the database
+            # refused. Its message may quote the value, so it goes to the log only by kind.
+            raise ValidationError(
+                "A value does not fit the field it is stored in, so nothing was saved."
+            ) from error
+        except DBAPIError as error:
+            self._raise_if_unavailable(error)
+            raise
 
     @contextmanager
     def _read(self) -> Iterator[Connection]:
@@ -71,8 +83,20 @@ class StoreBase:
         if joined is not None:
             yield joined
             return
-        with read_transaction(self.engine) as connection:
-            yield connection
+        try:
+            with read_transaction(self.engine) as connection:
+                yield connection
+        except DBAPIError as error:
+            self._raise_if_unavailable(error)
+            raise
+
+    def _raise_if_unavailable(self, error: DBAPIError) -> None:
+        """A down, unreachable or too-busy database becomes the user's one clear error (nothing
+        was committed, so nothing was lost); anything else is a bug, left to surface as it is."""
+        translated = unavailable(self.engine, error)
+        if translated is not None:
+            log.warning("database unavailable: %s", type(error.orig or error).__name__)
+            raise translated from error
 
 
 def _reason(error: IntegrityError) -> str:

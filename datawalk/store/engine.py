@@ -6,6 +6,12 @@ transaction really starts at the first statement: without that, reads before the
 outside the transaction and SAVEPOINT and DDL misbehave. Write transactions use BEGIN IMMEDIATE so
 two writers queue on busy_timeout instead of failing when a read lock cannot be upgraded.
 
+PostgreSQL (psycopg 3) is the shared-server engine. Its pooled connections are pinged before use
+(`pool_pre_ping`), so the first request after a server restart reconnects instead of failing, and
+a server that is really down becomes one clear `DatabaseUnavailableError`. A database URL may hold
+a password: no message, log line or exception text built here ever includes more of it than
+`describe_database_location` shows (driver, host, port and database name).
+
 Nothing here knows about audits; the repository modules own every query.
 """
 
@@ -18,12 +24,12 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import Connection, Engine, create_engine, event
+from sqlalchemy import URL, Connection, Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-from datawalk.errors import StoreError
+from datawalk.errors import DatabaseUnavailableError, StoreError, ValidationError
 from datawalk.settings import Settings
 
 DEFAULT_DATABASE_PATH = Path("data") / "datawalk.db"
@@ -53,16 +59,35 @@ def resolve_url(url: str | None = None) -> str:
     return Settings.from_environment().database_url or f"sqlite:///{DEFAULT_DATABASE_PATH}"
 
 
+def describe_database_location(url: URL) -> str:
+    """Return a SQLite file's absolute path (":memory:" for an in-memory database), else the URL
+    without user name, password or query options, which can carry credentials too. Works on a
+    bare URL so no database driver has to be importable to show or test it."""
+    if url.get_backend_name() == "sqlite":
+        if url.database in (None, "", ":memory:"):
+            return ":memory:"
+        return str(Path(url.database).expanduser().resolve())
+    bare = URL.create(url.drivername, host=url.host, port=url.port, database=url.database)
+    return bare.render_as_string(hide_password=True)
+
+
 def create_store_engine(url: str) -> Engine:
-    """Return an engine for `url`, with SQLite pragmas and transaction handling installed.
+    """Return an engine for `url`, with SQLite pragmas and transaction handling installed, and
+    pooled connections pinged before use on a database server.
 
     Raises:
-        StoreError: the URL cannot be parsed or names a driver that is not installed.
+        StoreError: the URL cannot be parsed or names a driver that is not installed (the message
+            never quotes the URL: it may hold a password).
     """
     try:
         parsed = make_url(url)
-    except ArgumentError as error:
-        raise StoreError(f"The database URL {url!r} is not valid: {error}") from error
+    except (ArgumentError, ValueError):
+        # `from None`: a parser's message can quote a piece of the URL, and a traceback prints it.
+        raise StoreError(
+            "The database URL is not valid (it is not repeated here, as it may hold a password): "
+            "expected a SQLAlchemy URL such as sqlite:///data/datawalk.db or "
+            "postgresql+psycopg://user@host/datawalk."
+        ) from None
     options: dict[str, Any] = {}
     is_sqlite = parsed.get_backend_name() == "sqlite"
     if is_sqlite:
@@ -78,13 +103,103 @@ def create_store_engine(url: str) -> Engine:
                 raise StoreError(
                     f"Cannot create the folder {folder} for the database: {error.strerror}."
                 ) from error
+    else:
+        # A pooled connection may have died with a server restart: test it at checkout and
+        # reconnect, rather than fail the first request after the restart.
+        options["pool_pre_ping"] = True
     try:
         engine = create_engine(parsed, **options)
     except (ImportError, ArgumentError) as error:
-        raise StoreError(f"Cannot use the database URL {url!r}: {error}") from error
+        where = describe_database_location(parsed)
+        raise StoreError(
+            f"Cannot use the database {where}: its driver ({parsed.drivername}) is not installed "
+            "or not known. For PostgreSQL use postgresql+psycopg://… (psycopg is in "
+            "requirements.txt)."
+        ) from error
     if is_sqlite:
         _install_sqlite_hooks(engine)
+    _install_value_guard(engine)
     return engine
+
+
+def _install_value_guard(engine: Engine) -> None:
+    """Refuse, on every engine alike, a text value the column cannot hold, before it is sent.
+
+    PostgreSQL cannot store a NUL character in text and refuses a value longer than its
+    VARCHAR; SQLite would store both silently. The models limit lengths already; this is the
+    last line for any path that skipped them, so both engines give the same clear error.
+    """
+
+    @event.listens_for(engine, "before_cursor_execute")
+    def _guard(_conn: Any, _cursor: Any, _sql: Any, _params: Any, context: Any, _many: Any) -> None:
+        compiled = getattr(context, "compiled", None)
+        if compiled is None:
+            return
+        for parameters in context.compiled_parameters:
+            for name, value in parameters.items():
+                if isinstance(value, str):
+                    bind = compiled.binds.get(name)
+                    check_storable(
+                        name, value, getattr(getattr(bind, "type", None), "length", None)
+                    )
+
+
+def check_storable(name: str, value: str, length: int | None) -> None:
+    """Raise the user's ValidationError if `value` holds a NUL or is longer than `length`.
+
+    `name` is the bind parameter's name, which is the column's (with a numeric suffix when a
+    statement binds it twice).
+    """
+    field = name.rstrip("0123456789").rstrip("_") or name
+    label = field.replace("_", " ").capitalize()
+    if "\x00" in value:
+        raise ValidationError(
+            f"{label} holds a NUL character (\\x00), which cannot be stored: remove it and try "
+            "again. Nothing was saved.",
+            field=field,
+        )
+    if length is not None and len(value) > length:
+        raise ValidationError(
+            f"{label} is {len(value):,} characters long; at most {length:,} can be stored. "
+            "Shorten it and try again. Nothing was saved.",
+            field=field,
+        )
+
+
+# SQLite says these when the file cannot be used at all; "locked" and "busy" mean other writers
+# held it past busy_timeout. Any other OperationalError is a bug and is left to surface.
+_SQLITE_UNAVAILABLE = ("unable to open", "disk i/o", "readonly", "disk is full", "not a database")
+_SQLITE_BUSY = ("database is locked", "database is busy", "database table is locked")
+
+
+def unavailable(engine: Engine, error: DBAPIError) -> DatabaseUnavailableError | None:
+    """Return the user's error for a database that is down, unreachable or too busy to answer
+    now, or None when `error` is something else (a constraint, a bug).
+
+    Nothing was written: the transaction did not commit. The message says so, and never quotes
+    the driver's text (which may name the server and user).
+    """
+    text = str(error.orig or error).lower()
+    if is_sqlite(engine):
+        if not isinstance(error, OperationalError):
+            return None
+        if any(words in text for words in _SQLITE_BUSY):
+            return DatabaseUnavailableError(
+                "The database stayed busy with other saves for "
+                f"{BUSY_TIMEOUT_MS // 1000} seconds, so this was not done; nothing was lost. "
+                "Try again."
+            )
+        if not any(words in text for words in _SQLITE_UNAVAILABLE):
+            return None
+    elif not (
+        error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError))
+    ):
+        return None
+    return DatabaseUnavailableError(
+        "Database unavailable: this was not done, and nothing was lost. "
+        "Try again in a moment; if it lasts, tell whoever runs the database "
+        f"({describe_database_location(engine.url)})."
+    )
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:

@@ -6,13 +6,11 @@ runs the schema migrations, so a database from any earlier version is upgraded b
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from alembic.util.exc import CommandError
-from sqlalchemy import URL, Engine
+from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError
 
-from datawalk.errors import StoreError
+from datawalk.errors import DatabaseUnavailableError, StoreError
 from datawalk.models import TrailEvent
 
 from .actions import ActionsMixin
@@ -20,25 +18,13 @@ from .audits import AuditsMixin
 from .base import bump_audit, require_actor
 from .documents import DocumentsMixin
 from .drafts import DraftsMixin
-from .engine import create_store_engine, resolve_url, upgrade
+from .engine import create_store_engine, describe_database_location, resolve_url, upgrade
 from .findings import FindingsMixin
 from .locations import LocationsMixin
 from .photos import PhotosMixin
 from .places import PlacesMixin
 from .retention import RetentionMixin
 from .trail import record, select_trail
-
-
-def describe_database_location(url: URL) -> str:
-    """Return a SQLite file's absolute path (":memory:" for an in-memory database), else the URL
-    without user name, password or query options, which can carry credentials too. Works on a
-    bare URL so no database driver has to be importable to show or test it."""
-    if url.get_backend_name() == "sqlite":
-        if url.database in (None, "", ":memory:"):
-            return ":memory:"
-        return str(Path(url.database).expanduser().resolve())
-    bare = URL.create(url.drivername, host=url.host, port=url.port, database=url.database)
-    return bare.render_as_string(hide_password=True)
 
 
 class Store(
@@ -75,8 +61,7 @@ class Store(
             brand_new = upgrade(engine)
         except (OperationalError, CommandError) as error:
             engine.dispose()
-            where = engine.url.render_as_string(hide_password=True)
-            raise StoreError(_open_failure(where, error)) from error
+            raise _open_failure(describe_database_location(engine.url), error) from error
         store = cls(engine)
         store.brand_new = brand_new
         return store
@@ -131,11 +116,16 @@ class Store(
             )
 
 
-def _open_failure(where: str, error: Exception) -> str:
+def _open_failure(where: str, error: Exception) -> StoreError:
+    """The user's error for a database that would not open; `where` is already safe to show and
+    the driver's first line never holds the password (libpq does not repeat it)."""
     if isinstance(error, CommandError):
-        return (
+        return StoreError(
             f"The database at {where} was written by a newer version of DataWalk ({error}). "
             "Update DataWalk, or open another database."
         )
     reason = str(getattr(error, "orig", None) or error).splitlines()[0]
-    return f"Cannot open the database at {where}: {reason}"
+    return DatabaseUnavailableError(
+        f"Database unavailable: cannot open the database at {where} ({reason}). "
+        "Nothing was lost; try again once it is reachable."
+    )
