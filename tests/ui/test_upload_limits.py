@@ -82,4 +82,4 @@ def test_no_uploader_goes_without_its_own_limit() -> None:
             if isinstance(node, ast.Call) and getattr(node.func, "attr", "") == "file_uploader":
                 keywords = {keyword.arg for keyword in node.keywords}
                 callers.append((path.name, "max_upload_size" in keywords))
-    assert callers == [("widgets.py", True)]
+    assert callers == [("uploads.py", True)]
