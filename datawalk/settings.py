@@ -18,6 +18,8 @@ if TYPE_CHECKING:
 DATABASE_URL = "DATAWALK_DATABASE_URL"
 PASSWORD_HASH = "DATAWALK_PASSWORD_HASH"
 CHECKLISTS_DIR = "DATAWALK_CHECKLISTS_DIR"
+PROTECTIVE_MARKING = "DATAWALK_PROTECTIVE_MARKING"
+DEFAULT_PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
 RETENTION_VARIABLES = (
     "DATAWALK_RETENTION_PHOTOS_MONTHS",
     "DATAWALK_RETENTION_FREE_TEXT_MONTHS",
@@ -25,7 +27,7 @@ RETENTION_VARIABLES = (
 )
 # Every DATAWALK_* variable the app reads; the test suite's own (DATAWALK_REQUIRE_BROWSER,
 # DATAWALK_TEST_DATABASE_URL) are documented with the tests.
-VARIABLES = (DATABASE_URL, PASSWORD_HASH, CHECKLISTS_DIR, *RETENTION_VARIABLES)
+VARIABLES = (DATABASE_URL, PASSWORD_HASH, CHECKLISTS_DIR, PROTECTIVE_MARKING, *RETENTION_VARIABLES)
 BUNDLED_CHECKLISTS = Path(__file__).resolve().parents[1] / "checklists"
 
 
@@ -37,6 +39,8 @@ class Settings:
     password_hash: str | None = None
     checklists_dir: Path = BUNDLED_CHECKLISTS
     retention_variables: Mapping[str, str] = field(default_factory=dict)
+    # Printed in every report and workbook header and footer; academies may use their own scheme.
+    protective_marking: str = DEFAULT_PROTECTIVE_MARKING
 
     def retention(self) -> RetentionPolicy:
         """The retention periods, checked where they are shown or applied, so a typo in one
@@ -65,4 +69,5 @@ class Settings:
             password_hash=value(PASSWORD_HASH),
             checklists_dir=Path(directory).expanduser() if directory else BUNDLED_CHECKLISTS,
             retention_variables={name: env[name] for name in RETENTION_VARIABLES if name in env},
+            protective_marking=value(PROTECTIVE_MARKING) or DEFAULT_PROTECTIVE_MARKING,
         )

@@ -534,3 +534,23 @@ def test_hash_password_refuses_a_short_password() -> None:
     assert result.exit_code == ExitStatus.INVALID_INPUT
     assert result.stdout == ""
     assert result.stderr.splitlines()[-1].startswith("error: The app password needs at least")
+
+
+@pytest.mark.parametrize("edition", ["leadership", "governors"])
+def test_export_pdf_writes_a_private_tagged_report(
+    loaded_db: str, tmp_path: Path, monkeypatch, edition: str
+) -> None:
+    monkeypatch.setenv("DATAWALK_PROTECTIVE_MARKING", "OFFICIAL [TRUST SCHEME]")
+    path = tmp_path / "report.pdf"
+    args = ["export", sample_audit_id(), "--format", "pdf", "-o", str(path), "--db", loaded_db]
+    assert _run(*args, "--edition", edition).exit_code == 0
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF") and b"/StructTreeRoot" in data
+    assert path.stat().st_mode & 0o777 == 0o600
+    import pdfplumber
+
+    with pdfplumber.open(path) as opened:
+        last_lines = [page.extract_text_lines()[-1]["text"] for page in opened.pages]
+    assert all("OFFICIAL [TRUST SCHEME]" in line for line in last_lines)
+    refused = _run(*args[:-4], "-o", "-", "--db", loaded_db)
+    assert "cannot go to stdout" in _assert_one_line_error(refused, ExitStatus.INVALID_INPUT)

@@ -51,9 +51,26 @@ def _export_xlsx(request: ExportRequest) -> None:
     _write_atomically(request.output, write_workbook(document, edition=request.edition))
 
 
+def _export_pdf(request: ExportRequest) -> None:
+    """The designed report (leadership or governors edition), typeset with Typst."""
+    from datawalk.report import write_report
+    from datawalk.services.actions import sync_default_actions
+    from datawalk.settings import Settings
+
+    if str(request.output) == "-":
+        raise InterchangeError("a report cannot go to stdout; give a file with -o PATH")
+    sync_default_actions(request.workspace, Actor(ACTOR), request.audit_id)
+    document = request.workspace.reads.export_document(request.audit_id)
+    marking = Settings.from_environment().protective_marking
+    _write_atomically(
+        request.output, write_report(document, edition=request.edition, marking=marking)
+    )
+
+
 EXPORTERS: dict[str, Callable[[ExportRequest], None]] = {
     "json": _export_json,
     "xlsx": _export_xlsx,
+    "pdf": _export_pdf,
 }
 
 
@@ -83,7 +100,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
     type=click.Choice(sorted(EXPORTERS)),
     default="json",
     show_default=True,
-    help="json: lossless backup that `import` restores; xlsx: the leadership workbook.",
+    help="json: lossless backup that `import` restores; xlsx: the workbook; pdf: the report.",
 )
 @click.option(
     "-o",
@@ -97,13 +114,14 @@ def _write_atomically(path: Path, data: bytes) -> None:
     type=click.Choice(["leadership", "governors"]),
     default="leadership",
     show_default=True,
-    help="Workbook edition (xlsx only); the governors edition leaves out photos and notes.",
+    help="Workbook or report edition (xlsx, pdf); governors get no photos and no notes.",
 )
 @db_option
 def export(audit_id: str, fmt: str, output: Path, edition: str, db_url: str | None) -> None:
-    """Export one audit as a backup or a workbook.
+    """Export one audit as a backup, a workbook or a PDF report.
 
-    JSON is a lossless backup that `import` restores; xlsx is the leadership workbook.
+    JSON is a lossless backup that `import` restores; xlsx is the workbook; pdf is the designed
+    report, with the protective marking of DATAWALK_PROTECTIVE_MARKING on every page.
     """
     with open_workspace(db_url) as workspace:
         EXPORTERS[fmt](ExportRequest(workspace, audit_id, output, edition))
