@@ -18,6 +18,7 @@ from datawalk.errors import DatabaseUnavailableError, StoreError, ValidationErro
 from datawalk.services import Actor, Workspace
 from datawalk.services.findings import save_finding
 from datawalk.store import Store
+from datawalk.store import engine as engine_module
 from datawalk.store.engine import create_store_engine, unavailable
 
 ACTOR = Actor("Test Consultant")
@@ -146,3 +147,20 @@ def test_an_over_long_value_that_skipped_the_model_is_one_clear_error(
         store.add_location(too_long, ACTOR.name)
     assert raised.value.field == "name"
     assert store.list_locations(audit.id) == []
+
+
+def test_a_hard_delete_falls_back_to_a_plain_vacuum_while_a_table_is_in_use(
+    postgres_cluster, make_audit, monkeypatch
+):
+    monkeypatch.setattr(engine_module, "LOCK_WAIT_SECONDS", 1)
+    store = Store.open(postgres_cluster.create_database("busy_vacuum"))
+    try:
+        audit = store.create_audit(make_audit(), ACTOR.name)
+        with store.engine.connect() as reader:
+            reader.exec_driver_sql("SELECT count(*) FROM findings").scalar()  # holds a lock
+            tombstone = store.delete_audit(audit.id, ACTOR.name)  # waits 1 s, then goes on
+            assert engine_module.scrub_deleted(store.engine, ["findings"]) is False
+        assert engine_module.scrub_deleted(store.engine, ["findings", "audits"]) is True
+        assert store.list_tombstones() == [tombstone]
+    finally:
+        store.close()

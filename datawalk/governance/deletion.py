@@ -2,7 +2,8 @@
 request, only when the rules allow.
 
 `datawalk.privacy.retention` owns the periods and the due rule; the store owns the deleting (and
-refuses anything on legal hold), called by `datawalk.services.audits`. This module joins them and
+refuses anything on legal hold, and scrubs the files after it: SQLite's WAL checkpointed,
+PostgreSQL's tables vacuumed), called by `datawalk.services.audits`. This module joins them and
 only reads: it works out which audits were cleared already, and re-checks an item is still due
 before anything is deleted, because the list on screen can be stale (reopened in another tab, a
 hold placed meanwhile).

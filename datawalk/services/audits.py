@@ -97,8 +97,9 @@ def purge_due(
 ) -> dict[str, int]:
     """Delete the audit's photos and free text if they are due; return {"photos", "texts"}.
 
-    The purge is one store transaction of its own: the WAL is checkpointed right after it
-    commits, so the deleted bytes leave the file (an outer transaction would still hold them).
+    The purge is one store transaction of its own: right after it commits, SQLite's WAL is
+    checkpointed and PostgreSQL's tables are vacuumed, so the deleted bytes leave the files (an
+    outer transaction would still hold them).
 
     Raises:
         ValidationError: nothing of this audit is due for deletion at `now`.

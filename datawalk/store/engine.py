@@ -17,7 +17,8 @@ Nothing here knows about audits; the repository modules own every query.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import logging
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -32,10 +33,14 @@ from sqlalchemy.pool import StaticPool
 from datawalk.errors import DatabaseUnavailableError, StoreError, ValidationError
 from datawalk.settings import Settings
 
+log = logging.getLogger(__name__)
+
 DEFAULT_DATABASE_PATH = Path("data") / "datawalk.db"
 MIGRATIONS_DIR = Path(__file__).parent / "migrations"
 BUSY_TIMEOUT_MS = 10_000
 WRITE_OPTION = "datawalk_write"
+# How long a hard delete's VACUUM FULL waits for another session's lock on a table.
+LOCK_WAIT_SECONDS = 5
 
 SQLITE_PRAGMAS = (
     "PRAGMA journal_mode=WAL",
@@ -321,3 +326,50 @@ def checkpoint_wal(engine: Engine) -> bool:
     finally:
         raw.close()
     return busy == 0
+
+
+def scrub_deleted(engine: Engine, table_names: Sequence[str]) -> bool:
+    """After a hard delete has committed, make the deleted bytes leave the database's own files.
+
+    SQLite zeroes freed content as it goes (secure_delete); its WAL is checkpointed and truncated
+    here. PostgreSQL keeps deleted rows, and the old versions of updated ones, in the table files:
+    a plain VACUUM frees their space but leaves the bytes there until reused, so each affected
+    table is rewritten with VACUUM FULL (autocommit: VACUUM cannot run in a transaction; only the
+    tables' owner may). The rewrite locks one table at a time, briefly for tables this size; a
+    table another session keeps locked past LOCK_WAIT gets a plain VACUUM instead, and False is
+    returned. What stays elsewhere (the WAL until recycled, backups, dump files) is in the README.
+
+    Returns True when every table was scrubbed; False (and a log line saying why) otherwise.
+    """
+    if is_sqlite(engine):
+        return checkpoint_wal(engine)
+    if engine.dialect.name != "postgresql" or not table_names:
+        return True
+    with engine.connect() as connection:
+        connection = connection.execution_options(isolation_level="AUTOCOMMIT")
+        owned = set(
+            connection.exec_driver_sql(
+                "SELECT tablename FROM pg_tables WHERE schemaname = current_schema() "
+                "AND tableowner = current_user AND tablename = ANY(%(names)s)",
+                {"names": list(table_names)},
+            ).scalars()
+        )
+        connection.exec_driver_sql(f"SET lock_timeout = '{LOCK_WAIT_SECONDS}s'")
+        busy = [name for name in table_names if name in owned and not _rewrite(connection, name)]
+        connection.exec_driver_sql("RESET lock_timeout")
+    skipped = sorted(set(table_names) - owned)
+    if skipped:
+        log.warning("not vacuumed after a hard delete (owned by another role): %s", skipped)
+    if busy:
+        log.warning("only a plain VACUUM after a hard delete (tables in use): %s", busy)
+    return not (skipped or busy)
+
+
+def _rewrite(connection: Connection, table: str) -> bool:
+    """VACUUM FULL the table; if it stays locked past the wait, a plain VACUUM and False."""
+    try:
+        connection.exec_driver_sql(f'VACUUM FULL "{table}"')
+    except OperationalError:
+        connection.exec_driver_sql(f'VACUUM "{table}"')
+        return False
+    return True

@@ -1,8 +1,10 @@
 """Retention: hard deletion with a tombstone, purging photos and free text, and legal hold.
 
-Deleted bytes must leave the file, not only the tables: SQLite runs with secure_delete (freed
+Deleted bytes must leave the files, not only the tables: SQLite runs with secure_delete (freed
 content is zeroed) and the WAL, which still holds old page images, is checkpointed and truncated
-right after the delete commits. An audit on legal hold is never deleted or purged.
+right after the delete commits; on PostgreSQL the tables touched are vacuumed then, since deleted
+and updated rows stay in the table files until VACUUM (`engine.scrub_deleted`). An audit on legal
+hold is never deleted or purged.
 """
 
 from __future__ import annotations
@@ -16,10 +18,17 @@ from datawalk.models import utc_now
 
 from . import tables
 from .base import StoreBase, bump_audit, require_actor, require_audit_row
-from .engine import checkpoint_wal
+from .engine import scrub_deleted
 from .mapping import photo_from_row, tombstone_from_row
 from .summaries import Tombstone
 from .trail import FREE_TEXT_FIELDS, photo_snapshot, record, record_change
+
+# Every table that holds an audit's rows: what a hard delete or a purge leaves dead rows in.
+_AUDIT_TABLES = tuple(
+    table.name
+    for table in tables.metadata.sorted_tables
+    if "audit_id" in table.c or table.name in ("audits", "photos", "action_findings")
+)
 
 # Free text kept after the purge: the recommendation is the action itself, not a note about people.
 _KEPT_TEXT = frozenset({"recommendation"})
@@ -122,7 +131,7 @@ class RetentionMixin(StoreBase):
                 deleted_at=utc_now(),
             )
             connection.execute(insert(tables.tombstones), [tombstone.model_dump()])
-        checkpoint_wal(self.engine)
+        scrub_deleted(self.engine, _AUDIT_TABLES)
         return tombstone
 
     def list_tombstones(self) -> list[Tombstone]:
@@ -149,5 +158,6 @@ class RetentionMixin(StoreBase):
             texts = _blank_free_text(connection, audit_id, actor)
             connection.execute(delete(tables.drafts).where(tables.drafts.c.audit_id == audit_id))
             bump_audit(connection, audit_id)
-        checkpoint_wal(self.engine)
+        # Emptied text lives on in the old row versions of these tables until VACUUM.
+        scrub_deleted(self.engine, _AUDIT_TABLES)
         return {"photos": photos, "texts": texts}
