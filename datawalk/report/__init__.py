@@ -11,6 +11,7 @@ from __future__ import annotations
 from datetime import date
 
 from datawalk.models import Audit, AuditDocument
+from datawalk.workbook.downloads import DocumentSource
 from datawalk.workbook.layout import DEFAULT_MARKING
 
 PDF_MIME = "application/pdf"
@@ -34,10 +35,20 @@ def write_report(
     return compile_pdf(content, produced_at=content.produced_at)
 
 
+def build_report(
+    source: DocumentSource,
+    audit_id: str,
+    edition: str = "leadership",
+    marking: str = DEFAULT_MARKING,
+) -> bytes:
+    """Return the audit's report as it is stored now (the Export page's deferred download)."""
+    return write_report(source.export_document(audit_id), edition=edition, marking=marking)
+
+
 def report_file_name(audit: Audit, edition: str = "leadership") -> str:
     from datawalk.workbook.downloads import school_slug
 
     return f"datawalk-{school_slug(audit.school.name)}-{audit.walk_at:%Y-%m-%d}-{edition}.pdf"
 
 
-__all__ = ["PDF_MIME", "report_file_name", "write_report"]
+__all__ = ["PDF_MIME", "build_report", "report_file_name", "write_report"]

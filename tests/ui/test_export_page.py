@@ -148,3 +148,34 @@ def test_keeping_an_identifier_from_a_workbook_is_recorded_in_the_trail(
     kept = [e for e in store.list_trail(sample_id) if "pupil_identifiers_kept" in e.changes]
     assert kept and kept[-1].entity == "action"
     assert "Amelia" not in json.dumps(kept[-1].changes)
+
+
+def _download_labels(at) -> dict[str, bool]:
+    """Each download button's label and whether it is disabled."""
+    return {
+        element.proto.label: element.proto.disabled
+        for element in at.get("download_button")
+        if hasattr(element, "proto")
+    }
+
+
+def test_page_offers_the_pdf_report_with_the_configured_marking(
+    open_page, sample_id, store, monkeypatch
+):
+    monkeypatch.setenv("DATAWALK_PROTECTIVE_MARKING", "OFFICIAL [ACADEMY SCHEME]")
+    at = open_page("export", audit=sample_id)
+    assert not at.exception
+    assert at.text_input(key="export_marking").value == "OFFICIAL [ACADEMY SCHEME]"
+    assert _download_labels(at)["Download PDF report"] is False
+    from datawalk.report import build_report, report_file_name
+
+    report = build_report(store, sample_id, "governors", "OFFICIAL [ACADEMY SCHEME]")
+    assert report.startswith(b"%PDF") and b"/StructTreeRoot" in report
+    name = report_file_name(store.get_audit(sample_id), "governors")
+    assert name.startswith("datawalk-hollybrook-primary-school") and name.endswith("governors.pdf")
+
+
+def test_a_bad_marking_disables_the_pdf_report(open_page, sample_id):
+    at = open_page("export", audit=sample_id)
+    at.text_input(key="export_marking").input("   ").run()
+    assert _download_labels(at)["Download PDF report"] is True

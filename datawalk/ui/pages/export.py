@@ -1,7 +1,7 @@
-"""Export page (`/export?audit=…`): download the audit's workbook (leadership or governors edition,
-with a protective marking) or a JSON backup, both built only when the button is pressed; and
-upload a workbook leadership has edited, preview exactly what it changes, then apply it all or
-nothing; and restore a JSON backup (`datawalk.ui.restore_panel`).
+"""Export page (`/export?audit=…`): download the audit's PDF report or workbook (leadership or
+governors edition, with a protective marking) or a JSON backup, each built only when its button is
+pressed; and upload a workbook leadership has edited, preview exactly what it changes, then apply
+it all or nothing; and restore a JSON backup (`datawalk.ui.restore_panel`).
 """
 
 import logging
@@ -9,6 +9,7 @@ import logging
 import streamlit as st
 
 from datawalk.errors import DataWalkError
+from datawalk.report import PDF_MIME, build_report, report_file_name
 from datawalk.services import Actor, imports
 from datawalk.ui import errors, restore_panel, state, widgets
 from datawalk.workbook.data import check_marking
@@ -19,7 +20,7 @@ from datawalk.workbook.downloads import (
     build_workbook,
     workbook_file_name,
 )
-from datawalk.workbook.layout import DEFAULT_MARKING, EDITIONS, MAX_MARKING
+from datawalk.workbook.layout import EDITIONS, MAX_MARKING
 from datawalk.workbook.safety import DEFAULT_LIMITS as WORKBOOK_LIMITS
 
 BINARY_MEGABYTE = 1_048_576  # the workbook intake counts its limit in these
@@ -45,7 +46,7 @@ widgets.page_link(
 with errors.user_errors():
     state.sync_default_actions(audit.id, actor)
 
-st.subheader("Excel workbook", anchor=False)
+st.subheader("Report and workbook", anchor=False)
 edition = (
     st.segmented_control(
         "Edition",
@@ -58,8 +59,8 @@ edition = (
     or "leadership"
 )
 marking = st.text_input(
-    "Protective marking (printed in every sheet's header and footer)",
-    value=DEFAULT_MARKING,
+    "Protective marking (printed in the header and footer of every page and sheet)",
+    value=state.settings().protective_marking,
     max_chars=MAX_MARKING,
     key="export_marking",
 )
@@ -85,6 +86,17 @@ except DataWalkError as error:
     marking_ok = False
     errors.show_error(error)
 
+st.download_button(
+    "Download PDF report",
+    data=_deferred(build_report, reads, audit.id, edition, marking),
+    file_name=report_file_name(audit, edition),
+    mime=PDF_MIME,
+    on_click="ignore",
+    icon=":material/picture_as_pdf:",
+    type="primary",
+    disabled=not marking_ok,
+    key="export_download_pdf",
+)
 st.download_button(
     "Download Excel workbook",
     data=_deferred(build_workbook, reads, audit.id, edition, marking),
