@@ -12,7 +12,7 @@ Every marker has a text label, so colour is never the only cue. No streamlit, no
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
@@ -83,27 +83,27 @@ def hotspot_markers(
     sizes = marker_sizes(placed["findings"])
     markers = []
     for row, size in zip(placed.itertuples(index=False), sizes, strict=True):
-        findings = int(row.findings)
-        number = numbers.get(str(row.location_id)) if numbers else None
-        common = {
-            "location_id": str(row.location_id),
-            "name": str(row.name),
-            "x": float(row.x),
-            "y": float(row.y),
-            "size": float(size),
-            "findings": findings,
-            "number": number,
-        }
-        if findings:
-            index = int(row.level)
-            level = levels[index]
-            marker = PlanMarker(fill=level.hexcolor, legend=level.name, level=index, **common)
-        elif row.nothing_found:
-            marker = PlanMarker(
-                fill=PAPER, legend=VISITED_NAME, hollow=True, symbol="diamond", **common
+        empty = PlanMarker(
+            location_id=str(row.location_id),
+            name=str(row.name),
+            x=float(row.x),
+            y=float(row.y),
+            size=float(size),
+            fill=PAPER,
+            legend=NOTHING_SHOWN_NAME,
+            findings=int(row.findings),
+            hollow=True,
+            number=numbers.get(str(row.location_id)) if numbers else None,
+        )
+        if empty.findings:
+            level = levels[int(row.level)]
+            marker = replace(
+                empty, fill=level.hexcolor, legend=level.name, level=int(row.level), hollow=False
             )
+        elif row.nothing_found:
+            marker = replace(empty, legend=VISITED_NAME, symbol="diamond")
         else:
-            marker = PlanMarker(fill=PAPER, legend=NOTHING_SHOWN_NAME, hollow=True, **common)
+            marker = empty
         markers.append(marker)
     return markers
 
@@ -111,23 +111,25 @@ def hotspot_markers(
 def pin_markers(locations: Iterable[Location], current_id: str | None = None) -> list[PlanMarker]:
     """Return the walk page's pins: the current location larger and vermillion, the others blue
     (Okabe–Ito), each labelled with its name; the current one last, so it is drawn on top."""
-    ordered = sorted(locations, key=lambda loc: loc.id == current_id)
-    return [
-        PlanMarker(
-            location_id=loc.id,
-            name=loc.name,
-            x=loc.position.x,
-            y=loc.position.y,
-            size=PIN_SIZES[role],
-            fill=PIN_COLOURS[role],
-            legend="",
-            outline=PAPER,
-            outline_width=2.25,
+    pins = []
+    for loc in sorted(locations, key=lambda loc: loc.id == current_id):
+        if loc.position is None:
+            continue
+        role = "current" if loc.id == current_id else "other"
+        pins.append(
+            PlanMarker(
+                location_id=loc.id,
+                name=loc.name,
+                x=loc.position.x,
+                y=loc.position.y,
+                size=PIN_SIZES[role],
+                fill=PIN_COLOURS[role],
+                legend="",
+                outline=PAPER,
+                outline_width=2.25,
+            )
         )
-        for loc in ordered
-        if loc.position is not None
-        for role in ("current" if loc.id == current_id else "other",)
-    ]
+    return pins
 
 
 def screen_scale(size: tuple[float, float]) -> float:
