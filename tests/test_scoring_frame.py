@@ -10,11 +10,11 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from benchmarks.scoring import bench_scoring, synthetic_frame
 from datawalk.checklist import DEFAULT_CHECKLIST_PATH, load_checklist
 from datawalk.errors import ValidationError
 from datawalk.models import Finding
-from datawalk.scoring import bench_scoring, findings_to_frame, score_findings, score_frame
-from datawalk.scoring.bench import synthetic_frame
+from datawalk.scoring import findings_to_frame, score_findings, score_frame
 from datawalk.scoring.matrices import decode_columns
 
 UK = load_checklist(DEFAULT_CHECKLIST_PATH)

@@ -3,16 +3,17 @@
 with plain-English reasons and declarative recommendations.
 
 Every number comes from the checklist's `scoring:` section; this package holds only the
-arithmetic. Modules: `finding` (one finding, the reference), `frame` (a DataFrame, vectorised),
-`rules` (predicates and guards), `reasons` (prose), `config` (coefficients and cross-checks),
-`compiled` (lookup tables), `audit` (pinned checklist, walk date, rescoring), `bench`.
+arithmetic. Modules: `frame` (the one scorer, vectorised; one finding is a frame of one row),
+`finding` (Finding models in, `ScoredFinding`s out), `explained` (reasons and recommendations
+from the frame's arrays), `rules` (predicates and guards), `reasons` (prose), `config`
+(coefficients and cross-checks), `compiled` (lookup tables), `audit` (pinned checklist, walk
+date, rescoring).
 """
 
 from __future__ import annotations
 
 from datawalk.checklist import register_cross_check
 from datawalk.scoring.audit import level_by_id, rescore_diff, score_document, walk_date
-from datawalk.scoring.bench import bench_scoring
 from datawalk.scoring.config import check_scoring
 from datawalk.scoring.finding import score_finding, score_findings
 from datawalk.scoring.frame import findings_to_frame, score_frame
@@ -33,7 +34,6 @@ __all__ = [
     "PREDICATES",
     "Recommendation",
     "ScoredFinding",
-    "bench_scoring",
     "check_scoring",
     "findings_to_frame",
     "level_by_id",
