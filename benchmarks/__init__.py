@@ -1,39 +1,57 @@
-"""Registry of benchmarks behind `python -m datawalk bench`.
+"""The benchmarks behind `python -m datawalk bench`, kept outside the `datawalk` package.
 
-Each entry names a function by dotted path and is imported only when the benchmark runs, so the
-core never imports Streamlit: the walk and dashboard figures come from AppTest, which does. A
-benchmark returns named figures in milliseconds (or seconds where stated) and never asserts.
+The core never imports this package (tests/test_architecture.py checks it): the walk and
+dashboard figures come from Streamlit's AppTest, so importing them pulls in Streamlit. Only the
+CLI's `bench` command imports it, inside the command.
+
+A benchmark returns named figures in milliseconds (or seconds where stated) and never asserts.
+To add one, write a module here with a function returning its figures, import it below and add a
+`Benchmark` to `BENCHMARKS`, with the keyword arguments of a quick run (a few rows, once) that
+`bench --quick` and the tests use to check it still runs.
 """
 
 from __future__ import annotations
 
-import importlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 from typing import Any
+
+from benchmarks import scoring, ui, workbook
 
 Figures = dict[str, Any]
 
-BENCHMARKS: dict[str, str] = {
-    "walk": "datawalk.ui.bench:bench_walk",
-    "scoring": "datawalk.scoring:bench_scoring",
-    "workbook": "datawalk.workbook.bench:bench_workbook",
-    "dashboard": "datawalk.ui.bench:bench_dashboard",
+
+@dataclass(frozen=True)
+class Benchmark:
+    """One named benchmark: the function that measures, and its arguments for a quick run."""
+
+    run: Callable[..., Figures]
+    quick: Mapping[str, Any] = field(default_factory=dict)
+
+    def figures(self, quick: bool = False) -> Figures:
+        return self.run(**self.quick) if quick else self.run()
+
+
+BENCHMARKS: dict[str, Benchmark] = {
+    "walk": Benchmark(ui.bench_walk, quick={"n_findings": 20, "repeats": 2}),
+    "scoring": Benchmark(scoring.bench_scoring, quick={"n": 200, "repeats": 2}),
+    "workbook": Benchmark(workbook.bench_workbook, quick={"findings": 50}),
+    "dashboard": Benchmark(ui.bench_dashboard, quick={"n_findings": 20, "repeats": 2}),
 }
 
 
-def _resolve(target: str) -> Callable[..., Figures] | None:
-    module_name, _, function_name = target.partition(":")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError:
-        return None
-    return getattr(module, function_name, None)
+def check_names(only: Iterable[str]) -> None:
+    """Raise ValueError naming any benchmark asked for that is not registered."""
+    unknown = sorted(set(only) - set(BENCHMARKS))
+    if unknown:
+        known = ", ".join(BENCHMARKS)
+        raise ValueError(f"no benchmark named {', '.join(unknown)} (known: {known})")
 
 
-def run_all(only: list[str] | None = None) -> Iterator[tuple[str, Figures | None]]:
-    """Yield each benchmark's figures in turn; None where that benchmark is not available."""
-    for name, target in BENCHMARKS.items():
+def run_all(only: list[str] | None = None, quick: bool = False) -> Iterator[tuple[str, Figures]]:
+    """Yield each benchmark's figures in turn, in registry order (only those named, if any)."""
+    check_names(only or ())
+    for name, benchmark in BENCHMARKS.items():
         if only and name not in only:
             continue
-        function = _resolve(target)
-        yield name, (function() if function else None)
+        yield name, benchmark.figures(quick)

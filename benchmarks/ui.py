@@ -1,14 +1,23 @@
-"""Walk-page speed, measured server-side with AppTest (`python -m datawalk bench`, "walk").
+"""Walk-page and dashboard speed, measured server-side with AppTest (`python -m datawalk bench`,
+"walk" and "dashboard").
 
 A throwaway SQLite file gets an audit of `n_findings` findings spread over 50 locations; the walk
 page is then opened at one location and timed for a plain rerun and for a save from a quick
 template (tap the template, tap Save: the Save run includes the whole-page rerun it triggers).
 A one-line Streamlit page's rerun, measured in the same run, is the floor to compare with.
 It is a benchmark, not a test: it prints figures and never asserts.
+
+AppTest is driven here from a bare Python process, outside a Streamlit server, so two kinds of
+Streamlit log notices would otherwise print: "No runtime found" (a page module's `st.cache_data`
+decorator, or `st.cache_data.clear()`, run with no runtime) and "missing ScriptRunContext" (from
+AppTest's own constructor, which writes session state on the calling thread). Page modules are
+therefore imported and caches cleared only inside `_streamlit_bare_mode()`, which drops exactly
+those two notices, and only while a benchmark runs; every other Streamlit record still prints.
 """
 
 from __future__ import annotations
 
+import logging
 import os
 import statistics
 import tempfile
@@ -27,11 +36,9 @@ from datawalk.interchange import Backup
 from datawalk.models import AuditDocument, Location
 from datawalk.services import Actor, Workspace, imports, plans
 from datawalk.settings import DATABASE_URL as DATABASE_URL_ENV
-from datawalk.ui.capture import SAVE_KEY
-from datawalk.ui.capture_state import GENS
-from datawalk.ui.routes import page_file
 
-APP = str(Path(__file__).resolve().parents[2] / "streamlit_app.py")
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "streamlit_app.py")
 ACTOR = "Benchmark"
 LOCATIONS = 50
 MINIMAL_PAGE = "import streamlit as st\nst.write('ready')\n"
@@ -52,20 +59,57 @@ def _timed(action: Callable[[], object]) -> float:
     return time.perf_counter() - start
 
 
+_NOTICE_LOGGERS = (
+    "streamlit.runtime.caching.cache_data_api",
+    "streamlit.runtime.scriptrunner_utils.script_run_context",
+)
+
+
+class _BareModeNotices(logging.Filter):
+    """Drops Streamlit's notices that it runs without a server, which is how AppTest runs here."""
+
+    NOTICES = ("No runtime found", "missing ScriptRunContext")
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not any(notice in message for notice in self.NOTICES)
+
+
+@contextmanager
+def _streamlit_bare_mode() -> Iterator[None]:
+    """While a benchmark drives AppTest, leave out the two bare-mode notices (see the module)."""
+    quiet = _BareModeNotices()
+    loggers = [logging.getLogger(name) for name in _NOTICE_LOGGERS]
+    for logger in loggers:
+        logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        for logger in loggers:
+            logger.removeFilter(quiet)
+
+
+def _clear_streamlit_caches() -> None:
+    """Forget the cached settings and workspace, so the app opens the database given now."""
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
 @contextmanager
 def _throwaway_database() -> Iterator[str]:
     """Point the app at a temporary SQLite file, restoring the environment afterwards."""
     previous = os.environ.get(DATABASE_URL_ENV)
-    with tempfile.TemporaryDirectory(prefix="datawalk-bench-") as folder:
+    with (
+        _streamlit_bare_mode(),
+        tempfile.TemporaryDirectory(prefix="datawalk-bench-") as folder,
+    ):
         url = f"sqlite:///{Path(folder) / 'bench.db'}"
         os.environ[DATABASE_URL_ENV] = url
-        st.cache_resource.clear()
-        st.cache_data.clear()
+        _clear_streamlit_caches()
         try:
             yield url
         finally:
-            st.cache_resource.clear()
-            st.cache_data.clear()
+            _clear_streamlit_caches()
             if previous is None:
                 os.environ.pop(DATABASE_URL_ENV, None)
             else:
@@ -113,6 +157,8 @@ def seed_walk(url: str, n_findings: int) -> tuple[str, str, str]:
 
 
 def _walk_app(audit_id: str, location_id: str) -> AppTest:
+    from datawalk.ui.routes import page_file
+
     at = AppTest.from_file(APP, default_timeout=120)
     at.query_params["audit"] = audit_id
     at.query_params["location"] = location_id
@@ -121,12 +167,16 @@ def _walk_app(audit_id: str, location_id: str) -> AppTest:
 
 
 def _template_key(at: AppTest) -> str:
+    from datawalk.ui.capture_state import GENS
+
     return f"cap_template_id_{at.session_state[GENS]['template_id']}"
 
 
 def bench_walk(n_findings: int = 5000, repeats: int = 30) -> dict[str, object]:
     """Return median and p95 (ms) of a walk-page save, a walk-page rerun, and a minimal page."""
     with _throwaway_database() as url:
+        from datawalk.ui.capture import SAVE_KEY
+
         seed_start = time.perf_counter()
         audit_id, location_id, template_id = seed_walk(url, n_findings)
         seed_seconds = time.perf_counter() - seed_start
@@ -157,7 +207,7 @@ def _place_on_plans(url: str, audit_id: str) -> None:
     """Give each floor the sample plan and each location a pin, so the dashboard map is full."""
     from datawalk.models import Position
 
-    plans_dir = Path(__file__).resolve().parents[2] / "sample_data"
+    plans_dir = ROOT / "sample_data"
     workspace, actor = Workspace.open(url), Actor(ACTOR)
     try:
         audit = workspace.reads.get_audit(audit_id)
@@ -179,9 +229,11 @@ def bench_dashboard(n_findings: int = 5000, repeats: int = 30) -> dict[str, obje
     first four draw their figures and the rest are cached.
     """
     from datawalk.scoring import CLASSIFICATIONS
-    from datawalk.ui.dashboard_view import FILTER_KEYS
 
     with _throwaway_database() as url:
+        from datawalk.ui.dashboard_view import FILTER_KEYS
+        from datawalk.ui.routes import page_file
+
         audit_id, _, _ = seed_walk(url, n_findings)
         _place_on_plans(url, audit_id)
         at = AppTest.from_file(APP, default_timeout=120)

@@ -1,6 +1,6 @@
 """Floor plans: turning an uploaded image into a safe, size-bounded `PlanImage`, turning a tap on
-the plan into a normalised `Position`, drawing the placed pins, and listing the locations that
-still have no pin.
+the plan into a normalised `Position`, and listing the locations that have or still lack a pin
+(the pins are drawn by `plan_image.draw_pins`).
 
 Uploads are untrusted bytes from a tablet, so they go through the same hostile-input checks as
 photos (`datawalk.privacy.images`): format, bytes, pixels, decompression bombs, metadata
@@ -12,11 +12,8 @@ database: callers store the results.
 from __future__ import annotations
 
 import base64
-import io
 from collections.abc import Iterable, Mapping
 from typing import Any
-
-from PIL import Image, ImageDraw, ImageFont
 
 from datawalk.errors import PrivacyError, ValidationError
 from datawalk.models import Location, PlanImage, Position
@@ -26,7 +23,6 @@ PLAN_LIMITS = PhotoLimits(max_bytes=10 * MEGABYTE, output_long_side=2400)
 ACCEPTED_MEDIA_TYPES = ("image/png", "image/jpeg")
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 POSITION_DIGITS = 4
-PIN_COLOURS = {"current": (213, 94, 0), "other": (0, 114, 178)}  # Okabe–Ito vermillion, blue
 
 
 def plan_from_upload(data: bytes, limits: PhotoLimits = PLAN_LIMITS) -> PlanImage:
@@ -105,38 +101,3 @@ def unpinned_locations(
 def pinned_locations(locations: Iterable[Location], floor_id: str) -> list[Location]:
     """Return the locations placed on this floor's plan."""
     return [loc for loc in locations if loc.floor_id == floor_id and loc.position is not None]
-
-
-def draw_pins(
-    plan: PlanImage, locations: Iterable[Location], current_id: str | None = None
-) -> Image.Image:
-    """Return the plan with a pin and the name at each placed location.
-
-    The current location's pin is larger and vermillion, the others blue (Okabe–Ito, safe for
-    colour-blind readers); every pin carries its name as text, so colour is never the only cue.
-    Names are drawn as pixels, never interpreted as markup.
-    """
-    image = Image.open(io.BytesIO(plan.data)).convert("RGB")
-    draw = ImageDraw.Draw(image)
-    scale = max(image.width, image.height) / 1200
-    font = ImageFont.load_default(size=max(12, round(16 * scale)))
-    ordered = sorted(locations, key=lambda loc: loc.id == current_id)  # current drawn last, on top
-    for location in ordered:
-        if location.position is None:
-            continue
-        current = location.id == current_id
-        x, y = location.position.x * image.width, location.position.y * image.height
-        radius = (14 if current else 9) * scale
-        colour = PIN_COLOURS["current" if current else "other"]
-        box = (x - radius, y - radius, x + radius, y + radius)
-        draw.ellipse(box, fill=colour, outline=(255, 255, 255), width=max(2, round(3 * scale)))
-        draw.text(
-            (x, y + radius + 2),
-            location.name[:40],
-            fill=(20, 20, 20),
-            font=font,
-            anchor="ma",
-            stroke_width=max(2, round(3 * scale)),
-            stroke_fill=(255, 255, 255),
-        )
-    return image

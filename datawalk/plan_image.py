@@ -1,119 +1,128 @@
-"""The dashboard's tappable hotspot map: the floor plan drawn as an image with one marker per
-placed location, and the marker under a tap.
+"""The one raster renderer of plan markers (Pillow): the dashboard's tappable map, the walk
+page's pins and the workbook's plans all draw `plan_markers.PlanMarker`s here, so sizes, colours
+and labels match the plotly map.
 
-Touch taps inside a plotly chart select the point hovered before the tap (Streamlit forces
-plotly's "pan" dragmode whenever a chart reports selections), so the touch view takes the tap
-position as data instead: the page shows this image in the tap-to-place widget and asks
-`nearest_location` which marker was tapped. Markers follow the plotly map's rules: fill is the
-worst level's colour, size grows with the number of findings, and the name and level are
-printed beside it so colour is never the only cue. No streamlit: the page caches the bytes.
+The dashboard's touch view needs an image because touch taps inside a plotly chart select the
+point hovered before the tap (Streamlit forces plotly's "pan" dragmode whenever a chart reports
+selections): the page shows `draw_hotspots` in the tap-position widget and asks
+`plan_markers.nearest_marker` which marker was tapped. Names are drawn as pixels, never
+interpreted as markup. No streamlit: the pages cache the bytes.
 """
 
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 
-import numpy as np
 import pandas as pd
 from PIL import Image, ImageDraw, ImageFont
 
-from datawalk.charts.hotspots import NOTHING_SHOWN_NAME, VISITED_NAME, marker_sizes
-from datawalk.models import PlanImage
+from datawalk.colours import text_colour
+from datawalk.models import Location, PlanImage
+from datawalk.plan_markers import (
+    NAME_CHARS,
+    PlanMarker,
+    hotspot_markers,
+    pin_markers,
+    screen_scale,
+)
 from datawalk.vocabulary import Level
 
 DISPLAY_LONG_SIDE = 1400  # detailed enough to read room names, small enough to send quickly
 BLANK_CANVAS = (1200, 800)  # drawn when a floor has no plan, so its places can still be tapped
-SCREEN_LONG_SIDE = 900  # typical drawn width of the plan on a tablet, in screen pixels
-TOUCH_RADIUS = 22  # half of a 44-pixel touch target, in screen pixels
 JPEG_QUALITY = 85
-OUTLINE = (17, 17, 17)
-EMPTY_FILL = (255, 255, 255)
+LABEL_PX = 13  # label text height in screen pixels
+NUMBER_PX = 14  # the largest map number inside a marker
+LABEL_INK = "#111111"
 
 
-def _screen_scale(size: tuple[int, int]) -> float:
-    """Image pixels per screen pixel when the image is drawn at a tablet's column width."""
-    return max(size) / SCREEN_LONG_SIDE
-
-
-def marker_radii(points: pd.DataFrame, size: tuple[int, int]) -> np.ndarray:
-    """Marker radii in image pixels: the plotly map's sizes, so both views agree."""
-    return marker_sizes(points["findings"]) / 2 * _screen_scale(size)
-
-
-def _placed(points: pd.DataFrame) -> pd.DataFrame:
-    return points.dropna(subset=["x", "y"])
-
-
-def _base_image(plan: PlanImage | None) -> Image.Image:
-    if plan is None:
-        return Image.new("RGB", BLANK_CANVAS, (250, 250, 250))
-    image = Image.open(io.BytesIO(plan.data)).convert("RGB")
-    image.thumbnail((DISPLAY_LONG_SIDE, DISPLAY_LONG_SIDE))
+def open_plan(data: bytes, long_side: int | None = None) -> Image.Image:
+    """Return a stored plan as RGB, shrunk to `long_side` pixels when given (never enlarged)."""
+    with Image.open(io.BytesIO(data)) as source:
+        image = source.convert("RGB")
+    if long_side:
+        image.thumbnail((long_side, long_side), Image.Resampling.LANCZOS)
     return image
 
 
-def _status(row: pd.Series, levels: Sequence[Level]) -> str:
-    if row["findings"]:
-        return f"{levels[int(row['level'])].name} · {int(row['findings'])}"
-    return VISITED_NAME if row["nothing_found"] else NOTHING_SHOWN_NAME
+def draw_markers(image: Image.Image, markers: Sequence[PlanMarker], labels: bool = True) -> None:
+    """Draw `markers` on `image` in place: busier places first, so small markers stay on top.
+
+    With `labels`, each marker's name and status are printed under it; a marker's map number,
+    if it has one, is printed inside it.
+    """
+    draw = ImageDraw.Draw(image)
+    scale = screen_scale(image.size)
+    font = _font(max(12, round(LABEL_PX * scale)))
+    for marker in sorted(markers, key=lambda m: -m.findings):
+        x, y = marker.x * image.width, marker.y * image.height
+        radius = marker.size / 2 * scale
+        _shape(draw, marker, x, y, radius, max(2, round(marker.outline_width * scale)))
+        if marker.number is not None:
+            number_font = _font(max(9, min(round(NUMBER_PX * scale), round(radius * 1.2))))
+            ink = text_colour(marker.fill)
+            draw.text((x, y), str(marker.number), fill=ink, font=number_font, anchor="mm")
+        if labels:
+            text = marker.name[:NAME_CHARS] + (f"\n{marker.status}" if marker.status else "")
+            draw.multiline_text(
+                (x, y + radius + 2 * scale),
+                text,
+                fill=LABEL_INK,
+                font=font,
+                anchor="ma",
+                align="center",
+                stroke_width=max(2, round(3 * scale)),
+                stroke_fill=(255, 255, 255),
+            )
+
+
+def _shape(
+    draw: ImageDraw.ImageDraw, marker: PlanMarker, x: float, y: float, r: float, width: int
+) -> None:
+    if marker.symbol == "diamond":
+        corners = [(x, y - r), (x + r, y), (x, y + r), (x - r, y)]
+        draw.polygon(corners, fill=marker.fill, outline=marker.outline, width=width)
+    else:
+        box = (x - r, y - r, x + r, y + r)
+        draw.ellipse(box, fill=marker.fill, outline=marker.outline, width=width)
 
 
 def draw_hotspots(plan: PlanImage | None, points: pd.DataFrame, levels: Sequence[Level]) -> bytes:
-    """Return the plan as JPEG with a marker, name and level at each placed location.
+    """Return one floor's plan as JPEG with a marker, name and level at each placed location.
 
-    `points` are `dashboard.location_points` rows of one floor (normalised x, y; rows without
-    a position are skipped). Places without findings get a white marker labelled "visited" or
-    "no findings shown". Busier places are drawn first, so small markers stay visible on top.
-    Names are drawn as pixels, never interpreted as markup.
+    `points` are `dashboard.location_points` rows of one floor; rows without a position are
+    skipped. A floor without a plan is drawn on a blank canvas, so its places can be tapped.
     """
-    image = _base_image(plan)
-    draw = ImageDraw.Draw(image)
-    scale = _screen_scale(image.size)
-    font = ImageFont.load_default(size=max(12, round(13 * scale)))
-    placed = _placed(points)
-    radii = marker_radii(placed, image.size)
-    order = np.argsort(-placed["findings"].to_numpy(), kind="stable")
-    for i in order:
-        row, radius = placed.iloc[i], float(radii[i])
-        x, y = row["x"] * image.width, row["y"] * image.height
-        fill = levels[int(row["level"])].hexcolor if row["findings"] else EMPTY_FILL
-        box = (x - radius, y - radius, x + radius, y + radius)
-        draw.ellipse(box, fill=fill, outline=OUTLINE, width=max(2, round(2 * scale)))
-        draw.multiline_text(
-            (x, y + radius + 2 * scale),
-            f"{str(row['name'])[:40]}\n{_status(row, levels)}",
-            fill=OUTLINE,
-            font=font,
-            anchor="ma",
-            align="center",
-            stroke_width=max(2, round(3 * scale)),
-            stroke_fill=(255, 255, 255),
-        )
+    if plan is None:
+        image = Image.new("RGB", BLANK_CANVAS, (250, 250, 250))
+    else:
+        image = open_plan(plan.data, DISPLAY_LONG_SIDE)
+    draw_markers(image, hotspot_markers(points, levels))
+    return encode(image, "jpeg", JPEG_QUALITY)
+
+
+def draw_pins(
+    plan: PlanImage, locations: Iterable[Location], current_id: str | None = None
+) -> Image.Image:
+    """Return the plan with a pin and the name at each placed location (the walk page's
+    tap-to-place view); the current location's pin is the larger, vermillion one."""
+    image = open_plan(plan.data)
+    draw_markers(image, pin_markers(locations, current_id))
+    return image
+
+
+def encode(image: Image.Image, kind: str, quality: int = JPEG_QUALITY) -> bytes:
+    """Return `image` as JPEG (crisp colours: no chroma subsampling) or PNG bytes."""
     out = io.BytesIO()
-    image.save(out, format="JPEG", quality=JPEG_QUALITY, subsampling=0)  # crisp colours
+    if kind == "jpeg":
+        image.save(out, format="JPEG", quality=quality, subsampling=0, optimize=True)
+    else:
+        image.save(out, format="PNG", optimize=True)
     return out.getvalue()
 
 
-def nearest_location(points: pd.DataFrame, x: float, y: float, size: tuple[int, int]) -> str | None:
-    """Return the id of the marker under a tap at normalised (x, y), or None if none is.
-
-    A tap counts when it lands within a marker or within half a finger's width of its centre
-    (small markers are hard to hit); of several, the nearest centre wins. `size` is the image's
-    (width, height) as drawn or as shown on screen: only its proportions and scale matter, and
-    marker and touch radii scale with it.
-    """
-    placed = _placed(points)
-    if placed.empty:
-        return None
-    width, height = size
-    radii = np.maximum(marker_radii(placed, size), TOUCH_RADIUS * _screen_scale(size))
-    distances = np.hypot(
-        (placed["x"].to_numpy(dtype=float) - x) * width,
-        (placed["y"].to_numpy(dtype=float) - y) * height,
-    )
-    hits = np.flatnonzero(distances <= radii)
-    if hits.size == 0:
-        return None
-    best = hits[int(np.argmin(distances[hits]))]
-    return str(placed["location_id"].iloc[best])
+def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
+    try:
+        return ImageFont.load_default(size=size)
+    except TypeError:  # Pillow without FreeType sizes
+        return ImageFont.load_default()

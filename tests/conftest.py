@@ -1,4 +1,5 @@
-"""Shared fixtures: stores on throwaway SQLite, the bundled checklist, and small model builders.
+"""Shared fixtures: stores on throwaway SQLite and PostgreSQL, the bundled checklist, and small
+model builders.
 
 Builders are fixtures that return functions, so tests can make as many audits, locations, findings
 and photos as they need, each valid and fictional, overriding only the fields a test is about.
@@ -11,6 +12,7 @@ import hashlib
 import io
 import json
 import os
+import secrets
 from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,6 +20,7 @@ from typing import Any
 
 import pytest
 from PIL import Image
+from postgres_cluster import TEST_DATABASE_URL_ENV, Cluster, start_cluster, stop_cluster
 
 from datawalk.models import (
     Audit,
@@ -35,29 +38,74 @@ from datawalk.store import Store
 ACTOR = "Test Consultant"
 
 
-TEST_DATABASE_URL_ENV = "DATAWALK_TEST_DATABASE_URL"
+# Modules whose tests run on both engines: every test of theirs that takes `store` (or asks for
+# `engine_name`) runs once on SQLite and once on PostgreSQL. Other modules stay on SQLite.
+BOTH_ENGINES = ("test_store_", "test_services_", "test_migrations", "test_engines_", "test_pg_")
+ENGINES = ("sqlite", "postgresql")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    module = metafunc.module.__name__.rpartition(".")[2]
+    if "engine_name" in metafunc.fixturenames and module.startswith(BOTH_ENGINES):
+        metafunc.parametrize("engine_name", ENGINES, indirect=True)
 
 
 @pytest.fixture
-def store() -> Iterator[Store]:
-    """A migrated, empty store private to the test: in-memory SQLite, or the throwaway database
-    named by DATAWALK_TEST_DATABASE_URL (e.g. PostgreSQL), emptied of every table afterwards."""
-    url = os.environ.get(TEST_DATABASE_URL_ENV)
-    opened = Store.open(url or "sqlite://")
+def engine_name(request: pytest.FixtureRequest) -> str:
+    """ "sqlite" or "postgresql": both in BOTH_ENGINES modules, SQLite elsewhere."""
+    return getattr(request, "param", "sqlite")
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster() -> Iterator[Cluster]:
+    """A throwaway PostgreSQL cluster for the session (see tests/postgres_cluster.py)."""
+    cluster = start_cluster()
+    yield cluster
+    stop_cluster(cluster)
+
+
+@pytest.fixture(scope="session")
+def postgres_url(request: pytest.FixtureRequest) -> str:
+    """The PostgreSQL database the `store` fixture empties after each test:
+    DATAWALK_TEST_DATABASE_URL if set, else one in the throwaway cluster."""
+    return os.environ.get(TEST_DATABASE_URL_ENV) or request.getfixturevalue(
+        "postgres_cluster"
+    ).create_database("datawalk_store_tests")
+
+
+@pytest.fixture
+def new_database_url(engine_name, request: pytest.FixtureRequest, tmp_path) -> str:
+    """The URL of a brand-new empty database on the test's engine: a SQLite file, or a new
+    database in the throwaway cluster (for tests that migrate or share it between processes)."""
+    if engine_name == "sqlite":
+        return f"sqlite:///{tmp_path / 'datawalk.db'}"
+    cluster = request.getfixturevalue("postgres_cluster")
+    return cluster.create_database(f"dw_{secrets.token_hex(6)}")
+
+
+@pytest.fixture
+def store(engine_name, request: pytest.FixtureRequest) -> Iterator[Store]:
+    """A migrated, empty store private to the test: in-memory SQLite, or the PostgreSQL test
+    database (see `postgres_url`), emptied of every row afterwards."""
+    if engine_name == "sqlite":
+        opened = Store.open("sqlite://")
+        yield opened
+        opened.close()
+        return
+    opened = Store.open(request.getfixturevalue("postgres_url"))
     yield opened
-    if url:
-        _drop_everything(opened.engine)
+    _empty_every_table(opened.engine)
     opened.close()
 
 
-def _drop_everything(engine) -> None:
+def _empty_every_table(engine) -> None:
     from sqlalchemy import text
 
     from datawalk.store import tables
 
-    tables.metadata.drop_all(engine)
+    names = ", ".join(f'"{table.name}"' for table in tables.metadata.sorted_tables)
     with engine.begin() as connection:
-        connection.execute(text("DROP TABLE IF EXISTS alembic_version"))
+        connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
 
 
 @pytest.fixture

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -26,11 +28,62 @@ def _imported_modules(path: Path) -> set[str]:
     return names
 
 
+# The one place the core may reach the benchmarks: the CLI's `bench` command, inside the command.
+BENCH_COMMAND = ("datawalk/cli/commands.py", "bench")
+
+
+def _imports_outside_the_bench_command(path: Path) -> set[str]:
+    """A module's imports, leaving out the `import benchmarks` inside the CLI's bench command."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    allowed: set[int] = set()
+    if str(path.relative_to(ROOT)) == BENCH_COMMAND[0]:
+        for node in ast.walk(tree):
+            if isinstance(node, ast.FunctionDef) and node.name == BENCH_COMMAND[1]:
+                allowed = {id(inner) for inner in ast.walk(node) if isinstance(inner, ast.Import)}
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            local = id(node) in allowed
+            names.update(a.name for a in node.names if not (local and a.name == "benchmarks"))
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
 @pytest.mark.parametrize("path", CORE_FILES, ids=lambda p: str(p.relative_to(ROOT)))
-def test_core_module_never_imports_streamlit(path: Path) -> None:
-    imported = _imported_modules(path)
-    assert not {name for name in imported if name.split(".")[0] == "streamlit"}
+def test_core_module_never_imports_streamlit_or_the_benchmarks(path: Path) -> None:
+    imported = _imports_outside_the_bench_command(path)
+    assert not {name for name in imported if name.split(".")[0] in {"streamlit", "benchmarks"}}
     assert not {name for name in imported if name.startswith("datawalk.ui")}
+
+
+def test_the_bench_command_is_the_one_place_the_core_imports_the_benchmarks() -> None:
+    importers = [
+        str(path.relative_to(ROOT))
+        for path in CORE_FILES
+        if "benchmarks" in {name.split(".")[0] for name in _imported_modules(path)}
+    ]
+    assert importers == [BENCH_COMMAND[0]]
+
+
+def test_importing_the_whole_core_and_cli_loads_neither_streamlit_nor_the_benchmarks() -> None:
+    """Indirect imports count too: a fresh interpreter imports every core module."""
+    modules = sorted(
+        ".".join(path.relative_to(ROOT).with_suffix("").parts).removesuffix(".__init__")
+        for path in CORE_FILES
+        if "migrations" not in path.parts and path.name != "__main__.py"
+    )
+    script = (
+        "import importlib, sys\n"
+        f"for name in {modules!r}:\n"
+        "    importlib.import_module(name)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'streamlit', 'benchmarks'}))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
 
 
 def test_no_user_text_reaches_unsafe_html() -> None:
@@ -125,3 +178,18 @@ def test_every_single_choice_control_says_whether_it_is_required() -> None:
         if not any(keyword.arg == "required" for keyword in call.keywords)
     ]
     assert undecided == []
+
+
+def test_no_module_is_imported_by_a_name_in_a_string() -> None:
+    """Wiring is by direct import: a renamed module fails loudly instead of being skipped."""
+    sources = [*(ROOT / "datawalk").rglob("*.py"), *(ROOT / "benchmarks").rglob("*.py")]
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in sources
+        if "migrations" not in path.parts and _imports_by_name(path.read_text(encoding="utf-8"))
+    ]
+    assert offenders == []
+
+
+def _imports_by_name(text: str) -> bool:
+    return any(call in text for call in ("import_module(", "__import__("))

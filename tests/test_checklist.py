@@ -25,7 +25,6 @@ from datawalk.checklist import (
     load_checklist,
     load_checklist_text,
     pin_checklist,
-    register_cross_check,
     validate_files,
 )
 from datawalk.checklist.reading import MAX_BYTES
@@ -204,12 +203,10 @@ def test_any_edit_either_loads_or_fails_with_file_and_line(
             assert match and 1 <= int(match.group(1)) <= last_line, problem
 
 
-# --- the extension hook and the CLI entry ---------------------------------------------------------
+# --- the cross-checks and the CLI entry ---------------------------------------------------------
 
 
-def test_registered_cross_check_is_run_and_its_path_resolved_to_a_line(monkeypatch) -> None:
-    monkeypatch.setattr(checklist_module, "CROSS_CHECKS", list(checklist_module.CROSS_CHECKS))
-
+def test_a_cross_checks_path_is_resolved_to_a_line(monkeypatch) -> None:
     def poster_needs_help(checklist: Checklist):
         return (
             [(("objects", "formats", 0, "help"), "needs help text")]
@@ -217,14 +214,20 @@ def test_registered_cross_check_is_run_and_its_path_resolved_to_a_line(monkeypat
             else []
         )
 
-    assert register_cross_check(poster_needs_help) is poster_needs_help
-    register_cross_check(poster_needs_help)  # registering twice runs it once
+    monkeypatch.setattr(checklist_module, "cross_checks", lambda: [poster_needs_help])
     text = MINIMAL.read_text(encoding="utf-8")
     [problem] = _problems(MINIMAL)
     assert (
         problem
         == f"{MINIMAL}:{_line_of(text, 'id: poster')}: objects.formats[0].help: needs help text"
     )
+
+
+def test_every_load_runs_the_object_and_the_scoring_checks() -> None:
+    from datawalk.checklist.checks import OBJECT_CHECKS
+    from datawalk.scoring.config import check_scoring
+
+    assert checklist_module.cross_checks() == [*OBJECT_CHECKS, check_scoring]
 
 
 def test_validate_files_reports_only_the_bad_files_and_expands_directories(tmp_path: Path) -> None:

@@ -16,7 +16,7 @@ import pytest
 from click.testing import CliRunner, Result
 from sqlalchemy import func, inspect, select, table
 
-from datawalk import bench as bench_registry
+import benchmarks as bench_registry
 from datawalk.access import verify_password
 from datawalk.cli import ExitStatus, exit_status_for, main, one_line
 from datawalk.errors import (
@@ -480,29 +480,44 @@ def test_score_of_a_bad_file_is_one_line(tmp_path: Path) -> None:
 
 
 def test_bench_prints_each_registered_benchmark(monkeypatch) -> None:
-    def fake_run_all(only=None):
+    def fake_run_all(only=None, quick=False):
         yield "scoring", {"score_100k_median_ms": 123.456, "rows": 100000}
-        yield "walk", None
+        yield "walk", {"walk_save": {"median_ms": 40.0}}
 
     monkeypatch.setattr(bench_registry, "run_all", fake_run_all)
     result = _run("bench")
     assert result.exit_code == 0
     assert "scoring:\n  score_100k_median_ms: 123.46\n  rows: 100000" in result.stdout
-    assert "walk: not available yet" in result.stderr
+    assert "walk:\n  walk_save: {'median_ms': 40.0}" in result.stdout
     as_json = json.loads(_run("bench", "--json").stdout)
-    assert as_json == {"scoring": {"score_100k_median_ms": 123.456, "rows": 100000}}
+    assert as_json == {
+        "scoring": {"score_100k_median_ms": 123.456, "rows": 100000},
+        "walk": {"walk_save": {"median_ms": 40.0}},
+    }
 
 
-def test_bench_passes_only_through(monkeypatch) -> None:
+def test_bench_passes_only_and_quick_through(monkeypatch) -> None:
     asked: list = []
 
-    def fake_run_all(only=None):
-        asked.append(only)
+    def fake_run_all(only=None, quick=False):
+        asked.append((only, quick))
         return iter(())
 
     monkeypatch.setattr(bench_registry, "run_all", fake_run_all)
     assert _run("bench", "--only", "scoring", "--only", "workbook").exit_code == 0
-    assert asked == [["scoring", "workbook"]]
+    assert _run("bench", "--quick").exit_code == 0
+    assert asked == [(["scoring", "workbook"], False), (None, True)]
+
+
+def test_bench_refuses_an_unknown_benchmark_before_running_any(monkeypatch) -> None:
+    def fake_run_all(only=None, quick=False):
+        raise AssertionError("nothing runs when a name is wrong")
+
+    monkeypatch.setattr(bench_registry, "run_all", fake_run_all)
+    result = _run("bench", "--only", "scoring", "--only", "speling")
+    assert result.exit_code == 2
+    assert "speling" in result.output
+    assert "walk, scoring, workbook, dashboard" in result.output
 
 
 def test_hash_password_prints_a_verifiable_hash_and_never_the_password() -> None:

@@ -7,11 +7,13 @@ import base64
 import io
 
 import pytest
-from PIL import Image
+from PIL import Image, ImageColor
 
 from datawalk import floorplan
 from datawalk.errors import ValidationError
 from datawalk.models import Location, PlanImage, Position
+from datawalk.plan_image import draw_pins
+from datawalk.plan_markers import PIN_COLOURS
 from datawalk.privacy.images import PhotoLimits
 
 
@@ -157,8 +159,8 @@ def test_pins_are_drawn_where_the_positions_say():
     plan = _plan(600, 400)
     here = _location("Kitchen", position=Position(x=0.25, y=0.5))
     there = _location("Hall", position=Position(x=0.75, y=0.25))
-    image = floorplan.draw_pins(plan, [here, there, _location("Nowhere")], current_id=here.id)
+    image = draw_pins(plan, [here, there, _location("Nowhere")], current_id=here.id)
     assert image.size == (600, 400)
-    assert image.getpixel((150, 200)) == floorplan.PIN_COLOURS["current"]
-    assert image.getpixel((450, 100)) == floorplan.PIN_COLOURS["other"]
+    assert image.getpixel((150, 200)) == ImageColor.getrgb(PIN_COLOURS["current"])
+    assert image.getpixel((450, 100)) == ImageColor.getrgb(PIN_COLOURS["other"])
     assert image.getpixel((5, 5)) == (255, 255, 255)

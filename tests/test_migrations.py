@@ -1,104 +1,187 @@
-"""Migrations: a database written by the first schema is upgraded without loss, and the head
-schema is exactly what the repository's tables describe."""
+"""Migrations, on SQLite and on PostgreSQL: a database written at any earlier revision is upgraded
+without loss, and the head schema is exactly what the repository's tables describe (alembic check).
+
+Every test takes `engine_name` (through `new_database_url`), so conftest runs it on both engines.
+Old rows are written through the reflected tables of the revision being tested, with Python
+values, so the same data goes into both engines."""
 
 from __future__ import annotations
 
-import json
 import os
+from datetime import UTC, date, datetime
 
 import pytest
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import text
+from alembic.script import ScriptDirectory
+from sqlalchemy import MetaData, Table, insert, text
 
 from datawalk.models import Action, AuditStatus
 from datawalk.store import Store, tables
-from datawalk.store.engine import create_store_engine, current_revision, downgrade, upgrade
+from datawalk.store.engine import (
+    MIGRATIONS_DIR,
+    create_store_engine,
+    current_revision,
+    downgrade,
+    migration_config,
+    upgrade,
+)
 
 ACTOR = "Migration Test"
 PHOTO_BYTES = b"\x89PNG\r\n\x1a\n" + os.urandom(512)
 CHECKLIST = {"id": "old_checklist", "version": 3, "objects": {"severities": []}}
-HEAD = "0005_finding_title"
 OLD_NOTE = "Old note with <b>markup</b>, =formula and 🧒"
+# Every revision, oldest first, read from the migrations themselves: a new one is covered at once.
+REVISIONS = [
+    script.revision
+    for script in reversed(list(ScriptDirectory(str(MIGRATIONS_DIR)).walk_revisions()))
+]
+HEAD = REVISIONS[-1]
+
+
+def _at(text_value: str) -> datetime:
+    return datetime.fromisoformat(text_value).replace(tzinfo=UTC)
+
+
+def _insert(connection, name: str, rows: list[dict]) -> None:
+    """Insert rows into the table as the database has it now (reflected), whatever the revision."""
+    table = Table(name, MetaData(), autoload_with=connection)
+    connection.execute(insert(table), rows)
 
 
 def _insert_at_0001(connection) -> None:
     """Write rows the way the 0001 schema stored them: two audits, locations, findings, a photo."""
-    audit_sql = text(
-        "INSERT INTO audits (id, school, site, walk_at, auditor, accompanied_by, "
-        "scope_limitations, status, checklist_id, checklist_version, checklist_hash, "
-        "checklist_content, last_reference, created_at, updated_at, version) VALUES "
-        "(:id, :school, :site, :walk_at, 'A. Consultant', 'Bursar', 'Nursery closed', :status, "
-        "'old_checklist', 3, :hash, :content, 2, '2024-01-10 08:00:00.000000', :updated, 7)"
-    )
     site = {"name": "Main site", "floors": [{"id": "g", "name": "Ground", "order": 0}]}
-    for audit_id, status, updated in (
-        ("audit-complete-0001", "complete", "2024-01-12 16:30:00.000000"),
-        ("audit-open-00000001", "in_progress", "2024-02-01 10:00:00.000000"),
-    ):
-        connection.execute(
-            audit_sql,
-            {
+    audit = {
+        "walk_at": _at("2024-01-10 09:00"),
+        "auditor": "A. Consultant",
+        "accompanied_by": "Bursar",
+        "scope_limitations": "Nursery closed",
+        "checklist_id": "old_checklist",
+        "checklist_version": 3,
+        "checklist_hash": "a" * 64,
+        "checklist_content": CHECKLIST,
+        "last_reference": 2,
+        "created_at": _at("2024-01-10 08:00"),
+        "version": 7,
+        "site": site,
+    }
+    _insert(
+        connection,
+        "audits",
+        [
+            audit
+            | {
                 "id": audit_id,
-                "school": json.dumps({"name": f"School {audit_id}", "phase": "primary"}),
-                "site": json.dumps(site),
-                "walk_at": "2024-01-10 09:00:00.000000",
                 "status": status,
-                "hash": "a" * 64,
-                "content": json.dumps(CHECKLIST),
-                "updated": updated,
-            },
-        )
-    connection.execute(
-        text(
-            "INSERT INTO locations (id, audit_id, name, location_type, floor_id, position_x, "
-            "position_y, created_at, updated_at, last_used_at) VALUES "
-            "('location-00000001', 'audit-complete-0001', 'Servery', 'servery', 'g', 0.5, 0.25, "
-            "'2024-01-10 09:05:00.000000', '2024-01-10 09:05:00.000000', "
-            "'2024-01-10 09:05:00.000000')"
-        )
+                "updated_at": _at(updated),
+                "school": {"name": f"School {audit_id}", "phase": "primary"},
+            }
+            for audit_id, status, updated in (
+                ("audit-complete-0001", "complete", "2024-01-12 16:30"),
+                ("audit-open-00000001", "in_progress", "2024-02-01 10:00"),
+            )
+        ],
     )
-    finding_sql = text(
-        "INSERT INTO findings (id, audit_id, location_id, number, reference, categories, format, "
-        "identifiability, detail_level, visible_to, needed_by, reach, controls, evidence, "
-        "review_date, need_override, good_practice, good_practice_note, notes, template_id, "
-        "created_at, updated_at, version) VALUES (:id, 'audit-complete-0001', "
-        "'location-00000001', :number, :reference, '[\"food_allergy\"]', 'poster', "
-        "'full_name_photo', 'condition_action', '[\"visitors\"]', '[\"all_staff\"]', "
-        "'immediately', '[]', 'observed', '2024-09-01', NULL, 0, '', :notes, NULL, "
-        "'2024-01-10 09:10:00.000000', '2024-01-10 09:10:00.000000', 3)"
-    )
-    for number in (1, 2):
-        connection.execute(
-            finding_sql,
+    when = _at("2024-01-10 09:05")
+    _insert(
+        connection,
+        "locations",
+        [
             {
-                "id": f"finding-0000000{number}",
-                "number": number,
-                "reference": f"F-00{number}",
-                "notes": OLD_NOTE,
-            },
-        )
-    connection.execute(
-        text(
-            "INSERT INTO photos (id, finding_id, ordinal, media_type, width, height, caption, "
-            "data, created_at) VALUES ('photo-0000000001', 'finding-00000001', 0, 'image/png', "
-            "4, 3, 'Poster', :data, '2024-01-10 09:11:00.000000')"
-        ),
-        {"data": PHOTO_BYTES},
+                "id": "location-00000001",
+                "audit_id": "audit-complete-0001",
+                "name": "Servery",
+                "location_type": "servery",
+                "floor_id": "g",
+                "position_x": 0.5,
+                "position_y": 0.25,
+                "created_at": when,
+                "updated_at": when,
+                "last_used_at": when,
+            }
+        ],
+    )
+    finding = {
+        "audit_id": "audit-complete-0001",
+        "location_id": "location-00000001",
+        "categories": ["food_allergy"],
+        "format": "poster",
+        "identifiability": "full_name_photo",
+        "detail_level": "condition_action",
+        "visible_to": ["visitors"],
+        "needed_by": ["all_staff"],
+        "reach": "immediately",
+        "controls": [],
+        "evidence": "observed",
+        "review_date": date(2024, 9, 1),
+        "need_override": None,
+        "good_practice": False,
+        "good_practice_note": "",
+        "notes": OLD_NOTE,
+        "template_id": None,
+        "created_at": _at("2024-01-10 09:10"),
+        "updated_at": _at("2024-01-10 09:10"),
+        "version": 3,
+    }
+    _insert(
+        connection,
+        "findings",
+        [
+            finding | {"id": f"finding-0000000{n}", "number": n, "reference": f"F-00{n}"}
+            for n in (1, 2)
+        ],
+    )
+    _insert(
+        connection,
+        "photos",
+        [
+            {
+                "id": "photo-0000000001",
+                "finding_id": "finding-00000001",
+                "ordinal": 0,
+                "media_type": "image/png",
+                "width": 4,
+                "height": 3,
+                "caption": "Poster",
+                "data": PHOTO_BYTES,
+                "created_at": _at("2024-01-10 09:11"),
+            }
+        ],
+    )
+
+
+def _insert_trail_event(connection) -> None:
+    """A trail event as 0002 and later store it."""
+    _insert(
+        connection,
+        "trail_events",
+        [
+            {
+                "id": "event-000000001",
+                "audit_id": "audit-complete-0001",
+                "at": _at("2024-01-10 09:10"),
+                "actor": "A. Consultant",
+                "entity": "finding",
+                "entity_id": "finding-00000001",
+                "operation": "create",
+                "changes": {},
+            }
+        ],
     )
 
 
 @pytest.fixture
-def old_database(tmp_path) -> str:
-    """A SQLite file at revision 0001_core holding rows written by that schema."""
-    url = f"sqlite:///{tmp_path / 'old.db'}"
-    engine = create_store_engine(url)
+def old_database(new_database_url) -> str:
+    """A new database on the test's engine at revision 0001_core holding rows of that schema."""
+    engine = create_store_engine(new_database_url)
     upgrade(engine, "0001_core")
     assert current_revision(engine) == "0001_core"
     with engine.begin() as connection:
         _insert_at_0001(connection)
     engine.dispose()
-    return url
+    return new_database_url
 
 
 def test_upgrade_from_0001_keeps_every_row(old_database):
@@ -155,38 +238,37 @@ def test_opening_twice_is_idempotent(old_database):
         store.close()
 
 
-def test_upgrade_from_0003_keeps_the_trail_and_starts_an_empty_imported_history(tmp_path):
-    url = f"sqlite:///{tmp_path / 'at0003.db'}"
-    engine = create_store_engine(url)
-    upgrade(engine, "0001_core")
+@pytest.mark.parametrize("revision", REVISIONS[1:-1])
+def test_upgrade_from_each_earlier_revision_keeps_the_rows(old_database, revision):
+    engine = create_store_engine(old_database)
+    upgrade(engine, revision)
     with engine.begin() as connection:
-        _insert_at_0001(connection)
-    upgrade(engine, "0003_last_places")
-    with engine.begin() as connection:
-        connection.execute(
-            text(
-                "INSERT INTO trail_events (id, audit_id, at, actor, entity, entity_id, operation, "
-                "changes) VALUES ('event-000000001', 'audit-complete-0001', "
-                "'2024-01-10 09:10:00.000000', 'A. Consultant', 'finding', 'finding-00000001', "
-                "'create', '{}')"
-            )
-        )
+        _insert_trail_event(connection)  # every revision from 0002 on keeps a trail
     engine.dispose()
-    store = Store.open(url)
+    store = Store.open(old_database)
     try:
         assert current_revision(store.engine) == HEAD
         (event,) = store.list_trail("audit-complete-0001")
         assert (event.id, event.actor) == ("event-000000001", "A. Consultant")
         assert store.list_imported_trail("audit-complete-0001") == []
-        assert len(store.list_findings("audit-complete-0001")) == 2
+        findings = store.list_findings("audit-complete-0001", with_photos=True)
+        assert [(f.reference, f.notes) for f in findings] == [
+            ("F-001", OLD_NOTE),
+            ("F-002", OLD_NOTE),
+        ]
+        assert findings[0].photos[0].data == PHOTO_BYTES
+        assert store.get_audit("audit-complete-0001").version == 7
+        assert len(store.list_audits()) == 2
     finally:
         store.close()
 
 
-def test_head_schema_matches_the_tables_module(tmp_path):
-    engine = create_store_engine(f"sqlite:///{tmp_path / 'fresh.db'}")
+def test_head_schema_matches_the_tables_module(new_database_url):
+    """`alembic check` and a typed comparison both find no drift between head and tables.py."""
+    engine = create_store_engine(new_database_url)
     upgrade(engine)
-    with engine.connect() as connection:
+    with engine.begin() as connection:
+        command.check(migration_config(connection))  # raises on any difference
         context = MigrationContext.configure(connection, opts={"compare_type": True})
         differences = compare_metadata(context, tables.metadata)
     engine.dispose()

@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 
 from datawalk.checklist import (
-    CROSS_CHECKS,
     DEFAULT_CHECKLIST_PATH,
+    cross_checks,
     default_needed_by,
     finding_from_template,
     load_checklist,
@@ -349,7 +349,7 @@ def test_a_checklist_without_scoring_cannot_score() -> None:
 
 
 def test_scoring_checks_run_on_every_load() -> None:
-    assert check_scoring in CROSS_CHECKS
+    assert check_scoring in cross_checks()
     assert check_scoring(UK) == []
 
 

@@ -16,7 +16,7 @@ from collections.abc import Callable
 import plotly.graph_objects as go
 
 from datawalk.charts.bars import build_classification_bars
-from datawalk.charts.hotspots import build_hotspot_map, marker_sizes
+from datawalk.charts.hotspots import build_hotspot_map
 from datawalk.charts.matrices import (
     build_grid_chart,
     build_heatmap,
@@ -25,6 +25,7 @@ from datawalk.charts.matrices import (
 )
 from datawalk.charts.quadrant import build_quadrant, spread_points
 from datawalk.charts.style import CLASSIFICATION_COLOURS, count_ticks, text_colour
+from datawalk.plan_markers import marker_sizes
 
 CHARTS: dict[str, Callable[..., go.Figure]] = {
     "hotspot_map": build_hotspot_map,

@@ -17,24 +17,16 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from datawalk.charts.style import OUTLINE, base_layout, escape, present_indices, wrap
+from datawalk.charts.style import base_layout, escape, wrap
 from datawalk.floorplan import plan_data_uri
 from datawalk.models import PlanImage
+from datawalk.plan_markers import VISITED_NAME, PlanMarker, hotspot_markers
 from datawalk.vocabulary import Level
 
 DEFAULT_CANVAS = (1200, 800)
 MAP_HEIGHT = 680
-MIN_MARKER = 16
-MAX_MARKER = 46
 LABEL_WRAP = 18
-VISITED_NAME = "Visited, nothing found"
-NOTHING_SHOWN_NAME = "No findings shown"
-
-
-def marker_sizes(counts: pd.Series) -> np.ndarray:
-    """Marker diameters that grow with the square root of the count (area ∝ findings), capped."""
-    values = counts.to_numpy(dtype=float)
-    return np.clip(MIN_MARKER + 6 * np.sqrt(values), MIN_MARKER, MAX_MARKER)
+HOLLOW_SYMBOLS = {"circle": "circle-open", "diamond": "diamond-open"}
 
 
 def build_hotspot_map(
@@ -47,56 +39,49 @@ def build_hotspot_map(
 
     Rows without a position are left out (the page lists them). Locations whose findings are
     all filtered away, and those visited with nothing found, get their own hollow markers so the
-    map still shows they were walked.
+    map still shows they were walked. Markers are `plan_markers.hotspot_markers`, the same as
+    the tappable image's and the workbook's.
     """
     width, height = (plan.width, plan.height) if plan else DEFAULT_CANVAS
-    placed = points.dropna(subset=["x", "y"]).copy()
-    placed["px"] = placed["x"] * width
-    placed["py"] = placed["y"] * height
+    markers = hotspot_markers(points, levels)
     figure = go.Figure()
-    for index in reversed(present_indices(placed["level"])):
-        level = levels[index]
-        rows = placed[placed["level"] == index]
-        figure.add_trace(_trace(rows, level.name, marker_sizes(rows["findings"]), level.hexcolor))
-    empty = placed[placed["findings"] == 0]
-    for name, rows, symbol in (
-        (VISITED_NAME, empty[empty["nothing_found"]], "diamond-open"),
-        (NOTHING_SHOWN_NAME, empty[~empty["nothing_found"].astype(bool)], "circle-open"),
-    ):
-        if not rows.empty:
-            sizes = np.full(len(rows), MIN_MARKER)
-            figure.add_trace(_trace(rows, name, sizes, OUTLINE, symbol=symbol))
-    _label(figure, placed, levels, width)
+    groups: dict[str, list[PlanMarker]] = {}
+    for marker in sorted(markers, key=_legend_order):
+        groups.setdefault(marker.legend, []).append(marker)
+    for name, group in groups.items():
+        figure.add_trace(_trace(group, name, width, height))
+    _label(figure, markers, width, height)
     _draw_plan(figure, plan, width, height)
     base_layout(figure, height=MAP_HEIGHT, title=title)
     figure.update_layout(dragmode=False, clickmode="event+select", hovermode="closest")
     return figure
 
 
-def _trace(
-    rows: pd.DataFrame,
-    name: str,
-    sizes: np.ndarray,
-    colour: str,
-    symbol: str = "circle",
-) -> go.Scatter:
+def _legend_order(marker: PlanMarker) -> tuple[int, int]:
+    """Worst level first, then the visited places, then those with nothing shown."""
+    if marker.level is not None:
+        return (0, -marker.level)
+    return (1 if marker.legend == VISITED_NAME else 2, 0)
+
+
+def _trace(markers: list[PlanMarker], name: str, width: int, height: int) -> go.Scatter:
     hover = [
-        f"<b>{escape(location)}</b><br>{escape(name)}<br>{count} finding(s)"
-        for location, count in zip(rows["name"], rows["findings"], strict=True)
+        f"<b>{escape(m.name)}</b><br>{escape(name)}<br>{m.findings} finding(s)" for m in markers
     ]
+    first = markers[0]
     return go.Scatter(
-        x=rows["px"],
-        y=rows["py"],
+        x=[m.x * width for m in markers],
+        y=[m.y * height for m in markers],
         mode="markers",
         name=escape(name),
-        customdata=np.array(rows[["location_id"]]),
+        customdata=np.array([[m.location_id] for m in markers]),
         hovertext=hover,
         hovertemplate="%{hovertext}<extra></extra>",
         marker={
-            "size": sizes,
-            "color": colour,
-            "symbol": symbol,
-            "line": {"color": OUTLINE, "width": 2},
+            "size": [m.size for m in markers],
+            "color": first.colour,
+            "symbol": HOLLOW_SYMBOLS[first.symbol] if first.hollow else first.symbol,
+            "line": {"color": first.outline, "width": first.outline_width},
             "opacity": 0.95,
         },
         cliponaxis=False,
@@ -115,20 +100,30 @@ CHAR_PX, LINE_PX, PAD_PX = 7.0, 15.0, 6.0
 Box = tuple[float, float, float, float]
 
 
-def _label(figure: go.Figure, placed: pd.DataFrame, levels: Sequence[Level], width: int) -> None:
+def _label(figure: go.Figure, markers: list[PlanMarker], width: int, height: int) -> None:
     """Write each marker's name, and its level and count, on a card beside it."""
-    offsets = marker_sizes(placed["findings"]) / 2 + 3
+    placed = pd.DataFrame(
+        {
+            "px": [m.x * width for m in markers],
+            "py": [m.y * height for m in markers],
+            "findings": [m.findings for m in markers],
+            "name": [m.name for m in markers],
+        }
+    )
+    offsets = np.array([m.size for m in markers]) / 2 + 3
     sides = place_labels(placed, offsets, ASSUMED_PLAN_PX / width)
-    for row, offset, side in zip(placed.itertuples(index=False), offsets, sides, strict=True):
-        if row.findings:
-            status = f"<b>{escape(levels[int(row.level)].name)}</b> · {row.findings}"
+    for marker, row, offset, side in zip(
+        markers, placed.itertuples(index=False), offsets, sides, strict=True
+    ):
+        if marker.findings:
+            status = f"<b>{escape(marker.legend)}</b> · {marker.findings}"
         else:
-            status = escape(VISITED_NAME if row.nothing_found else NOTHING_SHOWN_NAME)
+            status = escape(marker.legend)
         anchor = _SIDES[side]
         figure.add_annotation(
             x=row.px,
             y=row.py,
-            text=f"{wrap(row.name, LABEL_WRAP)}<br>{status}",
+            text=f"{wrap(marker.name, LABEL_WRAP)}<br>{status}",
             showarrow=False,
             xanchor=anchor["xanchor"],
             yanchor=anchor["yanchor"],

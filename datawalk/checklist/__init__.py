@@ -7,24 +7,17 @@ anchors and aliases before anything is built, parsed with PyYAML's safe loader, 
 pydantic and then by cross-reference checks. Every problem is reported at once, each as
 `file:line: field: message`, in one `ChecklistError`.
 
-Extension hook for other sections (the scoring engineer's `scoring:` checks): register a function
+The checks a load runs are listed in `cross_checks()`: the objects' own (`checks.OBJECT_CHECKS`)
+and the `scoring:` section's (`datawalk.scoring.config.check_scoring`), each by a direct import, so
+a renamed check fails the load loudly instead of being skipped. A check is a function
 `(Checklist) -> list[(yaml_path, message)]`, where `yaml_path` is a tuple such as
 `("scoring", "privacy_grid", 2)`; the loader resolves it to a line.
-
-    from datawalk.checklist import register_cross_check
-
-    @register_cross_check
-    def grid_shapes(checklist): ...
-
-Registered checks live in `CROSS_CHECKS`. The modules named in `CHECK_MODULES` are imported
-before checks run, so their checks apply on every load path, including `checklist validate`.
 This package must not import streamlit and does no caching (the UI caches).
 """
 
 from __future__ import annotations
 
 import hashlib
-import importlib
 import json
 from collections.abc import Iterable
 from datetime import date
@@ -46,13 +39,8 @@ _BUNDLED_DIR = BUNDLED_CHECKLISTS
 CHECKLISTS_DIR = Settings.from_environment().checklists_dir
 DEFAULT_CHECKLIST_PATH = _BUNDLED_DIR / "uk-schools.yaml"
 
-CROSS_CHECKS: list[CrossCheck] = list(checks.OBJECT_CHECKS)
-CHECK_MODULES: list[str] = ["datawalk.scoring"]
-
 __all__ = [
     "CHECKLISTS_DIR",
-    "CHECK_MODULES",
-    "CROSS_CHECKS",
     "DEFAULT_CHECKLIST_PATH",
     "CrossCheck",
     "Issue",
@@ -60,6 +48,7 @@ __all__ = [
     "checklist_from_pin",
     "checklist_of_stored_pin",
     "content_hash",
+    "cross_checks",
     "default_needed_by",
     "expand_audiences",
     "finding_from_template",
@@ -68,16 +57,19 @@ __all__ = [
     "load_checklist",
     "load_checklist_text",
     "pin_checklist",
-    "register_cross_check",
     "validate_files",
 ]
 
 
-def register_cross_check(check: CrossCheck) -> CrossCheck:
-    """Add `check` to the checks run on every load; returns it, so it works as a decorator."""
-    if check not in CROSS_CHECKS:
-        CROSS_CHECKS.append(check)
-    return check
+def cross_checks() -> list[CrossCheck]:
+    """Return every check a load runs once pydantic accepts the file, in order.
+
+    The scoring section's checks are imported here rather than at the top because
+    `datawalk.scoring` itself imports this package.
+    """
+    from datawalk.scoring.config import check_scoring
+
+    return [*checks.OBJECT_CHECKS, check_scoring]
 
 
 def load_checklist(path: Path | str) -> Checklist:
@@ -105,7 +97,7 @@ def load_checklist_text(text: str, source: str) -> Checklist:
     problems = list(parsed.problems)
     try:
         checklist = Checklist.model_validate(parsed.data)
-        to_run = _cross_checks()
+        to_run = cross_checks()
     except pydantic.ValidationError as exc:
         problems += [_pydantic_problem(error, parsed.root) for error in exc.errors()]
         checklist, to_run = _objects_only(parsed.data), list(checks.OBJECT_CHECKS)
@@ -208,7 +200,7 @@ def checklist_from_pin(pin: PinnedChecklist) -> Checklist:
     except pydantic.ValidationError as exc:
         raise fail(source, [_pydantic_problem(error, None) for error in exc.errors()]) from exc
     problems = [
-        Problem(None, dotted(p), m) for check in _cross_checks() for p, m in check(checklist)
+        Problem(None, dotted(p), m) for check in cross_checks() for p, m in check(checklist)
     ]
     if (checklist.id, checklist.version) != (pin.id, pin.version):
         problems.append(Problem(None, "id", "content id or version differs from the pin"))
@@ -292,17 +284,6 @@ def finding_from_template(
         good_practice_note=filled.notes if filled.good_practice else "",
         notes="" if filled.good_practice else filled.notes,
     )
-
-
-def _cross_checks() -> list[CrossCheck]:
-    """Import the modules that register checks, then return every registered check."""
-    for name in CHECK_MODULES:
-        try:
-            importlib.import_module(name)
-        except ModuleNotFoundError as exc:
-            if exc.name != name:  # a real import bug inside the module: let it surface
-                raise
-    return list(CROSS_CHECKS)
 
 
 def _objects_only(data: Any) -> Checklist | None:

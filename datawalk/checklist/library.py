@@ -27,6 +27,7 @@ from datawalk.checklist import (
     pin_checklist,
 )
 from datawalk.checklist.reading import decode
+from datawalk.checklist.versions import VersionStep, version_step
 from datawalk.errors import ChecklistError
 from datawalk.vocabulary import Checklist
 
@@ -82,28 +83,27 @@ def plan_install(text: str, filename: str, directory: Path = CHECKLISTS_DIR) -> 
     """
     source = source_name(filename)
     checklist = load_checklist_text(text, source)
-    new_hash = pin_checklist(checklist).content_hash
-    same_id = [c for c in _installed(Path(directory)) if c.id == checklist.id]
+    new = pin_checklist(checklist)
+    installed = [pin_checklist(c) for c in _installed(Path(directory)) if c.id == checklist.id]
     path = Path(directory) / _file_name(checklist)
     label = f"{checklist.id} v{checklist.version}"
-    for installed in same_id:
-        if installed.version != checklist.version:
-            continue
-        installed_hash = pin_checklist(installed).content_hash
-        if installed_hash == new_hash:
-            return Installation(checklist, new_hash, path, checklist.version, unchanged=True)
+    for copy in installed:
+        step = version_step(copy, new)
+        if step is VersionStep.SAME:
+            return Installation(checklist, new.content_hash, path, checklist.version, True)
+        if step is VersionStep.EDITED:
+            raise ChecklistError(
+                [
+                    f"{source}: {label} is already installed with different content "
+                    f"(content {copy.content_hash[:12]}, upload {new.content_hash[:12]}); "
+                    "bump the version to add this one"
+                ]
+            )
+    newest = max(installed, key=lambda copy: copy.version, default=None)
+    if newest is not None and version_step(newest, new) is VersionStep.OLDER:
         raise ChecklistError(
             [
-                f"{source}: {label} is already installed with different content "
-                f"(content {installed_hash[:12]}, upload {new_hash[:12]}); "
-                "bump the version to add this one"
-            ]
-        )
-    newest = max((c.version for c in same_id), default=None)
-    if newest is not None and newest > checklist.version:
-        raise ChecklistError(
-            [
-                f"{source}: {label} is older than the installed v{newest}; "
+                f"{source}: {label} is older than the installed v{newest.version}; "
                 "the library only takes newer versions"
             ]
         )
@@ -111,7 +111,8 @@ def plan_install(text: str, filename: str, directory: Path = CHECKLISTS_DIR) -> 
         raise ChecklistError(
             [f"{source}: the library file {path.name} already holds another checklist; rename it"]
         )
-    return Installation(checklist, new_hash, path, newest, unchanged=False)
+    newest_version = newest.version if newest else None
+    return Installation(checklist, new.content_hash, path, newest_version, unchanged=False)
 
 
 def install_checklist(text: str, filename: str, directory: Path = CHECKLISTS_DIR) -> Checklist:

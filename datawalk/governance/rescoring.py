@@ -16,6 +16,7 @@ from datetime import date
 from typing import TYPE_CHECKING
 
 from datawalk.checklist import checklist_from_pin, pin_checklist
+from datawalk.checklist.versions import VersionStep, version_step
 from datawalk.errors import ValidationError
 from datawalk.models import Audit, Finding, Location, PinnedChecklist
 from datawalk.scoring import level_by_id, rescore_diff, score_findings, walk_date
@@ -60,7 +61,8 @@ def rescore_candidates(audit: Audit, library: Iterable[Checklist]) -> list[Check
     found = [
         checklist
         for checklist in library
-        if checklist.id == pin.id and pin_checklist(checklist).content_hash != pin.content_hash
+        if checklist.id == pin.id
+        and version_step(pin, pin_checklist(checklist)) is not VersionStep.SAME
     ]
     return sorted(found, key=lambda checklist: checklist.version, reverse=True)
 
@@ -77,13 +79,14 @@ def check_rescore(audit: Audit, checklist: Checklist) -> PinnedChecklist:
             f"This audit was made with checklist {pin.id!r}; {new.id!r} cannot rescore it.",
             field="checklist",
         )
-    if new.version < pin.version:
+    step = version_step(pin, new)
+    if step is VersionStep.OLDER:
         raise ValidationError(
             f"Checklist version {new.version} is older than version {pin.version}, which this "
             "audit is scored with. DataWalk never rescores with an older checklist.",
             field="checklist",
         )
-    if new.content_hash == pin.content_hash:
+    if step is VersionStep.SAME:
         raise ValidationError(
             f"This audit is already scored with this copy of checklist version {pin.version}.",
             field="checklist",

@@ -7,12 +7,11 @@ arithmetic. Modules: `frame` (the one scorer, vectorised; one finding is a frame
 `finding` (Finding models in, `ScoredFinding`s out), `explained` (reasons and recommendations
 from the frame's arrays), `rules` (predicates and guards), `reasons` (prose), `config`
 (coefficients and cross-checks), `compiled` (lookup tables), `audit` (pinned checklist, walk
-date, rescoring).
+date, rescoring). Its benchmark is `benchmarks/scoring.py`.
 """
 
 from __future__ import annotations
 
-from datawalk.checklist import register_cross_check
 from datawalk.scoring.audit import level_by_id, rescore_diff, score_document, walk_date
 from datawalk.scoring.config import check_scoring
 from datawalk.scoring.finding import score_finding, score_findings
@@ -24,9 +23,6 @@ from datawalk.scoring.result import (
     ScoredFinding,
 )
 from datawalk.scoring.rules import PREDICATES
-
-# Scoring-section checks run on every checklist load (the loader imports this package first).
-register_cross_check(check_scoring)
 
 __all__ = [
     "CLASSIFICATIONS",

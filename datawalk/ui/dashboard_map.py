@@ -21,7 +21,8 @@ from streamlit_image_coordinates import streamlit_image_coordinates
 
 from datawalk import charts
 from datawalk import dashboard as core
-from datawalk.hotspot_image import draw_hotspots, nearest_location
+from datawalk.plan_image import draw_hotspots
+from datawalk.plan_markers import hotspot_markers, nearest_marker
 from datawalk.ui import dashboard_view as view
 from datawalk.ui import state, widgets
 from datawalk.ui.plan_picker import _EncodedImage
@@ -213,7 +214,8 @@ def _on_tap(image_key: str, place_key: str, points_args: tuple) -> None:
         return
     size = (float(click["width"]), float(click["height"]))
     x, y = float(click["x"]) / size[0], float(click["y"]) / size[1]
-    location_id = nearest_location(_floor_points(*points_args), x, y, size)  # type: ignore[arg-type]
+    markers = hotspot_markers(_floor_points(*points_args), points_args[-1].levels)
+    location_id = nearest_marker(markers, x, y, size)
     if location_id is None:
         st.session_state[MISSED_KEY] = True
     else:

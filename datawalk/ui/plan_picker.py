@@ -18,8 +18,9 @@ import streamlit as st
 from streamlit_image_coordinates import streamlit_image_coordinates
 
 from datawalk.errors import DataWalkError
-from datawalk.floorplan import draw_pins, pinned_locations, position_from_click, unpinned_locations
+from datawalk.floorplan import pinned_locations, position_from_click, unpinned_locations
 from datawalk.models import Audit, Floor, Location
+from datawalk.plan_image import draw_pins, encode
 from datawalk.services import Actor, plans
 from datawalk.ui import errors, state, widgets
 
@@ -53,9 +54,7 @@ def _pinned_plan(
     assert _floor.plan is not None
     image = draw_pins(_floor.plan, _locations, current_id)
     image.thumbnail((DISPLAY_LONG_SIDE, DISPLAY_LONG_SIDE))
-    out = io.BytesIO()
-    image.save(out, format="JPEG", quality=JPEG_QUALITY)
-    return out.getvalue()
+    return encode(image, "jpeg", JPEG_QUALITY)
 
 
 def render_plan_picker(

@@ -15,6 +15,7 @@ import streamlit as st
 
 from datawalk import governance
 from datawalk.checklist import available_checklists, pin_checklist
+from datawalk.checklist.versions import VersionStep, version_step
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Audit
 from datawalk.services import Actor, rescoring
@@ -83,7 +84,7 @@ def _render_candidate(audit: Audit, candidate: Checklist) -> None:
 
 
 def _label(audit: Audit, candidate: Checklist) -> str:
-    if candidate.version == audit.checklist.version:
+    if version_step(audit.checklist, pin_checklist(candidate)) is VersionStep.EDITED:
         return f"Rescore with checklist v{candidate.version} (changed content)"
     return f"Rescore with checklist v{candidate.version}"
 

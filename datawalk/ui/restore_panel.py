@@ -20,9 +20,8 @@ from datawalk.errors import DataWalkError, InterchangeError, NotFoundError
 from datawalk.interchange import DEFAULT_MAX_BYTES
 from datawalk.services import Actor, Reads, Workspace, imports
 from datawalk.ui import errors, state, widgets
+from datawalk.ui.uploads import shown_name
 
-PENDING_KEY = "_restore_pending"  # (file id, RestorePreview) of the previewed upload
-ROUND_KEY = "_restore_upload_round"  # bumped after a restore, to empty the uploader
 RESTORED_KEY = "_restore_done"  # id of the audit just restored, for the link to its walk
 
 
@@ -50,37 +49,33 @@ def render() -> None:
         widgets.page_link(
             "walk", "Open the restored walk", state.audit_params(restored), icon=":material/login:"
         )
-    upload_round = st.session_state.get(ROUND_KEY, 0)
-    uploaded = widgets.limited_uploader(
-        "JSON backup (.json)",
-        max_bytes=DEFAULT_MAX_BYTES,
-        help="A backup downloaded from the Export page, photos included.",
-        type=["json"],
-        key=f"restore_upload_{upload_round}",
-    )
-    if uploaded is None:
-        st.session_state.pop(PENDING_KEY, None)
-        return
-    st.session_state.pop(RESTORED_KEY, None)
     workspace = state.get_workspace()
-    pending = st.session_state.get(PENDING_KEY)
-    if pending is None or pending[0] != uploaded.file_id:
-        st.session_state.pop(PENDING_KEY, None)
-        bar = st.progress(0.0, text="Checking the backup…")
+    widgets.upload_preview_apply(
+        widgets.Upload(
+            key="restore",
+            label="JSON backup (.json)",
+            types=("json",),
+            max_bytes=DEFAULT_MAX_BYTES,
+            help="A backup downloaded from the Export page, photos included.",
+        ),
+        lambda file: _checked(workspace.reads, file.getvalue(), file.name),
+        lambda preview: _render_preview(workspace, preview),
+        _refuse,
+    )
 
-        def redacting(done: int, total: int) -> None:
-            bar.progress(done / total, text=f"Redacting photo {done} of {total} again…")
 
-        try:
-            preview = preview_backup(workspace.reads, uploaded.getvalue(), uploaded.name, redacting)
-        except DataWalkError as error:
-            bar.empty()
-            _refuse(error)
-            return
+def _checked(reads: Reads, data: bytes, filename: str) -> RestorePreview:
+    """The backup's preview, with a progress bar while its photos are redacted again."""
+    st.session_state.pop(RESTORED_KEY, None)
+    bar = st.progress(0.0, text="Checking the backup…")
+
+    def redacting(done: int, total: int) -> None:
+        bar.progress(done / total, text=f"Redacting photo {done} of {total} again…")
+
+    try:
+        return preview_backup(reads, data, filename, redacting)
+    finally:
         bar.empty()
-        pending = (uploaded.file_id, preview)
-        st.session_state[PENDING_KEY] = pending
-    _render_preview(workspace, pending[1], upload_round)
 
 
 def preview_backup(
@@ -97,7 +92,7 @@ def preview_backup(
     try:
         backup = imports.preview_backup(data, progress=progress)
     except InterchangeError as error:
-        raise InterchangeError(f"{_shown_name(filename)} was not restored: {error}") from None
+        raise InterchangeError(f"{shown_name(filename)} was not restored: {error}") from None
     audit_id = backup.document.audit.id
     try:
         stored = reads.get_audit(audit_id)
@@ -110,7 +105,7 @@ def preview_backup(
     return RestorePreview(backup, existing, deleted)
 
 
-def _render_preview(workspace: Workspace, preview: RestorePreview, upload_round: int) -> None:
+def _render_preview(workspace: Workspace, preview: RestorePreview) -> widgets.Apply | None:
     backup = preview.backup
     document = backup.document
     audit = document.audit
@@ -121,7 +116,7 @@ def _render_preview(workspace: Workspace, preview: RestorePreview, upload_round:
                 "keep the existing one. Nothing was restored."
             )
         )
-        return
+        return None
     photos = sum(len(finding.photos) for finding in document.findings)
     st.markdown(widgets.escape_markdown(f"{audit.school.name} · {audit.site.name}"))
     st.caption(
@@ -151,30 +146,18 @@ def _render_preview(workspace: Workspace, preview: RestorePreview, upload_round:
     choices = widgets.identifier_choices(
         backup.flagged, key="restore_identifiers", on_record=backup.kept_on_record
     )
-    if st.button("Restore", key="restore_apply", type="primary", icon=":material/restore:"):
-        try:
-            actor = Actor(state.actor(audit))
-            restored = imports.restore_backup(workspace, actor, backup, choices)
-        except DataWalkError as error:
-            _refuse(error)
-            return
-        st.session_state.pop(PENDING_KEY, None)
-        st.session_state[ROUND_KEY] = upload_round + 1
+
+    def restore() -> str:
+        restored = imports.restore_backup(workspace, Actor(state.actor(audit)), backup, choices)
         st.session_state[RESTORED_KEY] = restored.id
-        message = (
+        return (
             f"Restored the audit of {restored.school.name} · {restored.site.name} "
             f"({len(document.findings)} finding(s))."
         )
-        state.flash(message)
-        st.rerun()
+
+    return widgets.Apply("Restore", "restore_apply", restore, icon=":material/restore:")
 
 
 def _refuse(error: DataWalkError) -> None:
     """One error box; its text may quote the file (names, ids), so Markdown is escaped."""
     st.error(widgets.escape_markdown(errors.message_for(error)), icon=":material/error:")
-
-
-def _shown_name(filename: str) -> str:
-    name = filename.replace("\\", "/").rsplit("/", 1)[-1]
-    name = "".join(char for char in name if char.isprintable()).strip()
-    return (name[:79] + "…" if len(name) > 80 else name) or "The file"

@@ -11,19 +11,18 @@ from __future__ import annotations
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from datawalk.checklist import CHECKLISTS_DIR, available_checklists, pin_checklist
 from datawalk.checklist.library import Installation, plan_install, read_upload
 from datawalk.checklist.reading import MAX_BYTES
-from datawalk.errors import ChecklistError
+from datawalk.errors import ChecklistError, DataWalkError
 from datawalk.models import Audit
 from datawalk.services import Actor, checklists
-from datawalk.ui import state, widgets
+from datawalk.ui import state, uploads, widgets
 from datawalk.vocabulary import Checklist
 
 TITLE = "Checklist library"
-PENDING_KEY = "_checklist_upload_pending"  # (file id, text, plan) of the previewed upload
-ROUND_KEY = "_checklist_upload_round"  # bumped after an install, to empty the uploader
 
 
 def render(audit: Audit | None, checklist: Checklist) -> None:
@@ -33,29 +32,32 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
         "Adding a checklist never changes an existing audit: each audit keeps the copy it was "
         "started with until you rescore it under Checklist version."
     )
-    upload_round = st.session_state.get(ROUND_KEY, 0)
-    uploaded = widgets.limited_uploader(
-        "Add a checklist (.yaml)",
-        max_bytes=MAX_BYTES,
-        help="A DataWalk checklist file. It must have a higher version than the one installed.",
-        type=["yaml", "yml"],
-        key=f"checklist_upload_{upload_round}",
+    actor = Actor(state.actor(audit))
+    widgets.upload_preview_apply(
+        widgets.Upload(
+            key="checklist",
+            label="Add a checklist (.yaml)",
+            types=("yaml", "yml"),
+            max_bytes=MAX_BYTES,
+            help="A DataWalk checklist file. It must have a higher version than the one installed.",
+        ),
+        _planned,
+        lambda pending: _render_plan(*pending, actor),
+        _refuse,
     )
-    if uploaded is None:
-        st.session_state.pop(PENDING_KEY, None)
-        return
-    pending = st.session_state.get(PENDING_KEY)
-    if pending is None or pending[0] != uploaded.file_id:
-        st.session_state.pop(PENDING_KEY, None)
-        try:
-            text = read_upload(uploaded.getvalue(), uploaded.name)
-            plan = plan_install(text, uploaded.name, CHECKLISTS_DIR)
-        except ChecklistError as problems:
-            _show_problems(problems)
-            return
-        pending = (uploaded.file_id, text, plan)
-        st.session_state[PENDING_KEY] = pending
-    _render_plan(uploaded.name, pending[1], pending[2], upload_round, Actor(state.actor(audit)))
+
+
+def _planned(file: UploadedFile) -> tuple[str, str, Installation]:
+    """The upload's name, text and what adding it would do, by the library's rules."""
+    text = read_upload(file.getvalue(), file.name)
+    return file.name, text, plan_install(text, file.name, CHECKLISTS_DIR)
+
+
+def _refuse(error: DataWalkError) -> None:
+    if isinstance(error, ChecklistError):
+        _show_problems(error)
+    else:
+        uploads.refuse(error)
 
 
 def _render_library() -> None:
@@ -83,8 +85,8 @@ def _row(checklist: Checklist) -> dict[str, object]:
 
 
 def _render_plan(
-    filename: str, text: str, plan: Installation, upload_round: int, actor: Actor
-) -> None:
+    filename: str, text: str, plan: Installation, actor: Actor
+) -> widgets.Apply | None:
     new = plan.checklist
     label = f"{new.name} ({new.id}), version {new.version}"
     if plan.unchanged:
@@ -92,21 +94,17 @@ def _render_plan(
             widgets.escape_markdown(f"{label} is already in the library; nothing to add."),
             icon=":material/check_circle:",
         )
-        return
+        return None
     was = f"newer than the installed v{plan.installed_version}" if plan.installed_version else "new"
     message = f"{label} is valid ({was}); once added, new audits use it."
     st.success(widgets.escape_markdown(message), icon=":material/verified:")
     st.dataframe(pd.DataFrame([_row(new)]), hide_index=True, key="checklist_preview")
-    if st.button("Add to the library", key="checklist_install", type="primary"):
-        try:
-            checklists.add_checklist(actor, text, filename, CHECKLISTS_DIR)
-        except ChecklistError as problems:
-            _show_problems(problems)
-            return
-        st.session_state.pop(PENDING_KEY, None)
-        st.session_state[ROUND_KEY] = upload_round + 1
-        state.flash(f"Added {label} to the checklist library.")
-        st.rerun()
+
+    def add() -> str:
+        checklists.add_checklist(actor, text, filename, CHECKLISTS_DIR)
+        return f"Added {label} to the checklist library."
+
+    return widgets.Apply("Add to the library", "checklist_install", add)
 
 
 def _show_problems(problems: ChecklistError, heading: str | None = None) -> None:

@@ -22,6 +22,13 @@ from datawalk.services.imports import IdentifierChoices
 from datawalk.ui import state
 from datawalk.ui.routes import PAGES, page_file
 from datawalk.ui.text import escape_markdown
+from datawalk.ui.uploads import (  # noqa: F401  (the widgets' API)
+    Apply,
+    Upload,
+    limited_uploader,
+    upload_limit_mb,
+    upload_preview_apply,
+)
 from datawalk.vocabulary import Checklist, Level
 
 # Badge colour for a level's colour name where Streamlit spells it otherwise ("amber" is the
@@ -186,22 +193,6 @@ def require_audit() -> Audit:
         page_link("audits", "Go to Audits", {}, icon=":material/assignment:")
         st.stop()
     return audit
-
-
-def upload_limit_mb(max_bytes: int, megabyte: int = 1_000_000) -> int:
-    """Return the intake's byte limit in whole MB, as one number for the uploader's own cap and
-    its text, so the widget, the page and the intake that checks the file never disagree."""
-    return max(1, round(max_bytes / megabyte))
-
-
-def limited_uploader(
-    label: str, *, max_bytes: int, megabyte: int = 1_000_000, help: str = "", **kwargs: Any
-) -> Any:
-    """`st.file_uploader` capped at what the intake for its kind of file accepts (`max_bytes`,
-    from the core module that checks that kind), with the limit in its help text."""
-    limit = upload_limit_mb(max_bytes, megabyte)
-    text = f"{help} Up to {limit} MB per file.".strip()
-    return st.file_uploader(label, max_upload_size=limit, help=text, **kwargs)
 
 
 def data_uri(data: bytes, media_type: str | None = None) -> str:

@@ -1,6 +1,7 @@
 """Floor plans with numbered location markers, and photo thumbnails, drawn with Pillow for the
-workbook. Markers are filled with the location's worst level colour AND carry its map number, so
-the Locations table (not colour) says what each marker is.
+workbook. Markers are the dashboard's (`plan_markers`, drawn by `plan_image`): filled with the
+location's worst level colour, sized by its findings, AND carrying its map number, so the
+Locations table (not colour) says what each marker is.
 
 Images here are the stored ones: plans as uploaded, photos already redacted at intake. Nothing in
 this module reads an original upload.
@@ -9,21 +10,16 @@ this module reads an original upload.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from dataclasses import dataclass
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image
+
+from datawalk.plan_image import draw_markers, encode, open_plan
+from datawalk.plan_markers import PlanMarker
 
 PLAN_WIDTH = 900
 THUMB_SIZE = 300
-_NO_LEVEL = "#9CA3AF"
-
-
-@dataclass(frozen=True)
-class Marker:
-    number: int
-    x: float
-    y: float
-    colour: str
 
 
 @dataclass(frozen=True)
@@ -34,25 +30,13 @@ class Picture:
     extension: str
 
 
-def draw_plan(plan: bytes, markers: list[Marker], width: int = PLAN_WIDTH) -> Picture:
-    """Return the plan scaled to `width` px with each marker drawn at its normalised position."""
-    with Image.open(io.BytesIO(plan)) as source:
-        image = source.convert("RGB")
+def draw_plan(plan: bytes, markers: Sequence[PlanMarker], width: int = PLAN_WIDTH) -> Picture:
+    """Return the plan scaled to `width` px with each marker drawn at its normalised position,
+    numbered and without names: the Locations table says what each number is."""
+    image = open_plan(plan)
     scale = width / image.width
     image = image.resize((width, max(1, round(image.height * scale))), Image.Resampling.LANCZOS)
-    draw = ImageDraw.Draw(image)
-    font = _font(14)
-    radius = 13
-    for marker in markers:
-        cx, cy = marker.x * image.width, marker.y * image.height
-        draw.ellipse(
-            (cx - radius, cy - radius, cx + radius, cy + radius),
-            fill=marker.colour,
-            outline="#111827",
-            width=2,
-        )
-        text = str(marker.number)
-        draw.text((cx, cy), text, fill=_ink(marker.colour), font=font, anchor="mm")
+    draw_markers(image, markers, labels=False)
     return _encode(image, "png")
 
 
@@ -66,27 +50,6 @@ def thumbnail(data: bytes, media_type: str, size: int = THUMB_SIZE) -> Picture:
     return _encode(image.convert("RGB"), "jpeg")
 
 
-def marker_colour(hex_colour: str | None) -> str:
-    return hex_colour or _NO_LEVEL
-
-
 def _encode(image: Image.Image, kind: str) -> Picture:
-    buffer = io.BytesIO()
-    if kind == "jpeg":
-        image.save(buffer, "JPEG", quality=82, optimize=True)
-    else:
-        image.save(buffer, "PNG", optimize=True)
-    return Picture(buffer.getvalue(), image.width, image.height, "jpg" if kind == "jpeg" else "png")
-
-
-def _ink(hex_colour: str) -> str:
-    from datawalk.colours import text_colour
-
-    return text_colour(hex_colour) if hex_colour.startswith("#") else "#000000"
-
-
-def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
-    try:
-        return ImageFont.load_default(size=size)
-    except TypeError:  # Pillow without FreeType sizes
-        return ImageFont.load_default()
+    data = encode(image, kind, quality=82)
+    return Picture(data, image.width, image.height, "jpg" if kind == "jpeg" else "png")

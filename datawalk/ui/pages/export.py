@@ -22,9 +22,7 @@ from datawalk.workbook.downloads import (
 from datawalk.workbook.layout import DEFAULT_MARKING, EDITIONS, MAX_MARKING
 from datawalk.workbook.safety import DEFAULT_LIMITS as WORKBOOK_LIMITS
 
-PENDING_KEY = "_export_pending"
 BINARY_MEGABYTE = 1_048_576  # the workbook intake counts its limit in these
-UPLOAD_ROUND_KEY = "_export_upload_round"
 EDITION_LABELS = {
     "leadership": "Leadership (photos and notes)",
     "governors": "Governors (no photos, no notes)",
@@ -116,54 +114,40 @@ st.caption(
     f"{widgets.upload_limit_mb(WORKBOOK_LIMITS.max_bytes, BINARY_MEGABYTE)} MB) to see exactly "
     "what would change before applying it."
 )
-upload_round = st.session_state.get(UPLOAD_ROUND_KEY, 0)
-uploaded = widgets.limited_uploader(
-    "Edited workbook (.xlsx)",
-    max_bytes=WORKBOOK_LIMITS.max_bytes,
-    megabyte=BINARY_MEGABYTE,
-    help="A workbook exported from this audit, with only the yellow columns edited.",
-    type=["xlsx", "xlsm"],
-    key=f"export_upload_{upload_round}",
+
+
+def _show_changes(preview: imports.WorkbookPreview) -> widgets.Apply | None:
+    """The rows the workbook changes, the identifier choices, and the apply step."""
+    changes = preview.changes
+    if changes.is_empty:
+        st.info(f"The workbook's {changes.rows_read} action row(s) change nothing.")
+        return None
+    n_actions = len({change.action_id for change in changes.changes})
+    st.write(f"{len(changes.changes)} change(s) to {n_actions} action(s):")
+    st.dataframe(changes.preview_rows(), hide_index=True, key="export_preview")
+    choices = widgets.identifier_choices(preview.flagged, key="export_identifiers")
+
+    def apply() -> str:
+        imports.apply_workbook(workspace, Actor(actor), preview, choices)
+        return f"Applied {len(changes.changes)} change(s) to {n_actions} action(s)."
+
+    return widgets.Apply("Apply these changes", "export_apply", apply)
+
+
+widgets.upload_preview_apply(
+    widgets.Upload(
+        key="export",
+        label="Edited workbook (.xlsx)",
+        types=("xlsx", "xlsm"),
+        max_bytes=WORKBOOK_LIMITS.max_bytes,
+        megabyte=BINARY_MEGABYTE,
+        help="A workbook exported from this audit, with only the yellow columns edited.",
+        scope=audit.id,
+    ),
+    lambda file: imports.preview_workbook(
+        workspace, file.getvalue(), audit_id=audit.id, filename=file.name
+    ),
+    _show_changes,
 )
-if uploaded is None:
-    st.session_state.pop(PENDING_KEY, None)
-else:
-    token = (uploaded.file_id, audit.id)
-    pending = st.session_state.get(PENDING_KEY)
-    if pending is None or pending[0] != token:
-        st.session_state.pop(PENDING_KEY, None)
-        try:
-            preview = imports.preview_workbook(
-                workspace, uploaded.getvalue(), audit_id=audit.id, filename=uploaded.name
-            )
-        except DataWalkError as error:
-            errors.show_error(error)
-            st.info("Nothing was changed.")
-        else:
-            st.session_state[PENDING_KEY] = (token, preview)
-            pending = st.session_state[PENDING_KEY]
-    if pending is not None and pending[0] == token:
-        preview = pending[1]
-        changes = preview.changes
-        if changes.is_empty:
-            st.info(f"The workbook's {changes.rows_read} action row(s) change nothing.")
-        else:
-            n_actions = len({change.action_id for change in changes.changes})
-            st.write(f"{len(changes.changes)} change(s) to {n_actions} action(s):")
-            st.dataframe(changes.preview_rows(), hide_index=True, key="export_preview")
-            choices = widgets.identifier_choices(preview.flagged, key="export_identifiers")
-            if st.button("Apply these changes", key="export_apply", type="primary"):
-                try:
-                    imports.apply_workbook(workspace, Actor(actor), preview, choices)
-                except DataWalkError as error:
-                    errors.show_error(error)
-                    st.info("Nothing was changed.")
-                else:
-                    st.session_state.pop(PENDING_KEY, None)
-                    st.session_state[UPLOAD_ROUND_KEY] = upload_round + 1
-                    state.flash(
-                        f"Applied {len(changes.changes)} change(s) to {n_actions} action(s)."
-                    )
-                    st.rerun()
 
 restore_panel.render()

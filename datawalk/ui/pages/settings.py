@@ -1,25 +1,26 @@
 """Settings page (`/settings?audit=…`): floor plans for the open audit, the scoring model it is
 scored with, and how DataWalk protects the data it holds.
 
-Each section is a small module `datawalk/ui/settings_<name>.py` with `TITLE` and
-`render(audit, checklist)`, listed in `SECTIONS`; a section whose module is not there yet is
-skipped, so sections can be added by whoever owns them without touching this page.
+Each section is a small module with `TITLE` and `render(audit, checklist)`, imported here and
+listed in `SECTIONS` in page order: a section is added by importing it and listing it, and a
+renamed or missing one fails the page loudly instead of being left out.
 """
-
-import importlib
 
 import streamlit as st
 
 from datawalk.checklist import DEFAULT_CHECKLIST_PATH, load_checklist
-from datawalk.ui import errors, state, widgets
-
-SECTIONS = (
-    "datawalk.ui.settings_plans",
-    "datawalk.ui.settings_scoring",
-    "datawalk.ui.rescore_panel",
-    "datawalk.ui.settings_checklists",
-    "datawalk.ui.settings_privacy",
+from datawalk.ui import (
+    errors,
+    rescore_panel,
+    settings_checklists,
+    settings_plans,
+    settings_privacy,
+    settings_scoring,
+    state,
+    widgets,
 )
+
+SECTIONS = (settings_plans, settings_scoring, rescore_panel, settings_checklists, settings_privacy)
 
 
 @st.cache_resource
@@ -36,13 +37,7 @@ else:
 st.title("Settings", anchor=False)
 state.show_flash()
 
-for name in SECTIONS:
-    try:
-        section = importlib.import_module(name)
-    except ModuleNotFoundError as missing:
-        if missing.name != name:
-            raise
-        continue
+for section in SECTIONS:
     st.header(section.TITLE, anchor=False, divider="gray")
     with errors.user_errors():
         section.render(audit, checklist)

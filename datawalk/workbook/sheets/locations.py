@@ -10,15 +10,18 @@ import math
 from collections import Counter
 from dataclasses import dataclass, field
 
+import numpy as np
+import pandas as pd
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from datawalk.models import Location
+from datawalk.plan_markers import POINT_COLUMNS, hotspot_markers
 from datawalk.scoring.result import CLASSIFICATION_NAMES, CLASSIFICATIONS
 from datawalk.vocabulary import Level
 from datawalk.workbook.data import FindingView, WorkbookData
 from datawalk.workbook.layout import LOCATIONS, LOCATIONS_TABLE
-from datawalk.workbook.plans import Marker, draw_plan, marker_colour
+from datawalk.workbook.plans import draw_plan
 from datawalk.workbook.styles import Styles, add_level_formats, put, set_up_page
 
 ROW_PX = 20
@@ -139,17 +142,10 @@ def _write_plans(
     if not data.with_notes:
         put(sheet, row, 0, "Floor plans with markers are in the leadership edition.", styles.top)
         return
+    numbers = {t.location.id: t.number for t in tallies}
     for floor in floors:
-        markers = [
-            Marker(
-                t.number,
-                t.location.position.x,
-                t.location.position.y,
-                marker_colour(_worst_colour(data, t)),
-            )
-            for t in tallies
-            if t.location.floor_id == floor.id and t.location.position is not None
-        ]
+        points = _floor_points(tallies, floor.id)
+        markers = hotspot_markers(points, data.levels, numbers)
         picture = draw_plan(floor.plan.data, markers)
         put(sheet, row, 0, f"Floor plan: {floor.name}", styles.section)
         sheet.insert_image(
@@ -165,6 +161,20 @@ def _write_plans(
         row += 3 + math.ceil(picture.height / ROW_PX)
 
 
-def _worst_colour(data: WorkbookData, tally: _Tally) -> str | None:
-    index = max((v.worst_index for v in tally.views), default=-1)
-    return data.levels[index].hexcolor if index >= 0 else None
+def _floor_points(tallies: list[_Tally], floor_id: str) -> pd.DataFrame:
+    """The floor's places as the dashboard's map points: worst level over both sides."""
+    rows = [
+        (
+            t.location.id,
+            t.location.name,
+            floor_id,
+            t.location.position.x,
+            t.location.position.y,
+            len(t.views),
+            max(v.worst_index for v in t.views) if t.views else np.nan,
+            t.location.nothing_found,
+        )
+        for t in tallies
+        if t.location.floor_id == floor_id and t.location.position is not None
+    ]
+    return pd.DataFrame(rows, columns=POINT_COLUMNS)

@@ -1,5 +1,5 @@
-"""The tappable hotspot image: markers drawn in their level colours where the positions say,
-bigger for more findings, and a tap resolved to the marker under it (or to none)."""
+"""Plan markers and their raster drawing: markers drawn in their level colours where the
+positions say, bigger for more findings, and a tap resolved to the marker under it (or to none)."""
 
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import pytest
 from PIL import Image
 
 from datawalk.checklist import DEFAULT_CHECKLIST_PATH, load_checklist
-from datawalk.hotspot_image import draw_hotspots, marker_radii, nearest_location
 from datawalk.models import PlanImage
+from datawalk.plan_image import draw_hotspots
+from datawalk.plan_markers import hotspot_markers, marker_radii, nearest_marker
 
 COLUMNS = ["location_id", "name", "floor_id", "x", "y", "findings", "level", "nothing_found"]
 
@@ -42,6 +43,10 @@ def _points(levels) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
+def nearest_location(points, levels, x, y, size):
+    return nearest_marker(hotspot_markers(points, levels), x, y, size)
+
+
 def _hex(colour: str) -> tuple[int, int, int]:
     colour = colour.lstrip("#")
     return tuple(int(colour[i : i + 2], 16) for i in (0, 2, 4))  # type: ignore[return-value]
@@ -68,7 +73,7 @@ def test_labels_are_drawn_beside_the_markers(levels):
 
 
 def test_more_findings_draw_a_bigger_marker(levels):
-    radii = marker_radii(_points(levels), (1200, 800))
+    radii = marker_radii(hotspot_markers(_points(levels), levels), (1200, 800))
     assert radii[0] > radii[1] > 0
 
 
@@ -80,22 +85,22 @@ def test_a_floor_without_a_plan_is_drawn_on_a_blank_canvas(levels):
 def test_a_tap_on_a_marker_finds_its_location(levels):
     points = _points(levels)
     size = (1200, 800)
-    assert nearest_location(points, 0.2, 0.3, size) == "office"
-    assert nearest_location(points, 0.71, 0.31, size) == "hall"
-    assert nearest_location(points, 0.5, 0.75, size) == "store"
+    assert nearest_location(points, levels, 0.2, 0.3, size) == "office"
+    assert nearest_location(points, levels, 0.71, 0.31, size) == "hall"
+    assert nearest_location(points, levels, 0.5, 0.75, size) == "store"
     # The same taps on the image shown at a smaller size on screen.
-    assert nearest_location(points, 0.705, 0.295, (600, 400)) == "hall"
+    assert nearest_location(points, levels, 0.705, 0.295, (600, 400)) == "hall"
 
 
 def test_a_tap_far_from_every_marker_finds_none(levels):
     points = _points(levels)
-    assert nearest_location(points, 0.45, 0.3, (1200, 800)) is None
-    assert nearest_location(points, 0.95, 0.95, (1200, 800)) is None
-    assert nearest_location(points.iloc[:0], 0.2, 0.3, (1200, 800)) is None
+    assert nearest_location(points, levels, 0.45, 0.3, (1200, 800)) is None
+    assert nearest_location(points, levels, 0.95, 0.95, (1200, 800)) is None
+    assert nearest_location(points.iloc[:0], levels, 0.2, 0.3, (1200, 800)) is None
 
 
 def test_of_two_markers_in_reach_the_nearer_wins(levels):
     points = _points(levels)
     points.loc[1, ["x", "y"]] = [0.23, 0.3]  # hall moved next to the office
-    assert nearest_location(points, 0.225, 0.3, (1200, 800)) == "hall"
-    assert nearest_location(points, 0.2, 0.3, (1200, 800)) == "office"
+    assert nearest_location(points, levels, 0.225, 0.3, (1200, 800)) == "hall"
+    assert nearest_location(points, levels, 0.2, 0.3, (1200, 800)) == "office"
