@@ -10,7 +10,14 @@ from __future__ import annotations
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StringConstraints,
+    model_validator,
+)
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=60)]
 HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
@@ -199,10 +206,21 @@ class Checklist(Strict):
     objects: Vocabularies
     scoring: Scoring | None = None
 
+    _terms: dict[str, dict[str, Term]] = PrivateAttr(default_factory=dict)
+
     def term(self, vocabulary: str, term_id: str) -> Term | None:
-        """Return the entry `term_id` of a vocabulary by its field name, or None."""
-        entries: list[Term] = getattr(self.objects, vocabulary)
-        return next((entry for entry in entries if entry.id == term_id), None)
+        """Return the entry `term_id` of a vocabulary by its field name, or None.
+
+        Reasons and tables look labels up thousands of times per audit, so each vocabulary is
+        indexed by id on first use (the checklist is frozen, so the index never goes stale).
+        """
+        index = self._terms.get(vocabulary)
+        if index is None:
+            entries: list[Term] = getattr(self.objects, vocabulary)
+            index = self._terms[vocabulary] = {}
+            for entry in entries:
+                index.setdefault(entry.id, entry)
+        return index.get(term_id)
 
     def label(self, vocabulary: str, term_id: str) -> str:
         entry = self.term(vocabulary, term_id)

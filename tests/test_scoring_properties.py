@@ -14,6 +14,7 @@ from datawalk.checklist import DEFAULT_CHECKLIST_PATH, load_checklist
 from datawalk.models import Finding, Reach
 from datawalk.scoring import findings_to_frame, score_finding, score_findings, score_frame
 from datawalk.vocabulary import Checklist
+from tests import reference_scorer
 
 UK = load_checklist(DEFAULT_CHECKLIST_PATH)
 WALK = date(2025, 3, 3)
@@ -166,30 +167,6 @@ def test_scoring_is_deterministic(item: Finding) -> None:
     assert _score(item) == _score(item) == _score(item, fresh)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(CHECKLISTS.flatmap(lambda c: st.tuples(st.just(c), st.lists(findings(c), max_size=12))))
-def test_batch_frame_scoring_equals_one_by_one(case: tuple[Checklist, list[Finding]]) -> None:
-    checklist, items = case
-    one_by_one = score_findings(items, checklist, today=WALK)
-    frame = score_frame(findings_to_frame(items), checklist, today=WALK, explain=True)
-    assert len(frame) == len(one_by_one)
-    for row, scored in zip(frame.itertuples(index=False), one_by_one, strict=True):
-        assert row.finding_id == scored.finding_id
-        assert row.exposure == scored.exposure
-        assert row.sensitivity == scored.sensitivity
-        assert row.privacy_level == scored.privacy_level
-        assert row.need == scored.need
-        assert row.availability_gap == scored.availability_gap
-        assert row.safeguarding_level == scored.safeguarding_level
-        assert row.classification == scored.classification
-        assert row.priority == scored.priority
-        assert list(row.excess) == scored.excess
-        assert list(row.missing) == scored.missing
-        assert list(row.rule_ids) == [r.rule_id for r in scored.recommendations]
-        assert row.commendation == scored.commendation
-        assert row.reasons == scored.reasons
-
-
 # Guards ----------------------------------------------------------------------------------------
 
 EFFECTS = {rule.id: rule.effect for rule in UK.scoring.rules}
@@ -251,3 +228,39 @@ def test_the_label_guard_explains_itself() -> None:
 
 def _rank(level_id: str) -> int:
     return [level.id for level in UK.scoring.levels].index(level_id)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.sampled_from([UK, NESTED, GREEDY]).flatmap(
+        lambda c: st.tuples(st.just(c), st.lists(findings(c), max_size=12))
+    )
+)
+def test_production_scoring_equals_the_reference(case: tuple[Checklist, list[Finding]]) -> None:
+    """The one vectorised scorer, batch and one by one, against the plain-Python reference:
+    numbers, levels, reasons, recommendations and commendations all equal."""
+    checklist, items = case
+    expected = [reference_scorer.score_finding(f, checklist, today=WALK) for f in items]
+    assert score_findings(items, checklist, today=WALK) == expected
+    assert [_score(f, checklist) for f in items] == expected
+    frame = score_frame(findings_to_frame(items), checklist, today=WALK, explain=True)
+    assert len(frame) == len(expected)
+    for row, scored in zip(frame.itertuples(index=False), expected, strict=True):
+        assert row.finding_id == scored.finding_id
+        assert (row.exposure, row.sensitivity, row.need) == (
+            scored.exposure,
+            scored.sensitivity,
+            scored.need,
+        )
+        assert row.availability_gap == scored.availability_gap
+        assert (row.privacy_level, row.safeguarding_level) == (
+            scored.privacy_level,
+            scored.safeguarding_level,
+        )
+        assert row.classification == scored.classification
+        assert row.priority == scored.priority
+        assert list(row.excess) == scored.excess
+        assert list(row.missing) == scored.missing
+        assert list(row.rule_ids) == [r.rule_id for r in scored.recommendations]
+        assert row.commendation == scored.commendation
+        assert row.reasons == scored.reasons

@@ -3,10 +3,11 @@
 with plain-English reasons and declarative recommendations.
 
 Every number comes from the checklist's `scoring:` section; this package holds only the
-arithmetic. Modules: `finding` (one finding, the reference), `frame` (a DataFrame, vectorised),
-`rules` (predicates and guards), `reasons` (prose), `config` (coefficients and cross-checks),
-`compiled` (lookup tables), `audit` (pinned checklist, walk date, rescoring). Its benchmark is
-`benchmarks/scoring.py`.
+arithmetic. Modules: `frame` (the one scorer, vectorised; one finding is a frame of one row),
+`finding` (Finding models in, `ScoredFinding`s out), `explained` (reasons and recommendations
+from the frame's arrays), `rules` (predicates and guards), `reasons` (prose), `config`
+(coefficients and cross-checks), `compiled` (lookup tables), `audit` (pinned checklist, walk
+date, rescoring). Its benchmark is `benchmarks/scoring.py`.
 """
 
 from __future__ import annotations

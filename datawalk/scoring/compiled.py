@@ -15,6 +15,7 @@ from __future__ import annotations
 import math
 import threading
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -68,6 +69,33 @@ class Compiled:
     rules: tuple[CompiledRule, ...]
     concern_level: int
     acceptable_level: int
+
+    @cached_property
+    def leaf_membership(self) -> np.ndarray:
+        """Leaves × audiences, float32: 1 where the audience contains the leaf."""
+        out = np.zeros((len(self.leaves), len(self.audiences)), dtype=np.float32)
+        for row, sources in enumerate(self.leaf_sources):
+            out[row, sources] = 1
+        return out
+
+    @cached_property
+    def audience_membership(self) -> np.ndarray:
+        """Audiences × leaves, float32: 1 where the leaf belongs to the audience."""
+        return np.ascontiguousarray(self.leaf_membership.T)
+
+    @cached_property
+    def audience_sizes(self) -> np.ndarray:
+        """Per audience, how many leaves it holds."""
+        return self.audience_membership.sum(axis=1)
+
+    @cached_property
+    def inside_of(self) -> tuple[tuple[int, np.ndarray], ...]:
+        """Per audience that sits inside larger ones: its row and theirs (for folding roles)."""
+        return tuple(
+            (row, np.flatnonzero(larger))
+            for row, larger in enumerate(self.strict_subset)
+            if larger.any()
+        )
 
     def index(self, vocabulary: str, term_id: str) -> int:
         return getattr(self, vocabulary).index(term_id)

@@ -1,17 +1,23 @@
-"""The two-sided model over a whole DataFrame of findings, vectorised with numpy.
+"""The two-sided model, vectorised with numpy: the one scorer, for a whole audit or one finding.
 
 Each audience, category and control set becomes a boolean matrix (vocabulary × findings, see
 `matrices.py`); containment, weights, grids and rules are whole-array operations, so nothing on
-the hot path loops over findings in Python. Reasons are the exception: they are prose, built per
-row by the single-finding code, and only when asked (explain=True).
+the hot path loops over findings in Python. One finding is scored as a frame of one row.
 
-`finding.py` is the reference; a property test holds this module to it.
+Input comes as columns: a DataFrame from `findings_to_frame`, or `finding_columns` straight from
+Finding models (no pandas on the walk page's one-row path). Arithmetic is on integers scaled by
+`SCALE` (see `compiled.py`), so rounding is exact. The reference date (`today`) is always passed
+in: scoring an old walk must not change because the calendar moved.
+
+A plain-Python reference scorer lives in the tests; a property test holds this module to it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -19,7 +25,6 @@ import pandas as pd
 from datawalk.errors import ValidationError
 from datawalk.models import Finding
 from datawalk.scoring.compiled import SCALE, Compiled, compile_checklist, scaled
-from datawalk.scoring.finding import HALF, FindingInput, resolve_today, score_input
 from datawalk.scoring.matrices import (
     any_of,
     covered,
@@ -34,9 +39,10 @@ from datawalk.scoring.matrices import (
     to_leaves,
 )
 from datawalk.scoring.result import BOTH, CLASSIFICATIONS, OVER_EXPOSED, UNDER_AVAILABLE
-from datawalk.scoring.rules import FrameFacts, rule_matrix
+from datawalk.scoring.rules import FrameFacts, RuleChoice, rule_matrix
 from datawalk.vocabulary import Checklist
 
+HALF = SCALE * SCALE // 2
 INPUT_COLUMNS = (
     "finding_id",
     "reference",
@@ -55,37 +61,62 @@ INPUT_COLUMNS = (
     "good_practice",
     "good_practice_note",
 )
+SCORED_COLUMNS = INPUT_COLUMNS[4:15]
 SET_COLUMNS = ("categories", "visible_to", "needed_by", "controls")
+Columns = Mapping[str, Any]
+
+
+def resolve_today(today: date | None) -> date:
+    """Return the reference date: the one given (the walk date), else the calendar's today."""
+    return today if today is not None else date.today()
+
+
+def finding_columns(findings: Sequence[Finding]) -> dict[str, np.ndarray]:
+    """Return the scoring input as numpy columns, one entry per finding, without pandas."""
+    n = len(findings)
+    columns: dict[str, np.ndarray] = {}
+    for name in INPUT_COLUMNS:
+        column = np.empty(n, dtype=object)
+        for row, finding in enumerate(findings):
+            value = getattr(finding, "id" if name == "finding_id" else name)
+            column[row] = tuple(value) if name in SET_COLUMNS else value
+        columns[name] = column
+    columns["reach"] = np.array([str(f.reach) for f in findings], dtype=object)
+    columns["review_date"] = np.array(
+        [
+            np.datetime64(f.review_date, "ns") if f.review_date else np.datetime64("NaT", "ns")
+            for f in findings
+        ],
+        dtype="datetime64[ns]",
+    )
+    columns["need_override"] = np.array(
+        [np.nan if f.need_override is None else f.need_override for f in findings], dtype=float
+    )
+    columns["good_practice"] = np.array([f.good_practice for f in findings], dtype=bool)
+    return columns
 
 
 def findings_to_frame(findings: Iterable[Finding]) -> pd.DataFrame:
     """Return one row per finding with the columns scoring reads; sets become tuples."""
-    rows = [
-        {
-            "finding_id": f.id,
-            "reference": f.reference,
-            "audit_id": f.audit_id,
-            "location_id": f.location_id,
-            "categories": tuple(f.categories),
-            "format": f.format,
-            "identifiability": f.identifiability,
-            "detail_level": f.detail_level,
-            "visible_to": tuple(f.visible_to),
-            "needed_by": tuple(f.needed_by),
-            "reach": str(f.reach),
-            "controls": tuple(f.controls),
-            "review_date": f.review_date,
-            "need_override": f.need_override,
-            "good_practice": f.good_practice,
-            "good_practice_note": f.good_practice_note,
-        }
-        for f in findings
-    ]
-    frame = pd.DataFrame(rows, columns=list(INPUT_COLUMNS))
-    frame["review_date"] = pd.to_datetime(frame["review_date"])
+    columns = finding_columns(list(findings))
+    frame = pd.DataFrame({name: columns[name] for name in INPUT_COLUMNS})
     frame["need_override"] = frame["need_override"].astype("Int64")
-    frame["good_practice"] = frame["good_practice"].astype(bool)
     return frame
+
+
+@dataclass(frozen=True)
+class FrameScores:
+    """Every array the model computes for n findings: the scores, and what reasons are built
+    from (leaf-role matrices, the rules chosen and the guards that held something back)."""
+
+    columns: dict[str, Any]
+    visible: np.ndarray
+    needed: np.ndarray
+    too_slow: np.ndarray
+    overdue: np.ndarray
+    locked_emergency: np.ndarray
+    anonymous: np.ndarray
+    rules: RuleChoice
 
 
 def score_frame(
@@ -101,37 +132,55 @@ def score_frame(
         ValidationError: a row uses an id the checklist does not define, or a column is missing.
         ChecklistError: the checklist has no valid scoring section.
     """
-    missing_columns = [c for c in INPUT_COLUMNS[4:15] if c not in frame.columns]
+    missing_columns = [c for c in SCORED_COLUMNS if c not in frame.columns]
     if missing_columns:
         raise ValidationError(f"findings frame lacks {', '.join(missing_columns)}")
+    columns = {name: frame[name].to_numpy() for name in INPUT_COLUMNS if name in frame.columns}
+    columns["review_date"] = pd.to_datetime(frame["review_date"]).to_numpy(dtype="datetime64[ns]")
+    columns["need_override"] = (
+        frame["need_override"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    )
+    columns["good_practice"] = frame["good_practice"].fillna(False).to_numpy(dtype=bool)
     model = compile_checklist(checklist)
     day = resolve_today(today)
-    scores = _score_arrays(frame, model, day)
-    result = pd.DataFrame(scores, index=frame.index)
+    scores = score_columns(columns, model, day)
+    result = pd.DataFrame(scores.columns, index=frame.index)
     if explain:
-        result["reasons"] = [score_input(item, model, day).reasons for item in _inputs(frame)]
+        from datawalk.scoring.explained import reasons_of  # prose only when someone reads it
+
+        result["reasons"] = reasons_of(columns, scores, model)
     return result
 
 
-def _score_arrays(frame: pd.DataFrame, model: Compiled, today: date) -> dict[str, object]:
-    n = len(frame)
-    cats = encode_sets(frame["categories"], model.categories, "categories")
+def score_columns(columns: Columns, model: Compiled, today: date) -> FrameScores:
+    """Score n findings given as columns (see `finding_columns`); the arrays behind every figure.
+
+    Raises:
+        ValidationError: a row uses an id the checklist does not define.
+    """
+    n = len(columns["format"])
+    name = f"{model.checklist.id} v{model.checklist.version}"
+    cats = encode_sets(columns["categories"], model.categories, "categories", name)
     if n and not cats.any(axis=0).all():
         raise ValidationError("a finding needs at least one data category", field="categories")
-    visible = to_leaves(model, encode_sets(frame["visible_to"], model.audiences, "visible_to"))
-    needed = to_leaves(model, encode_sets(frame["needed_by"], model.audiences, "needed_by"))
-    controls = encode_sets(frame["controls"], model.controls, "controls")
-    reach = encode_ids(frame["reach"], model.reaches, "reach")
-    identifiability = encode_ids(frame["identifiability"], model.identifiability, "identifiability")
-    detail = encode_ids(frame["detail_level"], model.detail_levels, "detail_level")
-    formats = encode_ids(frame["format"], model.formats, "format")
+    visible = to_leaves(
+        model, encode_sets(columns["visible_to"], model.audiences, "visible_to", name)
+    )
+    needed = to_leaves(model, encode_sets(columns["needed_by"], model.audiences, "needed_by", name))
+    controls = encode_sets(columns["controls"], model.controls, "controls", name)
+    reach = encode_ids(columns["reach"], model.reaches, "reach", name)
+    identifiability = encode_ids(
+        columns["identifiability"], model.identifiability, "identifiability", name
+    )
+    detail = encode_ids(columns["detail_level"], model.detail_levels, "detail_level", name)
+    formats = encode_ids(columns["format"], model.formats, "format", name)
 
-    excess = visible & ~needed & (model.identifiability_weight[identifiability] > 0)
+    named = model.identifiability_weight[identifiability] > 0
+    excess = visible & ~needed & named
     reach_minutes = model.reach_minutes[reach]
     limit = masked_min(cats, model.limit_minutes, np.inf)
     too_slow = np.isinf(reach_minutes) | (reach_minutes > limit)
-    review = pd.to_datetime(frame["review_date"]).to_numpy(dtype="datetime64[ns]")
-    overdue = review < np.datetime64(today, "ns")
+    overdue = np.asarray(columns["review_date"]) < np.datetime64(today, "ns")
     locked = any_of(controls, model.locks_away) & any_of(cats, model.emergency)
     missing = needed & (~visible | (too_slow | overdue | locked))
 
@@ -139,7 +188,7 @@ def _score_arrays(frame: pd.DataFrame, model: Compiled, today: date) -> dict[str
     exposure = _exposure(model, excess, applied, identifiability, detail)
     sensitivity = masked_max(cats, model.sensitivity, 1)
     need = masked_max(cats, model.category_need, 1)
-    override = frame["need_override"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
+    override = np.asarray(columns["need_override"], dtype=float)
     need = np.where(np.isnan(override), need, np.nan_to_num(override)).astype(np.int64)
     gap = _gap(model, missing)
 
@@ -154,7 +203,7 @@ def _score_arrays(frame: pd.DataFrame, model: Compiled, today: date) -> dict[str
     )
     exposed_cp = any_of(cats, model.child_protection) & exposed
     priority = _priority(model, privacy, safeguarding, exposure, sensitivity, gap, need, exposed_cp)
-    good_practice = frame["good_practice"].fillna(False).to_numpy(dtype=bool)
+    good_practice = np.asarray(columns["good_practice"], dtype=bool)
     facts = FrameFacts(
         categories=cats,
         format=formats,
@@ -170,12 +219,13 @@ def _score_arrays(frame: pd.DataFrame, model: Compiled, today: date) -> dict[str
         good_practice=good_practice,
     )
     commended = good_practice & (np.maximum(privacy, safeguarding) <= model.acceptable_level)
-    chosen = rule_matrix(model.rules, facts) & ~commended
+    choice = rule_matrix(model.rules, facts)
+    choice = RuleChoice(chosen=choice.chosen & ~commended, noted_guards=choice.noted_guards)
     level_ids = np.array([level.id for level in model.levels], dtype=object)
     rule_ids = tuple(r.rule.id for r in model.rules)
-    return {
-        "finding_id": frame["finding_id"].to_numpy() if "finding_id" in frame else None,
-        "reference": frame["reference"].to_numpy() if "reference" in frame else None,
+    scores = {
+        "finding_id": columns.get("finding_id"),
+        "reference": columns.get("reference"),
         "exposure": exposure,
         "sensitivity": sensitivity,
         "privacy_level": level_ids[privacy],
@@ -188,9 +238,19 @@ def _score_arrays(frame: pd.DataFrame, model: Compiled, today: date) -> dict[str
         "priority": priority / SCALE,
         "excess": decode_columns(excess, lambda sets: role_names(model, sets)),
         "missing": decode_columns(missing, lambda sets: role_names(model, sets)),
-        "rule_ids": decode_columns(chosen, lambda sets: names_of(rule_ids, sets)),
-        "commendation": _commendations(frame, model, commended),
+        "rule_ids": decode_columns(choice.chosen, lambda sets: names_of(rule_ids, sets)),
+        "commendation": _commendations(columns, model, commended),
     }
+    return FrameScores(
+        columns=scores,
+        visible=visible,
+        needed=needed,
+        too_slow=too_slow,
+        overdue=overdue,
+        locked_emergency=locked,
+        anonymous=~named & (visible & ~needed).any(axis=0),
+        rules=choice,
+    )
 
 
 def _applies(model: Compiled, cats: np.ndarray) -> np.ndarray:
@@ -255,36 +315,13 @@ def _priority(
     ).astype(np.int64)
 
 
-def _commendations(frame: pd.DataFrame, model: Compiled, commended: np.ndarray) -> np.ndarray:
+def _commendations(columns: Columns, model: Compiled, commended: np.ndarray) -> np.ndarray:
     scoring = model.checklist.scoring
     text = scoring.commendation if scoring and scoring.commendation else "Good practice."
-    out = np.full(len(frame), "", dtype=object)
-    if not commended.any():
-        return out
-    notes = frame.get("good_practice_note", pd.Series("", index=frame.index))[commended]
-    notes = notes.fillna("").astype(str).str.strip()
-    out[commended] = np.where(notes != "", text + " " + notes, text)
+    out = np.full(len(commended), "", dtype=object)
+    notes = columns.get("good_practice_note")
+    for row in np.flatnonzero(commended):
+        note = notes[row] if notes is not None else ""
+        note = note.strip() if isinstance(note, str) else ""
+        out[row] = f"{text} {note}" if note else text
     return out
-
-
-def _inputs(frame: pd.DataFrame) -> Iterable[FindingInput]:
-    """Yield each row as the single-finding input (used only to write reasons)."""
-    for row in frame.itertuples(index=False):
-        review = getattr(row, "review_date", None)
-        override = getattr(row, "need_override", None)
-        yield FindingInput(
-            finding_id=str(getattr(row, "finding_id", "")),
-            reference=getattr(row, "reference", None),
-            categories=tuple(row.categories),
-            format=row.format,
-            identifiability=row.identifiability,
-            detail_level=row.detail_level,
-            visible_to=tuple(row.visible_to),
-            needed_by=tuple(row.needed_by),
-            reach=str(row.reach),
-            controls=tuple(row.controls),
-            review_date=None if pd.isna(review) else pd.Timestamp(review).date(),
-            need_override=None if pd.isna(override) else int(override),
-            good_practice=bool(row.good_practice),
-            good_practice_note=str(getattr(row, "good_practice_note", "") or ""),
-        )

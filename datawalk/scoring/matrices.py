@@ -8,8 +8,9 @@ for booleans or integers, and are several times slower here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import chain
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -18,58 +19,89 @@ from datawalk.errors import ValidationError
 from datawalk.scoring.compiled import Compiled
 
 PACK_BITS = 62  # bits per packed key word: room for a sign bit and no overflow
+SMALL = 8  # up to this many findings (a walk-page card list), decoding each beats hashing
 
 
-def encode_sets(column: pd.Series, vocabulary: tuple[str, ...], field: str) -> np.ndarray:
-    """Return the vocabulary × n membership matrix of a column of id tuples.
+# What each input column holds, for an error a person can act on.
+_WHAT = {
+    "categories": "data category",
+    "visible_to": "audience",
+    "needed_by": "audience",
+    "controls": "control",
+    "format": "format",
+    "identifiability": "identifiability",
+    "detail_level": "detail level",
+    "reach": "reach speed",
+}
+
+
+def encode_sets(
+    column: Sequence[Any], vocabulary: tuple[str, ...], field: str, source: str = ""
+) -> np.ndarray:
+    """Return the vocabulary × n membership matrix of a column of id tuples (missing = empty).
 
     Raises:
         ValidationError: a row holds an id the vocabulary does not define.
     """
-    values = column.to_numpy(dtype=object)
-    if column.isna().any():
+    values = np.asarray(column, dtype=object)
+    try:
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+    except TypeError:
         values = np.array([v if isinstance(v, (list, tuple)) else () for v in values], dtype=object)
-    lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
+        lengths = np.fromiter(map(len, values), dtype=np.int64, count=len(values))
     flat = np.fromiter(chain.from_iterable(values), dtype=object, count=int(lengths.sum()))
-    codes = pd.Index(vocabulary).get_indexer(flat) if len(flat) else np.zeros(0, np.int64)
-    _raise_unknown(codes, flat, field)
+    codes = _codes(flat, vocabulary)
+    _raise_unknown(codes, flat, field, source)
     matrix = np.zeros((len(vocabulary), len(values)), dtype=bool)
     matrix[codes, np.repeat(np.arange(len(values)), lengths)] = True
     return matrix
 
 
-def encode_ids(column: pd.Series, vocabulary: tuple[str, ...], field: str) -> np.ndarray:
+def encode_ids(
+    column: Sequence[Any], vocabulary: tuple[str, ...], field: str, source: str = ""
+) -> np.ndarray:
     """Return each row's position in the vocabulary.
 
     Raises:
         ValidationError: a row holds an id the vocabulary does not define.
     """
-    values = column.astype(str).to_numpy(dtype=object)
-    codes = pd.Index(vocabulary).get_indexer(values) if len(values) else np.zeros(0, np.int64)
-    _raise_unknown(codes, values, field)
-    return codes.astype(np.int64)
+    values = np.array([str(v) for v in column], dtype=object)
+    codes = _codes(values, vocabulary)
+    _raise_unknown(codes, values, field, source)
+    return codes
 
 
-def _raise_unknown(codes: np.ndarray, values: np.ndarray, field: str) -> None:
+def _codes(values: np.ndarray, vocabulary: tuple[str, ...]) -> np.ndarray:
+    """Positions of `values` in `vocabulary` (-1 when unknown): a dict for the few values of a
+    walk-page card, a hash index for a whole audit."""
+    if len(values) < 64:
+        where = {term: position for position, term in enumerate(vocabulary)}
+        return np.fromiter((where.get(v, -1) for v in values), dtype=np.int64, count=len(values))
+    return pd.Index(vocabulary).get_indexer(values).astype(np.int64)
+
+
+def _raise_unknown(codes: np.ndarray, values: np.ndarray, field: str, source: str) -> None:
     if len(codes) and (codes < 0).any():
-        raise ValidationError(f"unknown id {values[np.argmax(codes < 0)]!r}", field=field)
+        what = _WHAT.get(field, "id")
+        where = f" in {source}" if source else ""
+        raise ValidationError(
+            f"unknown {what} {values[np.argmax(codes < 0)]!r}{where}", field=field
+        )
 
 
 def to_leaves(model: Compiled, audiences: np.ndarray) -> np.ndarray:
-    """Return leaves × n: the leaf roles that each finding's audiences contain."""
-    leaves = np.empty((len(model.leaves), audiences.shape[1]), dtype=bool)
-    for row, sources in enumerate(model.leaf_sources):
-        np.logical_or.reduce(audiences[sources], axis=0, out=leaves[row])
-    return leaves
+    """Return leaves × n: the leaf roles that each finding's audiences contain.
+
+    One float32 product (leaves × audiences membership counts) instead of a loop per leaf:
+    counts stay tiny integers, so float32 is exact, and BLAS does the work.
+    """
+    return (model.leaf_membership @ audiences.astype(np.float32)) > 0
 
 
 def covered(model: Compiled, leaves: np.ndarray) -> np.ndarray:
     """Return audiences × n: which audiences a set of leaf roles covers entirely."""
-    out = np.zeros((len(model.audiences), leaves.shape[1]), dtype=bool)
-    for row, members in enumerate(model.audience_leaf_indexes):
-        if len(members):
-            np.logical_and.reduce(leaves[members], axis=0, out=out[row])
-    return out
+    counts = model.audience_membership @ leaves.astype(np.float32)
+    return (counts == model.audience_sizes[:, None]) & (model.audience_sizes[:, None] > 0)
 
 
 def any_of(matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
@@ -114,7 +146,9 @@ def decode_columns(
     """
     width, n = matrix.shape
     out = np.empty(n, dtype=object)
-    if n == 0:
+    if n <= SMALL:
+        for index, item in enumerate(decode(matrix)):
+            out[index] = item
         return out
     keys = [np.zeros(n, dtype=np.int64) for _ in range(max(1, -(-width // PACK_BITS)))]
     for row in range(width):
@@ -136,9 +170,8 @@ def role_names(model: Compiled, leaves: np.ndarray) -> list[tuple[str, ...]]:
     """Return per column the covered roles, members folded into whole groups, in YAML order."""
     whole = covered(model, leaves)
     inside = np.zeros_like(whole)
-    for row, larger in enumerate(model.strict_subset):
-        if larger.any():
-            inside[row] = whole[larger].any(axis=0)
+    for row, larger in model.inside_of:
+        inside[row] = whole[larger].any(axis=0)
     names = np.array(model.audiences, dtype=object)
     kept = (whole & ~inside).T
     return [tuple(names[column]) for column in kept]

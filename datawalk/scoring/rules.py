@@ -1,11 +1,10 @@
 """Declarative recommendation rules: a fixed registry of predicates, never `eval`.
 
-A rule's `when` maps predicate names to values; all must hold. Every predicate has two evaluators
-that must agree: one on a single finding's `Facts` (sets), one on a whole frame's `FrameFacts`
-(boolean matrices, one mask per predicate). Guards are rules too: where a guard holds, the effects
-it `blocks` are never recommended. One guard is built in because it is the model itself: where
-anyone genuinely needs the information, nothing that removes it is recommended (it is moved or
-minimised instead).
+A rule's `when` maps predicate names to values; all must hold. Each predicate is one mask over a
+frame's `FrameFacts` (boolean matrices; one finding is a frame of one row), so there is one
+evaluator to keep right. Guards are rules too: where a guard holds, the effects it `blocks` are
+never recommended. One guard is built in because it is the model itself: where anyone genuinely
+needs the information, nothing that removes it is recommended (it is moved or minimised instead).
 """
 
 from __future__ import annotations
@@ -22,24 +21,6 @@ from datawalk.vocabulary import Checklist, Rule
 
 Problem = tuple[tuple[str | int, ...], str]
 REMOVE = "remove"  # the effect the built-in need guard blocks
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What the predicates may look at for one finding; audience sets hold leaf roles."""
-
-    categories: frozenset[str]
-    format: str
-    identifiability: str
-    detail_level: str
-    controls: frozenset[str]
-    excess: frozenset[str]
-    missing: frozenset[str]
-    needed: frozenset[str]
-    reach_minutes: float
-    overdue: bool
-    classification: str
-    good_practice: bool
 
 
 @dataclass(frozen=True)
@@ -74,7 +55,6 @@ class Condition:
 class Predicate:
     kind: Literal["ids", "bool", "reach"]
     vocabulary: str | None  # a Vocabularies field, "classifications", or None
-    single: Callable[[Facts, Condition], bool]
     vector: Callable[[FrameFacts, Condition], np.ndarray]
 
 
@@ -82,9 +62,6 @@ class Predicate:
 class CompiledRule:
     rule: Rule
     conditions: tuple[Condition, ...]
-
-    def holds(self, facts: Facts) -> bool:
-        return all(PREDICATES[c.predicate].single(facts, c) for c in self.conditions)
 
     def mask(self, frame: FrameFacts) -> np.ndarray:
         result = np.ones(len(frame.overdue), dtype=bool)
@@ -99,66 +76,38 @@ def _any_of(matrix: np.ndarray, c: Condition) -> np.ndarray:
 
 def _set_any(name: str) -> Predicate:
     vocabulary = {"categories": "data_categories", "controls": "controls"}[name]
-    return Predicate(
-        "ids",
-        vocabulary,
-        lambda f, c: bool(getattr(f, name) & c.ids),
-        lambda f, c: _any_of(getattr(f, name), c),
-    )
+    return Predicate("ids", vocabulary, lambda f, c: _any_of(getattr(f, name), c))
 
 
 def _audience_any(name: str) -> Predicate:
-    return Predicate(
-        "ids",
-        "audiences",
-        lambda f, c: bool(getattr(f, name) & c.ids),
-        lambda f, c: _any_of(getattr(f, name), c),
-    )
+    return Predicate("ids", "audiences", lambda f, c: _any_of(getattr(f, name), c))
 
 
 def _one_of(name: str, vocabulary: str) -> Predicate:
-    return Predicate(
-        "ids",
-        vocabulary,
-        lambda f, c: getattr(f, name) in c.ids,
-        lambda f, c: c.lookup[getattr(f, name)],
-    )
+    return Predicate("ids", vocabulary, lambda f, c: c.lookup[getattr(f, name)])
 
 
-def _flag(single: Callable[[Facts], bool], vector: Callable[[FrameFacts], np.ndarray]) -> Predicate:
-    return Predicate(
-        "bool",
-        None,
-        lambda f, c: single(f) == c.flag,
-        lambda f, c: vector(f) == c.flag,
-    )
+def _flag(vector: Callable[[FrameFacts], np.ndarray]) -> Predicate:
+    return Predicate("bool", None, lambda f, c: vector(f) == c.flag)
 
 
 PREDICATES: dict[str, Predicate] = {
     "categories_any": _set_any("categories"),
     "control_present": _set_any("controls"),
-    "control_absent": Predicate(
-        "ids",
-        "controls",
-        lambda f, c: not f.controls & c.ids,
-        lambda f, c: ~_any_of(f.controls, c),
-    ),
+    "control_absent": Predicate("ids", "controls", lambda f, c: ~_any_of(f.controls, c)),
     "excess_includes": _audience_any("excess"),
     "missing_includes": _audience_any("missing"),
     "format_in": _one_of("format", "formats"),
     "identifiability_in": _one_of("identifiability", "identifiability"),
     "detail_in": _one_of("detail_level", "detail_levels"),
     "classification_in": _one_of("classification", "classifications"),
-    "review_overdue": _flag(lambda f: f.overdue, lambda f: f.overdue),
-    "good_practice": _flag(lambda f: f.good_practice, lambda f: f.good_practice),
-    "has_excess": _flag(lambda f: bool(f.excess), lambda f: f.excess.any(axis=0)),
-    "has_missing": _flag(lambda f: bool(f.missing), lambda f: f.missing.any(axis=0)),
-    "has_needers": _flag(lambda f: bool(f.needed), lambda f: f.needed.any(axis=0)),
+    "review_overdue": _flag(lambda f: f.overdue),
+    "good_practice": _flag(lambda f: f.good_practice),
+    "has_excess": _flag(lambda f: f.excess.any(axis=0)),
+    "has_missing": _flag(lambda f: f.missing.any(axis=0)),
+    "has_needers": _flag(lambda f: f.needed.any(axis=0)),
     "reach_slower_than": Predicate(
-        "reach",
-        "reach_speeds",
-        lambda f, c: f.reach_minutes > c.minutes,
-        lambda f, c: f.reach_minutes > c.minutes,
+        "reach", "reach_speeds", lambda f, c: f.reach_minutes > c.minutes
     ),
 }
 
@@ -268,38 +217,49 @@ def compile_rules(
     return tuple(compiled)
 
 
-def select_rules(rules: tuple[CompiledRule, ...], facts: Facts) -> tuple[list[Rule], list[Rule]]:
-    """Return (recommended rules, guards that suppressed something) for one finding."""
-    holding = [r.rule for r in rules if r.holds(facts)]
-    blocked = {effect for rule in holding if rule.guard for effect in rule.blocks}
-    if facts.needed:
-        blocked.add(REMOVE)
-    candidates = [r for r in holding if not r.guard and r.effect not in blocked]
-    specific = [r for r in candidates if not r.fallback]
-    chosen = specific or [r for r in candidates if r.fallback]
-    suppressed = {r.effect for r in holding if not r.guard and r.effect in blocked}
-    guards = [r for r in holding if r.guard and suppressed & set(r.blocks)]
-    return chosen, guards
+@dataclass(frozen=True)
+class RuleChoice:
+    """Per rule and finding (rules × n): what is recommended, and which guards held back
+    something that would otherwise have been (their actions become reasons)."""
+
+    chosen: np.ndarray
+    noted_guards: np.ndarray
 
 
-def rule_matrix(rules: tuple[CompiledRule, ...], frame: FrameFacts) -> np.ndarray:
-    """Return rules × n: which rules are recommended for each finding (guards applied)."""
+def rule_matrix(rules: tuple[CompiledRule, ...], frame: FrameFacts) -> RuleChoice:
+    """Return which rules are recommended for each finding, guards applied.
+
+    A fallback is recommended only where no specific rule is; a guard is noted where a rule it
+    blocks held, and the built-in need guard blocks removal wherever anyone needs the information.
+    """
     n = len(frame.overdue)
     holds = np.zeros((len(rules), n), dtype=bool)
     for row, rule in enumerate(rules):
         holds[row] = rule.mask(frame)
     has_needers = frame.needed.any(axis=0)
+    blocking: dict[str, np.ndarray] = {REMOVE: has_needers}
+    for row, compiled in enumerate(rules):
+        for effect in compiled.rule.blocks if compiled.rule.guard else ():
+            blocking[effect] = blocking.get(effect, np.zeros(n, dtype=bool)) | holds[row]
     chosen = np.zeros_like(holds)
+    suppressed: dict[str, np.ndarray] = {}
     for row, compiled in enumerate(rules):
         rule = compiled.rule
         if rule.guard:
             continue
-        blocked = has_needers.copy() if rule.effect == REMOVE else np.zeros(n, dtype=bool)
-        for guard_row, guard in enumerate(rules):
-            if guard.rule.guard and rule.effect in guard.rule.blocks:
-                blocked |= holds[guard_row]
+        blocked = blocking.get(rule.effect)
+        if blocked is None:
+            chosen[row] = holds[row]
+            continue
         chosen[row] = holds[row] & ~blocked
+        held_back = holds[row] & blocked
+        suppressed[rule.effect] = suppressed.get(rule.effect, np.zeros(n, dtype=bool)) | held_back
     fallback = np.array([r.rule.fallback for r in rules], dtype=bool)
     any_specific = chosen[~fallback].any(axis=0)
     chosen[fallback] &= ~any_specific
-    return chosen
+    noted = np.zeros_like(holds)
+    for row, compiled in enumerate(rules):
+        if compiled.rule.guard:
+            hit = [suppressed[e] for e in compiled.rule.blocks if e in suppressed]
+            noted[row] = holds[row] & np.logical_or.reduce(hit) if hit else False
+    return RuleChoice(chosen=chosen, noted_guards=noted)

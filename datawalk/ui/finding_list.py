@@ -21,6 +21,7 @@ from datawalk.workbook.plans import thumbnail
 
 _CONFIRM = "confirm_delete"
 _UNDO = "undo_finding"
+_CARD_SCORES = "finding_card_scores"
 UNDO_KEY = "undo_delete"
 UNDO_DISMISS_KEY = "undo_dismiss"
 THUMB_PX = 96
@@ -88,9 +89,32 @@ def render_findings(
     newest = sorted(findings, key=lambda finding: finding.updated_at, reverse=True)[:limit]
     scores: list[ScoredFinding | None] = [None] * len(newest)
     if checklist.scoring is not None:
-        scores = list(score_findings(newest, checklist, today=today))
+        scores = list(_card_scores(newest, checklist, today))
     for finding, score in zip(newest, scores, strict=True):
         render_finding_card(finding, checklist, actor, scored=score, edit_in_place=True)
+
+
+def _card_scores(findings: list[Finding], checklist: Checklist, today: date) -> list[ScoredFinding]:
+    """Score the shown cards, reusing this session's scores of cards that have not changed.
+
+    After a save only the new card is scored. A score is reused only for the same finding
+    version, the same checklist object (a rescore pins a new one) and the same day.
+    """
+    kept: dict[tuple[str, int], tuple[Checklist, date, ScoredFinding]] = st.session_state.get(
+        _CARD_SCORES, {}
+    )
+
+    def known(finding: Finding) -> ScoredFinding | None:
+        hit = kept.get((finding.id, finding.version))
+        return hit[2] if hit and hit[0] is checklist and hit[1] == today else None
+
+    fresh = iter(score_findings([f for f in findings if known(f) is None], checklist, today))
+    scores = [known(f) or next(fresh) for f in findings]
+    st.session_state[_CARD_SCORES] = {
+        (f.id, f.version): (checklist, today, score)
+        for f, score in zip(findings, scores, strict=True)
+    }
+    return scores
 
 
 def summary(finding: Finding, checklist: Checklist) -> str:

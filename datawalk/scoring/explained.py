@@ -1,0 +1,137 @@
+"""From the frame's arrays to what a person reads: reasons, recommendations, `ScoredFinding`s.
+
+The numbers are all computed once, vectorised, in `frame.py`; this module only picks per row the
+few facts a sentence names (the most sensitive category, the first lock, the guards that held
+something back) and hands them to `reasons.explain`. Where the model takes a maximum over a
+finding's categories, the sentence names the first category in the finding's own order that
+reaches it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from datawalk.scoring.compiled import Compiled
+from datawalk.scoring.frame import Columns, FrameScores
+from datawalk.scoring.matrices import decode_columns, role_names
+from datawalk.scoring.reasons import Explanation, explain
+from datawalk.scoring.result import Recommendation, ScoredFinding
+
+
+def reasons_of(columns: Columns, scores: FrameScores, model: Compiled) -> list[list[str]]:
+    """Return each row's reasons, the failing side first (see `reasons.explain`)."""
+    checklist = model.checklist
+    return [explain(checklist, e) for e in _explanations(columns, scores, model)]
+
+
+def scored_findings(columns: Columns, scores: FrameScores, model: Compiled) -> list[ScoredFinding]:
+    """Return one `ScoredFinding` per row, reasons and recommendations included."""
+    out = scores.columns
+    rules = {compiled.rule.id: compiled.rule for compiled in model.rules}
+    explanations = _explanations(columns, scores, model)
+    return [
+        ScoredFinding(
+            finding_id=str(out["finding_id"][row]),
+            reference=out["reference"][row],
+            exposure=int(out["exposure"][row]),
+            sensitivity=int(out["sensitivity"][row]),
+            privacy_level=out["privacy_level"][row],
+            need=int(out["need"][row]),
+            availability_gap=int(out["availability_gap"][row]),
+            safeguarding_level=out["safeguarding_level"][row],
+            classification=out["classification"][row],
+            priority=float(out["priority"][row]),
+            excess=list(out["excess"][row]),
+            missing=list(out["missing"][row]),
+            reasons=explain(model.checklist, explanation),
+            recommendations=[
+                Recommendation(
+                    rule_id=rule_id, action=rules[rule_id].action, owner=rules[rule_id].owner
+                )
+                for rule_id in out["rule_ids"][row]
+            ],
+            commendation=out["commendation"][row],
+        )
+        for row, explanation in enumerate(explanations)
+    ]
+
+
+def _explanations(columns: Columns, scores: FrameScores, model: Compiled) -> list[Explanation]:
+    out = scores.columns
+    needed, visible = scores.needed, scores.visible
+    has_needers = needed.any(axis=0)
+    unseen = decode_columns(needed & ~visible, lambda sets: role_names(model, sets))
+    needers = decode_columns(needed, lambda sets: role_names(model, sets))
+    guards = [compiled.rule.action for compiled in model.rules]
+    noted = scores.rules.noted_guards
+    review = np.asarray(columns["review_date"])
+    override = np.asarray(columns["need_override"], dtype=float)
+    explanations = []
+    for row in range(len(has_needers)):
+        categories: Sequence[str] = columns["categories"][row]
+        controls: Sequence[str] = tuple(columns["controls"][row] or ())
+        explanations.append(
+            Explanation(
+                excess=list(out["excess"][row]),
+                anonymous=bool(scores.anonymous[row]),
+                identifiability=str(columns["identifiability"][row]),
+                detail_level=str(columns["detail_level"][row]),
+                applied_controls=_applied_controls(model, categories, controls),
+                exposure=int(out["exposure"][row]),
+                sensitivity=int(out["sensitivity"][row]),
+                sensitive_category=_first_max(model, model.sensitivity, categories),
+                privacy=int(out["privacy_level_index"][row]),
+                need=int(out["need"][row]),
+                need_category=None
+                if not np.isnan(override[row])
+                else _first_max(model, model.category_need, categories),
+                unseen=list(unseen[row]),
+                needers=list(needers[row]),
+                too_slow=bool(scores.too_slow[row] and has_needers[row]),
+                reach=str(columns["reach"][row]),
+                limit_category=_first_max(model, -model.limit_minutes, categories),
+                overdue=bool(scores.overdue[row] and has_needers[row]),
+                review_date=_date(review[row]),
+                locked_control=_first_lock(model, controls)
+                if scores.locked_emergency[row] and has_needers[row]
+                else None,
+                gap=int(out["availability_gap"][row]),
+                safeguarding=int(out["safeguarding_level_index"][row]),
+                classification=str(out["classification"][row]),
+                good_practice=bool(columns["good_practice"][row]),
+                guard_notes=[guards[g] for g in np.flatnonzero(noted[:, row])],
+            )
+        )
+    return explanations
+
+
+def _first_max(model: Compiled, values: np.ndarray, categories: Sequence[str]) -> str:
+    """The first of the finding's categories with the largest value (ties keep its order)."""
+    return max(categories, key=lambda c: values[model.categories.index(c)])
+
+
+def _applied_controls(
+    model: Compiled, categories: Sequence[str], controls: Sequence[str]
+) -> list[str]:
+    """The finding's controls that apply to one of its categories and reduce exposure."""
+    positions = [model.categories.index(c) for c in categories]
+    applied = []
+    for control in controls:
+        index = model.controls.index(control)
+        if model.reduction[index] > 0 and model.applies[index, positions].any():
+            applied.append(control)
+    return applied
+
+
+def _first_lock(model: Compiled, controls: Sequence[str]) -> str | None:
+    return next((c for c in controls if model.locks_away[model.controls.index(c)]), None)
+
+
+def _date(value: Any) -> date | None:
+    if value is None or np.isnat(np.datetime64(value, "ns")):
+        return None
+    return np.datetime64(value, "D").astype(date)
