@@ -68,6 +68,7 @@ class Cluster:
     folder: Path
     port: int
     password: str
+    durable: bool = False  # fsync on, as a real server runs (for benchmark figures)
 
     def url(self, database: str = "postgres") -> str:
         return (
@@ -91,7 +92,8 @@ class Cluster:
         self.start()
 
     def start(self) -> None:
-        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} {SPEED_OPTIONS}"
+        speed = "" if self.durable else SPEED_OPTIONS
+        options = f"-c listen_addresses=127.0.0.1 -p {self.port} -k {self.folder} {speed}"
         log = str(self.folder / "server.log")
         self.pg_ctl("start", "-w", "-t", "60", "-l", log, "-o", options)
 
@@ -105,8 +107,9 @@ def _as_server_user(command: list[str]) -> subprocess.CompletedProcess[str]:
     return result
 
 
-def start_cluster() -> Cluster:
-    """initdb a cluster in a fresh folder owned by the server user and start it on a free port.
+def start_cluster(durable: bool = False) -> Cluster:
+    """initdb a cluster in a fresh folder owned by the server user and start it on a free port
+    (with fsync off unless `durable`).
 
     Skips (or fails, see the module docstring) when the server is not installed.
     """
@@ -134,7 +137,7 @@ def start_cluster() -> Cluster:
          "-E", "UTF8", "--locale=C", "--no-sync"]
     )  # fmt: skip
     password_file.unlink()
-    cluster = Cluster(bin=binaries, folder=folder, port=free_port(), password=password)
+    cluster = Cluster(binaries, folder, free_port(), password, durable)
     try:
         cluster.start()
     except RuntimeError:

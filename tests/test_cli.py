@@ -480,7 +480,7 @@ def test_score_of_a_bad_file_is_one_line(tmp_path: Path) -> None:
 
 
 def test_bench_prints_each_registered_benchmark(monkeypatch) -> None:
-    def fake_run_all(only=None, quick=False):
+    def fake_run_all(only=None, quick=False, db_url=None):
         yield "scoring", {"score_100k_median_ms": 123.456, "rows": 100000}
         yield "walk", {"walk_save": {"median_ms": 40.0}}
 
@@ -499,18 +499,23 @@ def test_bench_prints_each_registered_benchmark(monkeypatch) -> None:
 def test_bench_passes_only_and_quick_through(monkeypatch) -> None:
     asked: list = []
 
-    def fake_run_all(only=None, quick=False):
-        asked.append((only, quick))
+    def fake_run_all(only=None, quick=False, db_url=None):
+        asked.append((only, quick, db_url))
         return iter(())
 
     monkeypatch.setattr(bench_registry, "run_all", fake_run_all)
     assert _run("bench", "--only", "scoring", "--only", "workbook").exit_code == 0
     assert _run("bench", "--quick").exit_code == 0
-    assert asked == [(["scoring", "workbook"], False), (None, True)]
+    assert _run("bench", "--db", "sqlite:///bench.db").exit_code == 0
+    assert asked == [
+        (["scoring", "workbook"], False, None),
+        (None, True, None),
+        (None, False, "sqlite:///bench.db"),
+    ]
 
 
 def test_bench_refuses_an_unknown_benchmark_before_running_any(monkeypatch) -> None:
-    def fake_run_all(only=None, quick=False):
+    def fake_run_all(only=None, quick=False, db_url=None):
         raise AssertionError("nothing runs when a name is wrong")
 
     monkeypatch.setattr(bench_registry, "run_all", fake_run_all)

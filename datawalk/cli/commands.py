@@ -142,7 +142,7 @@ def score(document_path: Path) -> None:
     "--only",
     multiple=True,
     metavar="NAME",
-    help="Run only this benchmark (repeatable): walk, scoring, workbook or dashboard.",
+    help="Run only this benchmark (repeatable): walk, scoring, workbook, dashboard or saves.",
 )
 @click.option(
     "--quick",
@@ -150,7 +150,15 @@ def score(document_path: Path) -> None:
     help="Run each benchmark on a few rows, once: checks they run; the figures mean nothing.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as one JSON object.")
-def bench(only: tuple[str, ...], quick: bool, as_json: bool) -> None:
+@click.option(
+    "--db",
+    "db_url",
+    metavar="URL",
+    default=None,
+    help="Measure saves on this database (e.g. postgresql+psycopg://…): 20 concurrent sessions; "
+    "alone it runs only the database benchmarks. Its bench audits are deleted after.",
+)
+def bench(only: tuple[str, ...], quick: bool, as_json: bool, db_url: str | None) -> None:
     """Print speed figures (median and p95).
 
     A benchmark, not a test: it never fails on a slow figure. The benchmarks live in the
@@ -163,7 +171,7 @@ def bench(only: tuple[str, ...], quick: bool, as_json: bool) -> None:
     except ValueError as error:
         raise click.BadParameter(str(error), param_hint="--only") from error
     results: dict[str, Any] = {}
-    for name, figures in benchmarks.run_all(list(only) or None, quick=quick):
+    for name, figures in benchmarks.run_all(list(only) or None, quick=quick, db_url=db_url):
         results[name] = figures
         if not as_json:
             click.echo(f"{name}:")
