@@ -214,10 +214,11 @@ class Checklist(Strict):
         Reasons and tables look labels up thousands of times per audit, so each vocabulary is
         indexed by id on first use (the checklist is frozen, so the index never goes stale).
         """
-        index = self._terms.get(vocabulary)
+        terms: dict[str, dict[str, Term]] = self.__pydantic_private__["_terms"]  # type: ignore[index]
+        index = terms.get(vocabulary)
         if index is None:
             entries: list[Term] = getattr(self.objects, vocabulary)
-            index = self._terms[vocabulary] = {}
+            index = terms[vocabulary] = {}
             for entry in entries:
                 index.setdefault(entry.id, entry)
         return index.get(term_id)

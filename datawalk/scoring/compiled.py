@@ -71,24 +71,6 @@ class Compiled:
     acceptable_level: int
 
     @cached_property
-    def leaf_membership(self) -> np.ndarray:
-        """Leaves × audiences, float32: 1 where the audience contains the leaf."""
-        out = np.zeros((len(self.leaves), len(self.audiences)), dtype=np.float32)
-        for row, sources in enumerate(self.leaf_sources):
-            out[row, sources] = 1
-        return out
-
-    @cached_property
-    def audience_membership(self) -> np.ndarray:
-        """Audiences × leaves, float32: 1 where the leaf belongs to the audience."""
-        return np.ascontiguousarray(self.leaf_membership.T)
-
-    @cached_property
-    def audience_sizes(self) -> np.ndarray:
-        """Per audience, how many leaves it holds."""
-        return self.audience_membership.sum(axis=1)
-
-    @cached_property
     def inside_of(self) -> tuple[tuple[int, np.ndarray], ...]:
         """Per audience that sits inside larger ones: its row and theirs (for folding roles)."""
         return tuple(

@@ -21,18 +21,54 @@ from datawalk.scoring.matrices import decode_columns, role_names
 from datawalk.scoring.reasons import Explanation, explain
 from datawalk.scoring.result import Recommendation, ScoredFinding
 
+# The inputs a finding's reasons depend on: equal inputs give equal reasons.
+_REASON_INPUTS = (
+    "categories",
+    "format",
+    "identifiability",
+    "detail_level",
+    "visible_to",
+    "needed_by",
+    "reach",
+    "controls",
+    "review_date",
+    "need_override",
+    "good_practice",
+)
+
 
 def reasons_of(columns: Columns, scores: FrameScores, model: Compiled) -> list[list[str]]:
-    """Return each row's reasons, the failing side first (see `reasons.explain`)."""
-    checklist = model.checklist
-    return [explain(checklist, e) for e in _explanations(columns, scores, model)]
+    """Return each row's reasons, the failing side first (see `reasons.explain`).
+
+    Prose is the dear part of scoring a whole audit, and findings made from one template share
+    their inputs, so reasons are written once per distinct set of inputs and shared.
+    """
+    first_row: dict[tuple[Any, ...], int] = {}
+    groups = [first_row.setdefault(key, row) for row, key in enumerate(_reason_keys(columns))]
+    unique = sorted(first_row.values())
+    written = dict(
+        zip(
+            unique,
+            (explain(model.checklist, e) for e in _explanations(columns, scores, model, unique)),
+            strict=True,
+        )
+    )
+    return [written[group] for group in groups]
+
+
+def _reason_keys(columns: Columns) -> list[tuple[Any, ...]]:
+    values = [list(columns[name]) for name in _REASON_INPUTS]
+    for name in ("review_date", "need_override"):  # NaT and NaN are never equal to themselves
+        position = _REASON_INPUTS.index(name)
+        values[position] = [None if v != v else v for v in values[position]]
+    return list(zip(*values, strict=True))
 
 
 def scored_findings(columns: Columns, scores: FrameScores, model: Compiled) -> list[ScoredFinding]:
     """Return one `ScoredFinding` per row, reasons and recommendations included."""
     out = scores.columns
     rules = {compiled.rule.id: compiled.rule for compiled in model.rules}
-    explanations = _explanations(columns, scores, model)
+    reasons = reasons_of(columns, scores, model)
     return [
         ScoredFinding(
             finding_id=str(out["finding_id"][row]),
@@ -47,7 +83,7 @@ def scored_findings(columns: Columns, scores: FrameScores, model: Compiled) -> l
             priority=float(out["priority"][row]),
             excess=list(out["excess"][row]),
             missing=list(out["missing"][row]),
-            reasons=explain(model.checklist, explanation),
+            reasons=reasons[row],
             recommendations=[
                 Recommendation(
                     rule_id=rule_id, action=rules[rule_id].action, owner=rules[rule_id].owner
@@ -56,11 +92,14 @@ def scored_findings(columns: Columns, scores: FrameScores, model: Compiled) -> l
             ],
             commendation=out["commendation"][row],
         )
-        for row, explanation in enumerate(explanations)
+        for row in range(len(reasons))
     ]
 
 
-def _explanations(columns: Columns, scores: FrameScores, model: Compiled) -> list[Explanation]:
+def _explanations(
+    columns: Columns, scores: FrameScores, model: Compiled, rows: Sequence[int] | None = None
+) -> list[Explanation]:
+    """The facts each reason names, for the given rows (all when None)."""
     out = scores.columns
     needed, visible = scores.needed, scores.visible
     has_needers = needed.any(axis=0)
@@ -71,7 +110,7 @@ def _explanations(columns: Columns, scores: FrameScores, model: Compiled) -> lis
     review = np.asarray(columns["review_date"])
     override = np.asarray(columns["need_override"], dtype=float)
     explanations = []
-    for row in range(len(has_needers)):
+    for row in range(len(has_needers)) if rows is None else rows:
         categories: Sequence[str] = columns["categories"][row]
         controls: Sequence[str] = tuple(columns["controls"][row] or ())
         explanations.append(

@@ -92,16 +92,22 @@ def _raise_unknown(codes: np.ndarray, values: np.ndarray, field: str, source: st
 def to_leaves(model: Compiled, audiences: np.ndarray) -> np.ndarray:
     """Return leaves × n: the leaf roles that each finding's audiences contain.
 
-    One float32 product (leaves × audiences membership counts) instead of a loop per leaf:
-    counts stay tiny integers, so float32 is exact, and BLAS does the work.
+    A loop of whole-row reductions, not a matrix product: BLAS threads cost more than they save
+    on a busy two-core server (seen here: 37 ms against 0.2 ms for 5,000 findings).
     """
-    return (model.leaf_membership @ audiences.astype(np.float32)) > 0
+    leaves = np.empty((len(model.leaves), audiences.shape[1]), dtype=bool)
+    for row, sources in enumerate(model.leaf_sources):
+        np.logical_or.reduce(audiences[sources], axis=0, out=leaves[row])
+    return leaves
 
 
 def covered(model: Compiled, leaves: np.ndarray) -> np.ndarray:
     """Return audiences × n: which audiences a set of leaf roles covers entirely."""
-    counts = model.audience_membership @ leaves.astype(np.float32)
-    return (counts == model.audience_sizes[:, None]) & (model.audience_sizes[:, None] > 0)
+    out = np.zeros((len(model.audiences), leaves.shape[1]), dtype=bool)
+    for row, members in enumerate(model.audience_leaf_indexes):
+        if len(members):
+            np.logical_and.reduce(leaves[members], axis=0, out=out[row])
+    return out
 
 
 def any_of(matrix: np.ndarray, rows: np.ndarray) -> np.ndarray:
