@@ -164,3 +164,14 @@ def test_a_hard_delete_falls_back_to_a_plain_vacuum_while_a_table_is_in_use(
         assert store.list_tombstones() == [tombstone]
     finally:
         store.close()
+
+
+def test_a_deadlock_on_the_server_is_busy_not_down(postgres_cluster):
+    import psycopg
+
+    engine = create_store_engine(postgres_cluster.url())
+    deadlock = OperationalError("UPDATE", {}, psycopg.errors.DeadlockDetected("deadlock detected"))
+    error = unavailable(engine, deadlock)
+    assert isinstance(error, DatabaseUnavailableError)
+    assert "busy" in str(error) and "nothing was lost" in str(error)
+    engine.dispose()

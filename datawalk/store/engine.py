@@ -175,6 +175,9 @@ def check_storable(name: str, value: str, length: int | None) -> None:
 # held it past busy_timeout. Any other OperationalError is a bug and is left to surface.
 _SQLITE_UNAVAILABLE = ("unable to open", "disk i/o", "readonly", "disk is full", "not a database")
 _SQLITE_BUSY = ("database is locked", "database is busy", "database table is locked")
+# PostgreSQL: a deadlock or serialization failure (class 40), a lock wait or statement timeout.
+_SERVER_BUSY_CLASS = "40"
+_SERVER_BUSY_STATES = ("55P03", "57014")
 
 
 def unavailable(engine: Engine, error: DBAPIError) -> DatabaseUnavailableError | None:
@@ -184,27 +187,27 @@ def unavailable(engine: Engine, error: DBAPIError) -> DatabaseUnavailableError |
     Nothing was written: the transaction did not commit. The message says so, and never quotes
     the driver's text (which may name the server and user).
     """
-    text = str(error.orig or error).lower()
     if is_sqlite(engine):
-        if not isinstance(error, OperationalError):
-            return None
-        if any(words in text for words in _SQLITE_BUSY):
-            return DatabaseUnavailableError(
-                "The database stayed busy with other saves for "
-                f"{BUSY_TIMEOUT_MS // 1000} seconds, so this was not done; nothing was lost. "
-                "Try again."
-            )
-        if not any(words in text for words in _SQLITE_UNAVAILABLE):
-            return None
-    elif not (
-        error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError))
-    ):
-        return None
-    return DatabaseUnavailableError(
-        "Database unavailable: this was not done, and nothing was lost. "
-        "Try again in a moment; if it lasts, tell whoever runs the database "
-        f"({describe_database_location(engine.url)})."
-    )
+        text = str(error.orig or error).lower()
+        sqlite_error = isinstance(error, OperationalError)
+        busy = sqlite_error and any(words in text for words in _SQLITE_BUSY)
+        down = sqlite_error and any(words in text for words in _SQLITE_UNAVAILABLE)
+    else:
+        state = str(getattr(error.orig, "sqlstate", None) or "")
+        busy = state.startswith(_SERVER_BUSY_CLASS) or state in _SERVER_BUSY_STATES
+        down = error.connection_invalidated or isinstance(error, (OperationalError, InterfaceError))
+    if busy:
+        return DatabaseUnavailableError(
+            "The database was busy with other changes made at the same moment, so this was not "
+            "done; nothing was lost. Try again."
+        )
+    if down:
+        return DatabaseUnavailableError(
+            "Database unavailable: this was not done, and nothing was lost. "
+            "Try again in a moment; if it lasts, tell whoever runs the database "
+            f"({describe_database_location(engine.url)})."
+        )
+    return None
 
 
 def _install_sqlite_hooks(engine: Engine) -> None:
