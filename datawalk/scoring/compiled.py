@@ -71,6 +71,24 @@ class Compiled:
     acceptable_level: int
 
     @cached_property
+    def leaf_sources_mask(self) -> np.ndarray:
+        """Leaves × audiences: whether the audience contains the leaf."""
+        out = np.zeros((len(self.leaves), len(self.audiences)), dtype=bool)
+        for row, sources in enumerate(self.leaf_sources):
+            out[row, sources] = True
+        return out
+
+    @cached_property
+    def audience_members_mask(self) -> np.ndarray:
+        """Audiences × leaves: whether the leaf belongs to the audience."""
+        return np.ascontiguousarray(self.leaf_sources_mask.T)
+
+    @cached_property
+    def has_members(self) -> np.ndarray:
+        """Per audience, whether it holds any leaf at all."""
+        return self.audience_members_mask.any(axis=1)
+
+    @cached_property
     def inside_of(self) -> tuple[tuple[int, np.ndarray], ...]:
         """Per audience that sits inside larger ones: its row and theirs (for folding roles)."""
         return tuple(
