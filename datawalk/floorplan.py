@@ -20,7 +20,6 @@ from datawalk.models import Location, PlanImage, Position
 from datawalk.privacy.images import MEGABYTE, PhotoLimits, encode_image, load_clean_image
 
 PLAN_LIMITS = PhotoLimits(max_bytes=10 * MEGABYTE, output_long_side=2400)
-ACCEPTED_MEDIA_TYPES = ("image/png", "image/jpeg")
 _SIGNATURES = {b"\x89PNG\r\n\x1a\n": "image/png", b"\xff\xd8\xff": "image/jpeg"}
 POSITION_DIGITS = 4
 
@@ -79,11 +78,6 @@ def position_from_click(click: Mapping[str, Any]) -> Position:
 
 def _unit(value: float) -> float:
     return round(min(1.0, max(0.0, value)), POSITION_DIGITS)
-
-
-def plan_pixel(position: Position, plan: PlanImage) -> tuple[float, float]:
-    """Return the position in the plan's own pixels (origin top left)."""
-    return position.x * plan.width, position.y * plan.height
 
 
 def unpinned_locations(

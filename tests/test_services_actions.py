@@ -78,24 +78,15 @@ def test_saving_an_action_is_one_transaction(workspace, store, two_actions, monk
 
 
 def test_accepting_a_risk_needs_why_who_and_when(workspace, store, two_actions):
-    action = two_actions[0]
+    def accepting(by: str, on: date | None):
+        update = {"accepted_reason": "Kept for first aiders", "accepted_by": by, "accepted_on": on}
+        return two_actions[0].model_copy(update={"status": ActionStatus.RISK_ACCEPTED, **update})
+
     with pytest.raises(ValidationError) as refused:
-        actions.accept_risk(
-            workspace,
-            ACTOR,
-            action,
-            reason="Kept for first aiders",
-            accepted_by="",
-            accepted_on=None,
-        )
+        actions.save_action(workspace, ACTOR, accepting("", None))
     assert refused.value.field == "accepted_by"
-    accepted = actions.accept_risk(
-        workspace,
-        ACTOR,
-        action,
-        reason="Kept for first aiders",
-        accepted_by="Chair of governors",
-        accepted_on=date(2025, 3, 20),
+    accepted = actions.save_action(
+        workspace, ACTOR, accepting("Chair of governors", date(2025, 3, 20))
     )
     assert accepted.status == ActionStatus.RISK_ACCEPTED
     assert accepted.accepted_by == "Chair of governors"

@@ -58,8 +58,11 @@ def test_creating_is_one_transaction(workspace, store, make_audit, monkeypatch):
 
 def test_complete_archive_and_reopen(workspace, store, make_audit):
     audit = audits.create_audit(workspace, ACTOR, make_audit())
-    assert audits.complete_audit(workspace, ACTOR, audit.id).completed_at is not None
-    assert audits.archive_audit(workspace, ACTOR, audit.id).status == AuditStatus.ARCHIVED
+    completed = audits.set_status(workspace, ACTOR, audit.id, AuditStatus.COMPLETE)
+    assert completed.completed_at is not None
+    assert audits.set_status(workspace, ACTOR, audit.id, AuditStatus.ARCHIVED).status == (
+        AuditStatus.ARCHIVED
+    )
     reopened = audits.set_status(workspace, ACTOR, audit.id, AuditStatus.IN_PROGRESS)
     assert reopened.status == AuditStatus.IN_PROGRESS and reopened.completed_at is None
     statuses = [

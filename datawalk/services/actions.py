@@ -10,11 +10,10 @@ with the save. The rules themselves (merging, risk acceptance, default actions) 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import date
 
 from datawalk.actions import merge_actions, validate_action
 from datawalk.errors import ValidationError
-from datawalk.models import Action, ActionStatus
+from datawalk.models import Action
 from datawalk.privacy.text_checks import TextField, check_free_text
 from datawalk.services.findings import keep_default_actions_in_step
 from datawalk.services.workspace import Actor, Workspace, checked
@@ -54,33 +53,6 @@ def save_action(
                 audit.id, actor.name, entity="action", entity_id=saved.id, kept=kept
             )
     return saved
-
-
-def accept_risk(
-    workspace: Workspace,
-    actor: Actor,
-    action: Action,
-    *,
-    reason: str,
-    accepted_by: str,
-    accepted_on: date | None,
-    keep: Collection[str] = (),
-) -> Action:
-    """Close an action as risk accepted: why, who (a senior leader or governor) and when.
-
-    Raises:
-        ValidationError: any of the three is missing (named), or the reason holds a possible
-            identifier not kept.
-    """
-    accepted = action.model_copy(
-        update={
-            "status": ActionStatus.RISK_ACCEPTED,
-            "accepted_reason": reason.strip(),
-            "accepted_by": accepted_by.strip(),
-            "accepted_on": accepted_on,
-        }
-    )
-    return save_action(workspace, actor, accepted, keep=keep)
 
 
 def merge(workspace: Workspace, actor: Actor, audit_id: str, action_ids: Sequence[str]) -> Action:

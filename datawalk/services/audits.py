@@ -53,16 +53,6 @@ def set_status(workspace: Workspace, actor: Actor, audit_id: str, status: AuditS
     return workspace._store.set_audit_status(audit_id, status, actor.name)
 
 
-def complete_audit(workspace: Workspace, actor: Actor, audit_id: str) -> Audit:
-    """Mark the walk complete: its retention periods start counting."""
-    return set_status(workspace, actor, audit_id, AuditStatus.COMPLETE)
-
-
-def archive_audit(workspace: Workspace, actor: Actor, audit_id: str) -> Audit:
-    """Fold a completed audit away from the list."""
-    return set_status(workspace, actor, audit_id, AuditStatus.ARCHIVED)
-
-
 def set_overall_opinion(
     workspace: Workspace, actor: Actor, audit_id: str, opinion: str, *, keep: bool = False
 ) -> Audit:

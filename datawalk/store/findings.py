@@ -7,7 +7,7 @@ Updates are optimistic: the caller's `version` must match the stored one.
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, Text, case, delete, func, insert, select, type_coerce, update
+from sqlalchemy import Connection, Text, case, delete, insert, select, type_coerce, update
 
 from datawalk.errors import ConflictError, NotFoundError, ValidationError
 from datawalk.models import Finding, utc_now
@@ -280,12 +280,3 @@ class FindingsMixin(StoreBase):
                 update={"version": finding.version + 1, "updated_at": now}
             )
             return _insert_finding(connection, restored, actor)
-
-    def count_findings(self, audit_id: str) -> int:
-        """Return how many findings the audit has."""
-        f = tables.findings
-        with self._read() as connection:
-            count = connection.scalar(
-                select(func.count()).select_from(f).where(f.c.audit_id == audit_id)
-            )
-            return count or 0

@@ -120,11 +120,6 @@ def level_colour(level: Level) -> str:
     return _BADGE_COLOURS.get(level.colour_name, level.colour_name)
 
 
-def level_badge(prefix: str, level: Level) -> None:
-    """Show a level as a coloured badge that always carries its text label."""
-    st.badge(f"{prefix}: {level.name}", color=level_colour(level))  # type: ignore[arg-type]
-
-
 def level_markdown(prefix: str, level: Level) -> str:
     """Return Markdown for an inline level badge (text label plus colour, never colour alone)."""
     label = escape_markdown(f"{prefix}: {level.name}")
