@@ -18,14 +18,10 @@ import numpy as np
 import pandas as pd
 
 from datawalk.actions import CLOSED_STATUSES, STATUS_LABELS, is_overdue, needing_action
+from datawalk.errors import ChecklistError
 from datawalk.models import Action, ActionStatus, Audit, Finding, Location
-from datawalk.scoring import (
-    CLASSIFICATION_NAMES,
-    CLASSIFICATIONS,
-    findings_to_frame,
-    score_frame,
-    walk_date,
-)
+from datawalk.scored_table import scored_table
+from datawalk.scoring import CLASSIFICATIONS
 from datawalk.vocabulary import Checklist
 
 Side = Literal["privacy", "safeguarding", "worst"]
@@ -126,54 +122,21 @@ def dashboard_frame(
     """
     if not findings:
         return pd.DataFrame({column: pd.Series(dtype=object) for column in COLUMNS})
-    day = walk_date(audit)
-    scores = score_frame(findings_to_frame(findings), checklist, today=day, explain=True)
-    by_location = {location.id: location for location in locations}
+    if checklist.scoring is None:
+        raise ChecklistError([f"checklist {checklist.id!r} has no scoring section"])
+    return with_actions(scored_table(audit, findings, locations, checklist), actions, today)
+
+
+def with_actions(table: pd.DataFrame, actions: Iterable[Action], today: date) -> pd.DataFrame:
+    """The audit's scored table (`datawalk.scored_table`) with each finding's governing action
+    joined on: the dashboard's frame, made from the table pages already hold."""
     best_action = _action_per_finding(actions)
-    rules = {rule.id: rule.action for rule in checklist.scoring.rules} if checklist.scoring else {}
-    rows = []
-    for finding, score in zip(findings, scores.itertuples(index=False), strict=True):
-        location = by_location.get(finding.location_id)
-        action = best_action.get(finding.id)
-        location_type = location.location_type if location else ""
-        rows.append(
-            {
-                "id": finding.id,
-                "reference": finding.reference or "",
-                "location_id": finding.location_id,
-                "location": location.name if location else "",
-                "floor_id": location.floor_id if location else None,
-                "location_type": location_type,
-                "location_type_name": checklist.label("location_types", location_type),
-                "category_ids": tuple(finding.categories),
-                "categories": ", ".join(
-                    checklist.label("data_categories", c) for c in finding.categories
-                ),
-                "good_practice": finding.good_practice,
-                "review_overdue": finding.review_date is not None and finding.review_date < day,
-                "exposure": score.exposure,
-                "sensitivity": score.sensitivity,
-                "need": score.need,
-                "availability_gap": score.availability_gap,
-                "privacy_index": score.privacy_level_index,
-                "safeguarding_index": score.safeguarding_level_index,
-                "worst_index": max(score.privacy_level_index, score.safeguarding_level_index),
-                "classification": score.classification,
-                "classification_name": CLASSIFICATION_NAMES[score.classification],
-                "priority": float(score.priority),
-                "first_reason": score.reasons[0] if score.reasons else "",
-                "recommendation": _recommendation(score.rule_ids, rules, score.commendation),
-                "action_id": action.id if action else None,
-                "action_status": action.status.value if action else NO_ACTION,
-                "action_overdue": bool(action and is_overdue(action, today)),
-            }
-        )
-    return pd.DataFrame(rows, columns=COLUMNS)
-
-
-def _recommendation(rule_ids: Sequence[str], rules: dict[str, str], commendation: str) -> str:
-    texts = [rules[rule_id] for rule_id in rule_ids if rule_id in rules]
-    return texts[0] if texts else commendation
+    chosen = [best_action.get(finding_id) for finding_id in table["id"]]
+    frame = table.copy()
+    frame["action_id"] = [action.id if action else None for action in chosen]
+    frame["action_status"] = [action.status.value if action else NO_ACTION for action in chosen]
+    frame["action_overdue"] = [bool(action and is_overdue(action, today)) for action in chosen]
+    return frame.reindex(columns=COLUMNS)
 
 
 def _action_per_finding(actions: Iterable[Action]) -> dict[str, Action]:

@@ -1,8 +1,7 @@
-"""The findings of one audit as a table for people: one row per finding, labels in the
-checklist's words, sorted by location, with the filters the findings page offers.
+"""The findings of one audit as the findings page lists them: the one scored table
+(`datawalk.scored_table`) sorted by location, with the filters the page offers.
 
-It only reshapes; scores come from `datawalk.scoring` and are joined on by the caller. It must
-not import streamlit or touch the database.
+It only reshapes; it must not import streamlit or touch the database.
 """
 
 from __future__ import annotations
@@ -12,70 +11,22 @@ from collections.abc import Iterable
 import pandas as pd
 
 from datawalk.models import Audit, Finding, Location
-from datawalk.scoring import CLASSIFICATION_NAMES, findings_to_frame, score_frame, walk_date
+from datawalk.scored_table import scored_table
 from datawalk.vocabulary import Checklist
-
-COLUMNS = [
-    "id",
-    "reference",
-    "location_id",
-    "location",
-    "floor",
-    "category_ids",
-    "categories",
-    "format",
-    "visible_to",
-    "needed_by",
-    "reach",
-    "evidence",
-    "good_practice",
-    "review_date",
-    "notes",
-    "updated_at",
-]
-NOTES_PREVIEW = 120
-
-
-def _labels(checklist: Checklist, vocabulary: str, ids: Iterable[str]) -> str:
-    return ", ".join(checklist.label(vocabulary, term_id) for term_id in ids)
-
-
-def _preview(text: str) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= NOTES_PREVIEW else text[: NOTES_PREVIEW - 1] + "…"
 
 
 def findings_frame(
     audit: Audit, findings: list[Finding], locations: list[Location], checklist: Checklist
 ) -> pd.DataFrame:
-    """Return one row per finding, sorted by location name then reference."""
-    by_id = {location.id: location for location in locations}
-    rows = []
-    for finding in findings:
-        location = by_id.get(finding.location_id)
-        floor = audit.floor(location.floor_id) if location and location.floor_id else None
-        rows.append(
-            {
-                "id": finding.id,
-                "reference": finding.reference or "",
-                "location_id": finding.location_id,
-                "location": location.name if location else "",
-                "floor": floor.name if floor else "",
-                "category_ids": tuple(finding.categories),
-                "categories": _labels(checklist, "data_categories", finding.categories),
-                "format": checklist.label("formats", finding.format),
-                "visible_to": _labels(checklist, "audiences", finding.visible_to),
-                "needed_by": _labels(checklist, "audiences", finding.needed_by),
-                "reach": checklist.label("reach_speeds", finding.reach.value),
-                "evidence": checklist.label("evidence", finding.evidence),
-                "good_practice": finding.good_practice,
-                "review_date": finding.review_date,
-                "notes": _preview(finding.notes),
-                "updated_at": finding.updated_at,
-            }
-        )
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    return frame.sort_values(["location", "reference"], kind="stable", ignore_index=True)
+    """Return the audit's scored table (`datawalk.scored_table`) sorted for people: by
+    location name, then reference."""
+    table = scored_table(audit, findings, locations, checklist)
+    return sort_for_people(table)
+
+
+def sort_for_people(table: pd.DataFrame) -> pd.DataFrame:
+    """The scored table as the findings page lists it: by location name, then reference."""
+    return table.sort_values(["location", "reference"], kind="stable", ignore_index=True)
 
 
 def filter_findings(
@@ -96,25 +47,3 @@ def filter_findings(
     if chosen and "classification" in frame:
         mask &= frame["classification"].isin(chosen)
     return frame[mask]
-
-
-def scored_findings_frame(
-    audit: Audit, findings: list[Finding], locations: list[Location], checklist: Checklist
-) -> pd.DataFrame:
-    """Return `findings_frame` with each finding's levels (as labels), classification and
-    priority joined on, scored with the audit's pinned checklist as of the walk date.
-
-    Without a scoring section the plain table is returned.
-    """
-    frame = findings_frame(audit, findings, locations, checklist)
-    if checklist.scoring is None or frame.empty:
-        return frame
-    scores = score_frame(findings_to_frame(findings), checklist, today=walk_date(audit))
-    names = {level.id: level.name for level in checklist.scoring.levels}
-    scores = scores.set_index("finding_id")
-    frame["privacy_level"] = frame["id"].map(scores["privacy_level"]).map(names)
-    frame["safeguarding_level"] = frame["id"].map(scores["safeguarding_level"]).map(names)
-    frame["classification"] = frame["id"].map(scores["classification"])
-    frame["classification_name"] = frame["classification"].map(CLASSIFICATION_NAMES)
-    frame["priority"] = frame["id"].map(scores["priority"])
-    return frame

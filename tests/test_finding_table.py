@@ -6,7 +6,7 @@ from datetime import date, time
 
 from datawalk.audit_setup import AuditSetup, build_audit, new_location
 from datawalk.checklist import finding_from_template
-from datawalk.finding_table import filter_findings, findings_frame, scored_findings_frame
+from datawalk.finding_table import filter_findings, findings_frame
 from datawalk.scoring import CLASSIFICATIONS
 
 TODAY = date(2025, 3, 4)
@@ -54,7 +54,7 @@ def test_filters_combine_and_match_any_chosen_value(checklist) -> None:
 
 def test_scores_are_joined_with_level_labels(checklist) -> None:
     audit, locations, findings = walk(checklist)
-    frame = scored_findings_frame(audit, findings, locations, checklist)
+    frame = findings_frame(audit, findings, locations, checklist)
     level_names = {level.name for level in checklist.scoring.levels}
 
     assert set(frame["classification"]) <= set(CLASSIFICATIONS)

@@ -22,6 +22,7 @@ import streamlit as st
 from datawalk import charts
 from datawalk import dashboard as core
 from datawalk.checklist import checklist_of_stored_pin
+from datawalk.errors import ChecklistError
 from datawalk.models import Audit, Location
 from datawalk.scoring import CLASSIFICATION_NAMES, CLASSIFICATIONS
 from datawalk.ui import state, widgets
@@ -60,10 +61,11 @@ def _data(
     reads = state.reads()
     audit = reads.get_audit(audit_id)
     checklist = checklist_of_stored_pin(audit.checklist)
-    findings = reads.list_findings(audit_id)
     locations = reads.list_locations(audit_id)
-    actions = reads.list_actions(audit_id)
-    frame = core.dashboard_frame(audit, findings, locations, actions, checklist, today)
+    table = state.scored_audit_table(audit)
+    if checklist.scoring is None and len(table):
+        raise ChecklistError([f"checklist {checklist.id!r} has no scoring section"])
+    frame = core.with_actions(table, reads.list_actions(audit_id), today)
     return frame, locations
 
 

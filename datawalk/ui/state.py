@@ -17,8 +17,9 @@ import streamlit as st
 
 from datawalk.checklist import checklist_of_stored_pin
 from datawalk.errors import DataWalkError, NotFoundError
-from datawalk.finding_table import scored_findings_frame
+from datawalk.finding_table import sort_for_people
 from datawalk.models import Action, Audit, Finding, Location
+from datawalk.scored_table import scored_table
 from datawalk.services import Actor, Place, Reads, Workspace, actions, walking
 from datawalk.settings import Settings
 from datawalk.ui.text import escape_message
@@ -230,20 +231,30 @@ def locations_of(audit: Audit) -> list[Location]:
     return _locations_of(url, audit.id, reads().audit_version(audit.id))
 
 
-@st.cache_data(max_entries=8, show_spinner="Loading findings…")
-def _findings_table(url: str | None, audit_id: str, version: int) -> pd.DataFrame:
-    """The scored findings table, built once per audit version (any write bumps it)."""
+@st.cache_resource(max_entries=8, show_spinner="Scoring the walk…")
+def _scored_table(url: str | None, audit_id: str, version: int) -> pd.DataFrame:
+    """The audit's one scored table, built once per audit version (any write bumps it) and
+    shared read-only by the findings page, the action plan and the dashboard."""
     source = _workspace_for(url).reads
     audit = _audit_at_version(url, audit_id, version)
     checklist = get_checklist_for(audit)
     findings = source.list_findings(audit_id)
-    return scored_findings_frame(audit, findings, source.list_locations(audit_id), checklist)
+    return scored_table(audit, findings, source.list_locations(audit_id), checklist)
+
+
+def scored_audit_table(audit: Audit) -> pd.DataFrame:
+    """Return the audit's scored table in finding order (read-only: copy before changing it)."""
+    return _scored_table(database_url(), audit.id, reads().audit_version(audit.id))
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _findings_table(url: str | None, audit_id: str, version: int) -> pd.DataFrame:
+    return sort_for_people(_scored_table(url, audit_id, version))
 
 
 def findings_table(audit: Audit) -> pd.DataFrame:
-    """Return every finding of `audit` as a scored table, sorted by location."""
-    url = database_url()
-    return _findings_table(url, audit.id, reads().audit_version(audit.id))
+    """Return every finding of `audit` as a scored table, sorted by location (read-only)."""
+    return _findings_table(database_url(), audit.id, reads().audit_version(audit.id))
 
 
 _SYNCED_KEY = "_actions_synced_version"
