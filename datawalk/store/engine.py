@@ -30,7 +30,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 from sqlalchemy.pool import StaticPool
 
-from datawalk.errors import DatabaseUnavailableError, StoreError, ValidationError
+from datawalk.errors import DatabaseUnavailableError, NotFoundError, StoreError, ValidationError
 from datawalk.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -132,7 +132,8 @@ def _install_value_guard(engine: Engine) -> None:
 
     PostgreSQL cannot store a NUL character in text and refuses a value longer than its
     VARCHAR; SQLite would store both silently. The models limit lengths already; this is the
-    last line for any path that skipped them, so both engines give the same clear error.
+    last line for any path that skipped them, so both engines give the same clear error. Reads
+    are not length-checked (a long id is simply not found), and a NUL in one finds nothing.
     """
 
     @event.listens_for(engine, "before_cursor_execute")
@@ -140,13 +141,20 @@ def _install_value_guard(engine: Engine) -> None:
         compiled = getattr(context, "compiled", None)
         if compiled is None:
             return
+        writes = context.isinsert or context.isupdate
         for parameters in context.compiled_parameters:
             for name, value in parameters.items():
-                if isinstance(value, str):
+                if not isinstance(value, str):
+                    continue
+                if writes:
                     bind = compiled.binds.get(name)
                     check_storable(
                         name, value, getattr(getattr(bind, "type", None), "length", None)
                     )
+                elif "\x00" in value:
+                    # Nothing stored holds a NUL, so nothing can match: on PostgreSQL the driver
+                    # would refuse to send it at all, on SQLite the query would find nothing.
+                    raise NotFoundError("Nothing stored matches a value holding a NUL character.")
 
 
 def check_storable(name: str, value: str, length: int | None) -> None:
@@ -265,7 +273,7 @@ def migration_transaction(engine: Engine) -> Iterator[Connection]:
     sqlite = is_sqlite(engine)
     with engine.connect() as connection:
         if sqlite:
-            connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=OFF")
+            _sqlite_foreign_keys(connection, on=False)
         try:
             connection.execution_options(**{WRITE_OPTION: True})
             with connection.begin():
@@ -279,7 +287,16 @@ def migration_transaction(engine: Engine) -> Iterator[Connection]:
                         )
         finally:
             if sqlite:
-                connection.connection.dbapi_connection.execute("PRAGMA foreign_keys=ON")
+                _sqlite_foreign_keys(connection, on=True)
+
+
+def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
+    """Switch SQLite's foreign keys on the driver's own connection, where no transaction is open
+    (inside one the pragma does nothing)."""
+    driver = connection.connection.dbapi_connection
+    if driver is None:
+        raise StoreError("The database connection closed during the upgrade; nothing was applied.")
+    driver.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 
 
 def upgrade(engine: Engine, revision: str = "head") -> bool:
