@@ -84,8 +84,8 @@ def ipad(request: pytest.FixtureRequest, browser: Browser) -> Iterator[Tablet]:
         timezone_id="Europe/London",
     )
     context.set_default_timeout(30_000)
-    watch_runs(context)
     page = context.new_page()
+    watch_runs(page)
     dialogs: list[str] = []
 
     def record(dialog: Any) -> None:

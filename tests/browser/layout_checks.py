@@ -12,7 +12,7 @@ from typing import Any, NamedTuple
 
 from PIL import Image
 from playwright.sync_api import Page
-from rig import MIN_TOUCH_PX
+from rig import MIN_TOUCH_PX, wait_layout_steady
 
 MAIN = '[data-testid="stMain"]'
 # Where a finger can tap: the page, the header's buttons and the sidebar's page links.
@@ -158,12 +158,12 @@ def blank_regions(page: Page) -> list[str]:
     content = page.evaluate(f"() => document.querySelector('{MAIN}')?.scrollHeight || 0")
     if content > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": min(content, _MAX_TALL_PX)})
-        page.wait_for_timeout(300)
+        wait_layout_steady(page)
     try:
         return _blank_regions(page, size["height"] / 2)
     finally:
         page.set_viewport_size(size)
-        page.wait_for_timeout(300)
+        wait_layout_steady(page)
 
 
 def _blank_regions(page: Page, half: float) -> list[str]:

@@ -17,6 +17,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -25,6 +26,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Locator, Page
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from datawalk.access import PASSWORD_HASH_SETTING
 
@@ -202,21 +204,18 @@ class AppCrashed(AssertionError):
     """The page shows an uncaught exception: the server log says what it was."""
 
 
-def wait_idle(page: Page, timeout_ms: int = 30_000) -> None:
-    """Wait until the script has finished and stayed finished for a few polls.
+class MissedTap(AssertionError):
+    """An action that should have made the app run did not: the tap missed, or changed nothing."""
 
-    A tap's rerun begins a moment after the tap, so one "notRunning" reading can be stale.
-    Raises AppCrashed at once when the app shows an uncaught exception.
+
+def wait_idle(page: Page, timeout_ms: int = 30_000) -> None:
+    """Wait until the app shows no script running and every image in the page has loaded.
+
+    Only a settled page is idle here: after an action that makes the app run, wait for that run
+    with `expect_run` (or a `Taps` tap), which ends with this. Raises AppCrashed at once when
+    the app shows an uncaught exception.
     """
     page.wait_for_selector(IDLE_SELECTOR, timeout=timeout_ms, state="attached")
-    steady = 0
-    deadline = time.monotonic() + timeout_ms / 1000
-    while steady < 4:
-        if time.monotonic() > deadline:
-            raise TimeoutError("the app did not settle")
-        idle = page.locator(IDLE_SELECTOR).count() == 1
-        steady = steady + 1 if idle else 0
-        page.wait_for_timeout(80)
     # Images load after the run ends and shift the layout under the next tap.
     page.wait_for_function(
         "() => Array.from(document.images).every((image) => image.complete)", timeout=timeout_ms
@@ -232,77 +231,136 @@ def open_app(page: Page, url: str) -> None:
     Raises AssertionError when Streamlit answers with its "Page not found" dialog, which would
     otherwise leave the page inert and every later tap waiting for its timeout.
     """
-    page.goto(url)
-    wait_idle(page)
+    watch_runs(page)
+    with expect_run(page, f"opening {url}"):
+        page.goto(url)
     missing = page.locator('[data-testid="stDialog"]').filter(has_text="Page not found")
     if missing.count():
         raise AssertionError(f"Streamlit has no page at {url}")
 
 
-# Counts finished script runs (whole app or fragment) in the page, so a tap can wait for the
-# run it caused instead of guessing how long the server takes to start it.
+# Streamlit tells the browser over its connection when a script run ends, and how (the
+# `script_finished` field of a ForwardMsg). A run stopped by st.rerun() is followed by another, so
+# only the statuses in _RUN_ENDS end the runs an action caused.
+STREAM_PATH = "/_stcore/stream"
+_SCRIPT_FINISHED_FIELD = ForwardMsg.DESCRIPTOR.fields_by_name["script_finished"].number
+_RUN_ENDS = frozenset(
+    {
+        ForwardMsg.FINISHED_SUCCESSFULLY,
+        ForwardMsg.FINISHED_WITH_COMPILE_ERROR,
+        ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY,
+    }
+)
+# Installed in each page before it loads: counts, per loaded document, the messages of the app's
+# connection that end a run, reading just the top-level fields of each ForwardMsg.
 RUN_COUNTER_SCRIPT = """
 (() => {
-  window.__datawalkRuns = 0;
-  const watch = () => new MutationObserver((records) => {
-    for (const record of records) {
-      if (record.oldValue === "running") window.__datawalkRuns += 1;
+  const FIELD = __FIELD__, ENDS = new Set(__ENDS__), STREAM = "__STREAM__";
+  const runs = {load: Math.random().toString(36).slice(2), finished: 0};
+  window.__datawalkRuns = runs;
+  const varint = (bytes, at) => {
+    let value = 0, shift = 0, byte;
+    do { byte = bytes[at++]; value += (byte & 0x7f) * 2 ** shift; shift += 7; } while (byte & 0x80);
+    return [value, at];
+  };
+  const finishedStatus = (bytes) => {
+    let at = 0, tag, value;
+    while (at < bytes.length) {
+      [tag, at] = varint(bytes, at);
+      const wire = tag & 7;
+      if (wire === 0) { [value, at] = varint(bytes, at); if (tag >> 3 === FIELD) return value; }
+      else if (wire === 2) { [value, at] = varint(bytes, at); at += value; }
+      else if (wire === 1) at += 8;
+      else if (wire === 5) at += 4;
+      else return null;
     }
-  }).observe(document.documentElement, {
-    subtree: true, attributes: true, attributeOldValue: true,
-    attributeFilter: ["data-test-script-state"],
-  });
-  if (document.documentElement) watch();
-  else document.addEventListener("DOMContentLoaded", watch);
+    return null;
+  };
+  // Kept out of the JSON `runs_finished` reads: the rule itself, for the rig's own test.
+  Object.defineProperty(runs, "ends", {value: (bytes) => ENDS.has(finishedStatus(bytes))});
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      if (!String(args[0]).includes(STREAM)) return;
+      this.addEventListener("message", (event) => {
+        if (event.data instanceof ArrayBuffer && runs.ends(new Uint8Array(event.data))) {
+          runs.finished += 1;
+        }
+      });
+    }
+  };
 })();
 """
+RUN_COUNTER_SCRIPT = (
+    RUN_COUNTER_SCRIPT.replace("__FIELD__", str(_SCRIPT_FINISHED_FIELD))
+    .replace("__ENDS__", str(sorted(_RUN_ENDS)))
+    .replace("__STREAM__", STREAM_PATH)
+)
+_WATCHED: weakref.WeakSet[BrowserContext | Page] = weakref.WeakSet()
 
 
 def watch_runs(target: BrowserContext | Page) -> None:
-    """Install the run counter in every page of a context, or in one page, before it loads."""
-    target.add_init_script(RUN_COUNTER_SCRIPT)
+    """Count the runs the app reports finished in a page, or in every page of a context, so
+    `expect_run` can wait for the runs an action causes. Takes effect from the next page load."""
+    if target not in _WATCHED and not (isinstance(target, Page) and target.context in _WATCHED):
+        target.add_init_script(RUN_COUNTER_SCRIPT)
+        _WATCHED.add(target)
 
 
-def finished_runs(page: Page) -> int:
-    """Script runs finished in this page so far, or -1 when the counter is not installed."""
-    return int(page.evaluate("() => window.__datawalkRuns ?? -1"))
+def runs_finished(page: Page) -> dict[str, object] | None:
+    """This document's count of finished runs, with its load id; None before the app loads."""
+    return page.evaluate("() => window.__datawalkRuns ?? null")
+
+
+@contextmanager
+def expect_run(page: Page, what: str, timeout_ms: int = 30_000) -> Iterator[None]:
+    """Around an action that makes the app run: wait until the app reports that run finished,
+    then until the page is idle. Raises MissedTap when no run finishes, so a missed tap fails
+    here, loudly, instead of being tried again. An action that loads a new document (opening,
+    reloading) is done by the first run that document finishes.
+    """
+    before = runs_finished(page)
+    yield
+    try:
+        page.wait_for_function(
+            """(before) => {
+                const now = window.__datawalkRuns;
+                if (!now) return false;
+                if (!before || now.load !== before.load) return now.finished > 0;
+                return now.finished > before.finished;
+            }""",
+            arg=before,
+            timeout=timeout_ms,
+        )
+    except PlaywrightTimeoutError as timeout:
+        raise MissedTap(
+            f"{what}: the app finished no script run within {timeout_ms / 1000:.0f} s"
+        ) from timeout
+    wait_idle(page, timeout_ms)
 
 
 class Taps:
     """Taps with a finger (touch events), counts the taps, and waits for the run each causes."""
 
-    def __init__(self, page: Page) -> None:
+    def __init__(self, page: Page, timeout_ms: int = 30_000) -> None:
         self.page = page
+        self.timeout_ms = timeout_ms
         self.count = 0
 
     def __call__(self, target: Locator, *, reruns: bool = True) -> None:
-        """Tap `target`; `reruns=False` for taps the browser handles alone (opening a list).
+        """Tap `target` once and wait for the run it causes; `reruns=False` for taps the
+        browser handles alone (opening a list, typing into a form).
 
-        A tap that lands while the layout is still shifting (an image loading after the run)
-        can miss its target. With no run to show for it, it changed nothing, so it is tapped
-        once more, and counted, as a person would.
+        A tap that causes no run fails the test (MissedTap): it is never tapped again.
         """
         target.scroll_into_view_if_needed()
-        before = finished_runs(self.page)
-        target.tap()
         self.count += 1
-        if reruns and before >= 0 and not self._ran_since(before, 8_000):
-            target.scroll_into_view_if_needed()
+        if not reruns:
             target.tap()
-            self.count += 1
-            self._ran_since(before, 30_000, required=True)
-        wait_idle(self.page)
-
-    def _ran_since(self, before: int, timeout_ms: int, *, required: bool = False) -> bool:
-        try:
-            self.page.wait_for_function(
-                "(before) => (window.__datawalkRuns ?? 0) > before", arg=before, timeout=timeout_ms
-            )
-        except PlaywrightTimeoutError:
-            if required:
-                raise
-            return False
-        return True
+            return
+        with expect_run(self.page, f"tap on {target}", self.timeout_ms):
+            target.tap()
 
 
 def undersized_targets(page: Page, minimum: int = MIN_TOUCH_PX) -> list[str]:
@@ -365,13 +423,63 @@ def screenshot(page: Page, name: str, *, whole_page: bool = True) -> Path:
     )
     if whole_page and size and content > size["height"]:
         page.set_viewport_size({"width": size["width"], "height": min(content, _MAX_SHOT_PX)})
-        page.wait_for_timeout(300)
+        wait_layout_steady(page)
         page.screenshot(path=str(path))
         page.set_viewport_size(size)
-        page.wait_for_timeout(300)
+        wait_layout_steady(page)
     else:
         page.screenshot(path=str(path))
     return path
+
+
+# Resolves once `measure()` gives the same answer for three animation frames in a row.
+_STEADY = """
+(measure) => new Promise((resolve) => {
+  const read = new Function(`return (${measure})`);
+  let last = null, same = 0;
+  const step = () => {
+    const now = JSON.stringify(read());
+    same = now === last ? same + 1 : 0;
+    last = now;
+    if (same >= 3) resolve(true); else requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+})
+"""
+_LAYOUT = """(() => {
+  const main = document.querySelector('[data-testid="stMain"]');
+  const box = main ? main.getBoundingClientRect() : {width: 0, height: 0};
+  return [innerWidth, innerHeight, box.width, box.height, main ? main.scrollHeight : 0];
+})()"""
+
+
+def wait_steady(page: Page, measure: str) -> None:
+    """Wait until the JavaScript expression `measure` (a position, a size) stops changing: the
+    same value for three animation frames, so the page has finished moving."""
+    page.evaluate(_STEADY, measure)
+
+
+_CHARTS = """[...document.querySelectorAll('[data-testid="stPlotlyChart"] .main-svg')].map(
+  (svg) => {
+    const box = svg.getBoundingClientRect();
+    return [box.x, box.y, box.width, box.height];
+  })"""
+
+
+def wait_charts_drawn(page: Page) -> None:
+    """Wait until every chart has been drawn and plotly has finished laying it out (it does so
+    just after the run ends): each chart's drawing keeps its place and size."""
+    page.wait_for_function(
+        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(
+            (chart) => chart.querySelector('.main-svg')?.getBoundingClientRect().width > 0)"""
+    )
+    wait_steady(page, _CHARTS)
+
+
+def wait_layout_steady(page: Page) -> None:
+    """Wait until the page has laid itself out again (after a resize, a sidebar sliding in, or
+    charts drawing): the window and the main area keep their size."""
+    wait_steady(page, _LAYOUT)
 
 
 def choice(page: Page, label: str, option: str) -> Locator:
@@ -396,8 +504,8 @@ def landscape_tablet_page(browser: Browser) -> Iterator[Page]:
         viewport={"width": 1024, "height": 768}, has_touch=True, is_mobile=False
     )
     context.set_default_timeout(30_000)
-    watch_runs(context)
     page = context.new_page()
+    watch_runs(page)
     page.on("dialog", lambda dialog: pytest.fail(f"unexpected dialog: {dialog.message}"))
     try:
         yield page

@@ -24,11 +24,11 @@ from rig import (
     CHROMIUM_ARGS,
     AppServer,
     Taps,
+    expect_run,
     landscape_tablet_page,
     open_app,
     screenshot,
     skip_or_fail,
-    wait_idle,
 )
 
 from datawalk.access import HASH_COMMAND, hash_password
@@ -221,7 +221,7 @@ def test_other_host_sees_nothing_before_the_password(
     assert remote_page.get_by_role("heading", name="Audits", exact=True).count() == 1
     assert remote_page.locator("input[type='password']").count() == 0
 
-    remote_page.reload()  # a new session: acceptance lives in session state only
-    wait_idle(remote_page)
+    with expect_run(remote_page, "reloading"):
+        remote_page.reload()  # a new session: acceptance lives in session state only
     remote_page.get_by_label("App password").wait_for()
     assert remote_page.locator(NAV).count() == 0

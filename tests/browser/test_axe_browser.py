@@ -16,7 +16,7 @@ from typing import Any, NamedTuple
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page
-from rig import AppCrashed, AppServer, Tablet, Taps, open_app, wait_idle
+from rig import AppCrashed, AppServer, Tablet, Taps, open_app, wait_charts_drawn, wait_idle
 from walk_steps import make_jpeg, upload_photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -70,11 +70,7 @@ def blocking_violations(page: Page, axe: Axe) -> list[str]:
 def _settle(page: Page) -> None:
     """Wait for the run to end and for charts to be drawn, so axe sees the final page."""
     wait_idle(page)
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(
-            (chart) => chart.querySelector('.main-svg'))"""
-    )
-    page.wait_for_timeout(500)
+    wait_charts_drawn(page)
 
 
 def test_every_sample_page_has_no_serious_violation(

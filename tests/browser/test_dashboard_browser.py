@@ -21,11 +21,12 @@ from rig import (
     Tablet,
     Taps,
     choice,
+    expect_run,
     horizontal_overflow,
     no_horizontal_scroll,
     open_app,
     screenshot,
-    wait_idle,
+    wait_charts_drawn,
 )
 
 from datawalk.audit_setup import AuditSetup, build_audit
@@ -53,12 +54,7 @@ def _open_dashboard(page: Page, server: AppServer, audit_id: str) -> None:
     """Open the dashboard and wait until every chart has been drawn at its final width."""
     open_app(page, f"{server.url}/dashboard?audit={audit_id}")
     page.locator(f"{CHART} .main-svg").nth(MIN_CHARTS - 1).wait_for()
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(
-            c => c.querySelector('.main-svg')?.getBoundingClientRect().width > 0)"""
-    )
-    wait_idle(page)
-    page.wait_for_timeout(300)  # plotly finishes its relayout just after the script stops
+    wait_charts_drawn(page)
 
 
 def _charts_fit(page: Page) -> list[str]:
@@ -81,10 +77,10 @@ def _tap_map(page: Page):
 
 def _interactive_map(page: Page) -> None:
     """Switch the hotspot map to its plotly view and wait until it is drawn."""
-    choice(page, "Map", "Interactive (mouse)").click()
-    wait_idle(page)
+    with expect_run(page, "switching the map to its plotly view"):
+        choice(page, "Map", "Interactive (mouse)").click()
     page.locator(f"{CHART} .imagelayer image").first.wait_for()
-    page.wait_for_timeout(300)  # plotly finishes its relayout just after the script stops
+    wait_charts_drawn(page)
 
 
 def _check_dashboard(page: Page, name: str) -> None:
@@ -136,8 +132,8 @@ def test_selecting_a_marker_lists_that_places_findings(
     marker = page.locator(CHART).first.locator(".scatterlayer .trace .points path").first
     marker.scroll_into_view_if_needed()
     assert _tables(page) == 1  # only the top hotspots
-    marker.click(force=True)
-    wait_idle(page)
+    with expect_run(page, "clicking a marker on the interactive map"):
+        marker.click(force=True)
     page.locator('[data-testid="stTable"]').nth(1).wait_for()
     chosen = page.get_by_role("combobox", name="Findings at").first.input_value()
     assert "finding(s)" in chosen
@@ -187,8 +183,8 @@ def test_tapping_a_marker_on_the_touch_map_lists_that_places_findings(
         image.scroll_into_view_if_needed()
         box = image.bounding_box()
         assert box
-        image.tap(position={"x": box["width"] * x, "y": box["height"] * y})
-        wait_idle(page)
+        with expect_run(page, f"tap on {name} on the touch map"):
+            image.tap(position={"x": box["width"] * x, "y": box["height"] * y})
         page.wait_for_function(
             "name => [...document.querySelectorAll('input[role=combobox]')]"
             ".some(i => i.value.startsWith(name))",
@@ -211,8 +207,8 @@ def test_choosing_a_place_by_touch_lists_its_findings(
     chooser.scroll_into_view_if_needed()
     chooser.tap()
     option = page.get_by_role("option").filter(has_text="finding(s)").first
-    option.tap()
-    wait_idle(page)
+    with expect_run(page, "choosing a place"):
+        option.tap()
     assert _tables(page) == 2
     assert "Recommendation" in page.locator('[data-testid="stTable"]').first.inner_text()
 
@@ -252,16 +248,16 @@ def test_tapping_the_plan_on_the_walk_page_places_the_location(
     plan.scroll_into_view_if_needed()
     box = plan.bounding_box()
     assert box and box["width"] > 300
-    plan.tap(position={"x": box["width"] * 0.3, "y": box["height"] * 0.6})
-    wait_idle(page)
+    with expect_run(page, "tap on the walk page's plan"):
+        plan.tap(position={"x": box["width"] * 0.3, "y": box["height"] * 0.6})
 
     position = _stored_position(app_server, location_id)
     assert position is not None
     assert position.x == pytest.approx(0.3, abs=0.02)
     assert position.y == pytest.approx(0.6, abs=0.02)
 
-    page.reload()
-    wait_idle(page)
+    with expect_run(page, "reloading the walk page"):
+        page.reload()
     assert page.get_by_text("On the floor plan: placed").count() == 1
     page.get_by_text("On the floor plan: placed").click()
     page.get_by_text("Placed 30% across and 60% down the plan.").wait_for()
@@ -272,8 +268,8 @@ def test_tapping_the_plan_on_the_walk_page_places_the_location(
     plan.scroll_into_view_if_needed()
     box = plan.bounding_box()
     assert box
-    plan.tap(position={"x": box["width"] * 0.7, "y": box["height"] * 0.25})
-    wait_idle(page)
+    with expect_run(page, "tap elsewhere on the walk page's plan"):
+        plan.tap(position={"x": box["width"] * 0.7, "y": box["height"] * 0.25})
     moved = _stored_position(app_server, location_id)
     assert moved is not None
     assert moved.x == pytest.approx(0.7, abs=0.02)

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from playwright.sync_api import Browser, Page
-from rig import AppServer, Taps, choice, landscape_tablet_page, open_app, screenshot, wait_idle
+from rig import AppServer, Taps, choice, expect_run, landscape_tablet_page, open_app, screenshot
 from walk_steps import add_location, create_audit, finding_cards, is_selected, query, save
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -66,8 +66,8 @@ def test_finding_and_draft_survive_kill_9(
     tap(choice(page, "Quick templates", DRAFT_TEMPLATE))
     notes = page.get_by_role("textbox", name="Notes", exact=True)
     notes.fill(DRAFT_NOTES)
-    notes.blur()
-    wait_idle(page)
+    with expect_run(page, "leaving the notes"):
+        notes.blur()
     draft_before = _wait_for_draft(server, audit_id, location_id)
 
     server.kill()
@@ -82,8 +82,8 @@ def test_finding_and_draft_survive_kill_9(
     assert _stored_draft(server, audit_id, location_id) == draft_before
 
     server.start()
-    page.reload()
-    wait_idle(page)
+    with expect_run(page, "reloading after the restart"):
+        page.reload()
     assert query(page) == {"audit": audit_id, "location": location_id}
     cards = finding_cards(page)
     assert cards.count() == 1
@@ -113,7 +113,6 @@ def test_the_root_url_returns_to_the_last_place_after_a_restart(
     server.start()
     open_app(page, f"{server.url}/")  # a bare `/`, as a consultant coming back types it
     page.wait_for_url("**/walk?**")
-    wait_idle(page)
     assert query(page) == {"audit": audit_id, "location": hall_id}
     assert page.get_by_text("Choose the location you are in").count() == 0
     screenshot(page, "return-to-last-place")

@@ -10,7 +10,15 @@ the test checks too, so the measure can fail).
 from __future__ import annotations
 
 import pytest
-from rig import AppServer, Tablet, horizontal_overflow, no_horizontal_scroll, open_app, screenshot
+from rig import (
+    AppServer,
+    Tablet,
+    horizontal_overflow,
+    no_horizontal_scroll,
+    open_app,
+    screenshot,
+    wait_steady,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -21,6 +29,8 @@ LEVEL_COLUMNS = 2  # privacy and safeguarding, right after reference and locatio
 
 
 def _scroll_left(page) -> float:
+    """The grid's sideways scroll, once it has stopped moving."""
+    wait_steady(page, f"document.querySelector('{SCROLLER}')?.scrollLeft")
     return float(page.locator(SCROLLER).first.evaluate("el => el.scrollLeft"))
 
 
@@ -38,7 +48,9 @@ def _focus_first_reference(page) -> None:
     assert box
     row_height = 48
     page.mouse.click(box["x"] + 70, box["y"] + row_height * 1.5)
-    page.wait_for_timeout(200)
+    page.wait_for_function(
+        "(grid) => document.querySelector(grid)?.contains(document.activeElement)", arg=GRID
+    )
 
 
 def test_both_levels_show_without_scrolling_sideways(
@@ -60,11 +72,9 @@ def test_both_levels_show_without_scrolling_sideways(
     _focus_first_reference(page)
     for _ in range(1 + LEVEL_COLUMNS):  # location, privacy, safeguarding
         page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(300)
     assert _scroll_left(page) == 0, "the safeguarding level needed a sideways scroll"
     screenshot(page, f"findings-{ipad.name}", whole_page=False)
 
     for _ in range(12):  # on to the last columns, which are off-screen on a tablet
         page.keyboard.press("ArrowRight")
-    page.wait_for_timeout(300)
     assert _scroll_left(page) > 0, "the measure detects a column that is off-screen"

@@ -29,7 +29,16 @@ from layout_checks import (
     undersized_controls,
 )
 from playwright.sync_api import Browser, Page
-from rig import AppServer, Tablet, Taps, choice, open_app, screenshot, wait_idle
+from rig import (
+    AppServer,
+    Tablet,
+    Taps,
+    choice,
+    open_app,
+    screenshot,
+    wait_charts_drawn,
+    wait_steady,
+)
 from walk_steps import (
     FULL_FINDING,
     TEMPLATE,
@@ -44,6 +53,11 @@ from walk_steps import (
 from datawalk.store import Store
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+SIDEBAR_POSITION = (
+    "(() => { const box = document.querySelector('[data-testid=\"stSidebar\"]')"
+    "?.getBoundingClientRect(); return box ? [box.x, box.width] : null; })()"
+)
 
 # Growing this list needs a reason in layout_checks.py and a change here, on purpose.
 PINNED_UNSIZED = 1
@@ -73,12 +87,7 @@ def _measure(tablet: Tablet, step: str, problems: Problems) -> None:
 def _open(page: Page, server: AppServer, url_path: str, audit_id: str) -> None:
     """Open a page of the audit and wait until any chart on it has been drawn."""
     open_app(page, f"{server.url}/{url_path}?audit={audit_id}")
-    page.wait_for_function(
-        """() => [...document.querySelectorAll('[data-testid="stPlotlyChart"]')].every(
-            (chart) => chart.querySelector('.main-svg'))"""
-    )
-    wait_idle(page)
-    page.wait_for_timeout(300)  # plotly finishes its relayout just after the script stops
+    wait_charts_drawn(page)
 
 
 def _record_findings(tablet: Tablet, photo: Path, problems: Problems) -> list[str]:
@@ -155,7 +164,7 @@ def test_a_newcomers_first_audit_fits_the_ipad(
         _measure(ipad, url_path, problems)
     tap(page.locator('[data-testid="stExpandSidebarButton"]'), reruns=False)
     page.get_by_role("link", name="Settings").last.wait_for()
-    page.wait_for_timeout(500)  # the sidebar slides in
+    wait_steady(page, SIDEBAR_POSITION)  # the sidebar slides in
     _measure(ipad, "sidebar", problems)
 
     found = {check: items for check, items in problems.items() if items}

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from rig import AppServer, Tablet, Taps, open_app, wait_idle
+from rig import AppServer, Tablet, Taps, expect_run, open_app
 from stdnum.gb import upn
 from walk_steps import TEMPLATE, add_location, create_audit, save, select
 
@@ -33,15 +33,15 @@ def test_a_upn_and_an_unchecked_photo_are_caught_before_saving(
 
     notes = page.get_by_role("textbox", name="Notes", exact=True)
     notes.fill(f"Medicine box labelled {UPN}")
-    notes.blur()
-    wait_idle(page)
+    with expect_run(page, "leaving the notes"):
+        notes.blur()
     page.get_by_text("possible pupil identifier(s) in Notes", exact=False).wait_for()
     assert page.get_by_text(f"Unique Pupil Number: {UPN}", exact=True).is_visible()
     assert _findings(app_server, audit_id) == []
 
-    page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(PORTRAIT)
+    with expect_run(page, "uploading a photo"):
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(PORTRAIT)
     page.get_by_text("I have checked this photo", exact=True).wait_for()
-    wait_idle(page)
     preview = page.locator('[data-testid="stImage"]').filter(has_text="area(s) redacted")
     assert preview.count() == 1
     assert "Photo 1: 0 area" not in preview.inner_text()

@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import pytest
-from rig import REQUIRE_BROWSER_ENV, no_horizontal_scroll, skip_or_fail
+from playwright.sync_api import Browser
+from rig import (
+    REQUIRE_BROWSER_ENV,
+    no_horizontal_scroll,
+    runs_finished,
+    skip_or_fail,
+    watch_runs,
+)
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 
 def test_missing_browser_skips_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -35,3 +43,32 @@ def test_missing_browser_fails_when_required(monkeypatch: pytest.MonkeyPatch) ->
 )
 def test_horizontal_scroll_rule(widths: dict[str, float], fits: bool) -> None:
     assert no_horizontal_scroll(widths) is fits
+
+
+def _finished(status: int) -> list[int]:
+    message = ForwardMsg()
+    message.hash = "a hash before the field"
+    message.script_finished = status
+    return list(message.SerializeToString())
+
+
+@pytest.mark.browser
+def test_the_run_counter_ends_a_run_unless_another_follows(browser: Browser) -> None:
+    """The page-side rule `expect_run` waits on, fed the messages Streamlit sends."""
+    page = browser.new_page()
+    try:
+        watch_runs(page)
+        page.goto("about:blank")
+        page.set_content("<p>no app</p>")
+        ends = "(bytes) => window.__datawalkRuns.ends(new Uint8Array(bytes))"
+        assert page.evaluate(ends, _finished(ForwardMsg.FINISHED_SUCCESSFULLY))
+        assert page.evaluate(ends, _finished(ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY))
+        assert page.evaluate(ends, _finished(ForwardMsg.FINISHED_WITH_COMPILE_ERROR))
+        # st.rerun(): another run follows, so this one does not end what the action caused.
+        assert not page.evaluate(ends, _finished(ForwardMsg.FINISHED_EARLY_FOR_RERUN))
+        running = ForwardMsg()
+        running.session_status_changed.script_is_running = False
+        assert not page.evaluate(ends, list(running.SerializeToString()))
+        assert runs_finished(page) == {"load": runs_finished(page)["load"], "finished": 0}
+    finally:
+        page.context.close()

@@ -15,15 +15,16 @@ from playwright.sync_api import Browser, Page
 from rig import (
     MIN_TOUCH_PX,
     AppServer,
+    MissedTap,
     Tablet,
     Taps,
     choice,
+    expect_run,
     horizontal_overflow,
     no_horizontal_scroll,
     open_app,
     screenshot,
     undersized_targets,
-    wait_idle,
 )
 from walk_steps import (
     FULL_FINDING,
@@ -86,8 +87,8 @@ def _full_finding(tablet: Tablet, photo: Path, problems: list[str]) -> str:
     type_date(tap, page, REVIEW_DATE[0], REVIEW_DATE[1])
     notes = page.get_by_role("textbox", name="Notes", exact=True)
     notes.fill(SCRIPT_NOTES)
-    notes.blur()
-    wait_idle(page)
+    with expect_run(page, "leaving the notes"):
+        notes.blur()
     upload_photo(tap, page, photo)
     _check_layout(tablet, "full-finding", problems)
     return save(tap, page)
@@ -110,8 +111,8 @@ def test_walk_capture_survives_a_reload(
     full_reference = _full_finding(ipad, make_jpeg(tmp_path / "noticeboard.jpg"), problems)
     assert quick_reference != full_reference
 
-    page.reload()
-    wait_idle(page)
+    with expect_run(page, "reloading the walk page"):
+        page.reload()
     assert query(page) == {"audit": audit_id, "location": location_id}
     assert is_selected(choice(page, "Location", LOCATION_PILL))
     cards = finding_cards(page)
@@ -164,8 +165,9 @@ def test_walk_controls_keep_what_a_finger_chose(ipad: Tablet, app_server: AppSer
     assert clear.bounding_box()["y"] < first_field.bounding_box()["y"]
     for label, option in [("Reach", "Within 5 minutes"), ("Format", "Poster or wall display")]:
         select(tap, page, label, option)
+        # A required choice ignores a tap on itself: the browser keeps it and no run follows
+        # (a control that cleared would show it at once, as the tap is handled).
         choice(page, label, option).tap()
-        wait_idle(page)
         assert is_selected(choice(page, label, option)), f"{label}: tapping {option} cleared it"
 
 
@@ -212,3 +214,11 @@ def test_deep_links_open_their_page(browser: Browser, app_server: AppServer, url
         assert urlparse(page.url).path == f"/{url_path}"
     finally:
         page.context.close()
+
+
+def test_a_tap_that_runs_nothing_fails_loudly(ipad: Tablet, app_server: AppServer) -> None:
+    """The rig never taps twice: a tap that makes no run (here, on a heading) is a failure."""
+    page = ipad.page
+    open_app(page, f"{app_server.url}/audits")
+    with pytest.raises(MissedTap, match="the app finished no script run"):
+        Taps(page, timeout_ms=3_000)(page.get_by_role("heading", name="Audits", exact=True))

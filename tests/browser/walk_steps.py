@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 from PIL import Image, ImageDraw
 from playwright.sync_api import Locator, Page
-from rig import Taps, choice, wait_idle
+from rig import Taps, choice, expect_run, wait_idle
 
 AUDITOR = "A. Consultant (fictional)"
 TEMPLATE = "Pupil medication in the shared staff fridge"
@@ -106,8 +106,11 @@ def type_date(tap: Taps, page: Page, label: str, day_month_year: str) -> None:
     field = page.locator('[data-testid="stDateInput"]').filter(has_text=label)
     tap(field.get_by_role("spinbutton").first, reruns=False)
     page.keyboard.type(day_month_year)
+    # Focus moves on to the field's calendar button: the field keeps the date, and the app gets
+    # it with the next run, so no run is waited for here, only the date the field shows.
     page.keyboard.press("Tab")
-    wait_idle(page)
+    year = field.get_by_role("spinbutton", name=f"year, {label}", exact=True)
+    assert year.get_attribute("aria-valuetext") == day_month_year[4:], field.inner_text()
 
 
 def make_jpeg(path: Path) -> Path:
@@ -124,15 +127,14 @@ def make_jpeg(path: Path) -> Path:
 def upload_photo(tap: Taps, page: Page, photo: Path) -> None:
     """Add a photo through the uploader, tick it as checked and caption it."""
     uploader = page.locator('[data-testid="stFileUploader"] input[type="file"]')
-    uploader.set_input_files(str(photo))
+    with expect_run(page, "uploading a photo"):
+        uploader.set_input_files(str(photo))
     # The checkbox input itself is visually hidden; a finger lands on its label.
     checked = page.get_by_text("I have checked this photo", exact=True)
-    checked.wait_for()
-    wait_idle(page)
     tap(checked)
     box = page.get_by_role("checkbox", name="I have checked this photo", exact=True)
     assert box.is_checked()
     caption = page.get_by_role("textbox", name="Caption", exact=True)
     caption.fill("noticeboard by the hatch")
-    caption.press("Enter")
-    wait_idle(page)
+    with expect_run(page, "entering the caption"):
+        caption.press("Enter")
