@@ -14,7 +14,7 @@ from click.testing import CliRunner
 from sqlalchemy.exc import OperationalError
 
 from datawalk.cli import main
-from datawalk.errors import DatabaseUnavailableError, StoreError, ValidationError
+from datawalk.errors import DatabaseUnavailableError, NotFoundError, StoreError, ValidationError
 from datawalk.services import Actor, Workspace
 from datawalk.services.findings import save_finding
 from datawalk.store import Store
@@ -175,3 +175,9 @@ def test_a_deadlock_on_the_server_is_busy_not_down(postgres_cluster):
     assert isinstance(error, DatabaseUnavailableError)
     assert "busy" in str(error) and "nothing was lost" in str(error)
     engine.dispose()
+
+
+def test_a_read_with_an_over_long_or_nul_id_is_simply_not_found(store):
+    for bad_id in ("x" * 500, "audit\x00id"):
+        with pytest.raises(NotFoundError):
+            store.get_audit(bad_id)
