@@ -63,3 +63,20 @@ def test_a_database_that_is_down_says_so_on_the_page(monkeypatch, open_page):
     (error,) = at.error
     assert "Database unavailable" in error.value and "Nothing was lost" in error.value
     assert SECRET not in _page_text(at)
+
+
+def test_the_first_page_after_a_server_restart_works(postgres_cluster, monkeypatch, open_page):
+    url = postgres_cluster.create_database("app_restart")
+    monkeypatch.setenv("DATAWALK_DATABASE_URL", url)
+    monkeypatch.delenv(PASSWORD_HASH_SETTING, raising=False)
+    st.cache_resource.clear()
+    try:
+        at = open_page("audits")
+        assert not at.exception and "Hollybrook" in _page_text(at)
+        postgres_cluster.restart()  # the cached workspace's pooled connections are now dead
+        at.run()
+        assert not at.exception
+        assert not at.error
+        assert "Hollybrook" in _page_text(at)
+    finally:
+        st.cache_resource.clear()
