@@ -101,7 +101,10 @@ class Cluster:
 def _as_server_user(command: list[str]) -> subprocess.CompletedProcess[str]:
     if os.geteuid() == 0:
         command = ["runuser", "-u", SERVER_USER, "--", *command]
-    result = subprocess.run(command, capture_output=True, text=True, timeout=120, check=False)
+    # cwd "/": the server user may not be allowed into the checkout (e.g. under /root).
+    result = subprocess.run(
+        command, capture_output=True, text=True, timeout=120, check=False, cwd="/"
+    )
     if result.returncode != 0:
         raise RuntimeError(f"{command[0]} failed: {result.stderr.strip() or result.stdout.strip()}")
     return result
