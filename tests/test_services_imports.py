@@ -95,14 +95,13 @@ def test_keep_stores_the_text_and_records_the_choice_by_field_and_kind_only(work
     assert UPN not in recorded and "Amelia" not in recorded
 
 
-def test_keep_those_on_record_honours_the_backups_own_trail(workspace, store):
+def test_a_backups_own_trail_says_which_identifiers_were_kept_on_purpose(workspace, store):
     first = preview_backup(_backup_with_identifiers())
     audit = restore_backup(workspace, ACTOR, first, IdentifierChoices.keep_all(first.flagged))
     backup = dump_document(store.export_document(audit.id)).encode()
     again = preview_backup(backup)
-    choices = again.keep_those_on_record()
-    assert choices.keep == {item.key for item in again.flagged}
-    assert not choices.replace
+    assert again.flagged
+    assert {item.key for item in again.flagged} <= again.kept_on_record
 
 
 def _sample_workbook(store) -> bytes:

@@ -36,7 +36,6 @@ CLASSIFICATION_PATTERNS: dict[str, str] = {
     "proportionate": "",
 }
 OUTLINE = "#1A1A1A"
-MUTED = "#7F7F7F"
 BASE_FONT_SIZE = 14
 HOVER_WRAP = 60
 

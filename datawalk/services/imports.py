@@ -67,12 +67,6 @@ class BackupPreview:
     flagged: list[FlaggedText] = field(default_factory=list)
     kept_on_record: frozenset[str] = frozenset()
 
-    def keep_those_on_record(self) -> IdentifierChoices:
-        """Keep what the backup's own trail records as kept on purpose; replace the rest."""
-        keys = {item.key for item in self.flagged}
-        kept = keys & self.kept_on_record
-        return IdentifierChoices(replace=frozenset(keys - kept), keep=frozenset(kept))
-
 
 def preview_backup(
     data: bytes, *, max_bytes: int = DEFAULT_MAX_BYTES, progress: PhotoProgress | None = None
