@@ -22,6 +22,7 @@ from datawalk.workbook.downloads import school_slug, workbook_file_name
 from datawalk.workbook.layout import (
     ACTION_PLAN,
     FINDINGS,
+    FINDINGS_PRINT,
     FORMAT_NAME,
     FORMAT_VERSION,
     LOCATIONS,
@@ -33,7 +34,19 @@ from datawalk.workbook.layout import (
 )
 from datawalk.workbook.sheets.photos import AWAITING_REVIEW
 
-LEADERSHIP_SHEETS = [SUMMARY, FINDINGS, ACTION_PLAN, LOCATIONS, PHOTOS, SCORING_MODEL, MARKER]
+LEADERSHIP_SHEETS = [
+    SUMMARY,
+    FINDINGS,
+    FINDINGS_PRINT,
+    ACTION_PLAN,
+    LOCATIONS,
+    PHOTOS,
+    SCORING_MODEL,
+    MARKER,
+]
+# Printed at a fixed scale rather than fitted to the width: the Summary (so its page breaks
+# before the charts hold) and the full Findings table (too wide to read on one page).
+SCALED_SHEETS = {SUMMARY: 80, FINDINGS: 80}
 INJECTIONS = [
     '=HYPERLINK("http://example.invalid","x")',
     "+1+2",
@@ -222,11 +235,16 @@ def test_every_sheet_carries_the_marking_and_prints_landscape(document):
         assert marking.replace("&", "&&") in sheet.oddHeader.center.text
         assert marking.replace("&", "&&") in sheet.oddFooter.center.text
         assert sheet.page_setup.orientation == "landscape"
-        assert sheet.sheet_properties.pageSetUpPr.fitToPage
-        # fitToWidth defaults to 1 in the file format, so XlsxWriter leaves it out.
-        assert (sheet.page_setup.fitToWidth or 1) == 1
-        assert sheet.page_setup.fitToHeight == 0
-        assert sheet.print_title_rows == "$1:$1"
+        assert sheet.page_setup.paperSize == 9  # A4
+        if name in SCALED_SHEETS:
+            assert sheet.page_setup.scale == SCALED_SHEETS[name]
+        else:
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage
+            # fitToWidth defaults to 1 in the file format, so XlsxWriter leaves it out.
+            assert (sheet.page_setup.fitToWidth or 1) == 1
+            assert sheet.page_setup.fitToHeight == 0
+        if name != SUMMARY:
+            assert sheet.print_title_rows == "$1:$1"
     assert book[FINDINGS].freeze_panes == "B2"
 
 
@@ -243,6 +261,11 @@ def test_governors_edition_has_no_images_and_no_notes(governors, document):
         a.notes for a in document.actions if a.notes
     ]
     assert notes and not [note for note in notes if note in texts]
+    # A commendation ends with the consultant's good-practice note: governors get neither.
+    good = [f.good_practice_note for f in document.findings if f.good_practice_note]
+    assert good and not [n for n in good if any(n in str(text) for text in texts)]
+    assert "Action ID" not in _headers(book[ACTION_PLAN])
+    assert "Priority" not in _headers(book[ACTION_PLAN]) + _headers(book[FINDINGS])
 
 
 def test_leadership_edition_keeps_every_note(leadership, document):

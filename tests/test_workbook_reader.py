@@ -145,15 +145,14 @@ def test_owner_dates_notes_and_acceptance_round_trip(store, stored, exported):
     assert action.accepted_on == date(2026, 3, 14)
 
 
-def test_governors_edition_round_trip_leaves_notes_alone(store, stored):
+def test_a_governors_workbook_is_for_reading_and_is_refused_with_a_reason(store, stored):
     governors = write_workbook(stored, edition="governors")
     status = _column(governors, "Status")
     edited = _edit(governors, **{f"{status}2": "Open", f"{status}3": "Open"})
-    changes = read_action_updates(edited, store, audit_id=stored.audit.id)
-    assert {c.field for c in changes.changes} <= {"status"}
-    notes = {a.id: a.notes for a in store.list_actions(stored.audit.id)}
-    apply_action_updates(store, changes, ACTOR)
-    assert {a.id: a.notes for a in store.list_actions(stored.audit.id)} == notes
+    before = [a.model_dump() for a in store.list_actions(stored.audit.id)]
+    with pytest.raises(InterchangeError, match="governors workbook, which is for reading"):
+        read_action_updates(edited, store, audit_id=stored.audit.id)
+    assert [a.model_dump() for a in store.list_actions(stored.audit.id)] == before
 
 
 def test_cli_path_finds_the_audit_from_the_marker(store, stored, exported):

@@ -21,6 +21,7 @@ MAX_MARKING = 60
 
 SUMMARY = "Summary"
 FINDINGS = "Findings"
+FINDINGS_PRINT = "Findings (print)"
 ACTION_PLAN = "Action plan"
 LOCATIONS = "Locations"
 PHOTOS = "Photos"
@@ -54,7 +55,9 @@ class ActionColumn:
 
 
 ACTION_COLUMNS: tuple[ActionColumn, ...] = (
-    ActionColumn("Priority", "priority", 9, kind="number"),
+    # Governors get no raw priority number (rows are still in priority order) and no Action ID:
+    # their edition is for reading, not for importing back.
+    ActionColumn("Priority", "priority", 9, kind="number", leadership_only=True),
     ActionColumn("Findings", "references", 14),
     ActionColumn("Locations", "locations", 22),
     ActionColumn("Recommendation", "recommendation", 50),
@@ -65,7 +68,7 @@ ACTION_COLUMNS: tuple[ActionColumn, ...] = (
     ActionColumn("Accepted reason", "accepted_reason", 32, editable=True),
     ActionColumn("Accepted by", "accepted_by", 20, editable=True),
     ActionColumn("Accepted on", "accepted_on", 12, editable=True, kind="date"),
-    ActionColumn("Action ID", "id", 18),
+    ActionColumn("Action ID", "id", 18, leadership_only=True),
 )
 
 EDITABLE_FIELDS: tuple[str, ...] = tuple(c.field for c in ACTION_COLUMNS if c.editable)
@@ -74,5 +77,6 @@ REFERENCES_HEADER = "Findings"
 
 
 def action_columns(edition: Edition) -> list[ActionColumn]:
-    """Return the Action plan columns of an edition: governors get no free-text notes."""
+    """Return the Action plan columns of an edition: governors get no free-text notes, no
+    Action ID and no raw priority."""
     return [c for c in ACTION_COLUMNS if edition == "leadership" or not c.leadership_only]

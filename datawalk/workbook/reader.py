@@ -205,6 +205,11 @@ def _references(findings: Sequence[Finding]) -> dict[str, str]:
 def _compare(current: _Current, rows: list[list[Any]], edition: str) -> ActionChangeSet:
     if not rows:
         raise InterchangeError(f"The '{ACTION_PLAN}' sheet is empty.")
+    if edition == "governors" and ID_HEADER not in {cell_text(cell) for cell in rows[0]}:
+        raise InterchangeError(
+            "This is a governors workbook, which is for reading: it has no Action ID column. "
+            "Edit the leadership workbook and import that."
+        )
     columns = _columns(rows[0])
     id_col = columns[ID_HEADER][1]
     ref_col = columns.get(REFERENCES_HEADER, (None, None))[1]

@@ -17,6 +17,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from datawalk.colours import text_colour
 from datawalk.vocabulary import Level
+from datawalk.workbook.fit import row_points
 
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
@@ -171,17 +172,32 @@ def header_footer_text(marking: str) -> str:
     return marking.replace("&", "&&")
 
 
-def set_up_page(sheet: Worksheet, marking: str, title: str = "", header_row: int = 0) -> None:
+def set_up_page(
+    sheet: Worksheet,
+    marking: str,
+    title: str = "",
+    header_row: int | None = 0,
+    scale: int | None = None,
+) -> None:
     """Landscape A4, fit to width, the first row repeated on every printed page, and the
-    protective marking in the header AND the footer."""
+    protective marking in the header AND the footer.
+
+    With `scale` (per cent) the sheet prints at that size instead of fitted to the width:
+    spreadsheets ignore manual page breaks on a fitted sheet, and a sheet too wide to read on
+    one page prints over as many pages across as it needs.
+    """
     text = header_footer_text(marking)
     sheet.set_landscape()
     sheet.set_paper(9)  # A4: UK schools print on A4
-    sheet.fit_to_pages(1, 0)
+    if scale is None:
+        sheet.fit_to_pages(1, 0)
+    else:
+        sheet.set_print_scale(scale)
     sheet.set_margins(left=0.5, right=0.5, top=0.75, bottom=0.75)
     sheet.set_header(f'&C&"-,Bold"{text}' + (f"&R{header_footer_text(title)}" if title else ""))
     sheet.set_footer(f'&C&"-,Bold"{text}&RPage &P of &N')
-    sheet.repeat_rows(header_row)
+    if header_row is not None:
+        sheet.repeat_rows(header_row)
 
 
 def column_letter(col: int) -> str:
@@ -224,13 +240,25 @@ def write_table(
     plan: list[tuple[Callable[[Any], Any], CellWriter]],
     items: list[Any],
     headers: list[dict[str, Any]],
+    wrapped: dict[int, float] | None = None,
 ) -> int:
     """Write one row per item (each column's value getter and writer), then wrap the range in an
     Excel Table with filters; return the last row index (at least 1, so an empty table is valid).
+
+    `wrapped` maps the columns whose text wraps to their widths: each row is made tall enough
+    for its longest wrapped cell (`fit.row_points`), since no spreadsheet re-measures on open.
     """
+    wrapped = wrapped or {}
     for row, item in enumerate(items, start=1):
+        tall: list[tuple[Any, float]] = []
         for col, (value, write) in enumerate(plan):
-            write(row, col, value(item))
+            cell = value(item)
+            write(row, col, cell)
+            if col in wrapped:
+                tall.append((cell, wrapped[col]))
+        height = row_points(tall) if tall else None
+        if height is not None:
+            sheet.set_row(row, height)
     last_row = max(len(items), 1)
     sheet.add_table(
         0,

@@ -37,6 +37,7 @@ from datawalk.workbook.layout import (
 )
 from datawalk.workbook.sheets.actions import write_action_plan
 from datawalk.workbook.sheets.findings import write_findings
+from datawalk.workbook.sheets.findings_print import write_findings_print
 from datawalk.workbook.sheets.locations import write_locations
 from datawalk.workbook.sheets.photos import write_photos
 from datawalk.workbook.sheets.scoring_model import write_scoring_model
@@ -88,6 +89,7 @@ def write_data(data: WorkbookData, buffer: BinaryIO) -> None:
     _set_properties(workbook, data)
     write_summary(workbook, styles, data)
     write_findings(workbook, styles, data)
+    write_findings_print(workbook, styles, data)
     write_action_plan(workbook, styles, data)
     write_locations(workbook, styles, data)
     if data.with_notes:

@@ -50,7 +50,8 @@ def write_action_plan(workbook: Workbook, styles: Styles, data: WorkbookData) ->
         }
         for c in columns
     ]
-    last_row = write_table(sheet, ACTIONS_TABLE, plan, data.actions, headers)
+    wrapped = {i: c.width for i, c in enumerate(columns) if c.kind == "text"}
+    last_row = write_table(sheet, ACTIONS_TABLE, plan, data.actions, headers, wrapped)
     for col, column in enumerate(columns):
         # The column format colours editable cells that are still blank.
         sheet.set_column(
@@ -84,6 +85,10 @@ def write_action_plan(workbook: Workbook, styles: Styles, data: WorkbookData) ->
     sheet.set_row(0, 30)
     sheet.freeze_panes(1, 2)
     set_up_page(sheet, data.marking, title=ACTION_PLAN)
+    if data.with_notes:
+        # Leadership's plan has notes, acceptance and ids too: too wide to read on one page, so
+        # the print area is the key columns, one action per row with its locations.
+        sheet.print_area(0, 0, last_row, index["status"])
 
 
 def overdue_test(index: dict[str, int], row: int) -> str:

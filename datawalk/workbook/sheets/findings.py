@@ -25,6 +25,8 @@ from datawalk.workbook.styles import (
     write_table,
 )
 
+WIDE_PRINT_SCALE = 80
+
 
 @dataclass(frozen=True)
 class Column:
@@ -88,7 +90,7 @@ def finding_columns(data: WorkbookData) -> list[Column]:
             18,
             lambda v: CLASSIFICATION_NAMES.get(v.classification, v.classification),
         ),
-        Column("Priority", 9, lambda v: round(v.priority, 2), "number"),
+        Column("Priority", 9, lambda v: round(v.priority, 2), "number", True),
         Column("Reasons", 50, lambda v: "\n".join(v.scored.reasons), "wrap"),
         Column(
             "Recommendations",
@@ -96,7 +98,7 @@ def finding_columns(data: WorkbookData) -> list[Column]:
             lambda v: "\n".join(f"{r.action} (owner: {r.owner})" for r in v.scored.recommendations),
             "wrap",
         ),
-        Column("Commendation", 30, lambda v: v.scored.commendation, "wrap"),
+        Column("Commendation", 30, lambda v: _commendation(v, data), "wrap"),
         Column("Photos", 8, lambda v: len(v.exportable_photos), "number"),
         Column("Recorded", 16, lambda v: v.finding.created_at, "datetime"),
         Column("Updated", 16, lambda v: v.finding.updated_at, "datetime"),
@@ -117,14 +119,27 @@ def write_findings(workbook: Workbook, styles: Styles, data: WorkbookData) -> No
         for column in columns
     ]
     headers = [{"header": c.header, "header_format": styles.header} for c in columns]
-    write_table(sheet, FINDINGS_TABLE, plan, data.findings, headers)
+    wrapped = {i: c.width for i, c in enumerate(columns) if c.kind == "wrap"}
+    write_table(sheet, FINDINGS_TABLE, plan, data.findings, headers, wrapped)
     for col, column in enumerate(columns):
         sheet.set_column(col, col, column.width)
         if column.kind == "level":
             add_level_formats(sheet, styles, data.levels, 1, len(data.findings), col)
     sheet.set_row(0, 45)
     sheet.freeze_panes(1, 1)
-    set_up_page(sheet, data.marking, title=FINDINGS)
+    # The full table is for filtering; "Findings (print)" is the one-page-wide version.
+    # At 80 % (Calibri 11 prints at 8.8 pt), over pages across with the reference repeated.
+    set_up_page(sheet, data.marking, title=FINDINGS, scale=WIDE_PRINT_SCALE)
+    sheet.repeat_columns(0)
+
+
+def _commendation(view: FindingView, data: WorkbookData) -> str:
+    """The scored commendation ends with the consultant's good-practice note, which governors
+    do not get: theirs is the checklist's own commendation."""
+    if data.with_notes or not view.scored.commendation:
+        return view.scored.commendation
+    scoring = data.checklist.scoring
+    return (scoring.commendation if scoring else "") or "Good practice."
 
 
 class _Labels:

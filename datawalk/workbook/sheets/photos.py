@@ -11,6 +11,7 @@ import io
 from xlsxwriter.workbook import Workbook
 
 from datawalk.workbook.data import WorkbookData
+from datawalk.workbook.fit import row_points
 from datawalk.workbook.layout import PHOTOS
 from datawalk.workbook.plans import THUMB_SIZE, thumbnail
 from datawalk.workbook.styles import Styles, put, set_up_page
@@ -35,6 +36,10 @@ def write_photos(workbook: Workbook, styles: Styles, data: WorkbookData) -> int:
             put(sheet, row, 0, view.reference, styles.top)
             put(sheet, row, 1, view.location.name if view.location else "", styles.wrap)
             put(sheet, row, 2, AWAITING_REVIEW, styles.wrap)
+            where = view.location.name if view.location else ""
+            height = row_points([(where, 24), (AWAITING_REVIEW, 40)])
+            if height is not None:
+                sheet.set_row(row, height)
             row += 1
         for photo in view.exportable_photos:
             picture = thumbnail(photo.data, photo.media_type)

@@ -13,8 +13,13 @@ from xlsxwriter.worksheet import Worksheet
 
 from datawalk.vocabulary import Level
 from datawalk.workbook.data import WorkbookData
+from datawalk.workbook.fit import column_pixels, row_points
 from datawalk.workbook.layout import SCORING_MODEL
 from datawalk.workbook.styles import Styles, put, set_up_page
+
+FIRST_WIDTH, OTHER_WIDTH, LAST_COL = 30, 16, 9
+WIDE_FROM = 4  # long text (a level's meaning, a rule's action) spans columns E to J
+WIDE_WIDTH = (column_pixels(OTHER_WIDTH) * (LAST_COL - WIDE_FROM + 1) - 5) / 7
 
 VOCABULARIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
@@ -46,8 +51,8 @@ VOCABULARIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
 
 def write_scoring_model(workbook: Workbook, styles: Styles, data: WorkbookData) -> None:
     sheet = workbook.add_worksheet(SCORING_MODEL)
-    sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 9, 16)
+    sheet.set_column(0, 0, FIRST_WIDTH)
+    sheet.set_column(1, LAST_COL, OTHER_WIDTH)
     checklist, pin = data.checklist, data.audit.checklist
     put(sheet, 0, 0, "Scoring model of the checklist pinned to this audit", styles.title)
     row = _pairs(
@@ -129,9 +134,28 @@ def _pairs(
         row += 1
     for label, value in pairs:
         put(sheet, row, 0, label, styles.label)
-        put(sheet, row, 1, value, styles.top)
+        if isinstance(value, str) and len(value) > OTHER_WIDTH:
+            sheet.merge_range(row, 1, row, LAST_COL, "", styles.wrap)
+            put(sheet, row, 1, value, styles.wrap)
+            width = (column_pixels(OTHER_WIDTH) * LAST_COL - 5) / 7
+            _fit(sheet, row, [(label, FIRST_WIDTH), (value, width)])
+        else:
+            put(sheet, row, 1, value, styles.top)
         row += 1
     return row
+
+
+def _fit(sheet: Worksheet, row: int, cells: list[tuple[Any, float]]) -> None:
+    """Make the row tall enough for its wrapped text (`fit.row_points`)."""
+    height = row_points(cells)
+    if height is not None:
+        sheet.set_row(row, height)
+
+
+def _wide(sheet: Worksheet, styles: Styles, row: int, text: str) -> None:
+    """Long text in columns E to J, wrapped, so it never runs off the printed page."""
+    sheet.merge_range(row, WIDE_FROM, row, LAST_COL, "", styles.wrap)
+    put(sheet, row, WIDE_FROM, text, styles.wrap)
 
 
 def _levels(sheet: Worksheet, styles: Styles, levels: list[Level], row: int) -> int:
@@ -142,7 +166,8 @@ def _levels(sheet: Worksheet, styles: Styles, levels: list[Level], row: int) -> 
         put(sheet, row + offset, 1, level.id, styles.top)
         put(sheet, row + offset, 2, level.colour_name.capitalize(), styles.top)
         put(sheet, row + offset, 3, level.hexcolor, styles.top)
-        put(sheet, row + offset, 4, level.description, styles.top)
+        _wide(sheet, styles, row + offset, level.description)
+        _fit(sheet, row + offset, [(level.description, WIDE_WIDTH)])
     return row + len(levels) + 3
 
 
@@ -197,10 +222,11 @@ def _vocabulary(
     )
     terms = getattr(data.checklist.objects, vocabulary)
     for offset, term in enumerate(terms, start=2):
-        put(sheet, row + offset, 0, term.name, styles.top)
-        put(sheet, row + offset, 1, term.id, styles.top)
-        for col, name in enumerate(fields, start=2):
-            put(sheet, row + offset, col, _text(getattr(term, name)), styles.top)
+        values = [term.name, term.id, *(_text(getattr(term, name)) for name in fields)]
+        for col, value in enumerate(values):
+            put(sheet, row + offset, col, value, styles.wrap)
+        widths = [FIRST_WIDTH, *[OTHER_WIDTH] * (len(values) - 1)]
+        _fit(sheet, row + offset, list(zip(values, widths, strict=True)))
     return row + len(terms) + 2
 
 
@@ -208,11 +234,14 @@ def _rules(sheet: Worksheet, styles: Styles, rules: list[Any], row: int) -> None
     put(sheet, row, 0, "Recommendation rules", styles.section)
     _header(sheet, styles, row + 1, ["Rule", "When (all must hold)", "Guard", "Owner", "Action"])
     for offset, rule in enumerate(rules, start=2):
-        put(sheet, row + offset, 0, rule.id, styles.top)
-        put(sheet, row + offset, 1, json.dumps(rule.when, sort_keys=True), styles.wrap)
+        when = json.dumps(rule.when, sort_keys=True)
+        put(sheet, row + offset, 0, rule.id, styles.wrap)
+        put(sheet, row + offset, 1, when, styles.wrap)
         put(sheet, row + offset, 2, rule.guard, styles.top)
-        put(sheet, row + offset, 3, rule.owner, styles.top)
-        put(sheet, row + offset, 4, rule.action, styles.top)
+        put(sheet, row + offset, 3, rule.owner, styles.wrap)
+        _wide(sheet, styles, row + offset, rule.action)
+        cells = [(rule.id, FIRST_WIDTH), (when, OTHER_WIDTH), (rule.owner, OTHER_WIDTH)]
+        _fit(sheet, row + offset, [*cells, (rule.action, WIDE_WIDTH)])
 
 
 def _header(sheet: Worksheet, styles: Styles, row: int, headers: list[str]) -> None:

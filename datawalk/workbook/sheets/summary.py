@@ -16,11 +16,14 @@ from xlsxwriter.worksheet import Worksheet
 from datawalk.actions import STATUS_LABELS, is_overdue
 from datawalk.scoring.result import CLASSIFICATION_NAMES, CLASSIFICATIONS, PROPORTIONATE
 from datawalk.workbook.data import WorkbookData
+from datawalk.workbook.fit import column_pixels, row_points
 from datawalk.workbook.layout import ACTION_COLUMNS, ACTION_PLAN, SUMMARY
 from datawalk.workbook.styles import Styles, put, set_up_page
 
 TOP_HOTSPOTS = 10
-CHART_COL = 6
+WIDTHS = (30, 18, 16, 16, 16, 60)  # columns A to F, in characters
+PRINT_SCALE = 80  # per cent: columns A to F (1,122 px) fit landscape A4 (1,026 px inside margins)
+CHART_ROWS = 18  # rows the first chart takes (about 320 px), before the second starts
 CLASS_COLOURS = {
     "over_exposed": "#C0504D",
     "under_available": "#4F81BD",
@@ -31,10 +34,8 @@ CLASS_COLOURS = {
 
 def write_summary(workbook: Workbook, styles: Styles, data: WorkbookData) -> None:
     sheet = workbook.add_worksheet(SUMMARY)
-    sheet.set_column(0, 0, 30)
-    sheet.set_column(1, 1, 18)
-    sheet.set_column(2, 4, 16)
-    sheet.set_column(5, 5, 60)
+    for col, width in enumerate(WIDTHS):
+        sheet.set_column(col, col, width)
     put(sheet, 0, 0, f"Data walk: {data.audit.school.name}", styles.title)
     row = _write_facts(sheet, styles, data, 2)
     row = _write_text_block(
@@ -52,11 +53,16 @@ def write_summary(workbook: Workbook, styles: Styles, data: WorkbookData) -> Non
     row = _write_level_counts(sheet, styles, data, row)
     type_first = row + 1
     row = _write_location_type_counts(sheet, styles, data, row)
-    _add_charts(workbook, sheet, class_rows, (type_first, row - 2), data)
+    type_rows = (type_first, row - 2)
     row = _write_action_counts(sheet, styles, data, row)
     row = _write_good_practice(sheet, styles, data, row)
-    _write_hotspots(sheet, styles, data, row)
-    set_up_page(sheet, data.marking, title=SUMMARY)
+    row = _write_hotspots(sheet, styles, data, row)
+    # Below every table, so no chart ever covers text.
+    _add_charts(workbook, sheet, class_rows, type_rows, row + 1)
+    # No repeated title row: a chart crossing a page break would be drawn over it.
+    # Printed at a fixed scale that fits columns A to F, so the page breaks before the charts
+    # hold (a sheet fitted to its width ignores them).
+    set_up_page(sheet, data.marking, title=SUMMARY, header_row=None, scale=PRINT_SCALE)
     sheet.activate()
 
 
@@ -74,31 +80,30 @@ def _write_facts(sheet: Worksheet, styles: Styles, data: WorkbookData, row: int)
         ("Exported", data.exported_at.strftime("%d/%m/%Y %H:%M UTC")),
         ("Protective marking", data.marking),
     ]
-    for label, value in facts:
-        put(sheet, row, 0, label, styles.label)
-        put(sheet, row, 1, value, styles.top)
-        row += 1
     if data.with_notes:
         editable = [c.header for c in ACTION_COLUMNS if c.editable]
-        put(sheet, row, 0, "Round trip", styles.label)
-        put(
-            sheet,
-            row,
-            1,
-            f"Edit only the yellow columns of '{ACTION_PLAN}' "
-            f"({', '.join(editable)}) and import the workbook back into DataWalk.",
-            styles.top,
+        facts.append(
+            (
+                "Round trip",
+                f"Edit only the yellow columns of '{ACTION_PLAN}' "
+                f"({', '.join(editable)}) and import the workbook back into DataWalk.",
+            )
         )
+    for label, value in facts:
+        # The value spans B:F and wraps, so a long name never runs under anything.
+        sheet.merge_range(row, 1, row, 5, "", styles.wrap)
+        put(sheet, row, 0, label, styles.label)
+        put(sheet, row, 1, value, styles.wrap)
+        _fit(sheet, row, [(label, WIDTHS[0]), (value, merged_width(WIDTHS[1:6]))])
         row += 1
     return row + 1
 
 
 def _write_text_block(sheet: Worksheet, styles: Styles, row: int, title: str, text: str) -> int:
     put(sheet, row, 0, title, styles.section)
-    lines = max(2, min(30, len(text) // 110 + text.count("\n") + 1))
     sheet.merge_range(row + 1, 0, row + 1, 5, "", styles.wrap)
     put(sheet, row + 1, 0, text, styles.wrap)
-    sheet.set_row(row + 1, 15 * lines)
+    _fit(sheet, row + 1, [(text, merged_width(WIDTHS[0:6]))])
     return row + 3
 
 
@@ -154,12 +159,28 @@ def _write_location_type_counts(
     return row + max(len(ordered), 1) + 2
 
 
+def merged_width(widths: tuple[int, ...]) -> float:
+    """The width in characters of one cell spanning columns of these widths."""
+    return (sum(column_pixels(width) for width in widths) - 5) / 7
+
+
+def _fit(sheet: Worksheet, row: int, cells: list[tuple[object, float]]) -> None:
+    height = row_points(cells)
+    if height is not None:
+        sheet.set_row(row, height)
+
+
+def _commendation(data: WorkbookData) -> str:
+    scoring = data.checklist.scoring
+    return (scoring.commendation if scoring else "") or "Good practice."
+
+
 def _add_charts(
     workbook: Workbook,
     sheet: Worksheet,
     class_rows: tuple[int, int],
     type_rows: tuple[int, int],
-    data: WorkbookData,
+    at_row: int,
 ) -> None:
     first, last = class_rows
     by_class = workbook.add_chart({"type": "column"})
@@ -174,8 +195,11 @@ def _add_charts(
     )
     by_class.set_title({"name": "Findings by classification"})
     by_class.set_legend({"none": True})
-    by_class.set_y_axis({"name": "Findings", "major_gridlines": {"visible": True}})
-    sheet.insert_chart(2, CHART_COL, by_class, {"x_scale": 1.2, "y_scale": 1.1})
+    # No axis title: the chart's title names the count, and turned text prints badly.
+    by_class.set_y_axis({"major_gridlines": {"visible": True}})
+    # Each chart starts a printed page, so neither is cut by a page break.
+    sheet.set_h_pagebreaks([at_row, at_row + CHART_ROWS])
+    sheet.insert_chart(at_row, 0, by_class, {"x_scale": 1.2, "y_scale": 1.1})
 
     first, last = type_rows
     by_type = workbook.add_chart({"type": "bar", "subtype": "stacked"})
@@ -192,8 +216,10 @@ def _add_charts(
     by_type.set_x_axis({"name": "Findings"})
     by_type.set_y_axis({"reverse": True})
     by_type.set_legend({"position": "bottom"})
-    height = max(1.1, 0.25 * (last - first + 1))
-    sheet.insert_chart(20, CHART_COL, by_type, {"x_scale": 1.2, "y_scale": min(height, 4.0)})
+    height = max(1.1, 0.25 * (last - first + 1))  # at most one printed page tall
+    sheet.insert_chart(
+        at_row + CHART_ROWS, 0, by_type, {"x_scale": 1.2, "y_scale": min(height, 2.2)}
+    )
 
 
 def _write_action_counts(sheet: Worksheet, styles: Styles, data: WorkbookData, row: int) -> int:
@@ -218,12 +244,17 @@ def _write_good_practice(sheet: Worksheet, styles: Styles, data: WorkbookData, r
     for offset, view in enumerate(good, start=2):
         note = view.finding.good_practice_note if data.with_notes else ""
         put(sheet, row + offset, 0, view.reference, styles.top)
-        put(sheet, row + offset, 1, view.location.name if view.location else "", styles.top)
-        put(sheet, row + offset, 5, note or view.scored.commendation, styles.wrap)
+        put(sheet, row + offset, 1, view.location.name if view.location else "", styles.wrap)
+        # The scored commendation ends with the consultant's note: governors get the
+        # checklist's own commendation only.
+        text = note or view.scored.commendation if data.with_notes else _commendation(data)
+        put(sheet, row + offset, 5, text, styles.wrap)
+        where = view.location.name if view.location else ""
+        _fit(sheet, row + offset, [(where, WIDTHS[1]), (text, WIDTHS[5])])
     return row + len(good) + 3
 
 
-def _write_hotspots(sheet: Worksheet, styles: Styles, data: WorkbookData, row: int) -> None:
+def _write_hotspots(sheet: Worksheet, styles: Styles, data: WorkbookData, row: int) -> int:
     put(sheet, row, 0, f"Top {TOP_HOTSPOTS} hotspots", styles.section)
     hot = sorted(
         (
@@ -242,7 +273,8 @@ def _write_hotspots(sheet: Worksheet, styles: Styles, data: WorkbookData, row: i
             "Classification",
             "Privacy level",
             "Safeguarding level",
-            "Priority",
+            # Governors get no raw priority number; the rows are in priority order.
+            "Priority" if data.with_notes else "",
             "Recommendation",
         ],
     )
@@ -255,10 +287,15 @@ def _write_hotspots(sheet: Worksheet, styles: Styles, data: WorkbookData, row: i
             put(
                 sheet, r, col, data.level_label(level), styles.level(level) if level else styles.top
             )
-        put(sheet, r, 4, round(view.priority, 2), styles.top)
-        put(sheet, r, 5, "\n".join(rec.action for rec in view.scored.recommendations), styles.wrap)
+        if data.with_notes:
+            put(sheet, r, 4, round(view.priority, 2), styles.top)
+        to_do = "\n".join(rec.action for rec in view.scored.recommendations)
+        put(sheet, r, 5, to_do, styles.wrap)
+        classification = CLASSIFICATION_NAMES.get(view.classification, "")
+        _fit(sheet, r, [(where, WIDTHS[0]), (classification, WIDTHS[1]), (to_do, WIDTHS[5])])
     if not hot:
         put(sheet, row + 2, 0, "No finding needs action.", styles.top)
+    return row + max(len(hot), 1) + 3
 
 
 def _table_header(sheet: Worksheet, styles: Styles, row: int, headers: list[str]) -> None:
