@@ -18,6 +18,7 @@ from datawalk.privacy.images import PHOTO_LIMITS, PhotoLimits
 from datawalk.privacy.photos import (
     PIPELINE_VERSION,
     RedactedPhoto,
+    cover_more,
     detect_faces,
     ensure_redacted,
     intake_photo,
@@ -48,6 +49,7 @@ __all__ = [
     "RetentionItem",
     "RetentionPolicy",
     "RetentionScope",
+    "cover_more",
     "detect_faces",
     "due_for_deletion",
     "ensure_redacted",

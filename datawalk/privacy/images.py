@@ -50,6 +50,7 @@ class CleanImage:
 
     image: Image.Image
     media_type: str
+    upright_known: bool = False  # the EXIF said which way up the camera was held
 
     @property
     def width(self) -> int:
@@ -71,12 +72,13 @@ def load_clean_image(data: bytes, limits: PhotoLimits = PHOTO_LIMITS) -> CleanIm
     _check_dimensions(image.width, image.height, limits)
     source_format = image.format or ""
     _decode(image, limits)
+    upright_known = _has_orientation(image)
     image = _orient(image)
     image = _to_srgb(image)
     image = _flatten(image)
     image = _downscale(image, limits.output_long_side)
     media_type = "image/png" if source_format == "PNG" else "image/jpeg"
-    return CleanImage(image=_pixels_only(image), media_type=media_type)
+    return CleanImage(image=_pixels_only(image), media_type=media_type, upright_known=upright_known)
 
 
 def encode_image(image: Image.Image, media_type: str, limits: PhotoLimits = PHOTO_LIMITS) -> bytes:
@@ -159,6 +161,15 @@ def _decode(image: Image.Image, limits: PhotoLimits) -> None:
         raise PrivacyError(_too_many_pixels_message(None, None, limits)) from exc
     except (OSError, SyntaxError, ValueError, EOFError, IndexError, TypeError) as exc:
         raise PrivacyError(_damaged_message()) from exc
+
+
+def _has_orientation(image: Image.Image) -> bool:
+    """True when the EXIF names an orientation, so the picture is known to be upright after
+    `_orient`; without one a tablet held sideways gives a sideways picture."""
+    try:
+        return image.getexif().get(0x0112) in range(1, 9)
+    except (OSError, SyntaxError, ValueError, KeyError, TypeError):
+        return False
 
 
 def _orient(image: Image.Image) -> Image.Image:

@@ -14,20 +14,25 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import cv2
 from PIL import Image, ImageDraw, ImageFont
 
 from datawalk.errors import PrivacyError
 from datawalk.models import Box, Photo, RedactionRecord, utc_now
-from datawalk.privacy.faces import FACE_DETECTION, clip_box, find_faces, overlap_ratio
+from datawalk.privacy.faces import (
+    FACE_DETECTION,
+    Progress,
+    clip_box,
+    detector_name,
+    find_faces,
+    overlap_ratio,
+)
 from datawalk.privacy.images import PHOTO_LIMITS, PhotoLimits, encode_image, load_clean_image
 
-PIPELINE_VERSION = (
-    f"datawalk-photo/1 (solid fill; haar frontal+alt2+profile; opencv {cv2.__version__})"
-)
+PIPELINE_VERSION = f"datawalk-photo/2 (solid fill; {detector_name()})"
 FILL_COLOUR = (32, 32, 32)
 DROP_MATCH_RATIO = 0.5
 OUTLINE_COLOURS = {"detected": (230, 0, 0), "manual": (0, 90, 230)}
+NUMBER_COLOUR = (255, 255, 255)
 
 
 @dataclass(frozen=True)
@@ -49,17 +54,24 @@ def redact_photo(
     drop_boxes: Sequence[Box] = (),
     *,
     limits: PhotoLimits = PHOTO_LIMITS,
+    detected: Sequence[Box] | None = None,
+    progress: Progress | None = None,
 ) -> RedactedPhoto:
     """Return the photo validated, upright, downscaled, metadata-free, with faces filled in.
 
     `extra_boxes` are the consultant's manual rectangles and `drop_boxes` the detections they
-    rejected as false, both in the coordinates of `detect_faces`/the stored image.
+    rejected as false, both in the coordinates of `detect_faces`/the stored image. `detected`
+    passes the detections of an earlier run on the same bytes (every kept and dropped box), so
+    adding or dropping a box does not run the detector again; `progress` hears of each pass.
 
     Raises:
         PrivacyError: the bytes are not an acceptable picture, or a manual box is off the picture.
     """
     clean = load_clean_image(data, limits)
-    detected = find_faces(clean.image, FACE_DETECTION)
+    if detected is None:
+        detected = find_faces(
+            clean.image, FACE_DETECTION, upright_known=clean.upright_known, progress=progress
+        )
     kept = [box for box in detected if not _is_dropped(box, drop_boxes)]
     dropped = [box for box in detected if _is_dropped(box, drop_boxes)]
     manual = _manual_boxes(extra_boxes, clean.width, clean.height)
@@ -84,7 +96,31 @@ def detect_faces(data: bytes, *, limits: PhotoLimits = PHOTO_LIMITS) -> list[Box
     Raises:
         PrivacyError: the bytes are not an acceptable picture.
     """
-    return find_faces(load_clean_image(data, limits).image, FACE_DETECTION)
+    clean = load_clean_image(data, limits)
+    return find_faces(clean.image, FACE_DETECTION, upright_known=clean.upright_known)
+
+
+def cover_more(
+    data: bytes, boxes: Sequence[Box], *, limits: PhotoLimits = PHOTO_LIMITS
+) -> RedactedPhoto:
+    """Return already-redacted bytes with more manual boxes filled, without detecting again.
+
+    After a reload the original is gone: the stored copy can only be covered further.
+
+    Raises:
+        PrivacyError: the bytes are not an acceptable picture, or a box is off the picture.
+    """
+    clean = load_clean_image(data, limits)
+    manual = _manual_boxes(boxes, clean.width, clean.height)
+    image = clean.image.copy()
+    _fill(image, manual)
+    return RedactedPhoto(
+        data=encode_image(image, clean.media_type, limits),
+        media_type=clean.media_type,
+        width=clean.width,
+        height=clean.height,
+        boxes=manual,
+    )
 
 
 def preview_with_boxes(
@@ -101,13 +137,21 @@ def preview_with_boxes(
     clean = load_clean_image(data, limits)
     image = clean.image.copy()
     draw = ImageDraw.Draw(image)
-    width = max(3, max(image.size) // 250)
-    font = ImageFont.load_default(size=max(12, max(image.size) // 40))
+    width = max(3, max(image.size) // 300)
+    # Numbers big enough to read on a tablet with the picture shown about 900 px wide.
+    size = max(16, max(image.size) // 28)
+    font = ImageFont.load_default(size=size)
     for number, box in enumerate(boxes, start=1):
         colour = OUTLINE_COLOURS.get(box.source, OUTLINE_COLOURS["detected"])
         corner = (box.x + box.width - 1, box.y + box.height - 1)
         draw.rectangle((box.x, box.y, *corner), outline=colour, width=width)
-        draw.text((box.x + width + 2, box.y + width + 2), str(number), fill=colour, font=font)
+        label = str(number)
+        left, top, right, bottom = draw.textbbox((0, 0), label, font=font)
+        x = min(max(0, box.x), image.width - (right - left) - 8)
+        y = box.y - (bottom - top) - 10 if box.y > (bottom - top) + 10 else box.y + box.height
+        y = min(max(0, y), image.height - (bottom - top) - 8)
+        draw.rectangle((x, y, x + right - left + 8, y + bottom - top + 8), fill=colour)
+        draw.text((x + 4 - left, y + 4 - top), label, fill=NUMBER_COLOUR, font=font)
     return encode_image(image, "image/jpeg", limits)
 
 

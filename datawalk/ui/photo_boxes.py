@@ -21,7 +21,7 @@ from datawalk import drafts
 from datawalk.errors import DataWalkError
 from datawalk.floorplan import position_from_click
 from datawalk.models import Box, Photo
-from datawalk.privacy import preview_with_boxes, redact_photo
+from datawalk.privacy import cover_more, preview_with_boxes, redact_photo
 from datawalk.ui import capture_state as cs
 from datawalk.ui import errors, widgets
 
@@ -75,13 +75,15 @@ def _redact_again(
     original = st.session_state.get(ORIGINALS, {}).get(photo.id)
     if original is None:
         # Only covering more is possible on the redacted copy; keep the boxes already applied.
-        redacted = redact_photo(photo.data, extra_boxes=[add] if add else [])
-        new_boxes = [*boxes, *(box for box in redacted.boxes if box not in boxes)]
+        redacted = cover_more(photo.data, [add] if add else [])
+        new_boxes = [*boxes, *redacted.boxes]
         new_dropped = dropped
     else:
         manual = [box for box in boxes if box.source == "manual"] + ([add] if add else [])
         drops = dropped + ([drop] if drop else [])
-        redacted = redact_photo(original, extra_boxes=manual, drop_boxes=drops)
+        # Every detection of the intake, kept or dropped: the detector does not run again.
+        detected = [box for box in boxes if box.source == "detected"] + dropped
+        redacted = redact_photo(original, extra_boxes=manual, drop_boxes=drops, detected=detected)
         new_boxes, new_dropped = list(redacted.boxes), list(redacted.dropped)
     updated = drafts.with_new_redaction(
         photo,
