@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchmarks import saves, scoring, ui, workbook
+from benchmarks import report, saves, scoring, ui, workbook
 
 Figures = dict[str, Any]
 
@@ -39,6 +39,7 @@ BENCHMARKS: dict[str, Benchmark] = {
     "walk": Benchmark(ui.bench_walk, quick={"n_findings": 20, "repeats": 2}),
     "scoring": Benchmark(scoring.bench_scoring, quick={"n": 200, "repeats": 2}),
     "workbook": Benchmark(workbook.bench_workbook, quick={"findings": 50}),
+    "report": Benchmark(report.bench_report, quick={"findings": 20, "runs": 1}),
     "dashboard": Benchmark(ui.bench_dashboard, quick={"n_findings": 20, "repeats": 2}),
     "saves": Benchmark(
         saves.bench_saves,

@@ -287,3 +287,17 @@ def test_report_data_keeps_governors_free_text_out(document) -> None:
 def test_the_file_name_names_school_date_and_edition(document) -> None:
     name = report_file_name(document.audit, "governors")
     assert name.endswith(f"{document.audit.walk_at:%Y-%m-%d}-governors.pdf")
+
+
+@pytest.mark.slow
+def test_a_500_finding_audit_reports_cleanly(checklist) -> None:
+    """The bench's synthetic audit: every finding and action in, no overlap, nothing tiny."""
+    from benchmarks.workbook import synthetic_document
+
+    document = synthetic_document(checklist, 500)
+    pdf = write_report(document, "governors", today=TODAY)
+    text = _flat("\n".join(pages_text(pdf)))
+    assert all(finding.reference in text for finding in document.findings)
+    assert all(_flat(a.recommendation)[:25] in text for a in document.actions)
+    assert overlaps(pdf) == []
+    assert smallest_text(pdf)[0] >= 7.0

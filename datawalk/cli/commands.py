@@ -142,7 +142,9 @@ def score(document_path: Path) -> None:
     "--only",
     multiple=True,
     metavar="NAME",
-    help="Run only this benchmark (repeatable): walk, scoring, workbook, dashboard or saves.",
+    help=(
+        "Run only this benchmark (repeatable): walk, scoring, workbook, report, dashboard or saves."
+    ),
 )
 @click.option(
     "--quick",
