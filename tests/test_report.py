@@ -220,6 +220,16 @@ def test_hostile_text_is_printed_as_typed(document) -> None:
     assert _flat("=cmd|' /C calc'!A0 @x") in text
 
 
+def test_a_very_long_word_wraps_inside_its_cell(document) -> None:
+    word = "Supercalifragilisticexpialidocious" * 2
+    locations = [loc.model_copy(update={"name": word[:60]}) for loc in document.locations]
+    actions = [a.model_copy(update={"owner": "X" * 60}) for a in document.actions]
+    long = document.model_copy(update={"locations": locations, "actions": actions})
+    pdf = write_report(long, "leadership", today=TODAY)
+    assert overlaps(pdf) == []
+    assert word[:60] in "".join(pages_text(pdf))
+
+
 def test_a_bad_edition_or_marking_is_refused(document) -> None:
     with pytest.raises(ValidationError):
         write_report(document, "everyone")
