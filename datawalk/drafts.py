@@ -11,7 +11,9 @@ database.
 from __future__ import annotations
 
 import base64
+import hashlib
 import logging
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
@@ -24,6 +26,7 @@ from datawalk.models import Box, Finding, Photo, Position, Reach, RedactionRecor
 from datawalk.vocabulary import Checklist
 
 DRAFT_SCHEMA = 1
+PHOTO_REF = "data_ref"  # a draft payload names a photo's bytes by SHA-256 (store/drafts.py)
 log = logging.getLogger(__name__)
 
 # Fields a consultant must choose before a finding can be saved, in the order they are shown,
@@ -166,18 +169,49 @@ def _from_a_template(draft: Draft, field: str, checklist: Checklist) -> bool:
 
 
 def draft_to_payload(draft: Draft) -> dict[str, Any]:
-    """Return the JSON-safe dict stored by `Store.save_draft`."""
-    return draft.model_dump(mode="json")
+    """Return the JSON-safe dict stored by `Store.save_draft`, written on every tap.
+
+    Photos appear by reference only (`data_ref`, the SHA-256 of their bytes; see
+    `draft_photo_blobs`), so a tap neither encodes nor writes megabytes of pictures.
+    """
+    payload = draft.model_dump(mode="json", exclude={"photos"})
+    payload["photos"] = [
+        photo.model_dump(mode="json", exclude={"data"}) | {PHOTO_REF: photo_digest(photo)}
+        for photo in draft.photos
+    ]
+    return payload
 
 
-def draft_from_payload(payload: dict[str, Any] | None) -> Draft:
+def draft_photo_blobs(draft: Draft) -> dict[str, bytes]:
+    """The bytes of the draft's photos by the SHA-256 that `draft_to_payload` names them by."""
+    return {photo_digest(photo): photo.data for photo in draft.photos}
+
+
+def photo_digest(photo: Photo) -> str:
+    return hashlib.sha256(photo.data).hexdigest()
+
+
+def draft_from_payload(
+    payload: dict[str, Any] | None, photos: Mapping[str, bytes] | None = None
+) -> Draft:
     """Return the draft stored in `payload`; a missing or unreadable payload gives an empty draft.
 
-    A draft is a convenience, never a record: a payload from an older schema that no longer
-    validates is logged and dropped rather than blocking the walk page.
+    The store puts photo bytes back itself; `photos` does it for a payload straight from
+    `draft_to_payload`. A draft is a convenience, never a record: a payload from an older
+    schema that no longer validates is logged and dropped rather than blocking the walk page.
     """
     if not payload:
         return Draft()
+    if photos is not None:
+        payload = payload | {
+            "photos": [
+                {k: v for k, v in p.items() if k != PHOTO_REF}
+                | {"data": base64.b64encode(photos[p[PHOTO_REF]]).decode("ascii")}
+                if PHOTO_REF in p
+                else p
+                for p in payload.get("photos", [])
+            ]
+        }
     try:
         return Draft.model_validate(payload)
     except pydantic.ValidationError as exc:

@@ -39,6 +39,12 @@ class PhotoLimits(BaseModel):
     max_side: int = Field(default=20_000, gt=0, description="Longest side accepted, in pixels.")
     output_long_side: int = Field(default=2048, gt=0, description="Stored images are at most this.")
     jpeg_quality: int = Field(default=85, ge=50, le=95)
+    max_per_finding: int = Field(
+        default=10,
+        gt=0,
+        description="Photos one finding may hold: enough for a room, small "
+        "enough that its draft and its workbook stay quick.",
+    )
 
 
 PHOTO_LIMITS = PhotoLimits()

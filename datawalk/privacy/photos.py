@@ -10,6 +10,7 @@ check the result before saving. This module never touches the database or stream
 from __future__ import annotations
 
 import base64
+import io
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -153,6 +154,30 @@ def preview_with_boxes(
         draw.rectangle((x, y, x + right - left + 8, y + bottom - top + 8), fill=colour)
         draw.text((x + 4 - left, y + 4 - top), label, fill=NUMBER_COLOUR, font=font)
     return encode_image(image, "image/jpeg", limits)
+
+
+def mark_point(preview: bytes, x: float, y: float, *, limits: PhotoLimits = PHOTO_LIMITS) -> bytes:
+    """Return a preview JPEG with a large ring and cross at (`x`, `y`), given as fractions of
+    the width and height: the first corner tapped, visible under a fingertip."""
+    image = Image.open(io.BytesIO(preview)).convert("RGB")
+    draw = ImageDraw.Draw(image)
+    cx, cy = x * image.width, y * image.height
+    radius = max(14, max(image.size) // 45)
+    width = max(4, radius // 4)
+    for colour, extra in ((NUMBER_COLOUR, width), (OUTLINE_COLOURS["manual"], 0)):
+        ring = radius + extra // 2
+        draw.ellipse((cx - ring, cy - ring, cx + ring, cy + ring), outline=colour, width=width)
+        draw.line((cx - 2 * radius, cy, cx + 2 * radius, cy), fill=colour, width=width // 2 + 1)
+        draw.line((cx, cy - 2 * radius, cx, cy + 2 * radius), fill=colour, width=width // 2 + 1)
+    return encode_image(image, "image/jpeg", limits)
+
+
+def strip_box(y: float, width: int, height: int, share: float = 0.08) -> Box:
+    """Return a full-width band `share` of the height high, centred on `y` (a fraction of the
+    height): one tap covers a line of names or a medical detail on a poster."""
+    band = max(8, round(height * share))
+    top = min(max(0, round(y * height - band / 2)), max(0, height - band))
+    return Box(x=0, y=top, width=width, height=min(band, height), source="manual")
 
 
 def make_photo(

@@ -6,21 +6,29 @@ coming back lands where the consultant was. Each is one store transaction of its
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from datawalk.services.workspace import Workspace
 
 
 def save_draft(
-    workspace: Workspace, audit_id: str, location_id: str | None, payload: dict[str, Any]
+    workspace: Workspace,
+    audit_id: str,
+    location_id: str | None,
+    payload: dict[str, Any],
+    photos: Mapping[str, bytes] | None = None,
 ) -> None:
     """Keep the finding being captured at (audit, location), replacing the earlier draft.
+
+    `photos` are the bytes the payload's photos name by SHA-256 (`drafts.draft_photo_blobs`):
+    each is stored once, so a tap writes only the small payload.
 
     Raises:
         NotFoundError: the audit is gone.
         ValidationError: the draft is too large or not serialisable.
     """
-    workspace._store.save_draft(audit_id, location_id, payload)
+    workspace._store.save_draft(audit_id, location_id, payload, photos)
 
 
 def clear_draft(workspace: Workspace, audit_id: str, location_id: str | None) -> None:

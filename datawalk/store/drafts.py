@@ -3,11 +3,18 @@
 One draft per (audit, location), the location possibly None. Drafts are scratch state, not audit
 data: they are not in the trail or the export, and saving one does not bump the audit's version
 (that would throw away every cached chart on every tap).
+
+Photos are kept out of the payload written on every tap: a payload photo names its bytes by
+SHA-256 (`data_ref`), and the bytes are stored once each in `draft_photos`, written only when
+new and deleted when no longer named. `load_draft` puts them back, so readers see whole photos.
 """
 
 from __future__ import annotations
 
+import base64
 import json
+import logging
+from collections.abc import Mapping
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
@@ -21,6 +28,8 @@ from .base import StoreBase
 
 NO_LOCATION = ""
 MAX_DRAFT_BYTES = 16_000_000
+PHOTO_REF = "data_ref"
+log = logging.getLogger(__name__)
 
 
 def _key(location_id: str | None) -> str:
@@ -66,8 +75,17 @@ def _upsert(connection: Connection, row: dict[str, Any]) -> None:
 
 
 class DraftsMixin(StoreBase):
-    def save_draft(self, audit_id: str, location_id: str | None, payload: dict[str, Any]) -> None:
+    def save_draft(
+        self,
+        audit_id: str,
+        location_id: str | None,
+        payload: dict[str, Any],
+        photos: Mapping[str, bytes] | None = None,
+    ) -> None:
         """Keep `payload` as the draft for (audit, location), replacing any earlier one.
+
+        `photos` holds the bytes of the payload's photos by the SHA-256 their `data_ref` names;
+        only those not stored yet are written, and stored ones no longer named are deleted.
 
         Raises:
             NotFoundError: the audit does not exist.
@@ -87,23 +105,89 @@ class DraftsMixin(StoreBase):
             if exists is None:
                 raise NotFoundError(f"No audit with id {audit_id!r}: it may have been deleted.")
             _upsert(connection, row)
+            _keep_photos(connection, audit_id, row["location_key"], _refs(payload), photos or {})
 
     def load_draft(self, audit_id: str, location_id: str | None) -> dict[str, Any] | None:
         """Return the draft for (audit, location), or None if there is none."""
         table = tables.drafts
         with self._read() as connection:
-            return connection.scalar(
+            payload = connection.scalar(
                 select(table.c.payload).where(
                     table.c.audit_id == audit_id, table.c.location_key == _key(location_id)
                 )
             )
+            if payload is None or not _refs(payload):
+                return payload
+            return _with_photos(connection, audit_id, _key(location_id), payload)
 
     def clear_draft(self, audit_id: str, location_id: str | None) -> None:
         """Forget the draft for (audit, location); clearing a missing draft is not an error."""
-        table = tables.drafts
         with self._write() as connection:
-            connection.execute(
-                delete(table).where(
-                    table.c.audit_id == audit_id, table.c.location_key == _key(location_id)
+            for table in (tables.drafts, tables.draft_photos):
+                connection.execute(
+                    delete(table).where(
+                        table.c.audit_id == audit_id, table.c.location_key == _key(location_id)
+                    )
                 )
-            )
+
+
+def _refs(payload: dict[str, Any]) -> set[str]:
+    photos = payload.get("photos") if isinstance(payload, dict) else None
+    if not isinstance(photos, list):
+        return set()
+    return {p[PHOTO_REF] for p in photos if isinstance(p, dict) and PHOTO_REF in p}
+
+
+def _keep_photos(
+    connection: Connection,
+    audit_id: str,
+    location_key: str,
+    refs: set[str],
+    photos: Mapping[str, bytes],
+) -> None:
+    """Write the named photos not stored yet; delete stored ones the draft no longer names."""
+    table = tables.draft_photos
+    where = (table.c.audit_id == audit_id, table.c.location_key == location_key)
+    stored = set(connection.scalars(select(table.c.digest).where(*where)))
+    gone = stored - refs
+    if gone:
+        connection.execute(delete(table).where(*where, table.c.digest.in_(gone)))
+    new = [
+        {
+            "audit_id": audit_id,
+            "location_key": location_key,
+            "digest": digest,
+            "data": photos[digest],
+            "created_at": utc_now(),
+        }
+        for digest in sorted(refs - stored)
+        if digest in photos
+    ]
+    if new:
+        connection.execute(insert(table), new)
+
+
+def _with_photos(
+    connection: Connection, audit_id: str, location_key: str, payload: dict[str, Any]
+) -> dict[str, Any]:
+    """The payload with each photo's bytes back in `data` (base64, as the model reads it); a
+    photo whose bytes are missing is left out and logged rather than breaking the page."""
+    table = tables.draft_photos
+    rows = connection.execute(
+        select(table.c.digest, table.c.data).where(
+            table.c.audit_id == audit_id, table.c.location_key == location_key
+        )
+    )
+    blobs = {digest: data for digest, data in rows}
+    photos = []
+    for photo in payload.get("photos", []):
+        if not (isinstance(photo, dict) and PHOTO_REF in photo):
+            photos.append(photo)
+            continue
+        data = blobs.get(photo[PHOTO_REF])
+        if data is None:
+            log.warning("A draft photo's bytes are missing; the photo was left out")
+            continue
+        whole = {k: v for k, v in photo.items() if k != PHOTO_REF}
+        photos.append(whole | {"data": base64.b64encode(data).decode("ascii")})
+    return payload | {"photos": photos}

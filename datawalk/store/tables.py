@@ -185,6 +185,18 @@ drafts = Table(
     Column("updated_at", UTCDateTime(), nullable=False),
 )
 
+# A draft's photo bytes, once each by SHA-256: the draft payload, written on every tap, only
+# names them (see store/drafts.py).
+draft_photos = Table(
+    "draft_photos",
+    metadata,
+    Column("audit_id", String(ID), _audit_fk(), primary_key=True),
+    Column("location_key", String(ID), primary_key=True),
+    Column("digest", String(64), primary_key=True),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+)
+
 actions = Table(
     "actions",
     metadata,

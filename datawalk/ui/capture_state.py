@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from datawalk import drafts
 from datawalk.drafts import Draft
@@ -138,7 +139,13 @@ def commit(ctx: CaptureContext, draft: Draft, source: str | None = None) -> None
     if draft.is_empty():
         walking.clear_draft(workspace, ctx.audit_id, ctx.location_id)
     else:
-        walking.save_draft(workspace, ctx.audit_id, ctx.location_id, drafts.draft_to_payload(draft))
+        walking.save_draft(
+            workspace,
+            ctx.audit_id,
+            ctx.location_id,
+            drafts.draft_to_payload(draft),
+            drafts.draft_photo_blobs(draft),
+        )
 
 
 def change(ctx: CaptureContext, field: str, value: Any, *, redraw: bool = False) -> None:
@@ -204,7 +211,8 @@ def undo_clear(ctx: CaptureContext) -> None:
         return
     _become(ctx, draft)
     payload = drafts.draft_to_payload(draft)
-    walking.save_draft(state.get_workspace(), ctx.audit_id, ctx.location_id, payload)
+    photos = drafts.draft_photo_blobs(draft)
+    walking.save_draft(state.get_workspace(), ctx.audit_id, ctx.location_id, payload, photos)
 
 
 def forget_cleared() -> None:
@@ -225,3 +233,11 @@ def forget_originals() -> None:
 
 def has_original(photo_id: str) -> bool:
     return photo_id in st.session_state.get(ORIGINALS, {})
+
+
+def rerun_capture() -> None:
+    """Rerun the capture fragment (the whole page when this run was not a fragment rerun)."""
+    try:
+        st.rerun(scope="fragment")
+    except StreamlitAPIException:
+        st.rerun()

@@ -22,6 +22,7 @@ from datawalk.errors import DataWalkError
 from datawalk.floorplan import position_from_click
 from datawalk.models import Box, Photo
 from datawalk.privacy import cover_more, preview_with_boxes, redact_photo
+from datawalk.privacy.photos import mark_point, strip_box
 from datawalk.ui import capture_state as cs
 from datawalk.ui import errors, widgets
 
@@ -110,13 +111,68 @@ def _apply_tap(ctx: cs.CaptureContext, photo: Photo, click: dict[str, Any] | Non
     try:
         position = position_from_click(click)
         if photo.id not in corners:
-            corners[photo.id] = position
-            return False
+            corners[photo.id] = position  # drawn on the picture as a ring at the next run
+            return True
         box = drafts.box_from_corners(corners.pop(photo.id), position, photo.width, photo.height)
         _redact_again(ctx, photo, add=box)
     except DataWalkError as exc:
         errors.record_error(cs.SCOPE, exc)
     return True
+
+
+def _cover_strip(ctx: cs.CaptureContext, photo_id: str, y: float | None) -> None:
+    """Cover a full-width band at the marked corner's height (`y` None) or at `y`."""
+    corners = st.session_state.setdefault(_CORNER, {})
+    corner = corners.pop(photo_id, None)
+    photo = next((p for p in cs.current_draft().photos if p.id == photo_id), None)
+    if photo is None or (y is None and corner is None):
+        return
+    at = corner.y if y is None else y
+    try:
+        _redact_again(ctx, photo, add=strip_box(at, photo.width, photo.height))
+    except DataWalkError as exc:
+        errors.record_error(cs.SCOPE, exc)
+
+
+def _forget_corner(photo_id: str) -> None:
+    st.session_state.setdefault(_CORNER, {}).pop(photo_id, None)
+
+
+def _render_strips(ctx: cs.CaptureContext, photo: Photo, corner: Any) -> None:
+    """Quick covers for text: a strip at the marked corner, or across the top or bottom."""
+    if corner is not None:
+        here, cancel = st.columns(2)
+        here.button(
+            "Cover a strip across here",
+            key=f"cap_strip_here_{photo.id}",
+            on_click=_cover_strip,
+            args=(ctx, photo.id, None),
+            icon=":material/horizontal_rule:",
+            width="stretch",
+        )
+        cancel.button(
+            "Cancel this corner",
+            key=f"cap_corner_cancel_{photo.id}",
+            on_click=_forget_corner,
+            args=(photo.id,),
+            width="stretch",
+        )
+        return
+    top, bottom = st.columns(2)
+    top.button(
+        "Cover the top strip",
+        key=f"cap_strip_top_{photo.id}",
+        on_click=_cover_strip,
+        args=(ctx, photo.id, 0.04),
+        width="stretch",
+    )
+    bottom.button(
+        "Cover the bottom strip",
+        key=f"cap_strip_bottom_{photo.id}",
+        on_click=_cover_strip,
+        args=(ctx, photo.id, 0.96),
+        width="stretch",
+    )
 
 
 def _ask_drop(photo_id: str, index: int | None) -> None:
@@ -177,9 +233,14 @@ def _render_drops(ctx: cs.CaptureContext, photo: Photo) -> None:
 
 
 def render_preview(ctx: cs.CaptureContext, photo: Photo, number: int) -> None:
-    """The redaction preview; with "Adjust" on, taps on it cover areas and boxes can be dropped."""
+    """The redacted photo as it will be stored, boxes numbered; with "Adjust" on, taps cover
+    areas (two corners, or a strip) and detections can be dropped."""
     boxes = len(photo.redaction.boxes) if photo.redaction else 0
     caption = f"Photo {number}: {boxes} area(s) redacted"
+    st.markdown(
+        "**Cover names and medical details:** faces are covered for you, writing is not. "
+        "Turn on *Adjust the redaction* and tap over any name, condition or date of birth."
+    )
     if not cs.has_original(photo.id):
         st.caption(
             "The original photo is gone (it is never stored): you can cover more areas, or "
@@ -188,19 +249,23 @@ def render_preview(ctx: cs.CaptureContext, photo: Photo, number: int) -> None:
     if not st.toggle("Adjust the redaction", key=f"cap_adjust_{photo.id}"):
         widgets.private_image(preview(photo), caption=caption, alt=caption)
         return
-    corner = photo.id in st.session_state.get(_CORNER, {})
+    corner = st.session_state.get(_CORNER, {}).get(photo.id)
     st.caption(
-        "Now tap the opposite corner."
+        "Now tap the opposite corner (the ring marks the first), or cover a strip across."
         if corner
-        else "Tap two opposite corners of an area to cover it."
+        else "Tap two opposite corners of an area to cover it, or use a quick strip."
     )
+    shown = preview(photo)
+    if corner is not None:
+        shown = mark_point(shown, corner.x, corner.y)
     click = streamlit_image_coordinates(
-        _EncodedImage(preview(photo)),
+        _EncodedImage(shown),
         key=f"cap_boxtap_{photo.id}",
         use_column_width="always",
         image_format="JPEG",
         cursor="crosshair",
     )
     if _apply_tap(ctx, photo, click):
-        st.rerun(scope="fragment")
+        cs.rerun_capture()
+    _render_strips(ctx, photo, corner)
     _render_drops(ctx, photo)

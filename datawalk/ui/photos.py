@@ -23,11 +23,29 @@ CAMERA_TOGGLE_KEY = "cap_camera_on"
 
 
 def _take_photos(ctx: cs.CaptureContext, items: list[tuple[str, bytes]]) -> None:
-    """Redact each picture and add it to the draft; refusals are shown at the photo field."""
+    """Redact each picture and add it to the draft, with a progress bar while faces are found;
+    refusals are shown at the photo field."""
     added, refused = [], []
-    for name, data in items:
+    room = PHOTO_LIMITS.max_per_finding - len(cs.current_draft().photos)
+    if len(items) > room:
+        refused.append(
+            ValidationError(
+                f"A finding holds at most {PHOTO_LIMITS.max_per_finding} photos; "
+                f"{len(items) - max(0, room)} not added. Save this finding and record the rest "
+                "in another.",
+                field="photos",
+            )
+        )
+        items = items[: max(0, room)]
+    bar = st.progress(0.0, text="Finding faces…")
+    for index, (name, data) in enumerate(items):
+
+        def progress(fraction: float, step: str, index: int = index) -> None:
+            done = (index + fraction) / len(items)
+            bar.progress(min(1.0, done), text=f"Photo {index + 1} of {len(items)}: {step}…")
+
         try:
-            redacted = redact_photo(data)
+            redacted = redact_photo(data, progress=progress)
         except PrivacyError as exc:
             refused.append(ValidationError(f"{name}: {exc}", field="photos"))
             continue
@@ -44,6 +62,7 @@ def _take_photos(ctx: cs.CaptureContext, items: list[tuple[str, bytes]]) -> None
         )
         photo_boxes.remember(photo.id, data)
         added.append(photo)
+    bar.empty()
     if added:
         cs.change(ctx, "photos", [*cs.current_draft().photos, *added])
     for exc in refused:
@@ -51,15 +70,18 @@ def _take_photos(ctx: cs.CaptureContext, items: list[tuple[str, bytes]]) -> None
     cs.redraw_uploads()
 
 
-def _on_upload(ctx: cs.CaptureContext) -> None:
+def _take_arrivals(ctx: cs.CaptureContext) -> None:
+    """Redact what the uploader or camera holds, here in the page rather than in a callback so
+    the progress bar shows under them, then give both new keys (dropping Streamlit's copy)."""
     files = st.session_state.get(cs.widget_key("upload")) or []
-    _take_photos(ctx, [(file.name, file.getvalue()) for file in files])
-
-
-def _on_camera(ctx: cs.CaptureContext) -> None:
+    items = [(file.name, file.getvalue()) for file in files]
     picture = st.session_state.get(cs.widget_key("camera"))
     if picture is not None:
-        _take_photos(ctx, [("Camera photo", picture.getvalue())])
+        items.append(("Camera photo", picture.getvalue()))
+    if not items:
+        return
+    _take_photos(ctx, items)
+    cs.rerun_capture()
 
 
 def _on_checked(ctx: cs.CaptureContext, photo_id: str) -> None:
@@ -94,41 +116,38 @@ def render_photo_inputs(ctx: cs.CaptureContext) -> None:
         type=PHOTO_TYPES,
         accept_multiple_files=True,
         key=cs.widget_key("upload"),
-        on_change=_on_upload,
-        args=(ctx,),
         help="Faces are redacted as soon as a photo arrives; only the redacted copy is kept.",
     )
     if st.toggle("Use the camera", key=CAMERA_TOGGLE_KEY):
-        st.camera_input(
-            "Take a photo", key=cs.widget_key("camera"), on_change=_on_camera, args=(ctx,)
-        )
+        st.camera_input("Take a photo", key=cs.widget_key("camera"))
+    _take_arrivals(ctx)
     errors.field_error(cs.SCOPE, "photos")
 
 
 def render_photo_review(ctx: cs.CaptureContext) -> None:
-    """Each photo of the draft: the redaction preview, a caption, the check tick, remove."""
+    """Each photo of the draft: the redacted preview across the full width (big enough to tap
+    corners with a finger), then the check tick, a caption and remove."""
     for number, photo in enumerate(cs.current_draft().photos, start=1):
         with st.container(border=True):
-            image_col, form_col = st.columns([3, 2])
-            with image_col:
-                photo_boxes.render_preview(ctx, photo, number)
-            with form_col:
-                if photo.needs_review:
-                    st.warning(
-                        "Awaiting review: this photo came from a backup (or was stored before "
-                        "photos were redacted) and was redacted again here. It is not exported "
-                        "until you check it.",
-                        icon=":material/policy:",
-                    )
-                checked = bool(photo.redaction and photo.redaction.confirmed_by)
-                st.checkbox(
-                    "I have checked this photo",
-                    value=checked,
-                    key=f"cap_checked_{photo.id}",
-                    on_change=_on_checked,
-                    args=(ctx, photo.id),
-                    help="Look for faces, names and other identifiers the redaction missed.",
+            photo_boxes.render_preview(ctx, photo, number)
+            if photo.needs_review:
+                st.warning(
+                    "Awaiting review: this photo came from a backup (or was stored before "
+                    "photos were redacted) and was redacted again here. It is not exported "
+                    "until you check it.",
+                    icon=":material/policy:",
                 )
+            check_col, caption_col = st.columns([2, 3], vertical_alignment="bottom")
+            checked = bool(photo.redaction and photo.redaction.confirmed_by)
+            check_col.checkbox(
+                "I have checked this photo",
+                value=checked,
+                key=f"cap_checked_{photo.id}",
+                on_change=_on_checked,
+                args=(ctx, photo.id),
+                help="Look for faces, names and other identifiers the redaction missed.",
+            )
+            with caption_col:
                 st.text_input(
                     "Caption",
                     value=photo.caption,
@@ -138,10 +157,10 @@ def render_photo_review(ctx: cs.CaptureContext) -> None:
                     max_chars=SHORT_TEXT,
                 )
                 previews.render_caption_warning(ctx, photo.id, photo.caption)
-                st.button(
-                    "Remove photo",
-                    key=f"cap_remove_{photo.id}",
-                    on_click=_on_remove,
-                    args=(ctx, photo.id),
-                    icon=":material/delete:",
-                )
+            st.button(
+                "Remove photo",
+                key=f"cap_remove_{photo.id}",
+                on_click=_on_remove,
+                args=(ctx, photo.id),
+                icon=":material/delete:",
+            )

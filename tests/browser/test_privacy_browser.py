@@ -45,6 +45,9 @@ def test_a_upn_and_an_unchecked_photo_are_caught_before_saving(
     preview = page.locator('[data-testid="stImage"]').filter(has_text="area(s) redacted")
     assert preview.count() == 1
     assert "Photo 1: 0 area" not in preview.inner_text()
+    # The redacted preview is inline: no photo is published at a /media/ URL without a session.
+    sources = page.locator('[data-testid="stImage"] img').evaluate_all("els => els.map(e => e.src)")
+    assert sources and all(src.startswith("data:image/") for src in sources)
 
     tap(page.get_by_role("button", name="Save finding"))
     page.get_by_text("tick 'I have checked this photo'", exact=False).wait_for()
