@@ -89,12 +89,22 @@ CASES: list[tuple[str, list[tuple[MatchKind, str]]]] = [
     ("Contact office+trips@oakfield.sch.uk", [(K.EMAIL, "office+trips@oakfield.sch.uk")]),
     ("Email the office at school dot uk", []),
     ("Send to amelia@ later", []),
-    # UK phone numbers: valid numbers only
+    # UK phone numbers: UK-shaped (possible length, UK prefix), whether allocated or not
     (f"Mum's mobile {MOBILE} on the fridge", [(K.UK_PHONE, MOBILE)]),
     (f"Call {LANDLINE} in an emergency", [(K.UK_PHONE, LANDLINE)]),
     (f"Dad on {MOBILE_INTL}", [(K.UK_PHONE, MOBILE_INTL)]),
     ("Extension 0123 45 on the door", []),
-    ("07700 900123 is a drama number, not a real line", []),
+    # Ofcom's drama ranges, which is_valid_number rejects: still a number on a poster
+    ("Gran on 07700 900123 after school", [(K.UK_PHONE, "07700 900123")]),
+    ("Dad +44 7700 900456 (work)", [(K.UK_PHONE, "+44 7700 900456")]),
+    ("Childminder 01632 960789", [(K.UK_PHONE, "01632 960789")]),
+    ("Aunt's mobile 07999 123456 in a range not allocated today", [(K.UK_PHONE, "07999 123456")]),
+    ("Fire drill at 1400, ext 2045", []),
+    # Lower case, accents, apostrophes, and a bare forename beside a condition
+    ("label says zoë o'brien on the inhaler", [(K.PERSON_NAME, "zoë o'brien")]),
+    ("Peg labelled Zoë O'Brien", [(K.PERSON_NAME, "Zoë O'Brien")]),
+    ("Sticky note: Jo – epileptic, meds in office", [(K.PERSON_NAME, "Jo")]),
+    ("Board says Sam: asthma", [(K.PERSON_NAME, "Sam")]),
     # UK postcodes
     ("Home postcode SW1A 1AA on the trip form", [(K.UK_POSTCODE, "SW1A 1AA")]),
     ("Address ends M1 1AE", [(K.UK_POSTCODE, "M1 1AE")]),
@@ -235,13 +245,14 @@ def test_recall_and_false_alarm_rate_on_a_labelled_corpus(record_property) -> No
         got = {m.text for m in scan_text(text, WALK)}
         expected_total += len(expected)
         found += len(expected & got)
-    clean = [str(item["text"]) for item in corpus["ordinary"]]
+    more = yaml.safe_load((FIXTURES / "ordinary_notes.yaml").read_text(encoding="utf-8"))
+    clean = [str(item["text"]) for item in [*corpus["ordinary"], *more["ordinary"]]]
     alarms = sum(1 for text in clean if scan_text(text, WALK))
     recall, false_alarm_rate = found / expected_total, alarms / len(clean)
     record_property("identifier_recall", round(recall, 3))
     record_property("identifier_false_alarm_rate", round(false_alarm_rate, 3))
     print(f"identifier recall {recall:.1%}, false-alarm rate {false_alarm_rate:.1%}")
-    assert len(clean) >= 50 and expected_total >= 40
+    assert len(clean) >= 200 and expected_total >= 40
     assert recall >= 0.85
     assert false_alarm_rate <= 0.05
 

@@ -1,8 +1,9 @@
 """Pupil identifiers in free text: find them before a note is saved, and redact them on request.
 
 Check-digit identifiers (UPN, NHS and CHI numbers) are validated, so a random number does not
-alarm. Phone numbers must be valid UK numbers. Dates of birth and names are heuristics kept in
-`birthdates.py` and `person_names.py`, tuned for few false alarms on ordinary audit wording.
+alarm. Phone numbers must be UK-shaped (a possible length and a UK prefix). Dates of birth and
+names are heuristics kept in `birthdates.py` and `person_names.py`, tuned for few false alarms
+on ordinary audit wording.
 This module knows nothing of the UI: the walk page shows the matches; saving anyway is the
 consultant's logged decision.
 """
@@ -24,6 +25,12 @@ from datawalk.privacy.person_names import find_person_names
 
 REDACTION = "[pupil]"
 UK_COUNTRY_CODE = 44
+# First digit after the trunk 0: 01/02 geographic, 03 non-geographic, 07 mobile.
+UK_PHONE_PREFIXES = ("1", "2", "3", "7")
+UK_PHONE_MIN_DIGITS = 9  # after the 0: a bare extension or a time ("1400") is not a number
+# Written as dialled: with the trunk 0 or +44/0044, so a bare 10-digit reference (a mistyped CHI
+# number) is not taken for a phone number.
+_UK_DIALLED = re.compile(r"^\(?(?:0(?!0)|\+[ ]?44|0044)")
 
 
 class MatchKind(StrEnum):
@@ -168,10 +175,21 @@ def _emails(text: str) -> Iterator[Match]:
 
 
 def _phones(text: str) -> Iterator[Match]:
-    matcher = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.VALID)
+    """UK-shaped numbers: a possible length with a geographic (01, 02), non-geographic (03) or
+    mobile (07) prefix. Not `is_valid_number`: it rejects Ofcom's drama ranges (07700 900xxx,
+    01632 960xxx) and any range allocated after the library's data, and a parent's number on a
+    poster is an identifier whatever its range."""
+    matcher = phonenumbers.PhoneNumberMatcher(text, "GB", leniency=phonenumbers.Leniency.POSSIBLE)
     for found in matcher:
         number = found.number
-        if number.country_code == UK_COUNTRY_CODE and phonenumbers.is_valid_number(number):
+        national = str(number.national_number)
+        if (
+            number.country_code == UK_COUNTRY_CODE
+            and _UK_DIALLED.match(found.raw_string)
+            and national[:1] in UK_PHONE_PREFIXES
+            and len(national) >= UK_PHONE_MIN_DIGITS
+            and phonenumbers.is_possible_number(number)
+        ):
             yield _match(MatchKind.UK_PHONE, text, found.start, found.end)
 
 

@@ -4,13 +4,16 @@ Audit notes are full of Titlecase words that are not people ("Oak Class", "Staff
 Teacher", "St Mary's hall") and of staff named by title ("Mrs Patel's office"), which is fine.
 So a name is reported only when it looks like "Given Surname" by the word lists in
 `name_words.yaml` (data, so it can be tuned without code), is not introduced by a title or a
-saint, and does not name a place ("Mary Seacole House"). Single forenames are not reported: too
-many are everyday words. This module returns spans only; `identifiers.py` makes matches.
+saint, and does not name a place ("Mary Seacole House"). Names typed in lower case or with
+accents count when both words are listed ("zoë o'brien"). A single forename is reported only
+beside a medical condition ("Jo – epileptic"), since alone too many are everyday words. This
+module returns spans only; `identifiers.py` makes matches.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -25,6 +28,12 @@ _GAP = re.compile(r"[ \t]+")
 _INITIAL = re.compile(r"[ \t]+([A-Z])\.?(?![\w'’])")
 _SURNAME_AFTER_INITIAL = re.compile(r"[ \t]+([A-Z][a-z]+(?:['’\-][A-Za-z]+)*)")
 _REGISTER_GAP = re.compile(r",[ \t]*")
+# Between a forename and its condition: "Jo – epileptic", "Jo: asthma", "Jo (diabetic)", "Jo is
+# epileptic", "Jo has asthma".
+_CONDITION_GAP = re.compile(
+    r"[ \t]*(?:[-–—:(,][ \t]*|(?:is|has|with|needs|-)[ \t]+)?(?:(?:an?|type[ \t]+\d)[ \t]+)?",
+    re.IGNORECASE,
+)
 
 
 @dataclass(frozen=True)
@@ -52,6 +61,7 @@ class _Lists:
     given: frozenset[str]
     ambiguous: frozenset[str]
     surnames: frozenset[str]
+    conditions: frozenset[str]
 
 
 def find_person_names(text: str) -> list[NameSpan]:
@@ -68,7 +78,8 @@ def find_person_names(text: str) -> list[NameSpan]:
             continue
         initial = _given_with_initial(text, tokens, i, lists)
         register = _surname_comma_given(text, tokens, i, lists)
-        for span in (initial, register):
+        condition = _forename_by_condition(text, tokens, i, lists)
+        for span in (initial, register, condition):
             if span is not None:
                 spans.append(span)
         i += 1
@@ -78,13 +89,17 @@ def find_person_names(text: str) -> list[NameSpan]:
 def _name_at(text: str, tokens: list[_Token], i: int, lists: _Lists) -> int | None:
     """Return the index of the last token of a name starting at token i, or None."""
     first = tokens[i]
-    second = _next_adjacent(text, tokens, i)
+    lower = text[first.start].islower()
+    second = _next_adjacent(text, tokens, i, any_case=lower)
     if second is None or first.possessive or _after_title(text, tokens, i, lists):
         return None
     a, b = first, tokens[second]
     if a.capitals != b.capitals or a.key in lists.titles or a.key in lists.prefixes:
         return None
-    if a.capitals:
+    if lower or not (b.titlecase or b.capitals):
+        # Typed in lower case ("zoë o'brien"): only a listed forename and a listed surname.
+        ok = a.key in lists.given and b.key in lists.surnames
+    elif a.capitals:
         # Posters shout names: accept only when both words are listed, to spare acronyms.
         ok = _is_given(a.key, lists) and b.key in lists.surnames
     else:
@@ -148,6 +163,23 @@ def _given_with_initial(text: str, tokens: list[_Token], i: int, lists: _Lists) 
     return NameSpan(token.start, initial.end())
 
 
+def _forename_by_condition(
+    text: str, tokens: list[_Token], i: int, lists: _Lists
+) -> NameSpan | None:
+    """A listed forename right before a medical condition: "Jo – epileptic", "Sam: asthma"."""
+    token = tokens[i]
+    if not token.titlecase or token.key not in lists.given or i + 1 >= len(tokens):
+        return None
+    if _after_title(text, tokens, i, lists):
+        return None
+    end = token.end + (2 if token.possessive else 0)
+    gap = _CONDITION_GAP.match(text, end)
+    following = next((t for t in tokens[i + 1 :] if t.start >= gap.end()), None)
+    if following is None or following.start != gap.end():
+        return None
+    return NameSpan(token.start, token.end) if following.key in lists.conditions else None
+
+
 def _surname_comma_given(text: str, tokens: list[_Token], i: int, lists: _Lists) -> NameSpan | None:
     """Registers list "Johnson, Amelia": a listed surname, a comma, a listed given name."""
     if i + 1 >= len(tokens):
@@ -193,10 +225,16 @@ def _tokens(text: str) -> list[_Token]:
         letters = [c for c in core if c.isalpha()]
         titlecase = core[0].isupper() and any(c.islower() for c in letters)
         capitals = len(letters) > 1 and all(c.isupper() for c in letters)
-        key = core.lower().replace("’", "'")
+        key = _plain(core.lower().replace("’", "'"))
         end = match.start() + len(core)
         tokens.append(_Token(match.start(), end, key, titlecase, capitals, possessive))
     return tokens
+
+
+def _plain(word: str) -> str:
+    """The word without accents, as the lists hold it: "zoë" → "zoe", "josé" → "jose"."""
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
 
 
 def _non_overlapping(spans: list[NameSpan]) -> list[NameSpan]:
@@ -222,4 +260,5 @@ def _lists() -> _Lists:
         given=words("given_names"),
         ambiguous=words("ambiguous_given_names"),
         surnames=words("surnames"),
+        conditions=words("conditions"),
     )

@@ -18,7 +18,9 @@ from datawalk.privacy.images import PHOTO_LIMITS
 from datawalk.ui import capture_state as cs
 from datawalk.ui import errors, photo_boxes, previews, widgets
 
-PHOTO_TYPES = ["jpg", "jpeg", "png", "webp"]
+# HEIC is accepted by the uploader so the intake can say how to send it (as JPEG) instead of the
+# uploader refusing it with no reason; Pillow here cannot decode it.
+PHOTO_TYPES = ["jpg", "jpeg", "png", "webp", "heic", "heif"]
 CAMERA_TOGGLE_KEY = "cap_camera_on"
 
 

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from datawalk.models import Position
 from datawalk.privacy.photos import FILL_COLOUR
 from tests.ui.test_photo_serving import image_urls, upload_portrait
-from tests.ui.test_walk_page import walk_page
+from tests.ui.test_walk_page import cap_key, errors_of, walk_page
 
 
 def _photo(at: AppTest):
@@ -78,3 +78,13 @@ def test_after_a_reload_a_strip_is_added_on_the_redacted_copy(open_page, walk) -
     at.toggle(key=f"cap_adjust_{before.id}").set_value(False).run()
     shown = base64.b64decode(image_urls(at)[0].split(",", 1)[1])
     assert shown  # the preview is redrawn from the newly stored image
+
+
+def test_a_heic_photo_from_an_ipad_gets_a_clear_message(open_page, walk) -> None:
+    heic = b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + bytes(64)
+    at = walk_page(open_page, walk)
+    at.file_uploader(key=cap_key(at, "upload")).set_value(
+        [("IMG_0001.HEIC", heic, "image/heic")]
+    ).run()
+    assert "HEIC/HEIF photos" in errors_of(at) and "Most Compatible" in errors_of(at)
+    assert at.session_state["cap_draft"].photos == []
