@@ -3,9 +3,9 @@
 Owns the rules a leader relies on when reading the plan: which findings get a default action
 (every one that is not proportionate and not good practice), what it says (the scoring's
 recommendation and suggested owner role), when it is due (a priority band: the checklist's
-`scoring.priority.due_days` if it has one, else `action_defaults.yaml`), when risk acceptance is
-complete, and when an action is overdue. It raises `ValidationError` and never touches Streamlit
-or the store: `datawalk.services.actions` saves, merges and syncs actions.
+`scoring.priority.due_days`), when risk acceptance is complete, and when an action is overdue.
+It raises `ValidationError` and never touches Streamlit or the store: `datawalk.services.actions`
+saves, merges and syncs actions.
 """
 
 from __future__ import annotations
@@ -14,19 +14,16 @@ from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
-import yaml
 
 from datawalk.errors import ValidationError
 from datawalk.models import Action, ActionStatus, Audit, Finding, Location
 
 if TYPE_CHECKING:
-    from datawalk.vocabulary import Checklist
+    from datawalk.vocabulary import Checklist, DueBand
 
-DEFAULTS_PATH = Path(__file__).with_name("action_defaults.yaml")
 PROPORTIONATE = "proportionate"
 
 STATUS_LABELS: dict[ActionStatus, str] = {
@@ -118,28 +115,27 @@ def _default_action(audit: Audit, score: Scored, bands: list[tuple[float, int]])
 def due_bands(checklist: Checklist | None) -> list[tuple[float, int]]:
     """Return (minimum priority, days to fix) bands, most urgent first.
 
-    The pinned checklist's `scoring.priority.due_days` wins, so a consultancy can set its own;
-    otherwise the documented defaults in `action_defaults.yaml` apply.
+    The bands are part of the versioned checklist (`scoring.priority.due_days`), so a
+    consultancy can set its own. A checklist pinned before they were (uk_schools v1 to v3) takes
+    those of the bundled checklist.
     """
-    spec: Any = None
-    if checklist is not None and checklist.scoring is not None:
-        spec = checklist.scoring.priority.get("due_days")
-    if spec is None:
-        spec = _default_bands_spec()
-    try:
-        bands = [(float(band["min_priority"]), int(band["days"])) for band in spec]
-    except (KeyError, TypeError, ValueError) as error:
-        raise ValidationError(
-            "scoring.priority.due_days must be a list of {min_priority, days}.",
-            field="due_days",
-        ) from error
-    return sorted(bands, reverse=True)
+    bands = _bands_of(checklist)
+    if bands is None:
+        bands = _bands_of(_bundled_checklist()) or []
+    return sorted(((band.min_priority, band.days) for band in bands), reverse=True)
+
+
+def _bands_of(checklist: Checklist | None) -> list[DueBand] | None:
+    if checklist is None or checklist.scoring is None:
+        return None
+    return checklist.scoring.priority.due_days
 
 
 @cache
-def _default_bands_spec() -> tuple[Mapping[str, Any], ...]:
-    data = yaml.safe_load(DEFAULTS_PATH.read_text(encoding="utf-8"))
-    return tuple(data["due_days"])
+def _bundled_checklist() -> Checklist:
+    from datawalk.checklist import DEFAULT_CHECKLIST_PATH, load_checklist
+
+    return load_checklist(DEFAULT_CHECKLIST_PATH)
 
 
 def due_date_for(priority: float, start: date, bands: Sequence[tuple[float, int]]) -> date | None:

@@ -20,6 +20,7 @@ import pandas as pd
 from datawalk.actions import CLOSED_STATUSES, STATUS_LABELS, is_overdue, needing_action
 from datawalk.errors import ChecklistError
 from datawalk.models import Action, ActionStatus, Audit, Finding, Location
+from datawalk.scored_table import COLUMNS as SCORED_TABLE_COLUMNS
 from datawalk.scored_table import scored_table
 from datawalk.scoring import CLASSIFICATIONS
 from datawalk.vocabulary import Checklist
@@ -43,34 +44,8 @@ ACTION_STATUS_NAMES: dict[str, str] = {
 }
 TOP_HOTSPOTS = 10
 
-COLUMNS = [
-    "id",
-    "reference",
-    "location_id",
-    "location",
-    "floor_id",
-    "location_type",
-    "location_type_name",
-    "category_ids",
-    "categories",
-    "good_practice",
-    "review_overdue",
-    "exposure",
-    "sensitivity",
-    "need",
-    "availability_gap",
-    "privacy_index",
-    "safeguarding_index",
-    "worst_index",
-    "classification",
-    "classification_name",
-    "priority",
-    "first_reason",
-    "recommendation",
-    "action_id",
-    "action_status",
-    "action_overdue",
-]
+# The audit's scored table with each finding's governing action joined on.
+COLUMNS = [*SCORED_TABLE_COLUMNS, "action_id", "action_status", "action_overdue"]
 
 
 @dataclass(frozen=True)

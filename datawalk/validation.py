@@ -10,25 +10,12 @@ from __future__ import annotations
 
 from datawalk.errors import ValidationError
 from datawalk.models import Finding, Location
-from datawalk.vocabulary import Checklist
-
-# Finding field -> (vocabulary in Checklist.objects, how a person names one entry).
-_FINDING_VOCABULARY: dict[str, tuple[str, str]] = {
-    "categories": ("data_categories", "data category"),
-    "format": ("formats", "format"),
-    "identifiability": ("identifiability", "identifiability"),
-    "detail_level": ("detail_levels", "detail level"),
-    "visible_to": ("audiences", "audience"),
-    "needed_by": ("audiences", "audience"),
-    "reach": ("reach_speeds", "reach speed"),
-    "controls": ("controls", "control"),
-    "evidence": ("evidence", "kind of evidence"),
-}
+from datawalk.vocabulary import FINDING_VOCABULARIES, Checklist
 
 
 def validate_finding(finding: Finding, checklist: Checklist) -> None:
     """Raises ValidationError for the first id or control the checklist does not allow."""
-    for field, (vocabulary, noun) in _FINDING_VOCABULARY.items():
+    for field, (vocabulary, noun) in FINDING_VOCABULARIES.items():
         value = getattr(finding, field)
         _require_known(
             checklist, vocabulary, noun, field, [value] if isinstance(value, str) else value

@@ -103,6 +103,21 @@ class Template(Term):
     finding: TemplateFinding
 
 
+# Which vocabulary each of a finding's coded fields draws from, and how a person names one entry.
+# The one list: validating a finding, checking a template, and the scorer's errors all read it.
+FINDING_VOCABULARIES: dict[str, tuple[str, str]] = {
+    "categories": ("data_categories", "data category"),
+    "format": ("formats", "format"),
+    "identifiability": ("identifiability", "identifiability"),
+    "detail_level": ("detail_levels", "detail level"),
+    "visible_to": ("audiences", "audience"),
+    "needed_by": ("audiences", "audience"),
+    "reach": ("reach_speeds", "reach speed"),
+    "controls": ("controls", "control"),
+    "evidence": ("evidence", "kind of evidence"),
+}
+
+
 # Basic colour names, the ones a badge can be drawn in, so a level's badge is its named colour.
 ColourName = Literal["grey", "blue", "green", "yellow", "orange", "red", "violet"]
 
@@ -161,15 +176,82 @@ class Rule(Strict):
     )
 
 
+class _Coefficients(Strict):
+    """Coefficients of the `scoring:` section: typed here, in the checklist schema, so the
+    section is parsed once, when the checklist loads."""
+
+
+class ExposureCoefficients(_Coefficients):
+    """exposure = round(breadth·B + identifiability·I + detail·D + intercept − controls·R).
+
+    B is the breadth of the broadest excess role, I and D the identifiability and detail weights,
+    R the summed reductions of the controls that apply. Clamped to floor_with_excess..5 when
+    anyone sees it without need, else 0. Non-negative coefficients keep exposure monotone.
+    """
+
+    breadth: float = Field(ge=0, le=5)
+    identifiability: float = Field(ge=0, le=5)
+    detail: float = Field(ge=0, le=5)
+    controls: float = Field(ge=0, le=5)
+    intercept: float = Field(default=0, ge=-5, le=5)
+    floor_with_excess: int = Field(default=1, ge=0, le=5)
+
+
+class NeedLookup(_Coefficients):
+    """need of a category = lookup[severity][time_criticality], 1..5; a finding takes the max."""
+
+    lookup: dict[str, dict[str, int]]
+
+
+class GapCoefficients(_Coefficients):
+    """gap = round(top·M + others·(S − L)), clamped to floor_with_missing..5 when anyone is missing.
+
+    M is the largest need weight among missing roles (groups count when wholly missing), S the
+    sum and L the largest need weight over the missing leaf roles; others ≥ 0 keeps it monotone.
+    """
+
+    top: float = Field(ge=0, le=5)
+    others: float = Field(ge=0, le=5)
+    floor_with_missing: int = Field(default=1, ge=0, le=5)
+
+
+class DueBand(_Coefficients):
+    """Days from the walk to fix an action whose priority reaches `min_priority` (see actions)."""
+
+    min_priority: float
+    days: int = Field(ge=0)
+
+
+class PriorityCoefficients(_Coefficients):
+    """priority = Σ coefficient × term, plus the two boosts that put the worst cases first."""
+
+    privacy_level: float = Field(ge=0)
+    safeguarding_level: float = Field(ge=0)
+    exposure: float = Field(default=0, ge=0)
+    sensitivity: float = Field(default=0, ge=0)
+    gap: float = Field(default=0, ge=0)
+    need: float = Field(default=0, ge=0)
+    life_threatening_gap: float = Field(
+        ge=0, description="Added when a need ≥ urgent_need has a safeguarding level of concern"
+    )
+    child_protection_exposure: float = Field(
+        ge=0, description="Added when child-protection data has a privacy level of concern"
+    )
+    urgent_need: int = Field(default=5, ge=1, le=5)
+    due_days: list[DueBand] | None = Field(
+        default=None, description="Action-plan due dates by priority band, read by datawalk.actions"
+    )
+
+
 class Scoring(Strict):
     levels: list[Level] = Field(min_length=2)
     privacy_grid: list[list[int]] = Field(description="grid[exposure 0..5][sensitivity 1..5]")
     safeguarding_grid: list[list[int]] = Field(description="grid[gap 0..5][need 1..5]")
     thresholds: Thresholds
-    exposure: dict[str, Any] = Field(default_factory=dict)
-    need: dict[str, Any] = Field(default_factory=dict)
-    gap: dict[str, Any] = Field(default_factory=dict)
-    priority: dict[str, Any] = Field(default_factory=dict)
+    exposure: ExposureCoefficients
+    need: NeedLookup
+    gap: GapCoefficients
+    priority: PriorityCoefficients
     rules: list[Rule] = Field(default_factory=list)
     commendation: str = ""
 

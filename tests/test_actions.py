@@ -8,6 +8,7 @@ from datetime import date, timedelta
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from pydantic import ValidationError as PydanticValidationError
 
 from datawalk.actions import (
     STATUS_LABELS,
@@ -29,6 +30,7 @@ from datawalk.samples import sample_document
 from datawalk.scoring import score_document
 from datawalk.services import Actor, Workspace
 from datawalk.services.actions import merge, sync_default_actions
+from datawalk.vocabulary import Checklist, DueBand
 
 ACTOR = "Test Consultant"
 WALK = date(2025, 3, 12)
@@ -85,21 +87,29 @@ def test_default_actions_are_sorted_by_priority(document, checklist):
     assert priorities == sorted(priorities, reverse=True)
 
 
-def test_checklist_due_days_override_the_default_bands(checklist):
-    scoring = checklist.scoring.model_copy(
-        update={
-            "priority": {**checklist.scoring.priority, "due_days": [{"min_priority": 0, "days": 3}]}
-        }
+def test_the_checklist_sets_the_due_bands(checklist):
+    priority = checklist.scoring.priority.model_copy(
+        update={"due_days": [DueBand(min_priority=0, days=3)]}
     )
+    scoring = checklist.scoring.model_copy(update={"priority": priority})
     custom = checklist.model_copy(update={"scoring": scoring})
     assert due_bands(custom) == [(0.0, 3)]
-    assert due_bands(checklist) != [(0.0, 3)]
+    assert due_bands(checklist) == [(100.0, 7), (40.0, 14), (30.0, 30), (0.0, 56)]
+
+
+def test_a_checklist_pinned_before_due_bands_takes_the_bundled_ones(checklist):
+    priority = checklist.scoring.priority.model_copy(update={"due_days": None})
+    older = checklist.model_copy(
+        update={"scoring": checklist.scoring.model_copy(update={"priority": priority})}
+    )
+    assert due_bands(older) == due_bands(checklist)
 
 
 def test_malformed_due_days_are_refused(checklist):
-    scoring = checklist.scoring.model_copy(update={"priority": {"due_days": [{"days": 3}]}})
-    with pytest.raises(ValidationError):
-        due_bands(checklist.model_copy(update={"scoring": scoring}))
+    content = checklist.model_dump(mode="json")
+    content["scoring"]["priority"]["due_days"] = [{"days": 3}]
+    with pytest.raises(PydanticValidationError):
+        Checklist.model_validate(content)
 
 
 @given(st.floats(0, 400), st.floats(0, 400))

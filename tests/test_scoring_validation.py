@@ -56,7 +56,7 @@ CASES = [
     ("need value", "planned: 1}", "planned: 9}", "1 to 5"),
     ("need severity", "serious: {under_5_min", "seriuos: {under_5_min", "unknown severity"),
     ("coefficient", "breadth: 0.5", "breadth: -0.5", "greater than or equal"),
-    ("unknown coefficient", "intercept: 0", "intercep: 0", "unknown coefficient"),
+    ("unknown coefficient", "intercept: 0", "intercep: 0", "unknown field"),
     ("priority", "urgent_need: 5", "urgent_need: 6", "less than or equal"),
 ]
 
@@ -109,10 +109,8 @@ def test_the_shipped_scoring_section_is_clean() -> None:
     assert load_checklist_text(TEXT, SOURCE).scoring is not None
 
 
-def test_action_due_day_bands_are_accepted_and_checked() -> None:
-    bands = "    urgent_need: 5\n    due_days:\n      - {min_priority: 100, days: 7}\n"
-    text, _ = _break("    urgent_need: 5\n", bands)
-    assert load_checklist_text(text, SOURCE).scoring.priority["due_days"][0]["days"] == 7
-    text, line = _break("    urgent_need: 5\n", bands.replace("days: 7", "days: -7"))
+def test_action_due_day_bands_are_part_of_the_checklist_and_checked() -> None:
+    assert load_checklist_text(TEXT, SOURCE).scoring.priority.due_days[0].days == 7
+    text, line = _break("{min_priority: 100, days: 7}", "{min_priority: 100, days: -7}")
     problems = _problems(text)
-    assert any(p.startswith(f"{SOURCE}:{line + 2}:") and "days" in p for p in problems), problems
+    assert any(p.startswith(f"{SOURCE}:{line}:") and "days" in p for p in problems), problems

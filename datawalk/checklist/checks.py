@@ -13,7 +13,7 @@ import difflib
 from collections.abc import Callable, Iterable
 
 from datawalk.models import Reach
-from datawalk.vocabulary import Checklist, Vocabularies
+from datawalk.vocabulary import FINDING_VOCABULARIES, Checklist, Vocabularies
 
 Path = tuple[str | int, ...]
 Issue = tuple[Path, str]
@@ -21,17 +21,6 @@ CrossCheck = Callable[[Checklist], list[Issue]]
 
 # Which vocabulary each reference points into, per kind of entry.
 _CATEGORY_REFS = {"severity": "severities", "time_criticality": "time_criticalities"}
-_FINDING_REFS = {
-    "categories": "data_categories",
-    "format": "formats",
-    "identifiability": "identifiability",
-    "detail_level": "detail_levels",
-    "visible_to": "audiences",
-    "needed_by": "audiences",
-    "reach": "reach_speeds",
-    "controls": "controls",
-    "evidence": "evidence",
-}
 
 
 def unique_ids(checklist: Checklist) -> list[Issue]:
@@ -75,7 +64,7 @@ def known_references(checklist: Checklist) -> list[Issue]:
     for index, template in enumerate(checklist.objects.templates):
         at = _at("templates", index)
         issues += _unknown(ids, "location_types", (*at, "location_types"), template.location_types)
-        for field, vocabulary in _FINDING_REFS.items():
+        for field, (vocabulary, _) in FINDING_VOCABULARIES.items():
             value = getattr(template.finding, field)
             values = [value] if isinstance(value, str) else value or []
             path = (*at, "finding", field)

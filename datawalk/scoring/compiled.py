@@ -21,9 +21,9 @@ import numpy as np
 
 from datawalk.checklist import leaf_audiences
 from datawalk.errors import ChecklistError
-from datawalk.scoring.config import ScoringConfig, check_scoring, parse_config
+from datawalk.scoring.config import check_scoring
 from datawalk.scoring.rules import CompiledRule, compile_rules
-from datawalk.vocabulary import Checklist, Level
+from datawalk.vocabulary import Checklist, Level, Scoring
 
 SCALE = 1000
 NEVER = math.inf  # reach "not at all", or a category with no time limit
@@ -36,7 +36,7 @@ _LOCK = threading.Lock()
 @dataclass(frozen=True, eq=False)
 class Compiled:
     checklist: Checklist
-    config: ScoringConfig
+    config: Scoring  # the typed coefficients: exposure, need, gap, priority
     levels: tuple[Level, ...]
     categories: tuple[str, ...]
     audiences: tuple[str, ...]
@@ -86,7 +86,7 @@ class Compiled:
     @cached_property
     def has_members(self) -> np.ndarray:
         """Per audience, whether it holds any leaf at all."""
-        return self.audience_members_mask.any(axis=1)
+        return np.logical_or.reduce(self.audience_members_mask, axis=1)
 
     @cached_property
     def inside_of(self) -> tuple[tuple[int, np.ndarray], ...]:
@@ -144,9 +144,9 @@ def _compile(checklist: Checklist) -> Compiled:
     scoring = checklist.scoring
     if scoring is None:
         raise ChecklistError([f"checklist {checklist.id!r} has no scoring section"])
+    config = scoring
     problems = check_scoring(checklist)
-    config, _ = parse_config(scoring)
-    if problems or config is None:
+    if problems:
         raise ChecklistError([f"{checklist.id}: {'.'.join(map(str, p))}: {m}" for p, m in problems])
     objects = checklist.objects
     audiences = tuple(a.id for a in objects.audiences)

@@ -1,22 +1,17 @@
-"""Typed coefficients of a checklist's `scoring:` section, and its cross-checks.
+"""Cross-checks of a checklist's `scoring:` section that its schema alone cannot see.
 
-`vocabulary.Scoring` keeps `exposure`, `need`, `gap` and `priority` as free mappings so that the
-checklist schema does not depend on the scoring model. This module is where those mappings get
-their meaning: it parses them into the models below and reports every problem as a
-(yaml path, message) pair that the checklist loader turns into `file:line: message`.
+The coefficients are typed in the checklist schema (`vocabulary.Scoring`) and parsed once, when
+the checklist loads; this module checks what spans fields (grid shapes against the levels, the
+need lookup against the vocabularies, every rule's predicates and ids) and reports each problem
+as a (yaml path, message) pair that the loader turns into `file:line: message`.
 
 It must not compute scores; `compiled.py` turns a valid section into arrays.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from pydantic import BaseModel, ConfigDict, Field
-from pydantic import ValidationError as PydanticValidationError
-
 from datawalk.scoring.rules import check_rules
-from datawalk.vocabulary import Checklist, Scoring
+from datawalk.vocabulary import Checklist, NeedLookup, Scoring
 
 YamlPath = tuple[str | int, ...]
 Problem = tuple[YamlPath, str]
@@ -24,107 +19,6 @@ Problem = tuple[YamlPath, str]
 EXPOSURE_ROWS = 6  # exposure 0..5
 GAP_ROWS = 6  # availability gap 0..5
 GRID_COLUMNS = 5  # sensitivity 1..5 and need 1..5
-
-
-class _Coefficients(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class ExposureCoefficients(_Coefficients):
-    """exposure = round(breadth·B + identifiability·I + detail·D + intercept − controls·R).
-
-    B is the breadth of the broadest excess role, I and D the identifiability and detail weights,
-    R the summed reductions of the controls that apply. Clamped to floor_with_excess..5 when
-    anyone sees it without need, else 0. Non-negative coefficients keep exposure monotone.
-    """
-
-    breadth: float = Field(ge=0, le=5)
-    identifiability: float = Field(ge=0, le=5)
-    detail: float = Field(ge=0, le=5)
-    controls: float = Field(ge=0, le=5)
-    intercept: float = Field(default=0, ge=-5, le=5)
-    floor_with_excess: int = Field(default=1, ge=0, le=5)
-
-
-class NeedLookup(_Coefficients):
-    """need of a category = lookup[severity][time_criticality], 1..5; a finding takes the max."""
-
-    lookup: dict[str, dict[str, int]]
-
-
-class GapCoefficients(_Coefficients):
-    """gap = round(top·M + others·(S − L)), clamped to floor_with_missing..5 when anyone is missing.
-
-    M is the largest need weight among missing roles (groups count when wholly missing), S the
-    sum and L the largest need weight over the missing leaf roles; others ≥ 0 keeps it monotone.
-    """
-
-    top: float = Field(ge=0, le=5)
-    others: float = Field(ge=0, le=5)
-    floor_with_missing: int = Field(default=1, ge=0, le=5)
-
-
-class DueBand(_Coefficients):
-    """Days from the walk to fix an action whose priority reaches `min_priority` (see actions)."""
-
-    min_priority: float
-    days: int = Field(ge=0)
-
-
-class PriorityCoefficients(_Coefficients):
-    """priority = Σ coefficient × term, plus the two boosts that put the worst cases first."""
-
-    privacy_level: float = Field(ge=0)
-    safeguarding_level: float = Field(ge=0)
-    exposure: float = Field(default=0, ge=0)
-    sensitivity: float = Field(default=0, ge=0)
-    gap: float = Field(default=0, ge=0)
-    need: float = Field(default=0, ge=0)
-    life_threatening_gap: float = Field(
-        ge=0, description="Added when a need ≥ urgent_need has a safeguarding level of concern"
-    )
-    child_protection_exposure: float = Field(
-        ge=0, description="Added when child-protection data has a privacy level of concern"
-    )
-    urgent_need: int = Field(default=5, ge=1, le=5)
-    due_days: list[DueBand] | None = Field(
-        default=None, description="Action-plan due dates by priority band, read by datawalk.actions"
-    )
-
-
-class ScoringConfig(_Coefficients):
-    exposure: ExposureCoefficients
-    need: NeedLookup
-    gap: GapCoefficients
-    priority: PriorityCoefficients
-
-
-def parse_config(scoring: Scoring) -> tuple[ScoringConfig | None, list[Problem]]:
-    """Return the typed coefficients, or None with every problem found in them."""
-    sections: dict[str, Any] = {}
-    problems: list[Problem] = []
-    for name, model in (
-        ("exposure", ExposureCoefficients),
-        ("need", NeedLookup),
-        ("gap", GapCoefficients),
-        ("priority", PriorityCoefficients),
-    ):
-        try:
-            sections[name] = model.model_validate(getattr(scoring, name))
-        except PydanticValidationError as error:
-            problems.extend(
-                (("scoring", name, *detail["loc"]), _message(detail, model))
-                for detail in error.errors()
-            )
-    if problems:
-        return None, problems
-    return ScoringConfig(**sections), []
-
-
-def _message(detail: Any, model: type[BaseModel]) -> str:
-    if detail["type"] == "extra_forbidden":
-        return f"unknown coefficient; expected one of {', '.join(model.model_fields)}"
-    return str(detail["msg"])
 
 
 def check_scoring(checklist: Checklist) -> list[Problem]:
@@ -141,10 +35,7 @@ def check_scoring(checklist: Checklist) -> list[Problem]:
     problems += _check_grid(scoring.privacy_grid, "privacy_grid", EXPOSURE_ROWS, n_levels)
     problems += _check_grid(scoring.safeguarding_grid, "safeguarding_grid", GAP_ROWS, n_levels)
     problems += _check_thresholds(scoring, n_levels)
-    config, config_problems = parse_config(scoring)
-    problems += config_problems
-    if config is not None:
-        problems += _check_need_lookup(config.need, checklist)
+    problems += _check_need_lookup(scoring.need, checklist)
     problems += check_rules(scoring.rules, checklist)
     return problems
 

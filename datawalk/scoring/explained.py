@@ -16,25 +16,13 @@ from typing import Any
 import numpy as np
 
 from datawalk.scoring.compiled import Compiled
-from datawalk.scoring.frame import Columns, FrameScores
+from datawalk.scoring.frame import SCORED_COLUMNS, Columns, FrameScores
 from datawalk.scoring.matrices import decode_columns, role_names
 from datawalk.scoring.reasons import Explanation, explain
 from datawalk.scoring.result import Recommendation, ScoredFinding
 
 # The inputs a finding's reasons depend on: equal inputs give equal reasons.
-_REASON_INPUTS = (
-    "categories",
-    "format",
-    "identifiability",
-    "detail_level",
-    "visible_to",
-    "needed_by",
-    "reach",
-    "controls",
-    "review_date",
-    "need_override",
-    "good_practice",
-)
+_REASON_INPUTS = SCORED_COLUMNS
 
 
 def reasons_of(columns: Columns, scores: FrameScores, model: Compiled) -> list[list[str]]:
@@ -102,7 +90,7 @@ def _explanations(
     """The facts each reason names, for the given rows (all when None)."""
     out = scores.columns
     needed, visible = scores.needed, scores.visible
-    has_needers = needed.any(axis=0)
+    has_needers = np.logical_or.reduce(needed, axis=0)
     unseen = decode_columns(needed & ~visible, lambda sets: role_names(model, sets))
     needers = decode_columns(needed, lambda sets: role_names(model, sets))
     guards = [compiled.rule.action for compiled in model.rules]

@@ -17,23 +17,11 @@ import pandas as pd
 
 from datawalk.errors import ValidationError
 from datawalk.scoring.compiled import Compiled
+from datawalk.vocabulary import FINDING_VOCABULARIES
 
 PACK_BITS = 62  # bits per packed key word: room for a sign bit and no overflow
 CHUNK = 2048  # findings per broadcast slice (vocabulary² × CHUNK booleans)
 SMALL = 8  # up to this many findings (a walk-page card list), decoding each beats hashing
-
-
-# What each input column holds, for an error a person can act on.
-_WHAT = {
-    "categories": "data category",
-    "visible_to": "audience",
-    "needed_by": "audience",
-    "controls": "control",
-    "format": "format",
-    "identifiability": "identifiability",
-    "detail_level": "detail level",
-    "reach": "reach speed",
-}
 
 
 def encode_sets(
@@ -83,7 +71,7 @@ def _codes(values: np.ndarray, vocabulary: tuple[str, ...]) -> np.ndarray:
 
 def _raise_unknown(codes: np.ndarray, values: np.ndarray, field: str, source: str) -> None:
     if len(codes) and (codes < 0).any():
-        what = _WHAT.get(field, "id")
+        what = FINDING_VOCABULARIES.get(field, ("", "id"))[1]
         where = f" in {source}" if source else ""
         raise ValidationError(
             f"unknown {what} {values[np.argmax(codes < 0)]!r}{where}", field=field

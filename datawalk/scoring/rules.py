@@ -103,9 +103,9 @@ PREDICATES: dict[str, Predicate] = {
     "classification_in": _one_of("classification", "classifications"),
     "review_overdue": _flag(lambda f: f.overdue),
     "good_practice": _flag(lambda f: f.good_practice),
-    "has_excess": _flag(lambda f: f.excess.any(axis=0)),
-    "has_missing": _flag(lambda f: f.missing.any(axis=0)),
-    "has_needers": _flag(lambda f: f.needed.any(axis=0)),
+    "has_excess": _flag(lambda f: np.logical_or.reduce(f.excess, axis=0)),
+    "has_missing": _flag(lambda f: np.logical_or.reduce(f.missing, axis=0)),
+    "has_needers": _flag(lambda f: np.logical_or.reduce(f.needed, axis=0)),
     "reach_slower_than": Predicate(
         "reach", "reach_speeds", lambda f, c: f.reach_minutes > c.minutes
     ),
@@ -234,9 +234,9 @@ def rule_matrix(rules: tuple[CompiledRule, ...], frame: FrameFacts) -> RuleChoic
     """
     n = len(frame.overdue)
     holds = np.zeros((len(rules), n), dtype=bool)
-    for row, rule in enumerate(rules):
-        holds[row] = rule.mask(frame)
-    has_needers = frame.needed.any(axis=0)
+    for row, compiled in enumerate(rules):
+        holds[row] = compiled.mask(frame)
+    has_needers = np.logical_or.reduce(frame.needed, axis=0)
     blocking: dict[str, np.ndarray] = {REMOVE: has_needers}
     for row, compiled in enumerate(rules):
         for effect in compiled.rule.blocks if compiled.rule.guard else ():

@@ -115,9 +115,13 @@ def keep_default_actions_in_step(
     ids = [finding.id for finding in findings]
     few = len(ids) <= FEW_FINDINGS
     actions = store.list_actions_covering(audit.id, ids) if few else store.list_actions(audit.id)
+    covering_of: dict[str, list[Action]] = {}
+    for action in actions:
+        for finding_id in action.finding_ids:
+            covering_of.setdefault(finding_id, []).append(action)
     stepped = SteppedActions()
     for finding, scored in zip(findings, scores, strict=True):
-        covering = [a for a in actions if finding.id in a.finding_ids]
+        covering = covering_of.get(finding.id, [])
         # `actions.Scored` declares settable members, which a frozen ScoredFinding cannot match;
         # the one scored table replaces both. Until then the ignores mark the only mismatch.
         if needs_action(finding, scored):  # type: ignore[arg-type]

@@ -42,30 +42,9 @@ AUDIT_SCALARS = (
     "updated_at",
     "version",
 )
-FINDING_SCALARS = (
-    "id",
-    "audit_id",
-    "location_id",
-    "reference",
-    "title",
-    "categories",
-    "format",
-    "identifiability",
-    "detail_level",
-    "visible_to",
-    "needed_by",
-    "controls",
-    "evidence",
-    "review_date",
-    "need_override",
-    "good_practice",
-    "good_practice_note",
-    "notes",
-    "template_id",
-    "created_at",
-    "updated_at",
-    "version",
-)
+# Every Finding field that is one column of its row: all but its photos (a table of their own)
+# and its reach (stored as its value), read off the model so a new field cannot be forgotten.
+FINDING_SCALARS = tuple(name for name in Finding.model_fields if name not in {"photos", "reach"})
 FINDING_JSON_LISTS = ("categories", "visible_to", "needed_by", "controls")
 ACTION_SCALARS = (
     "id",

@@ -15,12 +15,13 @@ import pandas as pd
 import streamlit as st
 
 from datawalk import charts
+from datawalk.actions import due_bands
 from datawalk.checklist import available_checklists, pin_checklist
 from datawalk.checklist.versions import VersionStep, version_step
 from datawalk.errors import ChecklistError
 from datawalk.models import Audit
 from datawalk.ui import widgets
-from datawalk.vocabulary import Checklist, Level
+from datawalk.vocabulary import Checklist, Level, Scoring
 
 TITLE = "Scoring model"
 CHART_CONFIG = {"displayModeBar": False}
@@ -74,7 +75,7 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
             title=title,
         )
         column.plotly_chart(figure, config=CHART_CONFIG, key=key)
-    _render_coefficients(scoring.exposure, scoring.gap, scoring.priority, scoring.need)
+    _render_coefficients(checklist, scoring)
     _render_vocabularies(checklist)
 
 
@@ -115,24 +116,28 @@ def _table(rows: Iterable[Mapping[str, Any]], *, key: str) -> None:
     st.dataframe(pd.DataFrame(list(rows)), hide_index=True, key=key)
 
 
-def _render_coefficients(
-    exposure: Mapping[str, Any],
-    gap: Mapping[str, Any],
-    priority: Mapping[str, Any],
-    need: Mapping[str, Any],
-) -> None:
+def _render_coefficients(checklist: Checklist, scoring: Scoring) -> None:
     with st.expander("How exposure, need, gap and priority are computed"):
-        for title, values in (("Exposure", exposure), ("Availability gap", gap)):
+        for title, values in (("Exposure", scoring.exposure), ("Availability gap", scoring.gap)):
             st.markdown(f"**{title}**")
-            _table(({"Coefficient": k, "Value": v} for k, v in values.items()), key=f"set_{title}")
-        lookup = need.get("lookup", {})
-        if lookup:
+            rows = ({"Coefficient": k, "Value": v} for k, v in values.model_dump().items())
+            _table(rows, key=f"set_{title}")
+        if scoring.need.lookup:
             st.markdown("**Need (severity × time-criticality)**")
-            frame = pd.DataFrame(lookup).T
+            frame = pd.DataFrame(scoring.need.lookup).T
             frame.index.name = "Severity"
             st.dataframe(frame, key="set_need_lookup")
         st.markdown("**Priority**")
-        _table(({"Term": k, "Weight": v} for k, v in priority.items()), key="set_priority")
+        weights = scoring.priority.model_dump(exclude={"due_days"})
+        _table(({"Term": k, "Weight": v} for k, v in weights.items()), key="set_priority")
+        st.markdown("**When a default action is due**")
+        _table(
+            (
+                {"Priority at least": min_priority, "Days after the walk": days}
+                for min_priority, days in due_bands(checklist)
+            ),
+            key="set_due_days",
+        )
 
 
 def _render_vocabularies(checklist: Checklist) -> None:

@@ -116,7 +116,10 @@ def write_scoring_model(workbook: Workbook, styles: Styles, data: WorkbookData) 
                 sheet,
                 styles,
                 row + 1,
-                [(f"{name}.{k}", _text(v)) for k, v in getattr(scoring, name).items()],
+                [
+                    (f"{name}.{k}", _text(v))
+                    for k, v in getattr(scoring, name).model_dump(exclude_none=True).items()
+                ],
                 title=f"Coefficients: {name}",
             )
     for title, vocabulary, fields in VOCABULARIES:
