@@ -18,7 +18,7 @@ from datawalk.scoring.result import CLASSIFICATION_NAMES
 from datawalk.workbook.data import FindingView, WorkbookData
 from datawalk.workbook.fit import row_points
 from datawalk.workbook.layout import FINDINGS_PRINT
-from datawalk.workbook.styles import Styles, put, set_up_page
+from datawalk.workbook.styles import Styles, cell_text, put, set_up_page
 
 
 @dataclass(frozen=True)
@@ -65,12 +65,22 @@ def write_findings_print(workbook: Workbook, styles: Styles, data: WorkbookData)
         sheet.set_column(col, col, column.width)
         put(sheet, 0, col, column.header, styles.header)
     sheet.set_row(0, row_points((c.header, c.width) for c in columns))
+    # Formats looked up once: a big audit writes tens of thousands of these cells.
+    wrap = styles.wrap
+    by_level = {level.id: styles.level(level) for level in data.levels}
+    widths = [column.width for column in columns]
     for row, view in enumerate(data.findings, start=1):
         values = [column.value(view) for column in columns]
-        for col, value in enumerate(values):
-            level = (view.privacy, view.safeguarding)[col - 3] if col in (3, 4) else None
-            put(sheet, row, col, value, styles.level(level) if level else styles.wrap)
-        height = row_points(zip(values, (c.width for c in columns), strict=True))
+        formats = [wrap] * len(values)
+        for col, level in ((3, view.privacy), (4, view.safeguarding)):
+            if level is not None:
+                formats[col] = by_level[level.id]
+        for col, (value, fmt) in enumerate(zip(values, formats, strict=True)):
+            if value:
+                sheet.write_string(row, col, cell_text(value), fmt)
+            else:
+                sheet.write_blank(row, col, None, fmt)
+        height = row_points(zip(values, widths, strict=True))
         if height is not None:
             sheet.set_row(row, height)
     sheet.freeze_panes(1, 1)
