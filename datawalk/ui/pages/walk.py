@@ -5,6 +5,7 @@ import streamlit as st
 
 from datawalk.ui import capture, locations, plan_picker, state, widgets
 from datawalk.ui.capture_state import CaptureContext
+from datawalk.ui.location_manage import render_manage_location
 
 audit = widgets.require_audit()
 checklist = state.get_checklist_for(audit)
@@ -23,6 +24,7 @@ if location is None:
     st.stop()
 
 locations.render_prompts(location, checklist, actor)
+render_manage_location(audit, location, actor)
 plan_picker.render_plan_picker(audit, location, all_locations, actor)
 capture.render_capture(
     CaptureContext(
