@@ -36,12 +36,19 @@ CLOSED_STATUSES = frozenset({ActionStatus.DONE, ActionStatus.RISK_ACCEPTED})
 
 
 class Scored(Protocol):
-    """What the action plan needs from a scored finding (see `datawalk.scoring`)."""
+    """What the action plan needs from a scored finding (see `datawalk.scoring`), read-only."""
 
-    finding_id: str
-    classification: str
-    priority: float
-    recommendations: Sequence[Any]
+    @property
+    def finding_id(self) -> str: ...
+
+    @property
+    def classification(self) -> str: ...
+
+    @property
+    def priority(self) -> float: ...
+
+    @property
+    def recommendations(self) -> Sequence[Any]: ...
 
 
 def status_label(status: ActionStatus | str) -> str:

@@ -123,16 +123,11 @@ def test_sync_gives_each_finding_its_default_once(workspace, store, audit, locat
 def test_sync_is_one_transaction(workspace, store, audit, location, make_finding, monkeypatch):
     for _ in range(2):
         store.save_finding(make_finding(audit.id, location.id), ACTOR.name)
-    calls = []
-    real = store.save_action
 
-    def second_fails(action, actor):
-        calls.append(action.id)
-        if len(calls) == 2:
-            raise Boom("the second action failed")
-        return real(action, actor)
+    def trail_fails(*_args, **_kwargs):
+        raise Boom("the trail write failed after the actions were inserted")
 
-    monkeypatch.setattr(store, "save_action", second_fails)
+    monkeypatch.setattr("datawalk.store.actions.record_changes", trail_fails)
     with pytest.raises(Boom):
         actions.sync_default_actions(workspace, ACTOR, audit.id)
     assert store.list_actions(audit.id) == []

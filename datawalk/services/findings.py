@@ -15,7 +15,7 @@ from datawalk.actions import default_actions, needs_action
 from datawalk.checklist import checklist_of_stored_pin
 from datawalk.models import Action, ActionStatus, Audit, Finding
 from datawalk.privacy.text_checks import check_free_text, finding_text_fields
-from datawalk.scoring import score_findings, walk_date
+from datawalk.scoring import ScoredFinding, score_findings, walk_date
 from datawalk.services.workspace import Actor, Workspace, checked
 from datawalk.validation import validate_finding
 
@@ -119,20 +119,29 @@ def keep_default_actions_in_step(
     for action in actions:
         for finding_id in action.finding_ids:
             covering_of.setdefault(finding_id, []).append(action)
-    stepped = SteppedActions()
+    created: list[Action] = []
+    closed: list[Action] = []
+    uncovered: list[tuple[Finding, ScoredFinding]] = []
+    to_close: list[Action] = []
     for finding, scored in zip(findings, scores, strict=True):
         covering = covering_of.get(finding.id, [])
-        # `actions.Scored` declares settable members, which a frozen ScoredFinding cannot match;
-        # the one scored table replaces both. Until then the ignores mark the only mismatch.
-        if needs_action(finding, scored):  # type: ignore[arg-type]
+        if needs_action(finding, scored):
             if not covering:
-                action = default_actions(audit, [finding], [scored], checklist)[0]  # type: ignore[list-item]
-                stepped.created.append(store.save_action(action, actor.name))
+                uncovered.append((finding, scored))
             continue
-        for action in (a for a in covering if _is_untouched_default(a, finding)):
-            closed = action.model_copy(update={"status": ActionStatus.DONE, "notes": CLOSED_NOTE})
-            stepped.closed.append(store.save_action(closed, actor.name))
-    return stepped
+        to_close += [a for a in covering if _is_untouched_default(a, finding)]
+    if uncovered:
+        new = default_actions(
+            audit, [f for f, _ in uncovered], [s for _, s in uncovered], checklist
+        )
+        created = store.add_actions(audit.id, new, actor.name)
+    if to_close:
+        closing = [
+            a.model_copy(update={"status": ActionStatus.DONE, "notes": CLOSED_NOTE})
+            for a in to_close
+        ]
+        closed = store.apply_action_updates(audit.id, closing, actor.name)
+    return SteppedActions(created=created, closed=closed)
 
 
 def _is_untouched_default(action: Action, finding: Finding) -> bool:

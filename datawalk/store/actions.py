@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from datawalk.errors import NotFoundError, ValidationError
 from datawalk.models import Action, utc_now
@@ -16,7 +16,7 @@ from datawalk.models import Action, utc_now
 from . import tables
 from .base import StoreBase, bump_audit, require_actor
 from .mapping import action_from_row, action_link_rows, action_to_row
-from .trail import action_snapshot, record_change
+from .trail import action_snapshot, record_change, record_changes
 
 
 def select_actions(
@@ -46,18 +46,20 @@ def select_actions(
     return [action_from_row(row, links[row["id"]]) for row in rows]
 
 
-def check_findings(connection: Connection, action: Action) -> None:
-    """Raise ValidationError unless every finding the action covers is in its audit."""
+def check_findings(connection: Connection, audit_id: str, finding_ids: list[str]) -> None:
+    """Raise ValidationError unless every one of these findings is in the audit."""
     f = tables.findings
     found = set(
         connection.execute(
-            select(f.c.id).where(f.c.audit_id == action.audit_id, f.c.id.in_(action.finding_ids))
+            select(f.c.id).where(f.c.audit_id == audit_id, f.c.id.in_(finding_ids))
         ).scalars()
     )
-    missing = [finding_id for finding_id in action.finding_ids if finding_id not in found]
+    missing = [finding_id for finding_id in finding_ids if finding_id not in found]
     if missing:
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
         raise ValidationError(
-            f"The action covers findings that are not in this audit: {', '.join(missing)}.",
+            "The action covers findings that are not in this audit: "
+            f"{', '.join(missing[:5])}{more}.",
             field="finding_ids",
         )
 
@@ -81,6 +83,29 @@ def _write_update(connection: Connection, old: Action, new: Action, actor: str) 
         connection.execute(delete(link).where(link.c.action_id == new.id))
         connection.execute(insert(link), action_link_rows(new))
     _record(connection, actor, old, new)
+
+
+def _write_updates(connection: Connection, changed: list[tuple[Action, Action]]) -> None:
+    """Write many edited actions with one executemany UPDATE (and their links, where changed)."""
+    if not changed:
+        return
+    a = tables.actions
+    columns = [c.name for c in a.c if c.name not in ("id", "audit_id", "created_at")]
+    rows = []
+    for _, new in changed:
+        row = action_to_row(new)
+        rows.append({"b_id": new.id, **{f"b_{name}": row[name] for name in columns}})
+    statement = (
+        update(a)
+        .where(a.c.id == bindparam("b_id"))
+        .values({name: bindparam(f"b_{name}") for name in columns})
+    )
+    connection.execute(statement, rows)
+    relinked = [new for old, new in changed if new.finding_ids != old.finding_ids]
+    if relinked:
+        link = tables.action_findings
+        connection.execute(delete(link).where(link.c.action_id.in_([n.id for n in relinked])))
+        connection.execute(insert(link), [r for n in relinked for r in action_link_rows(n)])
 
 
 def _record(connection: Connection, actor: str, old: Action | None, new: Action | None) -> None:
@@ -147,7 +172,7 @@ class ActionsMixin(StoreBase):
         """
         require_actor(actor)
         with self._write() as connection:
-            check_findings(connection, action)
+            check_findings(connection, action.audit_id, action.finding_ids)
             now = bump_audit(connection, action.audit_id)
             stored = connection.scalar(
                 select(tables.actions.c.id).where(tables.actions.c.id == action.id)
@@ -164,6 +189,41 @@ class ActionsMixin(StoreBase):
             new = action.model_copy(update={"created_at": now, "updated_at": now})
             insert_actions(connection, [new])
             _record(connection, actor, None, new)
+            return new
+
+    def add_actions(self, audit_id: str, actions: list[Action], actor: str) -> list[Action]:
+        """Insert many new actions of one audit in one transaction and a fixed number of
+        statements (the action sync of a large audit); return them as stored.
+
+        Raises:
+            NotFoundError: the audit does not exist.
+            ValidationError: an action belongs to another audit, covers findings that are not
+                in this one, or reuses a stored action's id.
+        """
+        require_actor(actor)
+        if not actions:
+            return []
+        with self._write() as connection:
+            if any(action.audit_id != audit_id for action in actions):
+                raise ValidationError("An action belongs to another audit.", field="audit_id")
+            covered = sorted({fid for action in actions for fid in action.finding_ids})
+            check_findings(connection, audit_id, covered)
+            ids = [action.id for action in actions]
+            taken = connection.scalar(
+                select(tables.actions.c.id).where(tables.actions.c.id.in_(ids))
+            )
+            if taken is not None:
+                raise ValidationError(f"An action with id {taken!r} is already stored.", field="id")
+            now = bump_audit(connection, audit_id)
+            new = [a.model_copy(update={"created_at": now, "updated_at": now}) for a in actions]
+            insert_actions(connection, new)
+            record_changes(
+                connection,
+                audit_id=audit_id,
+                actor=actor,
+                entity="action",
+                changes=[(a.id, None, action_snapshot(a)) for a in new],
+            )
             return new
 
     def delete_action(self, action_id: str, actor: str) -> Action:
@@ -190,7 +250,8 @@ class ActionsMixin(StoreBase):
     ) -> list[Action]:
         """Apply edited actions of one audit, all or nothing; return them as stored.
 
-        Only actions whose fields differ are written and recorded in the trail.
+        Only actions whose fields differ are written and recorded in the trail (one event each).
+        The statements are set-based, so their number does not grow with the number of actions.
 
         Raises:
             NotFoundError: the audit or one of the actions does not exist (nothing is changed).
@@ -208,19 +269,30 @@ class ActionsMixin(StoreBase):
                     raise NotFoundError(
                         f"No action with id {action.id!r} in this audit: nothing was changed."
                     )
-                check_findings(connection, action)
+            covered = sorted({fid for action in updates for fid in action.finding_ids})
+            check_findings(connection, audit_id, covered)
             now = bump_audit(connection, audit_id)
-            result = []
+            result, changed = [], []
             for action in updates:
                 old = stored[action.id]
                 new = action.model_copy(update={"created_at": old.created_at})
                 if new.model_copy(update={"updated_at": old.updated_at}) != old:
                     new = new.model_copy(update={"updated_at": now})
-                    _write_update(connection, old, new, actor)
+                    changed.append((old, new))
                     stored[action.id] = new
                 else:
                     new = old
                 result.append(new)
+            _write_updates(connection, changed)
+            record_changes(
+                connection,
+                audit_id=audit_id,
+                actor=actor,
+                entity="action",
+                changes=[
+                    (new.id, action_snapshot(old), action_snapshot(new)) for old, new in changed
+                ],
+            )
             return result
 
     @staticmethod

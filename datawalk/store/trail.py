@@ -7,6 +7,7 @@ Bytes (photos, floor plans) are summarised by size; a pinned checklist by id, ve
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
@@ -166,6 +167,39 @@ def record_change(
         operation=operation,
         changes=changes,
     )
+
+
+def record_changes(
+    connection: Connection,
+    *,
+    audit_id: str,
+    actor: str,
+    entity: str,
+    changes: Sequence[tuple[str, Snapshot | None, Snapshot | None]],
+) -> int:
+    """`record_change` for many rows of one kind in one statement: one event per row (entity
+    id, old, new), so a bulk write is recorded exactly as the same writes one by one would be.
+    Returns how many events were written."""
+    at = utc_now()
+    rows = []
+    for entity_id, old, new in changes:
+        operation = "create" if old is None else "delete" if new is None else "update"
+        changed = diff(old, new)
+        if operation == "update" and not changed:
+            continue
+        event = TrailEvent(
+            audit_id=audit_id,
+            at=at,
+            actor=actor[:ACTOR_MAX],
+            entity=entity,
+            entity_id=entity_id,
+            operation=operation,
+            changes=changed,
+        )
+        rows.append(trail_to_row(event))
+    if rows:
+        connection.execute(insert(tables.trail_events), rows)
+    return len(rows)
 
 
 def select_trail(connection: Connection, audit_id: str) -> list[TrailEvent]:
