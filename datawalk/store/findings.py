@@ -218,6 +218,16 @@ class FindingsMixin(StoreBase):
         with self._read() as connection:
             return select_findings(connection, audit_id, location_id, with_photos)
 
+    def finding_references(self, audit_id: str) -> dict[str, str]:
+        """Return each finding's id and reference (its id until it has one), in one query and
+        without building findings: what an import preview matches rows against."""
+        f = tables.findings
+        with self._read() as connection:
+            rows = connection.execute(
+                select(f.c.id, f.c.reference).where(f.c.audit_id == audit_id)
+            ).all()
+        return {finding_id: reference or finding_id for finding_id, reference in rows}
+
     def findings_for_scoring(self, audit_id: str) -> list[Finding]:
         """Return every finding of the audit without photos: what scoring and charts need."""
         return self.list_findings(audit_id, with_photos=False)

@@ -11,7 +11,6 @@ never evaluates formulas, and openpyxl is not used here at all.
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +19,7 @@ from pydantic import ValidationError as PydanticValidationError
 
 from datawalk.actions import validate_action
 from datawalk.errors import ConflictError, InterchangeError, NotFoundError, ValidationError
-from datawalk.models import Action, AuditDocument, Finding
+from datawalk.models import Action, AuditDocument
 from datawalk.workbook.cells import cell_at, cell_text, column_name, parse_cell
 from datawalk.workbook.changes import ActionChangeSet, FieldChange
 from datawalk.workbook.collector import paused_gc
@@ -186,20 +185,16 @@ def _current_state(source: Store | AuditDocument, audit_id: str) -> _Current:
     if isinstance(source, AuditDocument):
         if source.audit.id != audit_id:
             raise InterchangeError("This workbook was exported from another audit.")
-        actions, findings = list(source.actions), list(source.findings)
-    else:
-        try:
-            source.get_audit(audit_id)
-        except NotFoundError as error:
-            raise InterchangeError(
-                "This workbook belongs to an audit that is not in this database."
-            ) from error
-        actions, findings = source.list_actions(audit_id), source.list_findings(audit_id)
-    return _Current(audit_id, {a.id: a for a in actions}, _references(findings))
-
-
-def _references(findings: Sequence[Finding]) -> dict[str, str]:
-    return {finding.id: finding.reference or finding.id for finding in findings}
+        references = {f.id: f.reference or f.id for f in source.findings}
+        return _Current(audit_id, {a.id: a for a in source.actions}, references)
+    try:
+        source.get_audit(audit_id)
+    except NotFoundError as error:
+        raise InterchangeError(
+            "This workbook belongs to an audit that is not in this database."
+        ) from error
+    actions = {a.id: a for a in source.list_actions(audit_id)}
+    return _Current(audit_id, actions, source.finding_references(audit_id))
 
 
 def _compare(current: _Current, rows: list[list[Any]], edition: str) -> ActionChangeSet:
