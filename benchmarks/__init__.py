@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from benchmarks import report, saves, scoring, ui, workbook
+from benchmarks import photos, report, saves, scoring, ui, workbook
 
 Figures = dict[str, Any]
 
@@ -46,6 +46,7 @@ BENCHMARKS: dict[str, Benchmark] = {
         quick={"sessions": 3, "saves_per_session": 2, "pause_ms": 0},
         takes_db=True,
     ),
+    "photos": Benchmark(photos.bench_photos, quick={"runs": 1}),
 }
 
 

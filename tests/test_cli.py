@@ -559,3 +559,20 @@ def test_export_pdf_writes_a_private_tagged_report(
     assert all("OFFICIAL [TRUST SCHEME]" in line for line in last_lines)
     refused = _run(*args[:-4], "-o", "-", "--db", loaded_db)
     assert "cannot go to stdout" in _assert_one_line_error(refused, ExitStatus.INVALID_INPUT)
+
+
+def test_export_xlsx_prints_the_configured_marking(
+    loaded_db: str, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.setenv("DATAWALK_PROTECTIVE_MARKING", "OFFICIAL [TRUST SCHEME]")
+    path = tmp_path / "walk.xlsx"
+    args = ["export", sample_audit_id(), "--format", "xlsx", "-o", str(path), "--db", loaded_db]
+    assert _run(*args).exit_code == 0
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    assert all(
+        "OFFICIAL [TRUST SCHEME]" in sheet.oddFooter.center.text
+        for sheet in book.worksheets
+        if sheet.sheet_state == "visible"
+    )

@@ -41,6 +41,7 @@ def _export_json(request: ExportRequest) -> None:
 
 def _export_xlsx(request: ExportRequest) -> None:
     from datawalk.services.actions import sync_default_actions
+    from datawalk.settings import Settings
     from datawalk.workbook import write_workbook  # XlsxWriter is loaded only for workbooks
 
     if str(request.output) == "-":
@@ -48,7 +49,10 @@ def _export_xlsx(request: ExportRequest) -> None:
     # As on the Export page: every finding that needs an action has one before the plan is written.
     sync_default_actions(request.workspace, Actor(ACTOR), request.audit_id)
     document = attach_scores(request.workspace.reads.export_document(request.audit_id))
-    _write_atomically(request.output, write_workbook(document, edition=request.edition))
+    marking = Settings.from_environment().protective_marking
+    _write_atomically(
+        request.output, write_workbook(document, edition=request.edition, marking=marking)
+    )
 
 
 def _export_pdf(request: ExportRequest) -> None:

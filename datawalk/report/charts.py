@@ -54,10 +54,12 @@ def two_sided_chart(frame: pd.DataFrame, levels: list[Level], concern_level: int
 def classification_bars(table: pd.DataFrame) -> dict[str, Any]:
     """Findings by location type, split by classification (`dashboard.classification_by_type`),
     busiest type first, with each classification's colour, ink and pattern in words."""
-    rows = []
+    rows: list[dict[str, Any]] = []
+    totals: list[int] = []
     for name in reversed(list(table.index)):
         counts = {c: int(table.at[name, c]) for c in table.columns}
-        rows.append({"name": str(name), "counts": counts, "total": sum(counts.values())})
+        totals.append(sum(counts.values()))
+        rows.append({"name": str(name), "counts": counts, "total": totals[-1]})
     keys = [
         {
             "id": c,
@@ -68,5 +70,5 @@ def classification_bars(table: pd.DataFrame) -> dict[str, Any]:
         }
         for c in table.columns
     ]
-    largest = max((row["total"] for row in rows), default=0)
+    largest = max(totals, default=0)
     return {"rows": rows, "keys": keys, "largest": largest}

@@ -14,7 +14,7 @@ import tempfile
 from datetime import datetime
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from datawalk.errors import DataWalkError
 from datawalk.report.content import ReportContent
@@ -70,7 +70,7 @@ def compile_pdf(content: ReportContent, produced_at: datetime | None = None) -> 
             (folder / image.name).write_bytes(image.data)
         try:
             pdf = typst.compile(
-                template_source(),
+                cast(Any, template_source()),
                 root=root,
                 ignore_system_fonts=True,
                 pdf_tags=True,
@@ -78,4 +78,6 @@ def compile_pdf(content: ReportContent, produced_at: datetime | None = None) -> 
             )
         except (RuntimeError, ValueError, OSError) as error:
             raise ReportError(f"The report could not be typeset: {error}") from error
+    if not isinstance(pdf, bytes):
+        raise ReportError("The report compiler gave pages, not one PDF.")
     return pdf

@@ -92,9 +92,10 @@ class DraftsMixin(StoreBase):
             ValidationError: the payload is not JSON-serialisable or is too large.
         """
         _check_payload(payload)
+        location_key = _key(location_id)
         row = {
             "audit_id": audit_id,
-            "location_key": _key(location_id),
+            "location_key": location_key,
             "payload": payload,
             "updated_at": utc_now(),
         }
@@ -105,7 +106,7 @@ class DraftsMixin(StoreBase):
             if exists is None:
                 raise NotFoundError(f"No audit with id {audit_id!r}: it may have been deleted.")
             _upsert(connection, row)
-            _keep_photos(connection, audit_id, row["location_key"], _refs(payload), photos or {})
+            _keep_photos(connection, audit_id, location_key, _refs(payload), photos or {})
 
     def load_draft(self, audit_id: str, location_id: str | None) -> dict[str, Any] | None:
         """Return the draft for (audit, location), or None if there is none."""

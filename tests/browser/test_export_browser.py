@@ -18,6 +18,7 @@ from datawalk.workbook.downloads import workbook_file_name
 from datawalk.workbook.layout import (
     ACTION_PLAN,
     FINDINGS,
+    FINDINGS_PRINT,
     LOCATIONS,
     MARKER,
     PHOTOS,
@@ -28,6 +29,7 @@ from datawalk.workbook.layout import (
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 DOWNLOAD_LABEL = "Download Excel workbook"
+REPORT_LABEL = "Download PDF report"
 
 
 @pytest.fixture
@@ -81,6 +83,7 @@ def test_export_page_downloads_a_valid_workbook(
     assert book.sheetnames == [
         SUMMARY,
         FINDINGS,
+        FINDINGS_PRINT,
         ACTION_PLAN,
         LOCATIONS,
         PHOTOS,
@@ -93,3 +96,24 @@ def test_export_page_downloads_a_valid_workbook(
     assert action_count > 0
     assert book[ACTION_PLAN].max_row == action_count + 1
     assert book[FINDINGS].max_row == finding_count + 1
+
+
+def test_export_page_downloads_the_pdf_report(
+    page: Page, app_server: AppServer, sample_id: str, tmp_path: Path
+) -> None:
+    """The report is typeset when the button is pressed and arrives as a tagged PDF named after
+    the school, the walk date and the edition."""
+    open_app(page, f"{app_server.url}/export?audit={sample_id}")
+    button = page.get_by_role("button", name=REPORT_LABEL)
+    button.wait_for()
+    wait_idle(page)
+    with page.expect_download(timeout=60_000) as caught:
+        button.click()
+    download = caught.value
+    assert download.failure() is None
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    file_name, _, _ = _stored(app_server, sample_id)
+    assert download.suggested_filename == file_name.removesuffix(".xlsx") + "-leadership.pdf"
+    data = target.read_bytes()
+    assert data.startswith(b"%PDF") and b"/StructTreeRoot" in data
