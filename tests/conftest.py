@@ -29,10 +29,11 @@ from datawalk.models import (
     Location,
     Photo,
     PinnedChecklist,
-    RedactionRecord,
     School,
     Site,
 )
+from datawalk.privacy.photos import make_photo as make_photo_from
+from datawalk.privacy.photos import redact_photo
 from datawalk.store import Store
 
 ACTOR = "Test Consultant"
@@ -219,21 +220,25 @@ def png() -> Callable[..., bytes]:
 
 @pytest.fixture
 def make_photo() -> Callable[..., Photo]:
-    """Build a redacted-looking photo from raw bytes (a small PNG unless `data` is given).
+    """Build a photo from raw bytes (a small PNG unless `data` is given).
 
-    Photo.data is Base64Bytes, which decodes its input: the raw bytes are encoded here first.
+    A redacted photo goes through the app's own intake (`redact_photo`, then `make_photo` with
+    the checker's name), as every stored photo does. `redacted=False` builds what a hostile or
+    careless file could hold instead: raw bytes with no redaction record. Photo.data is
+    Base64Bytes, which decodes its input, so raw bytes are encoded here first.
     """
 
     def build(data: bytes | None = None, redacted: bool = True, **fields: Any) -> Photo:
         raw = png_bytes() if data is None else data
+        if redacted:
+            photo = make_photo_from(redact_photo(raw), fields.pop("caption", ""), ACTOR)
+            return photo.model_copy(update=fields) if fields else photo
         values: dict[str, Any] = {
             "media_type": "image/png",
             "width": 4,
             "height": 3,
             "data": base64.b64encode(raw),
-            "redaction": RedactionRecord(pipeline_version="test-1", confirmed_by=ACTOR)
-            if redacted
-            else None,
+            "redaction": None,
         }
         values.update(fields)
         return Photo(**values)

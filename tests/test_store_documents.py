@@ -308,9 +308,11 @@ def _fresh_ids(document, kinds: set[str]):
 
 # --- hypothesis: text is stored exactly as typed ----------------------------------------------
 
+# Any text a person can type: a NUL is refused with a clear error on both engines (see
+# tests of the value guard), so it is the one character left out here.
 any_text = st.one_of(
     st.sampled_from(SPECIAL_TEXTS),
-    st.text(max_size=300),
+    st.text(st.characters(exclude_characters="\x00"), max_size=300),
     st.lists(st.sampled_from(SPECIAL_TEXTS), min_size=1, max_size=4).map("".join),
     st.text(alphabet=st.characters(min_codepoint=0x1F300, max_codepoint=0x1FAFF), max_size=20),
 )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -11,10 +10,10 @@ from sqlalchemy import func, select, text
 from datawalk.errors import NotFoundError, StoreError
 from datawalk.models import Action
 from datawalk.store import tables
+from tests.pictures import noise_png
 
 ACTOR = "Retention Officer"
 NOTE = "Quillon-Marchbank-5519 keeps the care plan"  # distinctive free text
-PHOTO_MARKER = b"PHOTO-BYTES-Vexmoor-8832"
 
 
 def _file_bytes(store) -> bytes:
@@ -48,7 +47,7 @@ def file_store(engine_name, new_database_url):
 def _fill(store, make_audit, make_location, make_finding, make_photo):
     audit = store.create_audit(make_audit(scope_limitations=NOTE), ACTOR)
     location = store.add_location(make_location(audit.id), ACTOR)
-    photo = make_photo(data=PHOTO_MARKER + os.urandom(2048) + PHOTO_MARKER)
+    photo = make_photo(data=noise_png())
     finding = store.save_finding(
         make_finding(audit.id, location.id, notes=NOTE, photos=[photo]), ACTOR
     )
@@ -58,6 +57,12 @@ def _fill(store, make_audit, make_location, make_finding, make_photo):
     )
     store.save_draft(audit.id, location.id, {"notes": NOTE})
     return audit, finding
+
+
+def _photo_marker(finding) -> bytes:
+    """48 bytes from the middle of the stored (redacted) noise photo: found nowhere else."""
+    data = finding.photos[0].data
+    return data[len(data) // 2 : len(data) // 2 + 48]
 
 
 def _row_counts(store) -> dict[str, int]:
@@ -91,14 +96,14 @@ def test_delete_removes_rows_and_keeps_a_tombstone(
 def test_deleted_text_and_photo_bytes_leave_the_file(
     file_store, make_audit, make_location, make_finding, make_photo
 ):
-    audit, _ = _fill(file_store, make_audit, make_location, make_finding, make_photo)
+    audit, finding = _fill(file_store, make_audit, make_location, make_finding, make_photo)
     before = _file_bytes(file_store)
     assert NOTE.encode() in before  # the test can see what it looks for
-    assert PHOTO_MARKER in before
+    assert _photo_marker(finding) in before
     file_store.delete_audit(audit.id, ACTOR)
     after = _file_bytes(file_store)
     assert NOTE.encode() not in after
-    assert PHOTO_MARKER not in after
+    assert _photo_marker(finding) not in after
     if file_store.engine.dialect.name == "sqlite":
         wal = Path(file_store.engine.url.database + "-wal")
         assert not wal.exists() or wal.stat().st_size == 0
@@ -138,7 +143,7 @@ def test_purge_removes_photos_and_free_text_only(
     assert file_store.load_draft(audit.id, finding.location_id) is None
     after = _file_bytes(file_store)
     assert NOTE.encode() not in after
-    assert PHOTO_MARKER not in after
+    assert _photo_marker(finding) not in after
 
 
 def test_delete_of_missing_audit_is_not_found(store):
