@@ -29,7 +29,7 @@ from datawalk.models import Box
 from datawalk.privacy import centerface
 
 Rect = tuple[int, int, int, int]
-_CHECK_PX = 256  # side of the enlarged square a weak find is checked on
+_CHECK_PX = 128  # side of the enlarged square a weak find is checked on
 Progress = Callable[[float, str], None]
 
 
@@ -49,7 +49,7 @@ class FaceDetection(BaseModel):
         description="Only weak finds this small are checked: larger faces "
         "are found at the full threshold, and large weak finds are noise.",
     )
-    check_face_px: int = Field(default=48, gt=8, description="A weak find is enlarged to this.")
+    check_face_px: int = Field(default=40, gt=8, description="A weak find is enlarged to this.")
     turned_long_side: int = Field(
         default=1024, gt=0, description="Turned and tilted passes run on a copy this size."
     )
