@@ -38,7 +38,7 @@ class Benchmark:
 BENCHMARKS: dict[str, Benchmark] = {
     "walk": Benchmark(ui.bench_walk, quick={"n_findings": 20, "repeats": 2}),
     "scoring": Benchmark(scoring.bench_scoring, quick={"n": 200, "repeats": 2}),
-    "workbook": Benchmark(workbook.bench_workbook, quick={"findings": 50}),
+    "workbook": Benchmark(workbook.bench_workbook, quick={"findings": 30, "runs": 1}),
     "report": Benchmark(report.bench_report, quick={"findings": 20, "runs": 1}),
     "dashboard": Benchmark(ui.bench_dashboard, quick={"n_findings": 20, "repeats": 2}),
     "saves": Benchmark(

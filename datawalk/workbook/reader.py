@@ -22,7 +22,6 @@ from datawalk.errors import ConflictError, InterchangeError, NotFoundError, Vali
 from datawalk.models import Action, AuditDocument
 from datawalk.workbook.cells import cell_at, cell_text, column_name, parse_cell
 from datawalk.workbook.changes import ActionChangeSet, FieldChange
-from datawalk.workbook.collector import paused_gc
 from datawalk.workbook.layout import (
     ACTION_COLUMNS,
     ACTION_PLAN,
@@ -84,9 +83,8 @@ def read_action_updates(
             "or export this audit's workbook again."
         )
     current = _current_state(source, marked_id)
-    with paused_gc():
-        rows = _sheet_rows(workbook, ACTION_PLAN)
-        return _compare(current, rows, marker.get(MARKER_EDITION, ""))
+    rows = _sheet_rows(workbook, ACTION_PLAN)
+    return _compare(current, rows, marker.get(MARKER_EDITION, ""))
 
 
 def apply_action_updates(store: Store, changes: ActionChangeSet, actor: str) -> list[Action]:

@@ -20,7 +20,6 @@ from xlsxwriter.workbook import Workbook
 
 from datawalk.models import AuditDocument
 from datawalk.vocabulary import Checklist
-from datawalk.workbook.collector import paused_gc
 from datawalk.workbook.data import WorkbookData, prepare
 from datawalk.workbook.layout import (
     DEFAULT_MARKING,
@@ -68,10 +67,9 @@ def write_workbook(
     Raises:
         ValidationError: unknown edition or an unusable protective marking.
     """
-    with paused_gc():
-        data = prepare(document, edition=edition, marking=marking, today=today, checklist=checklist)
-        buffer = io.BytesIO()
-        write_data(data, buffer)
+    data = prepare(document, edition=edition, marking=marking, today=today, checklist=checklist)
+    buffer = io.BytesIO()
+    write_data(data, buffer)
     content = buffer.getvalue()
     if path_or_buffer is None:
         return content
