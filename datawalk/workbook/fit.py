@@ -53,25 +53,32 @@ def text_pixels(text: str, bold: bool = False, size: float = FONT_SIZE) -> float
 @lru_cache(maxsize=131_072)
 def line_count(text: str, width_px: float, bold: bool = False, size: float = FONT_SIZE) -> int:
     """Lines that `text` takes when wrapped into a cell `width_px` wide."""
+    paragraphs = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    return sum(_paragraph_lines(p, width_px, bold, size) for p in paragraphs)
+
+
+@lru_cache(maxsize=131_072)
+def _paragraph_lines(paragraph: str, width_px: float, bold: bool, size: float) -> int:
+    """Lines of one paragraph; cached on its own, as reasons and recommendations recur."""
     usable = max(width_px - CELL_MARGIN_PX, 8)
+    if text_pixels(paragraph, bold, size) <= usable:
+        return 1
     space = text_pixels(" ", bold, size)
-    lines = 0
-    for paragraph in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        lines += 1
-        used = 0.0
-        for word in paragraph.split(" "):
-            width = text_pixels(word, bold, size)
-            if width > usable:  # a word wider than the cell is split across lines
-                extra = math.ceil(width / usable)
-                lines += extra if used else extra - 1
-                used = width - (extra - 1) * usable
-                continue
-            needed = width if not used else used + space + width
-            if needed > usable:
-                lines += 1
-                used = width
-            else:
-                used = needed
+    lines = 1
+    used = 0.0
+    for word in paragraph.split(" "):
+        width = text_pixels(word, bold, size)
+        if width > usable:  # a word wider than the cell is split across lines
+            extra = math.ceil(width / usable)
+            lines += extra if used else extra - 1
+            used = width - (extra - 1) * usable
+            continue
+        needed = width if not used else used + space + width
+        if needed > usable:
+            lines += 1
+            used = width
+        else:
+            used = needed
     return lines
 
 
