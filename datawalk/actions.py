@@ -10,7 +10,7 @@ saves, merges and syncs actions.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 import pandas as pd
 
 from datawalk.errors import ValidationError
-from datawalk.models import Action, ActionStatus, Audit, Finding, Location
+from datawalk.models import Action, ActionStatus, Audit, Finding
 
 if TYPE_CHECKING:
     from datawalk.vocabulary import Checklist, DueBand
@@ -260,31 +260,29 @@ class ActionView:
 
 
 def describe_actions(
-    actions: Iterable[Action],
-    findings: Iterable[Finding],
-    locations: Iterable[Location],
-    today: date,
-    needing_action: Collection[str] | None = None,
+    actions: Iterable[Action], table: pd.DataFrame, today: date
 ) -> list[ActionView]:
     """Return the actions highest priority first, each with what it covers and where.
 
-    `needing_action` are the ids of findings that need an action now; given, an open action
-    covering none of them is flagged as no longer needed.
+    `table` is the audit's scored table (`datawalk.scored_table`): it gives each finding's
+    reference and place, and which findings need an action now, so an open action covering none
+    of them is flagged as no longer needed.
     """
-    by_finding = {finding.id: finding for finding in findings}
-    names = {location.id: location.name for location in locations}
+    references = dict(zip(table["id"], table["reference"], strict=True))
+    places = dict(zip(table["id"], table["location"], strict=True))
+    needed = set(table.loc[needing_action(table), "id"]) if "classification" in table else None
     views = []
     for action in sort_actions(actions):
-        covered = [by_finding[fid] for fid in action.finding_ids if fid in by_finding]
+        covered = [fid for fid in action.finding_ids if fid in references]
         views.append(
             ActionView(
                 action=action,
-                references=", ".join(f.reference or f.id for f in covered),
-                locations=", ".join(_unique(names.get(f.location_id, "") for f in covered)),
+                references=", ".join(references[fid] or fid for fid in covered),
+                locations=", ".join(_unique(places[fid] for fid in covered)),
                 overdue=is_overdue(action, today),
-                no_longer_needed=needing_action is not None
+                no_longer_needed=needed is not None
                 and action.status not in CLOSED_STATUSES
-                and not set(action.finding_ids) & set(needing_action),
+                and not set(action.finding_ids) & needed,
             )
         )
     return views

@@ -27,6 +27,7 @@ from datawalk.checklist import pin_checklist
 from datawalk.errors import ValidationError
 from datawalk.models import Action, ActionStatus, AuditDocument
 from datawalk.samples import sample_document
+from datawalk.scored_table import scored_table
 from datawalk.scoring import score_document
 from datawalk.services import Actor, Workspace
 from datawalk.services.actions import merge, sync_default_actions
@@ -240,10 +241,9 @@ def test_merging_stored_actions_leaves_one_action(store, document):
     assert sum(1 for a in actions if set(a.finding_ids) & set(merged.finding_ids)) == 1
 
 
-def test_describe_and_filter_actions(document):
-    views = describe_actions(
-        document.actions, document.findings, document.locations, WALK + timedelta(days=365)
-    )
+def test_describe_and_filter_actions(document, checklist):
+    table = scored_table(document.audit, document.findings, document.locations, checklist)
+    views = describe_actions(document.actions, table, WALK + timedelta(days=365))
     refs = {f.id: f.reference for f in document.findings}
     for view in views:
         assert view.references == ", ".join(refs[fid] for fid in view.action.finding_ids)

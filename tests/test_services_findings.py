@@ -131,22 +131,30 @@ def test_an_over_long_id_in_a_reference_is_refused():
 
 
 def test_an_edited_action_no_longer_needed_is_flagged_on_the_plan(
-    workspace, store, audit, location, make_finding
+    workspace, store, audit, location, make_finding, checklist
 ):
     from datetime import date
 
     from datawalk.actions import describe_actions
+    from datawalk.scored_table import scored_table
+
+    def plan() -> list:
+        table = scored_table(
+            store.get_audit(audit.id),
+            store.list_findings(audit.id),
+            store.list_locations(audit.id),
+            checklist,
+        )
+        return describe_actions(store.list_actions(audit.id), table, date.today())
 
     saved = save_finding(workspace, ACTOR, make_finding(audit.id, location.id))
     [action] = _actions(store, audit.id, saved.id)
     store.save_action(action.model_copy(update={"owner": "Business manager"}), "Head")
-    save_finding(workspace, ACTOR, saved.model_copy(update={"good_practice": True}))
-    findings, locations = store.list_findings(audit.id), store.list_locations(audit.id)
-    actions = store.list_actions(audit.id)
-    [flagged] = describe_actions(actions, findings, locations, date.today(), needing_action=set())
-    assert flagged.no_longer_needed
-    [still] = describe_actions(actions, findings, locations, date.today(), {saved.id})
+    [still] = plan()
     assert not still.no_longer_needed
+    save_finding(workspace, ACTOR, saved.model_copy(update={"good_practice": True}))
+    [flagged] = plan()
+    assert flagged.no_longer_needed
 
 
 def test_a_finding_with_an_identifier_not_kept_is_refused_at_its_field(

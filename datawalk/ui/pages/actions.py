@@ -15,7 +15,6 @@ from datawalk.actions import (
     ActionView,
     describe_actions,
     filter_actions,
-    needing_action,
 )
 from datawalk.errors import DataWalkError
 from datawalk.models import Action, ActionStatus
@@ -61,14 +60,7 @@ with st.form("overall_opinion_form"):
             st.rerun()
 
 today = date.today()
-findings_now = state.findings_table(audit)
-views = describe_actions(
-    reads.list_actions(audit.id),
-    reads.list_findings(audit.id),
-    reads.list_locations(audit.id),
-    today,
-    needing_action=set(findings_now.loc[needing_action(findings_now), "id"]),
-)
+views = describe_actions(reads.list_actions(audit.id), state.scored_audit_table(audit), today)
 overdue_count = sum(view.overdue for view in views)
 counts = st.columns(5)
 for column, (status, label) in zip(counts[:4], STATUS_LABELS.items(), strict=True):
