@@ -48,7 +48,8 @@ def _export_xlsx(request: ExportRequest) -> None:
         raise InterchangeError("a workbook cannot go to stdout; give a file with -o PATH")
     # As on the Export page: every finding that needs an action has one before the plan is written.
     sync_default_actions(request.workspace, Actor(ACTOR), request.audit_id)
-    document = attach_scores(request.workspace.reads.export_document(request.audit_id))
+    # The workbook scores the findings itself (as of the walk date), so none are attached here.
+    document = request.workspace.reads.export_document(request.audit_id)
     marking = Settings.from_environment().protective_marking
     _write_atomically(
         request.output, write_workbook(document, edition=request.edition, marking=marking)
