@@ -52,13 +52,19 @@ def _reason_keys(columns: Columns) -> list[tuple[Any, ...]]:
     return list(zip(*values, strict=True))
 
 
-def scored_findings(columns: Columns, scores: FrameScores, model: Compiled) -> list[ScoredFinding]:
-    """Return one `ScoredFinding` per row, reasons and recommendations included."""
+def scored_findings(
+    columns: Columns, scores: FrameScores, model: Compiled, explain: bool = True
+) -> list[ScoredFinding]:
+    """Return one `ScoredFinding` per row, with recommendations, and reasons when `explain`.
+
+    Built without validation: every value comes from the scorer's own arrays, typed above.
+    Keeping the action plan in step needs no prose, so it asks for none.
+    """
     out = scores.columns
     rules = {compiled.rule.id: compiled.rule for compiled in model.rules}
-    reasons = reasons_of(columns, scores, model)
+    reasons = reasons_of(columns, scores, model) if explain else [[] for _ in out["exposure"]]
     return [
-        ScoredFinding(
+        ScoredFinding.model_construct(
             finding_id=str(out["finding_id"][row]),
             reference=out["reference"][row],
             exposure=int(out["exposure"][row]),
@@ -73,7 +79,7 @@ def scored_findings(columns: Columns, scores: FrameScores, model: Compiled) -> l
             missing=list(out["missing"][row]),
             reasons=reasons[row],
             recommendations=[
-                Recommendation(
+                Recommendation.model_construct(
                     rule_id=rule_id, action=rules[rule_id].action, owner=rules[rule_id].owner
                 )
                 for rule_id in out["rule_ids"][row]

@@ -32,9 +32,15 @@ def score_finding(
 
 
 def score_findings(
-    findings: Iterable[Finding], checklist: Checklist, today: date | None = None
+    findings: Iterable[Finding],
+    checklist: Checklist,
+    today: date | None = None,
+    *,
+    explain: bool = True,
 ) -> list[ScoredFinding]:
-    """Return one ScoredFinding per finding, in the same order."""
+    """Return one ScoredFinding per finding, in the same order; without reasons unless
+    `explain` (the prose is most of the cost of scoring a whole audit)."""
     model = compile_checklist(checklist)
     columns = finding_columns(list(findings))
-    return scored_findings(columns, score_columns(columns, model, resolve_today(today)), model)
+    scores = score_columns(columns, model, resolve_today(today))
+    return scored_findings(columns, scores, model, explain)

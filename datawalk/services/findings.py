@@ -111,7 +111,7 @@ def keep_default_actions_in_step(
     if not findings:
         return SteppedActions()
     checklist = checklist_of_stored_pin(audit.checklist)
-    scores = score_findings(list(findings), checklist, walk_date(audit))
+    scores = score_findings(list(findings), checklist, walk_date(audit), explain=False)
     ids = [finding.id for finding in findings]
     few = len(ids) <= FEW_FINDINGS
     actions = store.list_actions_covering(audit.id, ids) if few else store.list_actions(audit.id)
