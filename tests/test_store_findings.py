@@ -257,3 +257,14 @@ def test_one_findings_photos_are_read_without_the_finding(
     assert store.list_photos(with_photos.id) == store.get_finding(with_photos.id).photos
     assert len(store.list_photos(with_photos.id)) == 2
     assert store.list_photos(without.id) == []
+
+
+def test_newest_findings_are_the_last_changed_few_and_the_count(
+    store, audit, location, make_finding
+):
+    saved = [store.save_finding(make_finding(audit.id, location.id), ACTOR) for _ in range(7)]
+    edited = store.save_finding(saved[0].model_copy(update={"notes": "Edited last."}), ACTOR)
+    newest, total = store.newest_findings(audit.id, location.id, 3)
+    assert total == 7
+    assert [f.id for f in newest] == [edited.id, saved[6].id, saved[5].id]
+    assert newest[0].notes == "Edited last."

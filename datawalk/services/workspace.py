@@ -38,6 +38,7 @@ READ_METHODS = frozenset(
         "last_open_audit_id",
         "last_place",
         "load_draft",
+        "newest_findings",
         "photo_counts",
     }
 )

@@ -350,12 +350,12 @@ def _render_form(ctx: cs.CaptureContext) -> None:
 def _render_findings_here(ctx: cs.CaptureContext) -> None:
     st.markdown(f"#### Findings here ({widgets.escape_markdown(ctx.location_name)})")
     finding_list.render_undo(ctx.audit_id, ctx.actor)
-    here = state.findings_at(ctx.audit_id, ctx.location_id)
-    show_all = len(here) <= CARDS_SHOWN or st.toggle(
-        f"Show all {len(here)} findings here (newest first)", key="walk_show_all"
+    newest, total = state.newest_findings_at(ctx.audit_id, ctx.location_id, CARDS_SHOWN)
+    show_all = total > CARDS_SHOWN and st.toggle(
+        f"Show all {total} findings here (newest first)", key="walk_show_all"
     )
-    limit = None if show_all else CARDS_SHOWN
-    finding_list.render_findings(here, ctx.checklist, ctx.actor, ctx.walk_date, limit)
+    here = state.findings_at(ctx.audit_id, ctx.location_id) if show_all else newest
+    finding_list.render_findings(here, ctx.checklist, ctx.actor, ctx.walk_date, None)
 
 
 @st.fragment

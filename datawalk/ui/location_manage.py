@@ -19,18 +19,30 @@ from datawalk.ui import errors, state, widgets
 SCOPE = "manage_location"
 _FLAGGED = "manage_location_flagged"
 _CONFIRM = "manage_location_confirm_delete"
+_OPEN = "manage_location_open"
 
 
 def render_manage_location(audit: Audit, location: Location, actor: str) -> None:
-    """A closed expander: edit the name and floor, or delete an empty location."""
-    flagged = st.session_state.get(_FLAGGED) == location.id
-    with st.expander(
-        "Rename, move or delete this location",
-        icon=":material/edit_location_alt:",
-        expanded=flagged or st.session_state.get(_CONFIRM) == location.id,
-    ):
-        _render_edit_form(audit, location, actor, flagged)
+    """One button until it is tapped, then the form: edit the name and floor, or delete an
+    empty location. Closed, it is one element, so it costs every other tap on the walk page
+    nothing (an expander's contents run on every rerun even when collapsed)."""
+    if st.session_state.get(_OPEN) != location.id:
+        st.button(
+            "Rename, move or delete this location",
+            key="manage_open",
+            icon=":material/edit_location_alt:",
+            on_click=_set_open,
+            args=(location.id,),
+        )
+        return
+    with st.container(border=True):
+        _render_edit_form(audit, location, actor, st.session_state.get(_FLAGGED) == location.id)
         _render_delete(location, actor)
+        st.button("Close", key="manage_close", on_click=_set_open, args=(None,))
+
+
+def _set_open(location_id: str | None) -> None:
+    st.session_state[_OPEN] = location_id
 
 
 def _render_edit_form(audit: Audit, location: Location, actor: str, flagged: bool) -> None:
@@ -70,6 +82,7 @@ def _save(location: Location, name: str, floor_id: str | None, keep: bool, actor
         errors.record_error(SCOPE, exc)
         st.rerun()
     st.session_state.pop(_FLAGGED, None)
+    st.session_state.pop(_OPEN, None)
     state.flash("Location saved.")
     st.rerun()
 

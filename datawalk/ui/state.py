@@ -220,6 +220,20 @@ def findings_at(audit_id: str, location_id: str) -> list[Finding]:
     return _findings_at(url, audit_id, location_id, reads().audit_version(audit_id))
 
 
+@st.cache_resource(max_entries=64, show_spinner=False)
+def _newest_at(
+    url: str | None, audit_id: str, location_id: str, limit: int, version: int
+) -> tuple[list[Finding], int]:
+    return _workspace_for(url).reads.newest_findings(audit_id, location_id, limit)
+
+
+def newest_findings_at(audit_id: str, location_id: str, limit: int) -> tuple[list[Finding], int]:
+    """Return the newest `limit` findings at a location and how many there are (read once per
+    audit version): after a save the walk page reads a handful of rows, not the whole place."""
+    url = database_url()
+    return _newest_at(url, audit_id, location_id, limit, reads().audit_version(audit_id))
+
+
 @st.cache_resource(max_entries=32, show_spinner=False)
 def _locations_of(url: str | None, audit_id: str, version: int) -> list[Location]:
     return _workspace_for(url).reads.list_locations(audit_id)

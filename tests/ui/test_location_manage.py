@@ -17,7 +17,7 @@ def _save_button(at: AppTest):
 
 
 def test_a_location_is_renamed_and_moved_to_another_floor(open_page, walk) -> None:
-    at = walk_page(open_page, walk)
+    at = walk_page(open_page, walk).button(key="manage_open").click().run()
     at.text_input(key="manage_name").set_value("Dining hall servery")
     first_floor = walk.audit.site.floors[1].id
     at.segmented_control(key=f"manage_floor_{walk.location.id}").set_value(first_floor)
@@ -30,7 +30,7 @@ def test_a_location_is_renamed_and_moved_to_another_floor(open_page, walk) -> No
 
 
 def test_a_name_holding_a_pupil_name_needs_a_tick(open_page, walk) -> None:
-    at = walk_page(open_page, walk)
+    at = walk_page(open_page, walk).button(key="manage_open").click().run()
     at.text_input(key="manage_name").set_value("Jo Bloggs 4T medical room")
     at = _save_button(at).click().run()
 
@@ -42,7 +42,7 @@ def test_a_name_holding_a_pupil_name_needs_a_tick(open_page, walk) -> None:
 
 
 def test_an_empty_location_is_deleted_after_confirming(open_page, walk) -> None:
-    at = walk_page(open_page, walk)
+    at = walk_page(open_page, walk).button(key="manage_open").click().run()
     at = at.button(key="manage_delete").click().run()
     at = at.button(key="manage_delete_yes").click().run()
 
@@ -58,7 +58,7 @@ def test_a_location_with_findings_is_kept_and_the_page_says_why(open_page, walk)
         checklist, "allergy_poster_servery", walk.audit.id, walk.location.id
     )
     walk.store.save_finding(finding, ACTOR)
-    at = walk_page(open_page, walk)
+    at = walk_page(open_page, walk).button(key="manage_open").click().run()
     at = at.button(key="manage_delete").click().run()
     at = at.button(key="manage_delete_yes").click().run()
 
