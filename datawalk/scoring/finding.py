@@ -40,7 +40,10 @@ def score_findings(
 ) -> list[ScoredFinding]:
     """Return one ScoredFinding per finding, in the same order; without reasons unless
     `explain` (the prose is most of the cost of scoring a whole audit)."""
+    items = list(findings)
+    if not items:
+        return []
     model = compile_checklist(checklist)
-    columns = finding_columns(list(findings))
+    columns = finding_columns(items)
     scores = score_columns(columns, model, resolve_today(today))
     return scored_findings(columns, scores, model, explain)

@@ -38,6 +38,7 @@ from datawalk.ui import errors, widgets
 log = logging.getLogger(__name__)
 TEXT_FIELDS = FINDING_TEXT_LABELS
 _REASONS_SHOWN = 2
+_LIVE_SCORE = "cap_live_score"
 
 
 @st.cache_data(max_entries=256, show_spinner=False)
@@ -141,16 +142,26 @@ def render_caption_warning(ctx: cs.CaptureContext, photo_id: str, caption: str) 
 
 
 def _live_score(ctx: cs.CaptureContext, draft: Draft) -> ScoredFinding | None:
-    """The draft's score, or None while a field the score needs is still empty."""
+    """The draft's score, or None while a field the score needs is still empty.
+
+    The save bar and the reasons both show it: scored once per draft, not once each.
+    """
     if ctx.checklist.scoring is None:
         return None
+    fields = draft.model_dump_json(exclude={"photos"})
+    key = (id(ctx.checklist), ctx.walk_date, ctx.audit_id, ctx.location_id, fields)
+    kept = st.session_state.get(_LIVE_SCORE)
+    if kept is not None and kept[0] == key:
+        return kept[1]
     try:
         finding = drafts.finding_from_draft(
             draft.model_copy(update={"photos": []}), ctx.audit_id, ctx.location_id
         )
-        return score_finding(finding, ctx.checklist, today=ctx.walk_date)
+        scored = score_finding(finding, ctx.checklist, today=ctx.walk_date)
     except DataWalkError:
-        return None
+        scored = None
+    st.session_state[_LIVE_SCORE] = (key, scored)
+    return scored
 
 
 def render_score_preview(ctx: cs.CaptureContext, draft: Draft) -> None:
