@@ -4,6 +4,7 @@ saving and can be replaced in one tap."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -68,4 +69,36 @@ def test_a_upn_and_an_unchecked_photo_are_caught_before_saving(
         audit_id,
     )
     assert photos == [(1,)]
+    assert ipad.dialogs == []
+
+
+def test_a_finger_covers_a_line_of_names_with_the_box_tool(
+    ipad: Tablet, app_server: AppServer
+) -> None:
+    """The first corner tapped is marked on the picture, and a strip laid there is covered."""
+    page = ipad.page
+    tap = Taps(page)
+    open_app(page, f"{app_server.url}/audits")
+    create_audit(tap, page, f"Hazel {ipad.name} School (fictional)")
+    add_location(tap, page, "Office corridor", "Staff room")
+    with expect_run(page, "uploading a photo"):
+        page.locator('[data-testid="stFileUploader"] input[type="file"]').set_input_files(PORTRAIT)
+    page.get_by_text("I have checked this photo", exact=True).wait_for()
+    assert page.get_by_text("Cover names and medical details", exact=False).is_visible()
+    caption = page.locator('[data-testid="stImage"]').filter(has_text="area(s) redacted")
+    before = int(caption.inner_text().split(": ", 1)[1].split()[0])
+
+    tap(page.get_by_role("paragraph").filter(has_text=re.compile(r"^Adjust the redaction$")))
+    picture = page.frame_locator("iframe").first.locator("img")
+    picture.wait_for()
+    box = picture.bounding_box()
+    assert box is not None and box["width"] >= 600, "the picture is too small for a finger"
+    with expect_run(page, "tapping a first corner"):
+        picture.click(position={"x": box["width"] * 0.5, "y": box["height"] * 0.9})
+    page.get_by_text("the ring marks the first", exact=False).wait_for()
+    tap(page.get_by_role("button", name="Cover a strip across here"))
+    tap(page.get_by_role("paragraph").filter(has_text=re.compile(r"^Adjust the redaction$")))
+    caption.wait_for()
+    after = int(caption.inner_text().split(": ", 1)[1].split()[0])
+    assert after == before + 1
     assert ipad.dialogs == []
