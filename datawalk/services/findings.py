@@ -58,7 +58,7 @@ def save_finding(
             store.record_kept_identifiers(
                 finding.audit_id, actor.name, entity="finding", entity_id=saved.id, kept=kept
             )
-        keep_default_action_in_step(workspace, actor, audit, saved)
+        keep_default_action_in_step(workspace, actor, audit, saved, new=finding.reference is None)
     return saved
 
 
@@ -79,14 +79,15 @@ def undo_delete(workspace: Workspace, actor: Actor, finding: Finding) -> Finding
 
 
 def keep_default_action_in_step(
-    workspace: Workspace, actor: Actor, audit: Audit, finding: Finding
+    workspace: Workspace, actor: Actor, audit: Audit, finding: Finding, *, new: bool = False
 ) -> Action | None:
     """Give a finding that needs an action its default one; close an untouched default once it
     needs none. An action someone edited is theirs: it is kept as it is.
 
+    `new`: the finding was created in this transaction, so no action can cover it yet.
     Runs inside the caller's transaction; returns the action created or closed, if any.
     """
-    stepped = keep_default_actions_in_step(workspace, actor, audit, [finding])
+    stepped = keep_default_actions_in_step(workspace, actor, audit, [finding], new=new)
     changed = stepped.created + stepped.closed
     return changed[0] if changed else None
 
@@ -100,7 +101,12 @@ class SteppedActions:
 
 
 def keep_default_actions_in_step(
-    workspace: Workspace, actor: Actor, audit: Audit, findings: Sequence[Finding]
+    workspace: Workspace,
+    actor: Actor,
+    audit: Audit,
+    findings: Sequence[Finding],
+    *,
+    new: bool = False,
 ) -> SteppedActions:
     """`keep_default_action_in_step` for many findings at once, scored in one pass against the
     audit's pinned checklist (a whole audit after a rescore, or when the plan is opened).
@@ -113,8 +119,12 @@ def keep_default_actions_in_step(
     checklist = checklist_of_stored_pin(audit.checklist)
     scores = score_findings(list(findings), checklist, walk_date(audit), explain=False)
     ids = [finding.id for finding in findings]
-    few = len(ids) <= FEW_FINDINGS
-    actions = store.list_actions_covering(audit.id, ids) if few else store.list_actions(audit.id)
+    if new:
+        actions: list[Action] = []
+    elif len(ids) <= FEW_FINDINGS:
+        actions = store.list_actions_covering(audit.id, ids)
+    else:
+        actions = store.list_actions(audit.id)
     covering_of: dict[str, list[Action]] = {}
     for action in actions:
         for finding_id in action.finding_ids:
@@ -131,10 +141,10 @@ def keep_default_actions_in_step(
             continue
         to_close += [a for a in covering if _is_untouched_default(a, finding)]
     if uncovered:
-        new = default_actions(
+        defaults = default_actions(
             audit, [f for f, _ in uncovered], [s for _, s in uncovered], checklist
         )
-        created = store.add_actions(audit.id, new, actor.name)
+        created = store.add_actions(audit.id, defaults, actor.name)
     if to_close:
         closing = [
             a.model_copy(update={"status": ActionStatus.DONE, "notes": CLOSED_NOTE})

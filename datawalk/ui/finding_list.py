@@ -108,7 +108,8 @@ def _card_scores(findings: list[Finding], checklist: Checklist, today: date) -> 
         hit = kept.get((finding.id, finding.version))
         return hit[2] if hit and hit[0] is checklist and hit[1] == today else None
 
-    fresh = iter(score_findings([f for f in findings if known(f) is None], checklist, today))
+    unknown = [f for f in findings if known(f) is None]
+    fresh = iter(score_findings(unknown, checklist, today, explain=False))  # cards show no reasons
     scores = [known(f) or next(fresh) for f in findings]
     st.session_state[_CARD_SCORES] = {
         (f.id, f.version): (checklist, today, score)
