@@ -7,17 +7,11 @@ never a Python constant.
 
 from __future__ import annotations
 
+import weakref
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    Field,
-    PrivateAttr,
-    StringConstraints,
-    model_validator,
-)
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 Id = Annotated[str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_]*$", max_length=60)]
 HexColour = Annotated[str, StringConstraints(pattern=r"^#[0-9A-Fa-f]{6}$")]
@@ -288,23 +282,39 @@ class Checklist(Strict):
     objects: Vocabularies
     scoring: Scoring | None = None
 
-    _terms: dict[str, dict[str, Term]] = PrivateAttr(default_factory=dict)
-
     def term(self, vocabulary: str, term_id: str) -> Term | None:
         """Return the entry `term_id` of a vocabulary by its field name, or None.
 
         Reasons and tables look labels up thousands of times per audit, so each vocabulary is
-        indexed by id on first use (the checklist is frozen, so the index never goes stale).
+        indexed by id on first use (the checklist is frozen, so the index never goes stale). The
+        index lives outside the model, so it never takes part in comparing two checklists.
         """
-        terms: dict[str, dict[str, Term]] = self.__pydantic_private__["_terms"]  # type: ignore[index]
-        index = terms.get(vocabulary)
-        if index is None:
-            entries: list[Term] = getattr(self.objects, vocabulary)
-            index = terms[vocabulary] = {}
-            for entry in entries:
-                index.setdefault(entry.id, entry)
-        return index.get(term_id)
+        return _term_index(self, vocabulary).get(term_id)
 
     def label(self, vocabulary: str, term_id: str) -> str:
         entry = self.term(vocabulary, term_id)
         return entry.name if entry else term_id
+
+
+# Per checklist object (by identity, dropped with it): vocabulary name -> id -> entry.
+_TERM_INDEXES: dict[int, tuple[weakref.ref[Checklist], dict[str, dict[str, Term]]]] = {}
+
+
+def _term_index(checklist: Checklist, vocabulary: str) -> dict[str, Term]:
+    key = id(checklist)
+    held = _TERM_INDEXES.get(key)
+    if held is None or held[0]() is not checklist:
+
+        def forget(_gone: weakref.ref[Checklist]) -> None:
+            _TERM_INDEXES.pop(key, None)
+
+        held = (weakref.ref(checklist, forget), {})
+        _TERM_INDEXES[key] = held
+    indexes = held[1]
+    index = indexes.get(vocabulary)
+    if index is None:
+        index = {}
+        for entry in getattr(checklist.objects, vocabulary):
+            index.setdefault(entry.id, entry)
+        indexes[vocabulary] = index
+    return index

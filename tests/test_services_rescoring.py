@@ -71,7 +71,7 @@ def test_a_rescore_is_one_transaction(workspace, store, checklist, walk, monkeyp
     def fail(*_args, **_kwargs):
         raise Boom("closing the action failed")
 
-    monkeypatch.setattr(store, "save_action", fail)
+    monkeypatch.setattr(store, "apply_action_updates", fail)
     with pytest.raises(Boom):
         rescoring.rescore(workspace, ACTOR, audit.id, _calmer(checklist))
     assert store.get_audit(audit.id).checklist.content_hash == audit.checklist.content_hash

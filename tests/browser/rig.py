@@ -358,6 +358,7 @@ class Taps:
         self.count += 1
         if not reruns:
             target.tap()
+            wait_idle(self.page, self.timeout_ms)  # the next step acts on a settled page
             return
         with expect_run(self.page, f"tap on {target}", self.timeout_ms):
             target.tap()

@@ -27,6 +27,7 @@ from rig import (
     open_app,
     screenshot,
     wait_charts_drawn,
+    wait_steady,
 )
 
 from datawalk.audit_setup import AuditSetup, build_audit
@@ -226,6 +227,27 @@ def _unplaced_location(server: AppServer, audit_id: str) -> tuple[str, str]:
         store.close()
 
 
+_PLAN_FRAME_BOX = f"""(() => {{
+  const frame = document.querySelector({PLAN_PICKER!r});
+  const box = frame ? frame.getBoundingClientRect() : null;
+  return box ? [box.x, box.y, box.width, box.height] : null;
+}})()"""
+
+
+# Inside the plan's own frame: the picture has loaded and kept its size for three frames.
+_IMAGE_STEADY = """(image) => new Promise((resolve) => {
+  let last = null, same = 0;
+  const step = () => {
+    const box = image.getBoundingClientRect();
+    const now = image.complete && image.naturalWidth > 0 ? `${box.width}x${box.height}` : null;
+    same = now !== null && now === last ? same + 1 : 0;
+    last = now;
+    if (same >= 3) resolve(true); else requestAnimationFrame(step);
+  };
+  requestAnimationFrame(step);
+})"""
+
+
 def _stored_position(server: AppServer, location_id: str):
     store = Store.open(server.database_url)
     try:
@@ -266,6 +288,9 @@ def test_tapping_the_plan_on_the_walk_page_places_the_location(
 
     # A placed location can be moved: tapping elsewhere on the plan replaces its position.
     plan.scroll_into_view_if_needed()
+    # The expander has just opened: its plan keeps growing for a few frames.
+    wait_steady(page, _PLAN_FRAME_BOX)
+    plan.evaluate(_IMAGE_STEADY)
     box = plan.bounding_box()
     assert box
     with expect_run(page, "tap elsewhere on the walk page's plan"):

@@ -11,6 +11,7 @@ from urllib.parse import parse_qs, urlparse
 
 from PIL import Image, ImageDraw
 from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from rig import Taps, choice, expect_run, wait_idle
 
 AUDITOR = "A. Consultant (fictional)"
@@ -56,8 +57,26 @@ def select(tap: Taps, page: Page, label: str, option: str) -> None:
 def pick_from_list(tap: Taps, page: Page, label: str, option: str, *, in_form: bool) -> None:
     """Open a selectbox with a tap and tap one of its options (which inside a form runs
     nothing until the form is submitted)."""
-    tap(page.get_by_role("combobox", name=label), reruns=False)
+    field = page.get_by_role("combobox", name=label)
+    tap(field, reruns=False)
+    if not _opened(field):
+        # Seen on both iPad sizes: the first tap on a list below a text field sometimes only
+        # moves the focus. A person taps again; the second tap is counted, and must open it.
+        tap(field, reruns=False)
+        assert _opened(field), f"{label}: the list did not open after a second tap"
     tap(page.get_by_role("option", name=option, exact=True), reruns=not in_form)
+
+
+def _opened(field: Locator, timeout_ms: int = 3_000) -> bool:
+    try:
+        field.page.wait_for_function(
+            "(field) => field.getAttribute('aria-expanded') === 'true'",
+            arg=field.element_handle(),
+            timeout=timeout_ms,
+        )
+    except PlaywrightTimeoutError:
+        return False
+    return True
 
 
 def create_audit(tap: Taps, page: Page, school: str) -> str:
@@ -83,6 +102,8 @@ def add_location(tap: Taps, page: Page, name: str, location_type: str) -> str:
     pick_from_list(tap, page, "Location type", location_type, in_form=True)
     tap(page.get_by_role("button", name="Add location"))
     page.wait_for_url("**location=**")
+    # The add closes the form: until then the page may still show the old one, inert.
+    page.get_by_label("Location name").wait_for(state="hidden")
     wait_idle(page)
     return query(page)["location"]
 
