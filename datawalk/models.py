@@ -274,7 +274,7 @@ class TrailEvent(Model):
     actor: ShortText = ""
     entity: Annotated[str, StringConstraints(pattern=r"^(audit|location|finding|photo|action)$")]
     entity_id: RefId
-    operation: Annotated[str, StringConstraints(pattern=r"^(create|update|delete)$")]
+    operation: Annotated[str, StringConstraints(pattern=r"^(create|update|delete|download)$")]
     changes: dict[str, Any] = Field(default_factory=dict)
 
 

@@ -20,6 +20,8 @@ PASSWORD_HASH = "DATAWALK_PASSWORD_HASH"
 CHECKLISTS_DIR = "DATAWALK_CHECKLISTS_DIR"
 PROTECTIVE_MARKING = "DATAWALK_PROTECTIVE_MARKING"
 DEFAULT_PROTECTIVE_MARKING = "OFFICIAL-SENSITIVE"
+WALK_INTERVAL = "DATAWALK_WALK_INTERVAL_MONTHS"
+DEFAULT_WALK_INTERVAL_MONTHS = 12  # schools walk again every year
 RETENTION_VARIABLES = (
     "DATAWALK_RETENTION_PHOTOS_MONTHS",
     "DATAWALK_RETENTION_FREE_TEXT_MONTHS",
@@ -27,7 +29,14 @@ RETENTION_VARIABLES = (
 )
 # Every DATAWALK_* variable the app reads; the test suite's own (DATAWALK_REQUIRE_BROWSER,
 # DATAWALK_TEST_DATABASE_URL) are documented with the tests.
-VARIABLES = (DATABASE_URL, PASSWORD_HASH, CHECKLISTS_DIR, PROTECTIVE_MARKING, *RETENTION_VARIABLES)
+VARIABLES = (
+    DATABASE_URL,
+    PASSWORD_HASH,
+    CHECKLISTS_DIR,
+    PROTECTIVE_MARKING,
+    *RETENTION_VARIABLES,
+    WALK_INTERVAL,
+)
 BUNDLED_CHECKLISTS = Path(__file__).resolve().parents[1] / "checklists"
 
 
@@ -41,6 +50,8 @@ class Settings:
     retention_variables: Mapping[str, str] = field(default_factory=dict)
     # Printed in every report and workbook header and footer; academies may use their own scheme.
     protective_marking: str = DEFAULT_PROTECTIVE_MARKING
+    # How long after a walk the school's next one is due (the portfolio and its reminders).
+    walk_interval_text: str | None = None
 
     def retention(self) -> RetentionPolicy:
         """The retention periods, checked where they are shown or applied, so a typo in one
@@ -53,6 +64,25 @@ class Settings:
         from datawalk.privacy.retention import RetentionPolicy
 
         return RetentionPolicy.from_env(self.retention_variables)
+
+    def walk_interval_months(self) -> int:
+        """Months from a school's last walk to its next, checked where it is used, so a typo
+        stops the portfolio with a clear message and nothing else.
+
+        Raises:
+            ValidationError: not a whole number of months from 1 to 60.
+        """
+        from datawalk.errors import ValidationError
+
+        if self.walk_interval_text is None:
+            return DEFAULT_WALK_INTERVAL_MONTHS
+        text = self.walk_interval_text
+        if not text.isdigit() or not 1 <= int(text) <= 60:
+            raise ValidationError(
+                f"{WALK_INTERVAL} must be a whole number of months from 1 to 60, not {text!r}.",
+                field="walk_interval",
+            )
+        return int(text)
 
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
@@ -70,4 +100,5 @@ class Settings:
             checklists_dir=Path(directory).expanduser() if directory else BUNDLED_CHECKLISTS,
             retention_variables={name: env[name] for name in RETENTION_VARIABLES if name in env},
             protective_marking=value(PROTECTIVE_MARKING) or DEFAULT_PROTECTIVE_MARKING,
+            walk_interval_text=value(WALK_INTERVAL),
         )

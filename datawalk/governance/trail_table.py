@@ -23,7 +23,12 @@ ENTITY_NAMES = {
     "photo": "Photo",
     "action": "Action",
 }
-OPERATION_NAMES = {"create": "Created", "update": "Updated", "delete": "Deleted"}
+OPERATION_NAMES = {
+    "create": "Created",
+    "update": "Updated",
+    "delete": "Deleted",
+    "download": "Downloaded",
+}
 TRAIL_COLUMNS = ("When", "Who", "Entity", "Reference", "Operation", "Changes")
 IMPORTED_COLUMNS = ("Backup", *TRAIL_COLUMNS)
 SHORT_DIGEST = 12  # hex digits of a backup's SHA-256 shown to people

@@ -25,6 +25,7 @@ READ_METHODS = frozenset(
         "export_document",
         "findings_for_scoring",
         "get_audit",
+        "get_audit_rules",
         "get_finding",
         "get_location",
         "list_actions",

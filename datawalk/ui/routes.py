@@ -26,6 +26,7 @@ PAGES: tuple[Route, ...] = (
     # hidden start page sends "/" on to it.
     Route("datawalk/ui/pages/start.py", "start", "DataWalk", ":material/home:", True, False),
     Route("datawalk/ui/pages/audits.py", "audits", "Audits", ":material/assignment:"),
+    Route("datawalk/ui/pages/portfolio.py", "portfolio", "Portfolio", ":material/school:"),
     Route("datawalk/ui/pages/walk.py", "walk", "Walk", ":material/directions_walk:"),
     Route("datawalk/ui/pages/findings.py", "findings", "Findings", ":material/table_rows:"),
     Route("datawalk/ui/pages/actions.py", "actions", "Action plan", ":material/checklist:"),

@@ -1,0 +1,131 @@
+"""The Portfolio page's parts: the cached rows, a school's card, the due-soon list and the
+calendar downloads.
+
+Rows are built by `datawalk.portfolio` once per state of the audits on file (any write bumps an
+audit's `updated_at`) and day. A school's name is the link to its latest audit, so one tap opens
+it. Levels are badges with their names; user text is escaped Markdown, never HTML.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from datetime import date, datetime
+
+import streamlit as st
+
+from datawalk.models import AuditStatus
+from datawalk.portfolio import SchoolRow, build_portfolio, school_key
+from datawalk.reminders import Reminder, calendar_filename, calendar_ics
+from datawalk.services import Actor, downloads
+from datawalk.ui import state, widgets
+from datawalk.ui.text import escape_markdown
+from datawalk.vocabulary import Level
+
+log = logging.getLogger(__name__)
+KIND_NAMES = {"action": "Action due", "review": "Review date", "walk": "Walk due"}
+ICS_MIME = "text/calendar"
+
+
+@st.cache_resource(max_entries=4, show_spinner="Reading every school's walks…")
+def _rows(url: str | None, today: date, interval: int, stamp: tuple) -> list[SchoolRow]:
+    """The portfolio, built once per state of the audits on file (`stamp`) and day."""
+    reads = state._workspace_for(url).reads
+    return build_portfolio(reads, today, interval, state.get_checklist_for)
+
+
+def portfolio_rows(today: date, interval: int) -> list[SchoolRow]:
+    """Return every school's row, by name (read-only: shared between sessions)."""
+    summaries = state.reads().list_audits()
+    stamp = tuple(sorted((s.id, s.updated_at.isoformat()) for s in summaries))
+    return _rows(state.database_url(), today, interval, stamp)
+
+
+def open_target(row: SchoolRow) -> str:
+    """The page a school's latest audit opens on: the walk while it is in progress, else its
+    dashboard."""
+    return "walk" if row.latest_status == AuditStatus.IN_PROGRESS else "dashboard"
+
+
+def _badge(side: str, level: Level | None) -> str:
+    if level is None:
+        return f":gray-badge[{side}: nothing open]"
+    return widgets.level_markdown(side, level)
+
+
+def render_card(row: SchoolRow, today: date) -> None:
+    """One school: its name (the link to its latest audit), dates, levels, counts, trend."""
+    with st.container(border=True, key=f"school_{_slug(row.school)}"):
+        widgets.page_link(
+            open_target(row),
+            escape_markdown(row.school),
+            state.audit_params(row.latest_audit_id),
+            icon=":material/school:",
+        )
+        late = " · WALK OVERDUE" if row.walk_overdue else ""
+        st.caption(
+            escape_markdown(
+                f"{row.site} · last walk {row.last_walk:%d %b %Y} · next due "
+                f"{row.next_walk_due:%d %b %Y}{late} · {row.walks} walk(s) on file"
+            )
+        )
+        st.markdown(
+            f"{_badge('Worst open privacy', row.worst_privacy)} "
+            f"{_badge('Worst open safeguarding', row.worst_safeguarding)}"
+        )
+        overdue = f"**{row.overdue_actions} overdue**" if row.overdue_actions else "0 overdue"
+        st.markdown(
+            f"{row.open_actions} open action(s) · {overdue} · {row.findings} finding(s): "
+            f"{row.proportionate} proportionate, {row.good_practice} good practice"
+        )
+        st.caption(escape_markdown(f"Trend: {row.trend.text()}"))
+        calendar_button([row], row.school, today, key=f"ics_{_slug(row.school)}")
+
+
+def _slug(name: str) -> str:
+    return "".join(ch if ch.isalnum() else "_" for ch in school_key(name))[:60]
+
+
+def render_due_soon(items: Sequence[Reminder], today: date) -> None:
+    """The dated things coming up, soonest first, each naming its school and kind in words."""
+    if not items:
+        st.caption("Nothing due in the next 14 days (actions) or 30 days (reviews, walks).")
+        return
+    for item in items:
+        late = " (late)" if item.due < today else ""
+        parts = [f"{item.due:%a %d %b %Y}{late}", KIND_NAMES[item.kind], item.school]
+        parts += [part for part in (item.reference, item.title) if part]
+        st.markdown(f"- {escape_markdown(' · '.join(parts))}")
+
+
+def calendar_button(rows: Sequence[SchoolRow], school: str | None, today: date, key: str) -> None:
+    """A download of the rows' calendar; the file is built, and the download recorded in each
+    school's latest audit trail, only when tapped."""
+    workspace = state.get_workspace()
+    actor = Actor(state.actor())
+    filename = calendar_filename(school, today)
+    audit_ids = [row.latest_audit_id for row in rows]
+    rows = list(rows)
+
+    def build() -> bytes:
+        # Runs outside the script (no session state); an error would give no download and no
+        # message, so it is logged.
+        try:
+            data = calendar_ics(rows, datetime.now().astimezone())
+            downloads.record_download(workspace, actor, audit_ids, "calendar", filename)
+            return data
+        except Exception:
+            log.exception("Could not build the calendar %s", filename)
+            raise
+
+    label = "Calendar (.ics)" if school else "Calendar for all schools (.ics)"
+    st.download_button(
+        label,
+        data=build,
+        file_name=filename,
+        mime=ICS_MIME,
+        on_click="ignore",
+        icon=":material/event:",
+        key=key,
+        disabled=not rows,
+    )
