@@ -162,6 +162,9 @@ class Audit(Model):
     checklist: PinnedChecklist
     legal_hold: bool = False
     completed_at: datetime | None = None
+    previous_audit_id: RefId | None = Field(
+        default=None, description="The walk this one re-walks; it may no longer be held here."
+    )
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
     version: int = Field(default=1, ge=1)
@@ -296,6 +299,69 @@ class ImportedEvent(Model):
     imported_by: RequiredText
 
 
+class RewalkState(StrEnum):
+    """What the consultant found this time at something recorded last time."""
+
+    PENDING = "pending"  # not looked at yet
+    RESOLVED = "resolved"
+    STILL = "still"  # still as it was: copied as a new finding observed today
+    CHANGED = "changed"  # copied, then edited in the capture form
+    NOT_CHECKED = "not_checked"
+
+
+class RewalkItem(Model):
+    """One finding of the previous walk, carried as a structured copy (no photos, no notes)."""
+
+    id: str = Field(default_factory=new_id, min_length=8, max_length=64)
+    audit_id: RefId
+    location_id: RefId
+    ordinal: int = 0
+    previous_finding_id: RefId
+    previous_reference: ShortText
+    previous: dict[str, Any] = Field(description="The finding's structured fields last time")
+    state: RewalkState = RewalkState.PENDING
+    note: LongText = ""
+    new_finding_id: RefId | None = None
+    decided_by: ShortText = ""
+    decided_at: datetime | None = None
+
+
+class CarriedAction(Model):
+    """An action still open (or a risk accepted) at the previous walk, linked to its origin."""
+
+    id: str = Field(default_factory=new_id, min_length=8, max_length=64)
+    audit_id: RefId
+    origin_action_id: RefId
+    origin_audit_id: RefId
+    previous_finding_ids: list[RefId] = Field(default_factory=list)
+    recommendation: LongText = ""
+    owner: ShortText = ""
+    due_date: date | None = None
+    status: ActionStatus = ActionStatus.OPEN
+    accepted_reason: LongText = ""
+    accepted_by: ShortText = ""
+    accepted_on: date | None = None
+    accept_again: bool = False
+    checked_on: date | None = None
+    checked_by: ShortText = ""
+
+
+class UncheckedLocation(Model):
+    """A whole location not checked this time (a locked room): listed in scope and limitations."""
+
+    location_id: RefId
+    marked_by: ShortText
+    marked_at: datetime = Field(default_factory=utc_now)
+
+
+class RewalkRecord(Model):
+    """What a re-walk holds beyond an ordinary audit, for the JSON document."""
+
+    items: list[RewalkItem] = Field(default_factory=list)
+    carried_actions: list[CarriedAction] = Field(default_factory=list)
+    unchecked_locations: list[UncheckedLocation] = Field(default_factory=list)
+
+
 class AuditDocument(Model):
     """The JSON interchange form of one audit: backups, the sample walk and `score` input."""
 
@@ -315,4 +381,7 @@ class AuditDocument(Model):
     scores: list[dict[str, Any]] = Field(
         default_factory=list,
         description="Scores, reasons and recommendations at export time; recomputed on import.",
+    )
+    rewalk: RewalkRecord | None = Field(
+        default=None, description="A re-walk's states, carried actions and unchecked locations."
     )

@@ -15,6 +15,7 @@ from datawalk.governance.deletion import check_confirm_name, check_due
 from datawalk.models import Audit, AuditStatus
 from datawalk.privacy import RetentionPolicy, RetentionScope
 from datawalk.privacy.text_checks import TextField, check_free_text
+from datawalk.services.rewalks import keep_trend_summary
 from datawalk.services.workspace import Actor, Workspace
 from datawalk.store import Tombstone
 
@@ -113,6 +114,8 @@ def delete_due(
         StoreError: the audit is on legal hold (NotFoundError: it no longer exists).
     """
     check_due(workspace.reads, audit_id, now, policy, RetentionScope.WHOLE_RECORD)
+    # The trend keeps the walk's per-location counts and worst levels (no personal data).
+    keep_trend_summary(workspace, audit_id)
     return workspace._store.delete_audit(audit_id, actor.name)
 
 

@@ -28,12 +28,14 @@ READ_METHODS = frozenset(
         "get_audit_rules",
         "get_finding",
         "get_location",
+        "get_rewalk_item",
         "list_actions",
         "list_audits",
         "list_findings",
         "list_locations",
         "list_photos",
         "list_tombstones",
+        "list_walk_summaries",
         "list_imported_trail",
         "list_trail",
         "last_open_audit_id",
@@ -41,6 +43,7 @@ READ_METHODS = frozenset(
         "load_draft",
         "newest_findings",
         "photo_counts",
+        "rewalk_record",
     }
 )
 

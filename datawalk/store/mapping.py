@@ -38,6 +38,7 @@ AUDIT_SCALARS = (
     "overall_opinion",
     "legal_hold",
     "completed_at",
+    "previous_audit_id",
     "created_at",
     "updated_at",
     "version",

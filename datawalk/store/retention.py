@@ -20,6 +20,7 @@ from . import tables
 from .base import StoreBase, bump_audit, require_actor, require_audit_row
 from .engine import scrub_deleted
 from .mapping import photo_from_row, tombstone_from_row
+from .rewalks import blank_rewalk_text, delete_rewalk_rows
 from .summaries import Tombstone
 from .trail import FREE_TEXT_FIELDS, photo_snapshot, record, record_change
 
@@ -46,6 +47,7 @@ def _delete_children(connection: Connection, audit_id: str) -> None:
     """Delete every row the audit owns, children first (not relying on ON DELETE CASCADE)."""
     t = tables
     finding_ids = select(t.findings.c.id).where(t.findings.c.audit_id == audit_id)
+    delete_rewalk_rows(connection, audit_id)
     action_ids = select(t.actions.c.id).where(t.actions.c.audit_id == audit_id)
     connection.execute(
         delete(t.action_findings).where(t.action_findings.c.action_id.in_(action_ids))
@@ -156,6 +158,7 @@ class RetentionMixin(StoreBase):
             _refuse_if_held(require_audit_row(connection, audit_id), "purged")
             photos = _delete_photos(connection, audit_id, actor)
             texts = _blank_free_text(connection, audit_id, actor)
+            texts += blank_rewalk_text(connection, audit_id, actor)
             connection.execute(delete(tables.drafts).where(tables.drafts.c.audit_id == audit_id))
             bump_audit(connection, audit_id)
         # Emptied text lives on in the old row versions of these tables until VACUUM.

@@ -24,6 +24,7 @@ from .locations import LocationsMixin
 from .photos import PhotosMixin
 from .places import PlacesMixin
 from .retention import RetentionMixin
+from .rewalks import RewalksMixin
 from .trail import record, select_trail
 
 
@@ -37,6 +38,7 @@ class Store(
     DocumentsMixin,
     RetentionMixin,
     PlacesMixin,
+    RewalksMixin,
 ):
     """Durable storage of audits and everything they own. `engine` is exposed for tests only."""
 

@@ -93,6 +93,8 @@ audits = Table(
     Column("completed_at", UTCDateTime(), nullable=True),
     # Always set by the store; nullable only so 0007_accounts could add it in place on SQLite.
     Column("school_id", String(ID), ForeignKey("schools.id"), nullable=True, index=True),
+    # The walk this one re-walks (no foreign key: it may be deleted, or not restored here).
+    Column("previous_audit_id", String(ID), nullable=True),
 )
 
 floor_plans = Table(
@@ -389,4 +391,74 @@ identities = Table(
     Column("user_id", String(ID), _user_fk(), nullable=False, index=True),
     Column("email", String(SHORT), nullable=False),  # the verified address it was linked through
     Column("linked_at", UTCDateTime(), nullable=False),
+)
+
+# Re-walks (see store/rewalks.py): last walk's findings as structured copies (no photos, notes or
+# purged text) with what the consultant found this time, its carried-over actions, locations not
+# checked this time, and what is kept of a walk for the trend once its records are deleted.
+rewalk_items = Table(
+    "rewalk_items",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("audit_id", String(ID), _audit_fk(), nullable=False, index=True),
+    Column(
+        "location_id", String(ID), ForeignKey("locations.id", ondelete="CASCADE"), nullable=False
+    ),
+    Column("ordinal", Integer, nullable=False),
+    Column("previous_finding_id", String(ID), nullable=False),
+    Column("previous_reference", String(16), nullable=False),
+    Column("previous", _json(), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("note", Text, nullable=False),
+    Column(
+        "new_finding_id", String(ID), ForeignKey("findings.id", ondelete="SET NULL"), nullable=True
+    ),
+    Column("decided_by", String(SHORT), nullable=False),
+    Column("decided_at", UTCDateTime(), nullable=True),
+)
+
+carried_actions = Table(
+    "carried_actions",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("audit_id", String(ID), _audit_fk(), nullable=False, index=True),
+    Column("origin_action_id", String(ID), nullable=False),
+    Column("origin_audit_id", String(ID), nullable=False),
+    Column("previous_finding_ids", _json(), nullable=False),
+    Column("recommendation", Text, nullable=False),
+    Column("owner", String(SHORT), nullable=False),
+    Column("due_date", Date, nullable=True),
+    Column("status", String(20), nullable=False),
+    Column("accepted_reason", Text, nullable=False),
+    Column("accepted_by", String(SHORT), nullable=False),
+    Column("accepted_on", Date, nullable=True),
+    Column("accept_again", Boolean, nullable=False),
+    Column("checked_on", Date, nullable=True),
+    Column("checked_by", String(SHORT), nullable=False),
+)
+
+unchecked_locations = Table(
+    "unchecked_locations",
+    metadata,
+    Column("audit_id", String(ID), _audit_fk(), primary_key=True),
+    Column(
+        "location_id", String(ID), ForeignKey("locations.id", ondelete="CASCADE"), primary_key=True
+    ),
+    Column("marked_by", String(SHORT), nullable=False),
+    Column("marked_at", UTCDateTime(), nullable=False),
+)
+
+# No foreign key: kept after the walk itself is deleted. No personal data (see README).
+walk_summaries = Table(
+    "walk_summaries",
+    metadata,
+    Column("audit_id", String(ID), primary_key=True),
+    Column("school_key", String(SHORT), nullable=False, index=True),
+    Column("school_name", String(SHORT), nullable=False),
+    Column("walk_at", UTCDateTime(), nullable=False),
+    Column("checklist_id", String(VOCAB), nullable=False),
+    Column("checklist_version", Integer, nullable=False),
+    Column("levels", _json(), nullable=False),
+    Column("locations", _json(), nullable=False),
+    Column("kept_at", UTCDateTime(), nullable=False),
 )

@@ -1,0 +1,44 @@
+"""The walks of one school, for the trend: every walk still held, summarised from its own scored
+table, and what is kept of walks whose records were deleted at the end of their retention.
+
+Each walk is shown as scored with its own pinned checklist; the chart says which version.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from datawalk.checklist import checklist_from_pin
+from datawalk.models import Audit
+from datawalk.rewalk.summary import WalkSummary, school_key, summarise_walk
+from datawalk.scored_table import scored_table
+from datawalk.vocabulary import Checklist
+
+
+def level_names(checklist: Checklist) -> list[str]:
+    return [level.name for level in checklist.scoring.levels] if checklist.scoring else []
+
+
+def summary_of(reads: Any, audit: Audit, checklist: Checklist) -> WalkSummary:
+    """Summarise one held walk: per location, findings and worst levels on both sides."""
+    locations = reads.list_locations(audit.id)
+    table = scored_table(audit, reads.findings_for_scoring(audit.id), locations, checklist)
+    unchecked = [u.location_id for u in reads.rewalk_record(audit.id).unchecked_locations]
+    return summarise_walk(audit, locations, table, level_names(checklist), unchecked)
+
+
+def same_school_audit_ids(reads: Any, audit: Audit) -> list[str]:
+    """Ids of every held audit of the audit's school (itself included)."""
+    key = school_key(audit)
+    return [row.id for row in reads.list_audits() if school_key(row) == key]
+
+
+def school_walks(reads: Any, audit: Audit) -> list[WalkSummary]:
+    """Every walk of the audit's school, oldest first: held ones and kept summaries."""
+    held = []
+    for audit_id in same_school_audit_ids(reads, audit):
+        other = audit if audit_id == audit.id else reads.get_audit(audit_id)
+        held.append(summary_of(reads, other, checklist_from_pin(other.checklist)))
+    held_ids = {walk.audit_id for walk in held}
+    kept = [w for w in reads.list_walk_summaries(school_key(audit)) if w.audit_id not in held_ids]
+    return sorted(held + kept, key=lambda walk: walk.walk_at)
