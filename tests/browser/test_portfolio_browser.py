@@ -9,12 +9,14 @@ import re
 from datetime import date
 
 import pytest
-from playwright.sync_api import expect
+from icalendar import Calendar
+from playwright.sync_api import Browser, expect
 from rig import (
     AppServer,
     Tablet,
     Taps,
     horizontal_overflow,
+    landscape_tablet_page,
     no_horizontal_scroll,
     open_app,
     screenshot,
@@ -23,7 +25,7 @@ from rig import (
 
 from datawalk.checklist import DEFAULT_CHECKLIST_PATH, load_checklist
 from datawalk.store import Store
-from tests.portfolio_schools import School, make_three_schools
+from tests.portfolio_schools import CLOSED, School, make_three_schools
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -63,3 +65,32 @@ def test_tapping_a_school_opens_its_latest_audit(
     page.wait_for_url(re.compile(rf"audit={re.escape(school.latest.id)}"))
     expect(page.get_by_text(f"{school.name} · Main site")).to_be_visible()
     assert tap.count == 1
+
+
+def test_a_school_calendar_downloads_parses_and_is_in_the_trail(
+    browser: Browser, app_server: AppServer, schools: dict[str, School], tmp_path
+) -> None:
+    with landscape_tablet_page(browser) as page:
+        _download_calendar(page, app_server, schools, tmp_path)
+
+
+def _download_calendar(page, app_server: AppServer, schools: dict[str, School], tmp_path) -> None:
+    open_app(page, f"{app_server.url}/portfolio")
+    school = schools["Birchwood Academy (fictional)"]
+    card = page.locator(CARD).filter(has_text=school.name)
+    button = card.get_by_role("button", name="Calendar (.ics)")
+    with page.expect_download(timeout=60_000) as caught:
+        button.tap()
+    download = caught.value
+    assert download.failure() is None and download.suggested_filename.endswith(".ics")
+    target = tmp_path / download.suggested_filename
+    download.save_as(target)
+    events = list(Calendar.from_ical(target.read_bytes()).walk("VEVENT"))
+    due = sorted(a.due_date for a in school.actions if a.status not in CLOSED)
+    assert sorted(e.decoded("dtstart") for e in events if "walk" not in str(e["SUMMARY"])) == due
+    assert all(str(e["SUMMARY"]).startswith(school.name) for e in events)
+    recorded = app_server.query(
+        "SELECT actor, changes FROM trail_events WHERE audit_id = ? AND operation = 'download'",
+        school.latest.id,
+    )
+    assert len(recorded) == 1 and download.suggested_filename in str(recorded[0][1])
