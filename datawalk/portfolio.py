@@ -5,8 +5,9 @@ have overdue actions and how bad what is still open is, without opening each aud
 is built from the school's walks: the latest one gives the actions, the worst open level on each
 side and the proportionate and good-practice counts; all of them give the small trend.
 
-Until schools are records of their own, audits belong to a school by its name (`school_key`, the
-one place that decides it). The next walk is due a set number of months after the last one
+Which walks are one school's is decided by the re-walk's `school_key` (the school's record once it
+has one, else its name); the trend is the re-walk's history of that school, walks kept only as
+summaries after retention included. The next walk is due a set number of months after the last
 (`DATAWALK_WALK_INTERVAL_MONTHS`, yearly by default). Pure core: reads go through the services'
 `Reads`, no streamlit.
 """
@@ -22,6 +23,9 @@ import pandas as pd
 from datawalk.actions import CLOSED_STATUSES, PROPORTIONATE, is_overdue
 from datawalk.models import Action, Audit, AuditStatus, Finding
 from datawalk.privacy.retention import add_months
+from datawalk.rewalk.compare import direction
+from datawalk.rewalk.history import school_walks
+from datawalk.rewalk.summary import WalkSummary, school_key
 from datawalk.services import AuditSummary, Reads
 from datawalk.vocabulary import Checklist, Level
 
@@ -29,19 +33,17 @@ SIDES = ("privacy", "safeguarding")
 SCORE_COLUMNS = ["finding_id", "privacy_level_index", "safeguarding_level_index", "classification"]
 
 
-def school_key(name: str) -> str:
-    """Return the key that groups audits into one school: its name, ignoring case and spacing.
-
-    The one place that decides which walks are the same school, until schools are records.
-    """
-    return " ".join(name.split()).casefold()
+def _words(text: str) -> str:
+    """Text without case or extra spaces, for searching and ordering by name."""
+    return " ".join(text.split()).casefold()
 
 
 def group_by_school(summaries: Iterable[AuditSummary]) -> dict[str, list[AuditSummary]]:
-    """Return each school's audits, newest walk first, keyed by `school_key`."""
+    """Return each school's audits, newest walk first, keyed by the re-walk's `school_key` (the
+    one place that decides whether two walks are of the same school)."""
     groups: dict[str, list[AuditSummary]] = {}
     for summary in summaries:
-        groups.setdefault(school_key(summary.school_name), []).append(summary)
+        groups.setdefault(school_key(summary), []).append(summary)
     for walks in groups.values():
         walks.sort(key=lambda s: (s.walk_at, s.created_at), reverse=True)
     return groups
@@ -49,59 +51,69 @@ def group_by_school(summaries: Iterable[AuditSummary]) -> dict[str, list[AuditSu
 
 @dataclass(frozen=True)
 class WalkLevels:
-    """One walk's worst level on each side over all its findings (None: nothing scored)."""
+    """One walk's worst level on each side over the locations checked, as scored with its own
+    checklist (whose id, version and level names it keeps); None: no findings."""
 
     audit_id: str
     walk_on: date
-    checklist_hash: str
-    privacy: Level | None
-    safeguarding: Level | None
-    privacy_index: int | None
-    safeguarding_index: int | None
+    checklist: tuple[str, int]
+    levels: tuple[str, ...]
+    privacy: int | None
+    safeguarding: int | None
+
+    def name(self, side: str) -> str:
+        index = getattr(self, side)
+        return "none" if index is None or index >= len(self.levels) else self.levels[index]
+
+
+def walk_levels(walk: WalkSummary) -> WalkLevels:
+    """Reduce a walk's per-location summary (held, or kept after retention) to its worst levels."""
+    checked = [location for location in walk.locations if not location.not_checked]
+    worst = {}
+    for side in SIDES:
+        indices = [getattr(loc, f"worst_{side}") for loc in checked]
+        worst[side] = max((i for i in indices if i is not None), default=None)
+    return WalkLevels(
+        audit_id=walk.audit_id,
+        walk_on=walk.walk_at.date(),
+        checklist=(walk.checklist_id, walk.checklist_version),
+        levels=tuple(walk.levels),
+        privacy=worst["privacy"],
+        safeguarding=worst["safeguarding"],
+    )
 
 
 @dataclass(frozen=True)
 class Trend:
-    """A school's walks oldest first, and which way the last two went on each side.
+    """A school's walks oldest first, and which way the last two went.
 
-    A direction is "better", "same" or "worse"; "first walk" when there is only one; and
-    "checklist changed" when the two walks were scored with different checklists, whose levels
-    are never compared directly.
+    The direction is the comparison's own ("better", "same", "worse": worse when either side's
+    worst level rose); "first walk" when there is only one; "checklist changed" when the two were
+    scored with different checklist versions, whose levels are never compared directly.
     """
 
     walks: tuple[WalkLevels, ...]
-    privacy: str
-    safeguarding: str
+    direction: str
 
     def text(self) -> str:
-        """The trend in words, e.g. "Privacy High → Medium (better) · Safeguarding …"."""
-        parts = []
-        for side in SIDES:
-            names = [_name(getattr(walk, side)) for walk in self.walks]
-            parts.append(f"{side.capitalize()} {' → '.join(names)} ({getattr(self, side)})")
-        return " · ".join(parts)
-
-
-def _name(level: Level | None) -> str:
-    return level.name if level is not None else "none"
+        """The trend in words: "Mar 2025 High / Medium → Mar 2026 Medium / Low (better)"."""
+        steps = [
+            f"{walk.walk_on:%b %Y} {walk.name('privacy')} / {walk.name('safeguarding')}"
+            for walk in self.walks
+        ]
+        return f"{' → '.join(steps)} ({self.direction})"
 
 
 def walk_trend(walks: Sequence[WalkLevels]) -> Trend:
-    """Return the trend of a school's walks (any order): the one place that judges direction."""
+    """Return the trend of a school's walks (any order), judged by the comparison's `direction`."""
     ordered = tuple(sorted(walks, key=lambda walk: walk.walk_on))
-    return Trend(ordered, *(_direction(ordered, side) for side in SIDES))
-
-
-def _direction(walks: Sequence[WalkLevels], side: str) -> str:
-    if len(walks) < 2:
-        return "first walk"
-    before, after = walks[-2], walks[-1]
-    if before.checklist_hash != after.checklist_hash:
-        return "checklist changed"
-    old = getattr(before, f"{side}_index")
-    new = getattr(after, f"{side}_index")
-    old, new = -1 if old is None else old, -1 if new is None else new
-    return "same" if old == new else "better" if new < old else "worse"
+    if len(ordered) < 2:
+        return Trend(ordered, "first walk")
+    before, after = ordered[-2], ordered[-1]
+    if before.checklist != after.checklist:
+        return Trend(ordered, "checklist changed")
+    sides = [(getattr(before, side), getattr(after, side)) for side in SIDES]
+    return Trend(ordered, direction([b for b, _ in sides], [a for _, a in sides]))
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,7 @@ class OpenAction:
 class SchoolRow:
     """One school in the portfolio, as of `today`."""
 
+    key: str  # which walks are this school's (`school_key`)
     school: str
     site: str
     latest_audit_id: str
@@ -151,20 +164,6 @@ def scored_findings(
         return pd.DataFrame(columns=SCORE_COLUMNS)
     scores = score_frame(findings_to_frame(findings), checklist, walk_date(audit))
     return scores[SCORE_COLUMNS]
-
-
-def walk_levels(audit: Audit, scores: pd.DataFrame, checklist: Checklist) -> WalkLevels:
-    """Return the walk's worst level on each side over every finding."""
-    worst = {side: _worst(scores[f"{side}_level_index"]) for side in SIDES}
-    return WalkLevels(
-        audit_id=audit.id,
-        walk_on=audit.walk_at.date(),
-        checklist_hash=audit.checklist.content_hash,
-        privacy=_level(checklist, worst["privacy"]),
-        safeguarding=_level(checklist, worst["safeguarding"]),
-        privacy_index=worst["privacy"],
-        safeguarding_index=worst["safeguarding"],
-    )
 
 
 def _worst(indices: pd.Series) -> int | None:
@@ -213,14 +212,6 @@ def school_row(
     checklist = checklist_of(audit)
     findings = reads.findings_for_scoring(latest.id)
     scores = scored_findings(audit, findings, checklist)
-    levels = [walk_levels(audit, scores, checklist)]
-    for summary in walks[1:]:
-        earlier = reads.get_audit_rules(summary.id)
-        earlier_checklist = checklist_of(earlier)
-        earlier_scores = scored_findings(
-            earlier, reads.findings_for_scoring(summary.id), earlier_checklist
-        )
-        levels.append(walk_levels(earlier, earlier_scores, earlier_checklist))
     actions = reads.list_actions(latest.id)
     references = {finding.id: finding.reference or "" for finding in findings}
     still_open = open_finding_ids(findings, scores, actions)
@@ -229,6 +220,7 @@ def school_row(
     open_actions = [a for a in actions if a.status not in CLOSED_STATUSES]
     next_due = add_months(latest.walk_at, interval_months).date()
     return SchoolRow(
+        key=school_key(latest),
         school=latest.school_name,
         site=latest.site_name,
         latest_audit_id=latest.id,
@@ -246,7 +238,7 @@ def school_row(
         concern=_concern(checklist, worst.values()),
         proportionate=int((scores["classification"] == PROPORTIONATE).sum()),
         good_practice=sum(finding.good_practice for finding in findings),
-        trend=walk_trend(levels),
+        trend=walk_trend([walk_levels(walk) for walk in school_walks(reads, audit)]),
         actions=tuple(
             OpenAction(a, tuple(references.get(fid, "") for fid in a.finding_ids))
             for a in open_actions
@@ -283,11 +275,11 @@ def build_portfolio(
 
 
 SORTS: dict[str, tuple[str, Callable[[SchoolRow], object]]] = {
-    "due": ("Next walk due", lambda row: (row.next_walk_due, school_key(row.school))),
-    "overdue": ("Most overdue actions", lambda row: (-row.overdue_actions, school_key(row.school))),
-    "worst": ("Worst open level", lambda row: (-row.worst_index, school_key(row.school))),
-    "last_walk": ("Last walk, oldest first", lambda row: (row.last_walk, school_key(row.school))),
-    "school": ("School name", lambda row: school_key(row.school)),
+    "due": ("Next walk due", lambda row: (row.next_walk_due, _words(row.school))),
+    "overdue": ("Most overdue actions", lambda row: (-row.overdue_actions, _words(row.school))),
+    "worst": ("Worst open level", lambda row: (-row.worst_index, _words(row.school))),
+    "last_walk": ("Last walk, oldest first", lambda row: (row.last_walk, _words(row.school))),
+    "school": ("School name", lambda row: _words(row.school)),
 }
 
 
@@ -306,11 +298,11 @@ def filter_rows(
 ) -> list[SchoolRow]:
     """Keep the rows matching every filter given: a name search, overdue actions, a walk due
     by a date, an open level of concern."""
-    wanted = school_key(text)
+    wanted = _words(text)
     return [
         row
         for row in rows
-        if wanted in school_key(row.school)
+        if wanted in _words(row.school)
         and (row.overdue_actions > 0 or not overdue_actions_only)
         and (walk_due_by is None or row.next_walk_due <= walk_due_by)
         and (row.concern or not concern_only)

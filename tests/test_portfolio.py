@@ -15,7 +15,6 @@ from datawalk.portfolio import (
     WalkLevels,
     build_portfolio,
     filter_rows,
-    school_key,
     sort_rows,
     walk_trend,
 )
@@ -89,9 +88,9 @@ def test_levels_counts_and_trend(rows, schools, checklist):
     assert [walk.walk_on for walk in ash.trend.walks] == sorted(
         a.walk_at.date() for a in schools[ash.school].audits
     )
-    assert ash.trend.privacy == "same"  # the same poster, the same checklist, both years
-    assert "Privacy" in ash.trend.text() and "→" in ash.trend.text()
-    assert by_name["Birchwood Academy (fictional)"].trend.privacy == "first walk"
+    assert ash.trend.direction == "same"  # the same poster, the same checklist, both years
+    assert ash.trend.text().count("→") == 1 and ash.worst_privacy.name in ash.trend.text()
+    assert by_name["Birchwood Academy (fictional)"].trend.direction == "first walk"
     cedar = by_name["Cedar Lane Infants (fictional)"]
     assert cedar.worst_safeguarding is not None and cedar.worst_privacy is not None
 
@@ -108,15 +107,15 @@ def test_a_finding_settled_by_a_closed_action_is_not_open(workspace, checklist, 
 
 
 def test_trend_never_compares_levels_of_two_checklists(checklist):
-    levels = checklist.scoring.levels
-    walk = WalkLevels("a", date(2025, 1, 1), "0" * 64, levels[3], levels[3], 3, 3)
-    better = WalkLevels("b", date(2026, 1, 1), "0" * 64, levels[1], levels[4], 1, 4)
-    assert (walk_trend([better, walk]).privacy, walk_trend([walk, better]).safeguarding) == (
-        "better",
-        "worse",
-    )
-    other = WalkLevels("c", date(2026, 1, 1), "1" * 64, levels[1], levels[1], 1, 1)
-    assert walk_trend([walk, other]).privacy == "checklist changed"
+    names = tuple(level.name for level in checklist.scoring.levels)
+    walk = WalkLevels("a", date(2025, 1, 1), ("uk_schools", 5), names, 3, 3)
+    better = WalkLevels("b", date(2026, 1, 1), ("uk_schools", 5), names, 1, 2)
+    mixed = WalkLevels("c", date(2026, 1, 1), ("uk_schools", 5), names, 1, 4)
+    assert walk_trend([better, walk]).direction == "better"  # any order: sorted by date
+    assert walk_trend([walk, mixed]).direction == "worse"  # one side rose
+    other = WalkLevels("d", date(2026, 1, 1), ("uk_schools", 6), names, 1, 1)
+    assert walk_trend([walk, other]).direction == "checklist changed"
+    assert f"{names[3]} / {names[3]} → " in walk_trend([walk, better]).text()
 
 
 def test_filters_and_sorts(rows):
@@ -140,8 +139,16 @@ def test_filters_and_sorts(rows):
     )
 
 
-def test_audits_of_one_school_are_grouped_by_name_whatever_the_spacing_or_case():
-    assert school_key(" Ashgrove  primary ") == school_key("ASHGROVE Primary")
+def test_audits_of_one_school_are_grouped_by_name_whatever_the_spacing_or_case(
+    workspace, schools, checklist
+):
+    from tests.portfolio_schools import _walk
+
+    _walk(workspace._store, checklist, "  ashgrove PRIMARY (fictional) ", TODAY)
+    rows = build_portfolio(workspace.reads, TODAY, 12)
+    assert len(rows) == len(schools)
+    ash = next(r for r in rows if r.school.casefold().strip().startswith("ashgrove"))
+    assert ash.walks == 3 and ash.last_walk == TODAY
 
 
 def test_due_soon_lists_actions_reviews_and_walks_in_their_windows(rows, schools):

@@ -15,7 +15,7 @@ from datetime import date, datetime
 import streamlit as st
 
 from datawalk.models import AuditStatus
-from datawalk.portfolio import SchoolRow, build_portfolio, school_key
+from datawalk.portfolio import SchoolRow, build_portfolio
 from datawalk.reminders import Reminder, calendar_filename, calendar_ics
 from datawalk.services import Actor, downloads
 from datawalk.ui import state, widgets
@@ -55,7 +55,7 @@ def _badge(side: str, level: Level | None) -> str:
 
 def render_card(row: SchoolRow, today: date) -> None:
     """One school: its name (the link to its latest audit), dates, levels, counts, trend."""
-    with st.container(border=True, key=f"school_{_slug(row.school)}"):
+    with st.container(border=True, key=f"school_{_slug(row.key)}"):
         widgets.page_link(
             open_target(row),
             escape_markdown(row.school),
@@ -78,12 +78,13 @@ def render_card(row: SchoolRow, today: date) -> None:
             f"{row.open_actions} open action(s) · {overdue} · {row.findings} finding(s): "
             f"{row.proportionate} proportionate, {row.good_practice} good practice"
         )
-        st.caption(escape_markdown(f"Trend: {row.trend.text()}"))
-        calendar_button([row], row.school, today, key=f"ics_{_slug(row.school)}")
+        st.caption(escape_markdown(f"Trend (privacy / safeguarding): {row.trend.text()}"))
+        calendar_button([row], row.school, today, key=f"ics_{_slug(row.key)}")
 
 
-def _slug(name: str) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in school_key(name))[:60]
+def _slug(key: str) -> str:
+    """A widget key from a school's key (two schools may share a name, never a key)."""
+    return "".join(ch if ch.isalnum() else "_" for ch in key)
 
 
 def render_due_soon(items: Sequence[Reminder], today: date) -> None:

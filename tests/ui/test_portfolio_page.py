@@ -7,7 +7,6 @@ from datetime import date
 
 import pytest
 
-from datawalk.portfolio import school_key
 from datawalk.store import Store
 from tests.portfolio_schools import make_three_schools
 
@@ -22,27 +21,22 @@ def schools(app_db, checklist):
 
 
 def _cards(at) -> dict[str, object]:
-    """The school cards by their key (the school's name, case-folded)."""
+    """The school cards in their order, by the school name on their link."""
     cards = {}
     for block in at.main.children.values():
-        key = getattr(block.proto, "id", "")
-        if "-school_" in key:
-            cards[key.split("-school_", 1)[1]] = block
+        if "-school_" in getattr(block.proto, "id", ""):
+            cards[block.get("page_link")[0].proto.label.replace("\\", "")] = block
     return cards
-
-
-def _slug(name: str) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in school_key(name))
 
 
 def test_lists_three_schools_with_their_overdue_counts(open_page, schools) -> None:
     at = open_page("portfolio")
     assert not at.exception
     cards = _cards(at)
-    assert sorted(cards) == sorted(_slug(name) for name in schools)
+    assert sorted(cards) == sorted(schools)
     today = date.today()
     for name, school in schools.items():
-        card = cards[_slug(name)]
+        card = cards[name]
         counts = [m.value for m in card.markdown if "open action" in m.value]
         overdue = school.overdue(today)
         shown = f"**{overdue} overdue**" if overdue else "0 overdue"
@@ -60,16 +54,16 @@ def test_filters_and_sorting(open_page, schools) -> None:
     today = date.today()
     at.pills(key="portfolio_filters").set_value(["overdue"]).run()
     with_overdue = [name for name, school in schools.items() if school.overdue(today)]
-    assert sorted(_cards(at)) == sorted(_slug(name) for name in with_overdue)
+    assert sorted(_cards(at)) == sorted(with_overdue)
 
     at.pills(key="portfolio_filters").set_value([]).run()
     at.segmented_control(key="portfolio_sort").set_value("overdue").run()
     order = list(_cards(at))
-    expected = sorted(schools, key=lambda n: (-schools[n].overdue(today), school_key(n)))
-    assert order == [_slug(name) for name in expected]
+    expected = sorted(schools, key=lambda n: (-schools[n].overdue(today), n.casefold()))
+    assert order == expected
 
     at.text_input(key="portfolio_search").set_value("cedar").run()
-    assert list(_cards(at)) == [_slug("Cedar Lane Infants (fictional)")]
+    assert list(_cards(at)) == ["Cedar Lane Infants (fictional)"]
 
 
 def test_due_soon_and_the_calendar_downloads(open_page, schools) -> None:
