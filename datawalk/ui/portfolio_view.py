@@ -58,7 +58,7 @@ def render_card(row: SchoolRow, today: date) -> None:
     with st.container(border=True, key=f"school_{_slug(row.key)}"):
         widgets.page_link(
             open_target(row),
-            escape_markdown(row.school),
+            f"**{escape_markdown(row.school)}**",
             state.audit_params(row.latest_audit_id),
             icon=":material/school:",
         )
@@ -95,7 +95,9 @@ def render_due_soon(items: Sequence[Reminder], today: date) -> None:
     for item in items:
         late = " (late)" if item.due < today else ""
         parts = [f"{item.due:%a %d %b %Y}{late}", KIND_NAMES[item.kind], item.school]
-        parts += [part for part in (item.reference, item.title) if part]
+        # A walk's kind says it all; an action or a review names its finding and what it is.
+        if item.kind != "walk":
+            parts += [part for part in (item.reference, item.title) if part]
         st.markdown(f"- {escape_markdown(' · '.join(parts))}")
 
 

@@ -25,7 +25,8 @@ def _cards(at) -> dict[str, object]:
     cards = {}
     for block in at.main.children.values():
         if "-school_" in getattr(block.proto, "id", ""):
-            cards[block.get("page_link")[0].proto.label.replace("\\", "")] = block
+            label = block.get("page_link")[0].proto.label
+            cards[label.replace("\\", "").strip("*")] = block
     return cards
 
 
