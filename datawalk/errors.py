@@ -45,6 +45,11 @@ class DatabaseUnavailableError(StoreError):
     """The database is down, unreachable or too busy just now: nothing was written, nothing lost."""
 
 
+class PermissionDeniedError(DataWalkError):
+    """The actor's role may not do this (in a school of their scope: outside it, an audit is
+    simply not found, so ids leak nothing)."""
+
+
 class InterchangeError(DataWalkError):
     """An imported or exported document (JSON or xlsx) is bad, hostile, or from another audit."""
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -37,6 +38,12 @@ VARIABLES = (
     *RETENTION_VARIABLES,
     WALK_INTERVAL,
 )
+# One lifetime for every sign-in, local or single sign-on (see datawalk/accounts/sessions.py).
+SESSION_HOURS = "DATAWALK_SESSION_HOURS"
+SESSION_IDLE_MINUTES = "DATAWALK_SESSION_IDLE_MINUTES"
+DEFAULT_SESSION_HOURS = 12
+DEFAULT_SESSION_IDLE_MINUTES = 120
+VARIABLES += (SESSION_HOURS, SESSION_IDLE_MINUTES)
 BUNDLED_CHECKLISTS = Path(__file__).resolve().parents[1] / "checklists"
 
 
@@ -50,6 +57,8 @@ class Settings:
     retention_variables: Mapping[str, str] = field(default_factory=dict)
     # Printed in every report and workbook header and footer; academies may use their own scheme.
     protective_marking: str = DEFAULT_PROTECTIVE_MARKING
+    session_hours_text: str | None = None
+    session_idle_minutes_text: str | None = None
     # How long after a walk the school's next one is due (the portfolio and its reminders).
     walk_interval_text: str | None = None
 
@@ -84,6 +93,30 @@ class Settings:
             )
         return int(text)
 
+    def session_lifetime(self) -> SessionLifetime:
+        """How long a sign-in lasts: absolute hours and idle minutes, checked where used.
+
+        Raises:
+            ValidationError: not a whole number in range, or idle longer than absolute.
+        """
+        hours = _whole(SESSION_HOURS, self.session_hours_text, DEFAULT_SESSION_HOURS, 1, 24 * 30)
+        idle = _whole(
+            SESSION_IDLE_MINUTES,
+            self.session_idle_minutes_text,
+            DEFAULT_SESSION_IDLE_MINUTES,
+            5,
+            24 * 60 * 30,
+        )
+        if idle > hours * 60:
+            from datawalk.errors import ValidationError
+
+            raise ValidationError(
+                f"{SESSION_IDLE_MINUTES} ({idle}) is longer than {SESSION_HOURS} ({hours} h): "
+                "a sign-in cannot stay idle longer than it lasts.",
+                field="session",
+            )
+        return SessionLifetime(absolute=timedelta(hours=hours), idle=timedelta(minutes=idle))
+
     @classmethod
     def from_environment(cls, environ: Mapping[str, str] | None = None) -> Settings:
         """Read the settings; an empty variable counts as unset."""
@@ -100,5 +133,28 @@ class Settings:
             checklists_dir=Path(directory).expanduser() if directory else BUNDLED_CHECKLISTS,
             retention_variables={name: env[name] for name in RETENTION_VARIABLES if name in env},
             protective_marking=value(PROTECTIVE_MARKING) or DEFAULT_PROTECTIVE_MARKING,
+            session_hours_text=value(SESSION_HOURS),
+            session_idle_minutes_text=value(SESSION_IDLE_MINUTES),
             walk_interval_text=value(WALK_INTERVAL),
         )
+
+
+@dataclass(frozen=True)
+class SessionLifetime:
+    """A sign-in ends `absolute` after it began, or `idle` after it was last used."""
+
+    absolute: timedelta
+    idle: timedelta
+
+
+def _whole(name: str, text: str | None, default: int, low: int, high: int) -> int:
+    """Return the setting as a whole number from `low` to `high`, or the default when unset."""
+    if text is None:
+        return default
+    if not text.isdigit() or not low <= int(text) <= high:
+        from datawalk.errors import ValidationError
+
+        raise ValidationError(
+            f"{name} must be a whole number from {low} to {high}, not {text!r}.", field="session"
+        )
+    return int(text)

@@ -41,7 +41,14 @@ ACTOR = "Test Consultant"
 
 # Modules whose tests run on both engines: every test of theirs that takes `store` (or asks for
 # `engine_name`) runs once on SQLite and once on PostgreSQL. Other modules stay on SQLite.
-BOTH_ENGINES = ("test_store_", "test_services_", "test_migrations", "test_engines_", "test_pg_")
+BOTH_ENGINES = (
+    "test_store_",
+    "test_services_",
+    "test_migrations",
+    "test_engines_",
+    "test_pg_",
+    "test_accounts_",
+)
 ENGINES = ("sqlite", "postgresql")
 
 

@@ -7,13 +7,15 @@ reads, so no page or command can change anything past the services' checks and t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, TypeVar
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal, TypeVar
 
+from datawalk.accounts.roles import Role
 from datawalk.errors import ValidationError
 from datawalk.models import Model
 
 ModelT = TypeVar("ModelT", bound=Model)
+ActorKind = Literal["local", "operator", "user"]
 
 if TYPE_CHECKING:
     from datawalk.store import Store
@@ -50,13 +52,44 @@ READ_METHODS = frozenset(
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is making a change: named in the trail of everything they do."""
+    """Who is making a change or reading: named in the trail of everything they do, with the
+    role and school scope every use case checks (`datawalk.services.authorization`).
+
+    `Actor(name)` is the local person of the no-accounts mode: an implicit admin, refused by
+    every use case once the first user account exists. `Actor.operator(name)` is whoever runs
+    the command line on the server, who holds the database itself: an admin always.
+    `Actor.for_user(...)` is a signed-in user (see `datawalk.accounts.users.actor_for`).
+    """
 
     name: str
+    role: Role = Role.ADMIN
+    user_id: str | None = None
+    school_ids: frozenset[str] = field(default_factory=frozenset)
+    kind: ActorKind = "local"
 
     def __post_init__(self) -> None:
         if not self.name.strip():
             raise ValidationError("Say who is making this change.", field="actor")
+        object.__setattr__(self, "role", Role(self.role))
+        object.__setattr__(self, "school_ids", frozenset(self.school_ids))
+        if self.kind == "user" and not self.user_id:
+            raise ValidationError("A signed-in actor names their user account.", field="actor")
+
+    @classmethod
+    def operator(cls, name: str) -> Actor:
+        return cls(name, kind="operator")
+
+    @classmethod
+    def for_user(
+        cls, name: str, user_id: str, role: Role, school_ids: frozenset[str] = frozenset()
+    ) -> Actor:
+        return cls(name, role=role, user_id=user_id, school_ids=school_ids, kind="user")
+
+    def sees_school(self, school_id: str | None) -> bool:
+        """True when the school is in this actor's scope (an admin's scope is every school)."""
+        if self.role is Role.ADMIN:
+            return True
+        return school_id is not None and school_id in self.school_ids
 
 
 class Reads:
@@ -77,6 +110,15 @@ class Workspace:
     def __init__(self, store: Store) -> None:
         self._store = store
         self.reads = Reads(store)
+        self._accounts_seen = False
+
+    def accounts_exist(self) -> bool:
+        """True once the first user account exists. From then on the no-accounts mode is over:
+        the implicit local admin is refused and only signed-in users (and the CLI operator)
+        act. Users are disabled, never deleted, so once true it stays true."""
+        if not self._accounts_seen:
+            self._accounts_seen = self._store.count_users() > 0
+        return self._accounts_seen
 
     @classmethod
     def open(cls, url: str | None = None, *, sample_if_new: bool = False) -> Workspace:

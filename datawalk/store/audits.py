@@ -18,6 +18,7 @@ from datawalk.models import Audit, AuditStatus, PinnedChecklist, PlanImage, utc_
 from . import tables
 from .base import StoreBase, bump_audit, require_actor
 from .mapping import audit_from_row, audit_to_row, floor_plan_rows, summary_from_row
+from .schools import school_id_for
 from .summaries import AuditSummary
 from .trail import audit_snapshot, record, record_change
 
@@ -37,7 +38,7 @@ UPDATABLE_FIELDS = frozenset(
 )
 _SUMMARY_COLUMNS = (
     "id", "school", "site", "walk_at", "status", "updated_at", "created_at", "completed_at",
-    "legal_hold",
+    "legal_hold", "school_id",
 )  # fmt: skip
 _CLOSED = (AuditStatus.COMPLETE, AuditStatus.ARCHIVED)
 _PIN_COLUMNS = ("checklist_id", "checklist_version", "checklist_hash", "checklist_content")
@@ -68,7 +69,8 @@ def insert_audit(connection: Connection, audit: Audit, last_reference: int = 0) 
             f"An audit with id {audit.id!r} already exists; nothing was saved. "
             "Delete it first, or import the file into another database."
         )
-    row = audit_to_row(audit) | {"last_reference": last_reference}
+    school_id = school_id_for(connection, audit.school)
+    row = audit_to_row(audit) | {"last_reference": last_reference, "school_id": school_id}
     connection.execute(insert(tables.audits), [row])
     plans = floor_plan_rows(audit)
     if plans:

@@ -156,6 +156,7 @@ def summary_from_row(row: Row) -> AuditSummary:
         created_at=row["created_at"],
         completed_at=row["completed_at"],
         legal_hold=row["legal_hold"],
+        school_id=row.get("school_id"),
     )
 
 

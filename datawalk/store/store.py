@@ -13,6 +13,7 @@ from sqlalchemy.exc import OperationalError
 from datawalk.errors import DatabaseUnavailableError, StoreError
 from datawalk.models import TrailEvent
 
+from .accounts import AccountsMixin
 from .actions import ActionsMixin
 from .audits import AuditsMixin
 from .base import bump_audit, require_actor
@@ -25,6 +26,7 @@ from .photos import PhotosMixin
 from .places import PlacesMixin
 from .retention import RetentionMixin
 from .rewalks import RewalksMixin
+from .schools import SchoolsMixin
 from .trail import record, select_trail
 
 
@@ -38,6 +40,8 @@ class Store(
     DocumentsMixin,
     RetentionMixin,
     PlacesMixin,
+    SchoolsMixin,
+    AccountsMixin,
     RewalksMixin,
 ):
     """Durable storage of audits and everything they own. `engine` is exposed for tests only."""

@@ -24,6 +24,7 @@ class AuditSummary(BaseModel):
     created_at: datetime
     completed_at: datetime | None = None
     legal_hold: bool = False
+    school_id: str | None = None  # the school record (see store/schools.py)
 
 
 class Tombstone(BaseModel):
