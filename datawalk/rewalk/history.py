@@ -24,12 +24,19 @@ def summary_of(reads: Any, audit: Audit, checklist: Checklist) -> WalkSummary:
     locations = reads.list_locations(audit.id)
     table = scored_table(audit, reads.findings_for_scoring(audit.id), locations, checklist)
     unchecked = [u.location_id for u in reads.rewalk_record(audit.id).unchecked_locations]
-    return summarise_walk(audit, locations, table, level_names(checklist), unchecked)
+    summary = summarise_walk(audit, locations, table, level_names(checklist), unchecked)
+    return summary.model_copy(update={"school_key": audit_school_key(reads, audit)})
+
+
+def audit_school_key(reads: Any, audit: Audit) -> str:
+    """The audit's school key as its list row gives it (the school record once it has one)."""
+    row = next((row for row in reads.list_audits() if row.id == audit.id), None)
+    return school_key(row if row is not None else audit)
 
 
 def same_school_audit_ids(reads: Any, audit: Audit) -> list[str]:
     """Ids of every held audit of the audit's school (itself included)."""
-    key = school_key(audit)
+    key = audit_school_key(reads, audit)
     return [row.id for row in reads.list_audits() if school_key(row) == key]
 
 
@@ -40,5 +47,6 @@ def school_walks(reads: Any, audit: Audit) -> list[WalkSummary]:
         other = audit if audit_id == audit.id else reads.get_audit(audit_id)
         held.append(summary_of(reads, other, checklist_from_pin(other.checklist)))
     held_ids = {walk.audit_id for walk in held}
-    kept = [w for w in reads.list_walk_summaries(school_key(audit)) if w.audit_id not in held_ids]
+    key = audit_school_key(reads, audit)
+    kept = [w for w in reads.list_walk_summaries(key) if w.audit_id not in held_ids]
     return sorted(held + kept, key=lambda walk: walk.walk_at)

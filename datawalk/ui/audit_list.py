@@ -9,7 +9,7 @@ import streamlit as st
 
 from datawalk.models import AuditStatus
 from datawalk.services import Actor, AuditSummary, audits
-from datawalk.ui import errors, state, widgets
+from datawalk.ui import errors, rewalk_panel, state, widgets
 from datawalk.ui.retention_panel import render_card_governance
 
 # (button label, new status) offered for each current status.
@@ -59,6 +59,8 @@ def _render_card(summary: AuditSummary) -> None:
                 on_click=_set_status,
                 args=(summary.id, new_status, summary.school_name),
             )
+        if status != AuditStatus.IN_PROGRESS:
+            rewalk_panel.render_start_next_walk(summary.id, summary.school_name)
         render_card_governance(summary)
 
 

@@ -3,7 +3,7 @@ and what is already recorded here."""
 
 import streamlit as st
 
-from datawalk.ui import capture, locations, plan_picker, state, widgets
+from datawalk.ui import capture, locations, plan_picker, rewalk_panel, state, widgets
 from datawalk.ui.capture_state import CaptureContext
 from datawalk.ui.location_manage import render_manage_location
 
@@ -24,6 +24,7 @@ if location is None:
     st.stop()
 
 locations.render_prompts(location, checklist, actor)
+rewalk_panel.render_last_time(audit, location, checklist, actor)
 render_manage_location(audit, location, actor)
 plan_picker.render_plan_picker(audit, location, all_locations, actor)
 capture.render_capture(
