@@ -71,12 +71,15 @@ def scored_table(
     Raises:
         ValidationError: a finding uses an id the checklist does not define.
     """
-    frame = _finding_rows(audit, findings, locations, checklist)
+    located = list(locations)
+    frame = _finding_rows(audit, findings, located, checklist)
     if checklist.scoring is None:
         return frame
     if not findings:
         return frame.reindex(columns=COLUMNS)
-    scores = score_frame(findings_to_frame(findings), checklist, walk_date(audit), explain=True)
+    places = {location.id: location.location_type for location in located}
+    frame_in = findings_to_frame(findings, places)
+    scores = score_frame(frame_in, checklist, walk_date(audit), explain=True)
     names = np.array([level.name for level in checklist.scoring.levels], dtype=object)
     privacy = scores["privacy_level_index"].to_numpy()
     safeguarding = scores["safeguarding_level_index"].to_numpy()

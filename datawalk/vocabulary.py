@@ -95,6 +95,9 @@ class TemplateFinding(Strict):
 class Template(Term):
     location_types: list[Id] = Field(default_factory=list, description="Where it is offered first")
     finding: TemplateFinding
+    recommends: Id | None = Field(
+        default=None, description="The rule whose action comes first for a finding made from it"
+    )
 
 
 # Which vocabulary each of a finding's coded fields draws from, and how a person names one entry.
@@ -149,12 +152,29 @@ class Thresholds(Strict):
 
 
 RuleEffect = Literal[
-    "remove", "remove_name", "move", "minimise", "secure", "add", "review", "brief", "keep", "other"
+    "remove",
+    "remove_name",
+    "move",
+    "minimise",
+    "secure",
+    "add",
+    "review",
+    "brief",
+    "keep",
+    "other",
+    "cut_content",  # takes detail out of the item itself (never from a child-protection record)
+    "show_photo",  # shows pupils' photos on it
+    "keep_displayed",  # leaves it on display (dated, with parents told)
 ]
+NEEDED_BY = "needed_by"  # in a rule's reach_after: every audience the finding names as needing it
+AS_NOW = "as_now"  # in a rule's reach_after: the step takes it from nobody who reaches it now
 
 
 class Rule(Strict):
+    """A recommendation (or a guard): when it holds, what the step is, and who keeps it after."""
+
     id: Id
+
     when: dict[str, Any] = Field(description="Predicates, all of which must hold")
     action: str
     owner: str
@@ -167,6 +187,27 @@ class Rule(Strict):
     )
     fallback: bool = Field(
         default=False, description="Recommended only when no other (non-fallback) rule matches"
+    )
+    tags: list[RuleEffect] = Field(
+        default_factory=list,
+        description="What else the step does (cut_content, show_photo, keep_displayed); guards "
+        "block by these as by the effect",
+    )
+    places: list[Id] = Field(
+        default_factory=list,
+        description="Place features its text names (scoring.place_features); it is recommended "
+        "only at a location type that has them",
+    )
+    reach_after: list[Id] | None = Field(
+        default=None,
+        description="Who can still reach the information after this step: audience ids, "
+        "`needed_by` for every needer, `as_now` for a step that takes it from nobody. Blocked "
+        "where that does not cover the finding's needers. Unset: the needers keep it, except "
+        "after a `remove` step, which leaves nobody",
+    )
+    must_reach: list[Id] = Field(
+        default_factory=list,
+        description="For a guard: audiences every recommended step must leave able to reach it",
     )
 
 
@@ -237,6 +278,50 @@ class PriorityCoefficients(_Coefficients):
     )
 
 
+class InformationClass(Strict):
+    """A kind of information rules and guards can name (child protection, medical, …): a
+    finding is of the class when any of its categories is."""
+
+    id: Id
+    name: str
+    categories: list[Id] = Field(min_length=1)
+
+
+class PlaceFeature(Strict):
+    """Something a rule's text may name (a hatch, a cover pack, a trip bag): the location types
+    that have it, the formats that are it (a finding about a cover pack has one wherever it is),
+    and the words that name it in a rule's text."""
+
+    id: Id
+    name: str
+    words: list[str] = Field(min_length=1)
+    location_types: list[Id] = Field(min_length=1)
+    formats: list[Id] = Field(
+        default_factory=list, description="Formats that are the feature itself (a cover pack)"
+    )
+
+
+class StaleBand(_Coefficients):
+    """A review date passed more than `after_days` ago gives this gap before weighting."""
+
+    after_days: int = Field(ge=0)
+    gap: float = Field(ge=0, le=5)
+    name: str = Field(default="", max_length=60, description="e.g. 'over a term', for reasons")
+
+
+class StaleReview(_Coefficients):
+    """A passed review date as a graded gap, smaller than absence (checklists from uk_schools v5).
+
+    stale gap = round(gap of the last band passed × the largest weight of the finding's
+    categories' time-criticalities); the availability gap is the larger of it and the gap of
+    the needers who cannot reach it. Without this section a passed review date counts every
+    needer as missing, as checklists before it scored.
+    """
+
+    bands: list[StaleBand] = Field(min_length=1)
+    weights: dict[str, float] = Field(description="time-criticality id -> weight 0..1")
+
+
 class Scoring(Strict):
     levels: list[Level] = Field(min_length=2)
     privacy_grid: list[list[int]] = Field(description="grid[exposure 0..5][sensitivity 1..5]")
@@ -248,6 +333,13 @@ class Scoring(Strict):
     priority: PriorityCoefficients
     rules: list[Rule] = Field(default_factory=list)
     commendation: str = ""
+    information_classes: list[InformationClass] = Field(default_factory=list)
+    place_features: list[PlaceFeature] = Field(default_factory=list)
+    medication_formats: list[Id] | None = Field(
+        default=None,
+        description="Formats that are the medication itself (a kit, a box, a label): only there "
+        "does a lock keep emergency medication away. Unset: any format, as before uk_schools v5",
+    )
 
 
 class Jurisdiction(Strict):

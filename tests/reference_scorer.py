@@ -25,7 +25,7 @@ from datawalk.scoring.result import (
     Recommendation,
     ScoredFinding,
 )
-from datawalk.scoring.rules import REMOVE, CompiledRule, Condition
+from datawalk.scoring.rules import CUT_CONTENT, CompiledRule, Condition
 from datawalk.vocabulary import Checklist
 
 HALF = SCALE * SCALE // 2
@@ -47,7 +47,12 @@ class Facts:
     overdue: bool
     classification: str
     good_practice: bool
+    child_protection: bool = False
+    location_type: str | None = None
+    template_id: str | None = None
 
+
+_FAILS = {"privacy": ("over_exposed", "both"), "safeguarding": ("under_available", "both")}
 
 SINGLE: dict[str, Callable[[Facts, Condition], bool]] = {
     "categories_any": lambda f, c: bool(f.categories & c.ids),
@@ -55,6 +60,7 @@ SINGLE: dict[str, Callable[[Facts, Condition], bool]] = {
     "control_absent": lambda f, c: not f.controls & c.ids,
     "excess_includes": lambda f, c: bool(f.excess & c.ids),
     "missing_includes": lambda f, c: bool(f.missing & c.ids),
+    "needed_beyond": lambda f, c: bool(f.needed - c.ids),
     "format_in": lambda f, c: f.format in c.ids,
     "identifiability_in": lambda f, c: f.identifiability in c.ids,
     "detail_in": lambda f, c: f.detail_level in c.ids,
@@ -65,25 +71,73 @@ SINGLE: dict[str, Callable[[Facts, Condition], bool]] = {
     "has_missing": lambda f, c: bool(f.missing) == c.flag,
     "has_needers": lambda f, c: bool(f.needed) == c.flag,
     "reach_slower_than": lambda f, c: f.reach_minutes > c.minutes,
+    "location_in": lambda f, c: f.location_type in c.ids,
+    "location_not_in": lambda f, c: f.location_type not in c.ids,
+    "template_in": lambda f, c: f.template_id in c.ids,
+    "information_in": lambda f, c: bool(f.categories & c.ids),
+    "information_not_in": lambda f, c: not f.categories & c.ids,
+    "side_failed": lambda f, c: any(f.classification in _FAILS[side] for side in c.ids),
 }
 
 
+def _place_feature(f: Facts, c: Condition) -> bool:
+    """At a location type with the feature, or the item is the feature itself."""
+    return f.location_type in c.ids or f.format in c.format_ids
+
+
 def holds(rule: CompiledRule, facts: Facts) -> bool:
-    return all(SINGLE[c.predicate](facts, c) for c in rule.conditions)
+    checks = {**SINGLE, "place_feature": _place_feature}
+    return all(checks[c.predicate](facts, c) for c in rule.conditions)
 
 
-def select_rules(rules: tuple[CompiledRule, ...], facts: Facts) -> tuple[list, list]:
-    """Return (recommended rules, guards that suppressed something) for one finding."""
-    holding = [r.rule for r in rules if holds(r, facts)]
-    blocked = {effect for rule in holding if rule.guard for effect in rule.blocks}
-    if facts.needed:
-        blocked.add(REMOVE)
-    candidates = [r for r in holding if not r.guard and r.effect not in blocked]
+def _reaches_after(model: Compiled, rule: CompiledRule, facts: Facts) -> frozenset[str]:
+    """The leaf roles that can still reach it after the rule's step."""
+    reach = rule.rule.reach_after
+    if reach is None:
+        reach = [] if rule.rule.effect == "remove" else ["needed_by"]
+    if "as_now" in reach:
+        return frozenset(model.leaves)
+    named = frozenset().union(*(model.audience_leaves[a] for a in reach if a != "needed_by"))
+    return named | facts.needed if "needed_by" in reach else named
+
+
+def _must_reach(model: Compiled, guard: CompiledRule) -> frozenset[str]:
+    return frozenset().union(*(model.audience_leaves[a] for a in guard.rule.must_reach))
+
+
+def select_rules(model: Compiled, facts: Facts) -> tuple[list, list]:
+    """Return (recommended rules, guards that held something back) for one finding.
+
+    Floor: a step must leave every needer able to reach it, and never cuts content from a
+    child-protection record; a guard blocks its effects and any step that leaves one of its
+    must_reach audiences without it. The template's own rule, when recommended, comes first.
+    """
+    rules = model.rules
+    holding = [r for r in rules if holds(r, facts)]
+    guards = [g for g in holding if g.rule.guard]
+    candidates, noted = [], []
+    for r in holding:
+        if r.rule.guard:
+            continue
+        after = _reaches_after(model, r, facts)
+        does = {r.rule.effect, *r.rule.tags}
+        blocked = not facts.needed <= after or (CUT_CONTENT in does and facts.child_protection)
+        for g in guards:
+            if does & set(g.rule.blocks) or not _must_reach(model, g) <= after:
+                blocked = True
+                if g not in noted:
+                    noted.append(g)
+        if not blocked:
+            candidates.append(r.rule)
     specific = [r for r in candidates if not r.fallback]
     chosen = specific or [r for r in candidates if r.fallback]
-    suppressed = {r.effect for r in holding if not r.guard and r.effect in blocked}
-    guards = [r for r in holding if r.guard and suppressed & set(r.blocks)]
-    return chosen, guards
+    template = next(
+        (t for t in model.checklist.objects.templates if t.id == facts.template_id), None
+    )
+    first = [r for r in chosen if template is not None and r.id == template.recommends]
+    chosen = first + [r for r in chosen if r not in first]
+    noted_in_order = [g.rule for g in rules if g in noted]
+    return chosen, noted_in_order
 
 
 @dataclass(frozen=True)
@@ -104,9 +158,11 @@ class FindingInput:
     need_override: int | None
     good_practice: bool
     good_practice_note: str = ""
+    location_type: str | None = None
+    template_id: str | None = None
 
     @classmethod
-    def from_finding(cls, finding: Finding) -> FindingInput:
+    def from_finding(cls, finding: Finding, location_type: str | None = None) -> FindingInput:
         return cls(
             finding_id=finding.id,
             reference=finding.reference,
@@ -122,6 +178,8 @@ class FindingInput:
             need_override=finding.need_override,
             good_practice=finding.good_practice,
             good_practice_note=finding.good_practice_note,
+            location_type=location_type,
+            template_id=finding.template_id,
         )
 
 
@@ -131,7 +189,10 @@ def resolve_today(today: date | None) -> date:
 
 
 def score_finding(
-    finding: Finding, checklist: Checklist, today: date | None = None
+    finding: Finding,
+    checklist: Checklist,
+    today: date | None = None,
+    location_type: str | None = None,
 ) -> ScoredFinding:
     """Return both sides of one finding with reasons and recommendations.
 
@@ -140,7 +201,8 @@ def score_finding(
         ChecklistError: the checklist has no valid scoring section.
     """
     model = compile_checklist(checklist)
-    return score_input(FindingInput.from_finding(finding), model, resolve_today(today))
+    item = FindingInput.from_finding(finding, location_type)
+    return score_input(item, model, resolve_today(today))
 
 
 def score_findings(
@@ -181,7 +243,7 @@ def score_input(item: FindingInput, model: Compiled, today: date) -> ScoredFindi
     safeguarding = int(model.safeguarding_grid[sides.gap, sides.need - 1])
     classification = classify(model, privacy, safeguarding)
     commended = item.good_practice and max(privacy, safeguarding) <= model.acceptable_level
-    chosen, guards = select_rules(model.rules, _facts(item, sides, classification))
+    chosen, guards = select_rules(model, _facts(item, sides, classification, model))
     explanation = _explanation(item, model, sides, privacy, safeguarding, classification)
     return ScoredFinding(
         finding_id=item.finding_id,
@@ -219,6 +281,8 @@ def _sides(item: FindingInput, model: Compiled, today: date) -> _Sides:
     overdue = item.review_date is not None and item.review_date < today
     locked = [c for c in controls if model.locks_away[c]]
     locked_emergency = bool(locked) and any(model.emergency[c] for c in cats)
+    if model.medication_format is not None:  # only the medication itself: a kit, box or label
+        locked_emergency &= bool(model.medication_format[model.formats.index(item.format)])
     missing = needed if (too_slow or overdue or locked_emergency) else needed - visible
     applied = [c for c in controls if any(model.applies[c, k] for k in cats)]
     return _Sides(
@@ -240,8 +304,11 @@ def _sides(item: FindingInput, model: Compiled, today: date) -> _Sides:
     )
 
 
-def _facts(item: FindingInput, sides: _Sides, classification: str) -> Facts:
+def _facts(item: FindingInput, sides: _Sides, classification: str, model: Compiled) -> Facts:
     return Facts(
+        child_protection=any(model.child_protection[c] for c in sides.categories),
+        location_type=item.location_type,
+        template_id=item.template_id,
         categories=frozenset(item.categories),
         format=item.format,
         identifiability=item.identifiability,

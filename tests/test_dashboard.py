@@ -39,7 +39,10 @@ def frame(walk):
 @pytest.fixture(scope="module")
 def scores(walk):
     document, checklist = walk
-    scored = score_findings(document.findings, checklist, today=walk_date(document.audit))
+    places = {location.id: location.location_type for location in document.locations}
+    scored = score_findings(
+        document.findings, checklist, today=walk_date(document.audit), places=places
+    )
     return {score.finding_id: score for score in scored}
 
 

@@ -263,7 +263,8 @@ def finding_from_template(
     """Return a new, unsaved finding pre-filled from a quick template.
 
     A template without `needed_by` takes the categories' defaults. Its notes become the
-    good-practice note on a good-practice template, else the finding's notes.
+    good-practice note on a good-practice template; otherwise they are advice, which belongs in
+    the recommendations (the template's `recommends` rule), so they never go into Notes.
 
     Raises:
         ValidationError: if the checklist has no such template.
@@ -290,7 +291,6 @@ def finding_from_template(
         evidence=filled.evidence,
         good_practice=filled.good_practice,
         good_practice_note=filled.notes if filled.good_practice else "",
-        notes="" if filled.good_practice else filled.notes,
     )
 
 

@@ -178,7 +178,9 @@ def attach_scores(
         checklist = checklist_from_pin(doc.audit.checklist)
     if checklist.scoring is None:
         return doc.model_copy(update={"scores": []})
-    scored = score_findings(doc.findings, checklist, today=today or doc.audit.walk_at.date())
+    places = {location.id: location.location_type for location in doc.locations}
+    day = today or doc.audit.walk_at.date()
+    scored = score_findings(doc.findings, checklist, today=day, places=places)
     return doc.model_copy(update={"scores": [item.model_dump(mode="json") for item in scored]})
 
 

@@ -35,7 +35,10 @@ def score_document(
         from datawalk.checklist import checklist_from_pin  # the checklist package owns pins
 
         checklist = checklist_from_pin(document.audit.checklist)
-    return score_findings(document.findings, checklist, today=walk_date(document.audit))
+    places = {location.id: location.location_type for location in document.locations}
+    return score_findings(
+        document.findings, checklist, today=walk_date(document.audit), places=places
+    )
 
 
 def rescore_diff(

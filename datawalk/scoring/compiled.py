@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
@@ -22,7 +22,7 @@ import numpy as np
 from datawalk.checklist import leaf_audiences
 from datawalk.errors import ChecklistError
 from datawalk.scoring.config import check_scoring
-from datawalk.scoring.rules import CompiledRule, compile_rules
+from datawalk.scoring.rules import CompiledRule, compile_rules, template_rules
 from datawalk.vocabulary import Checklist, Level, Scoring
 
 SCALE = 1000
@@ -31,6 +31,10 @@ NEVER = math.inf  # reach "not at all", or a category with no time limit
 _CACHE: dict[int, tuple[Checklist, Compiled]] = {}
 _CACHE_SIZE = 16
 _LOCK = threading.Lock()
+
+
+def _no_templates() -> np.ndarray:
+    return np.array([-1], dtype=np.int64)
 
 
 @dataclass(frozen=True, eq=False)
@@ -69,6 +73,11 @@ class Compiled:
     rules: tuple[CompiledRule, ...]
     concern_level: int
     acceptable_level: int
+    location_types: tuple[str, ...] = ()
+    templates: tuple[str, ...] = ()
+    # Per template, and one more for none: the row of the rule it recommends, or -1.
+    template_rule: np.ndarray = field(default_factory=_no_templates)
+    medication_format: np.ndarray | None = None  # formats, bool; None: every format
 
     @cached_property
     def leaf_sources_mask(self) -> np.ndarray:
@@ -157,6 +166,7 @@ def _compile(checklist: Checklist) -> Compiled:
     criticality_of = {t.id: t for t in objects.time_criticalities}
     controls = objects.controls
     category_ids = [c.id for c in categories]
+    rules = compile_rules(scoring.rules, checklist, audience_leaves)
     return Compiled(
         checklist=checklist,
         config=config,
@@ -211,9 +221,15 @@ def _compile(checklist: Checklist) -> Compiled:
         reach_minutes=np.array([_minutes(r.minutes) for r in objects.reach_speeds]),
         privacy_grid=np.array(scoring.privacy_grid, dtype=np.int64),
         safeguarding_grid=np.array(scoring.safeguarding_grid, dtype=np.int64),
-        rules=compile_rules(scoring.rules, checklist, audience_leaves),
+        rules=rules,
         concern_level=scoring.thresholds.concern_level,
         acceptable_level=scoring.thresholds.acceptable_level,
+        location_types=tuple(t.id for t in objects.location_types),
+        templates=tuple(t.id for t in objects.templates),
+        template_rule=template_rules(checklist, rules),
+        medication_format=None
+        if scoring.medication_formats is None
+        else np.array([f.id in scoring.medication_formats for f in objects.formats], dtype=bool),
     )
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from datawalk.scoring.compiled import Compiled
-from datawalk.scoring.frame import SCORED_COLUMNS, Columns, FrameScores
+from datawalk.scoring.frame import CONTEXT_COLUMNS, SCORED_COLUMNS, Columns, FrameScores
 from datawalk.scoring.matrices import decode_columns, role_names
 from datawalk.scoring.reasons import Explanation, explain
 from datawalk.scoring.result import Recommendation, ScoredFinding
@@ -49,6 +49,10 @@ def _reason_keys(columns: Columns) -> list[tuple[Any, ...]]:
     for name in ("review_date", "need_override"):  # NaT and NaN are never equal to themselves
         position = _REASON_INPUTS.index(name)
         values[position] = [None if v != v else v for v in values[position]]
+    n = len(values[0]) if values else 0
+    for name in CONTEXT_COLUMNS:  # where a guard holds can depend on the place and the template
+        given = columns.get(name)
+        values.append([None] * n if given is None else [None if v != v else v for v in given])
     return list(zip(*values, strict=True))
 
 

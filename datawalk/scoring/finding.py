@@ -8,7 +8,7 @@ it today.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import date
 
 from datawalk.models import Finding
@@ -20,7 +20,11 @@ from datawalk.vocabulary import Checklist
 
 
 def score_finding(
-    finding: Finding, checklist: Checklist, today: date | None = None
+    finding: Finding,
+    checklist: Checklist,
+    today: date | None = None,
+    *,
+    location_type: str | None = None,
 ) -> ScoredFinding:
     """Return both sides of one finding with reasons and recommendations.
 
@@ -28,7 +32,8 @@ def score_finding(
         ValidationError: the finding uses an id the checklist does not define.
         ChecklistError: the checklist has no valid scoring section.
     """
-    return score_findings([finding], checklist, today)[0]
+    places = {finding.location_id: location_type} if location_type else None
+    return score_findings([finding], checklist, today, places=places)[0]
 
 
 def score_findings(
@@ -37,13 +42,15 @@ def score_findings(
     today: date | None = None,
     *,
     explain: bool = True,
+    places: Mapping[str, str] | None = None,
 ) -> list[ScoredFinding]:
     """Return one ScoredFinding per finding, in the same order; without reasons unless
-    `explain` (the prose is most of the cost of scoring a whole audit)."""
+    `explain` (the prose is most of the cost of scoring a whole audit). `places` (location id ->
+    location type) lets advice fit the place: a hatch only at the servery."""
     items = list(findings)
     if not items:
         return []
     model = compile_checklist(checklist)
-    columns = finding_columns(items)
+    columns = finding_columns(items, places)
     scores = score_columns(columns, model, resolve_today(today))
     return scored_findings(columns, scores, model, explain)

@@ -39,7 +39,7 @@ from datawalk.scoring.matrices import (
     to_leaves,
 )
 from datawalk.scoring.result import BOTH, CLASSIFICATIONS, OVER_EXPOSED, UNDER_AVAILABLE
-from datawalk.scoring.rules import FrameFacts, RuleChoice, rule_matrix
+from datawalk.scoring.rules import FrameFacts, RuleChoice, first_rules, rule_matrix
 from datawalk.vocabulary import Checklist
 
 HALF = SCALE * SCALE // 2
@@ -64,6 +64,9 @@ INPUT_COLUMNS = (
 SCORED_COLUMNS = INPUT_COLUMNS[4:15]
 SET_COLUMNS = ("categories", "visible_to", "needed_by", "controls")
 Columns = Mapping[str, Any]
+# Optional context, read by recommendation rules only: the type of the finding's location (from
+# `places`, location id -> type) and the quick template it was made from.
+CONTEXT_COLUMNS = ("location_type", "template_id")
 
 
 def resolve_today(today: date | None) -> date:
@@ -71,10 +74,19 @@ def resolve_today(today: date | None) -> date:
     return today if today is not None else date.today()
 
 
-def finding_columns(findings: Sequence[Finding]) -> dict[str, np.ndarray]:
-    """Return the scoring input as numpy columns, one entry per finding, without pandas."""
+def finding_columns(
+    findings: Sequence[Finding], places: Mapping[str, str] | None = None
+) -> dict[str, np.ndarray]:
+    """Return the scoring input as numpy columns, one entry per finding, without pandas.
+
+    `places` maps location ids to location types, so advice can fit the place; without it,
+    rules that name a place feature hold nowhere.
+    """
     n = len(findings)
     columns: dict[str, np.ndarray] = {}
+    where = places or {}
+    columns["location_type"] = np.array([where.get(f.location_id) for f in findings], object)
+    columns["template_id"] = np.array([f.template_id for f in findings], dtype=object)
     for name in INPUT_COLUMNS:
         column = np.empty(n, dtype=object)
         for row, finding in enumerate(findings):
@@ -96,10 +108,12 @@ def finding_columns(findings: Sequence[Finding]) -> dict[str, np.ndarray]:
     return columns
 
 
-def findings_to_frame(findings: Iterable[Finding]) -> pd.DataFrame:
+def findings_to_frame(
+    findings: Iterable[Finding], places: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """Return one row per finding with the columns scoring reads; sets become tuples."""
-    columns = finding_columns(list(findings))
-    frame = pd.DataFrame({name: columns[name] for name in INPUT_COLUMNS})
+    columns = finding_columns(list(findings), places)
+    frame = pd.DataFrame({name: columns[name] for name in (*INPUT_COLUMNS, *CONTEXT_COLUMNS)})
     frame["need_override"] = frame["need_override"].astype("Int64")
     return frame
 
@@ -135,7 +149,11 @@ def score_frame(
     missing_columns = [c for c in SCORED_COLUMNS if c not in frame.columns]
     if missing_columns:
         raise ValidationError(f"findings frame lacks {', '.join(missing_columns)}")
-    columns = {name: frame[name].to_numpy() for name in INPUT_COLUMNS if name in frame.columns}
+    columns = {
+        name: frame[name].to_numpy()
+        for name in (*INPUT_COLUMNS, *CONTEXT_COLUMNS)
+        if name in frame.columns
+    }
     columns["review_date"] = pd.to_datetime(frame["review_date"]).to_numpy(dtype="datetime64[ns]")
     columns["need_override"] = (
         frame["need_override"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -182,6 +200,8 @@ def score_columns(columns: Columns, model: Compiled, today: date) -> FrameScores
     too_slow = np.isinf(reach_minutes) | (reach_minutes > limit)
     overdue = np.asarray(columns["review_date"]) < np.datetime64(today, "ns")
     locked = any_of(controls, model.locks_away) & any_of(cats, model.emergency)
+    if model.medication_format is not None:  # the item is the medication: a kit, box or label
+        locked &= model.medication_format[formats]
     missing = needed & (~visible | (too_slow | overdue | locked))
 
     applied = controls & _applies(model, cats)
@@ -217,6 +237,9 @@ def score_columns(columns: Columns, model: Compiled, today: date) -> FrameScores
         overdue=overdue,
         classification=classification,
         good_practice=good_practice,
+        child_protection=any_of(cats, model.child_protection),
+        location_type=_context_codes(columns, "location_type", model.location_types, n),
+        template=_context_codes(columns, "template_id", model.templates, n),
     )
     commended = good_practice & (np.maximum(privacy, safeguarding) <= model.acceptable_level)
     choice = rule_matrix(model.rules, facts)
@@ -238,7 +261,11 @@ def score_columns(columns: Columns, model: Compiled, today: date) -> FrameScores
         "priority": priority / SCALE,
         "excess": decode_columns(excess, lambda sets: role_names(model, sets)),
         "missing": decode_columns(missing, lambda sets: role_names(model, sets)),
-        "rule_ids": decode_columns(choice.chosen, lambda sets: names_of(rule_ids, sets)),
+        "rule_ids": _first_rule_first(
+            decode_columns(choice.chosen, lambda sets: names_of(rule_ids, sets)),
+            first_rules(model.template_rule, facts, choice.chosen),
+            rule_ids,
+        ),
         "commendation": _commendations(columns, model, commended),
     }
     return FrameScores(
@@ -251,6 +278,24 @@ def score_columns(columns: Columns, model: Compiled, today: date) -> FrameScores
         anonymous=~named & (visible & ~needed).any(axis=0),
         rules=choice,
     )
+
+
+def _context_codes(columns: Columns, name: str, vocabulary: tuple[str, ...], n: int) -> np.ndarray:
+    """Codes of an optional context column; UNKNOWN (-1) where absent, empty or not defined."""
+    values = columns.get(name)
+    if values is None:
+        return np.full(n, -1, dtype=np.int64)
+    where = {term: position for position, term in enumerate(vocabulary)}
+    return np.fromiter((where.get(v, -1) for v in values), dtype=np.int64, count=n)
+
+
+def _first_rule_first(ids: np.ndarray, first: np.ndarray, rule_ids: tuple[str, ...]) -> np.ndarray:
+    """Put a finding's template rule first among its recommendations (a quick template carries
+    its own recommended action)."""
+    for row in np.flatnonzero(first >= 0):
+        rule = rule_ids[first[row]]
+        ids[row] = (rule, *(r for r in ids[row] if r != rule))
+    return ids
 
 
 def _applies(model: Compiled, cats: np.ndarray) -> np.ndarray:

@@ -3,8 +3,14 @@
 A rule's `when` maps predicate names to values; all must hold. Each predicate is one mask over a
 frame's `FrameFacts` (boolean matrices; one finding is a frame of one row), so there is one
 evaluator to keep right. Guards are rules too: where a guard holds, the effects it `blocks` are
-never recommended. One guard is built in because it is the model itself: where anyone genuinely
-needs the information, nothing that removes it is recommended (it is moved or minimised instead).
+never recommended, nor any step that leaves one of its `must_reach` audiences unable to reach it.
+
+The floor is built in because it is the model itself: each step declares who can still reach the
+information after it (`reach_after`), and it is never recommended where that does not cover the
+finding's needers, whatever its effect tag (a `remove` step leaves nobody, unless it says so); and
+no step that cuts content out of the item (`cut_content`) is recommended for a child-protection
+record: minimise what is displayed or carried, never what is recorded. A rule whose text names a
+place feature (a hatch, a cover pack) holds only at a location type that has it.
 """
 
 from __future__ import annotations
@@ -17,10 +23,14 @@ from typing import Any, Literal
 import numpy as np
 
 from datawalk.scoring.result import CLASSIFICATIONS
-from datawalk.vocabulary import Checklist, Rule
+from datawalk.vocabulary import AS_NOW, NEEDED_BY, Checklist, Rule
 
 Problem = tuple[tuple[str | int, ...], str]
-REMOVE = "remove"  # the effect the built-in need guard blocks
+REMOVE = "remove"  # the effect whose step leaves nobody able to reach it, unless it says otherwise
+CUT_CONTENT = "cut_content"  # the effect never recommended for a child-protection record
+SIDES = ("privacy", "safeguarding")  # `side_failed`: over-exposed, or under-available
+_SIDE_FAILS = {"privacy": (1, 3), "safeguarding": (2, 3)}  # CLASSIFICATIONS positions
+UNKNOWN = -1  # a location type or template that is not known (or not given)
 
 
 @dataclass(frozen=True)
@@ -39,6 +49,14 @@ class FrameFacts:
     overdue: np.ndarray
     classification: np.ndarray
     good_practice: np.ndarray
+    child_protection: np.ndarray | None = None  # n bool; None: no child-protection category
+    location_type: np.ndarray | None = None  # n codes into location_types, UNKNOWN when not given
+    template: np.ndarray | None = None  # n codes into templates, UNKNOWN when none
+
+    def codes(self, name: str) -> np.ndarray:
+        """A code column, UNKNOWN throughout when it was not given."""
+        value = getattr(self, name)
+        return np.full(len(self.overdue), UNKNOWN, dtype=np.int64) if value is None else value
 
 
 @dataclass(frozen=True)
@@ -49,6 +67,8 @@ class Condition:
     lookup: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))
     flag: bool = True
     minutes: float = 0.0
+    formats: np.ndarray = field(default_factory=lambda: np.zeros(1, dtype=bool))
+    format_ids: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -62,11 +82,16 @@ class Predicate:
 class CompiledRule:
     rule: Rule
     conditions: tuple[Condition, ...]
+    reach_after: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # leaves
+    keeps_needers: bool = True  # reach_after includes `needed_by`
+    keeps_all: bool = False  # reach_after includes `as_now`: the step takes it from nobody
+    must_reach: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # leaves
 
     def mask(self, frame: FrameFacts) -> np.ndarray:
         result = np.ones(len(frame.overdue), dtype=bool)
         for condition in self.conditions:
-            result &= PREDICATES[condition.predicate].vector(frame, condition)
+            predicate = PREDICATES.get(condition.predicate) or INTERNAL[condition.predicate]
+            result &= predicate.vector(frame, condition)
         return result
 
 
@@ -79,12 +104,31 @@ def _set_any(name: str) -> Predicate:
     return Predicate("ids", vocabulary, lambda f, c: _any_of(getattr(f, name), c))
 
 
+def _outside(matrix: np.ndarray, c: Condition) -> np.ndarray:
+    """The set rows (leaves) that are not among the condition's."""
+    out = matrix.copy()
+    out[c.indexes] = False
+    return out
+
+
 def _audience_any(name: str) -> Predicate:
     return Predicate("ids", "audiences", lambda f, c: _any_of(getattr(f, name), c))
 
 
 def _one_of(name: str, vocabulary: str) -> Predicate:
     return Predicate("ids", vocabulary, lambda f, c: c.lookup[getattr(f, name)])
+
+
+def _known_one_of(name: str, vocabulary: str) -> Predicate:
+    """Like `_one_of` for a code that may be UNKNOWN (the lookup's last entry, always False)."""
+    return Predicate("ids", vocabulary, lambda f, c: c.lookup[f.codes(name)])
+
+
+def _side_failed(f: FrameFacts, c: Condition) -> np.ndarray:
+    fails = np.zeros(len(f.classification), dtype=bool)
+    for side in c.ids:
+        fails |= np.isin(f.classification, _SIDE_FAILS[side])
+    return fails
 
 
 def _flag(vector: Callable[[FrameFacts], np.ndarray]) -> Predicate:
@@ -97,6 +141,9 @@ PREDICATES: dict[str, Predicate] = {
     "control_absent": Predicate("ids", "controls", lambda f, c: ~_any_of(f.controls, c)),
     "excess_includes": _audience_any("excess"),
     "missing_includes": _audience_any("missing"),
+    "needed_beyond": Predicate(
+        "ids", "audiences", lambda f, c: np.logical_or.reduce(_outside(f.needed, c), axis=0)
+    ),
     "format_in": _one_of("format", "formats"),
     "identifiability_in": _one_of("identifiability", "identifiability"),
     "detail_in": _one_of("detail_level", "detail_levels"),
@@ -109,12 +156,38 @@ PREDICATES: dict[str, Predicate] = {
     "reach_slower_than": Predicate(
         "reach", "reach_speeds", lambda f, c: f.reach_minutes > c.minutes
     ),
+    "location_in": _known_one_of("location_type", "location_types"),
+    "location_not_in": Predicate(
+        "ids", "location_types", lambda f, c: ~c.lookup[f.codes("location_type")]
+    ),
+    "template_in": _known_one_of("template", "templates"),
+    "information_in": Predicate(
+        "ids", "information_classes", lambda f, c: _any_of(f.categories, c)
+    ),
+    "information_not_in": Predicate(
+        "ids", "information_classes", lambda f, c: ~_any_of(f.categories, c)
+    ),
+    "side_failed": Predicate("ids", "sides", _side_failed),
+}
+
+
+# Conditions a rule gets from its other fields, never written in `when`.
+PLACE_FEATURE = "place_feature"  # at a location type with the feature, or the item is it
+INTERNAL: dict[str, Predicate] = {
+    PLACE_FEATURE: Predicate(
+        "ids", None, lambda f, c: c.lookup[f.codes("location_type")] | c.formats[f.format]
+    ),
 }
 
 
 def _vocabulary_ids(checklist: Checklist, vocabulary: str) -> list[str]:
     if vocabulary == "classifications":
         return list(CLASSIFICATIONS)
+    if vocabulary == "sides":
+        return list(SIDES)
+    if vocabulary in ("information_classes", "place_features"):
+        scoring = checklist.scoring
+        return [entry.id for entry in getattr(scoring, vocabulary)] if scoring else []
     return [entry.id for entry in getattr(checklist.objects, vocabulary)]
 
 
@@ -130,6 +203,56 @@ def check_rules(rules: list[Rule], checklist: Checklist) -> list[Problem]:
         problems += _check_shape(rule, at)
         for name, value in rule.when.items():
             problems += _check_condition(name, value, (*at, "when", name), checklist)
+        problems += _check_references(rule, at, checklist)
+    return problems + _check_classes(checklist) + _check_templates(rules, checklist)
+
+
+def _check_references(rule: Rule, at: tuple[str | int, ...], checklist: Checklist) -> list[Problem]:
+    """A rule's places, reach_after and must_reach name known ids."""
+    audiences = _vocabulary_ids(checklist, "audiences")
+    problems = _unknown_ids(
+        rule.places, _vocabulary_ids(checklist, "place_features"), "place_features", (*at, "places")
+    )
+    if rule.reach_after is not None:
+        known = [*audiences, NEEDED_BY, AS_NOW]
+        problems += _unknown_ids(rule.reach_after, known, "audiences", (*at, "reach_after"))
+        if rule.guard:
+            problems.append(((*at, "reach_after"), "a guard takes must_reach, not reach_after"))
+    problems += _unknown_ids(rule.must_reach, audiences, "audiences", (*at, "must_reach"))
+    if rule.must_reach and not rule.guard:
+        problems.append(((*at, "must_reach"), "only a guard (guard: true) takes must_reach"))
+    return problems
+
+
+def _check_classes(checklist: Checklist) -> list[Problem]:
+    """Information classes name known categories; place features name known location types."""
+    scoring = checklist.scoring
+    if scoring is None:
+        return []
+    problems: list[Problem] = []
+    categories = _vocabulary_ids(checklist, "data_categories")
+    for index, kind in enumerate(scoring.information_classes):
+        at: tuple[str | int, ...] = ("scoring", "information_classes", index, "categories")
+        problems += _unknown_ids(kind.categories, categories, "data_categories", at)
+    places = _vocabulary_ids(checklist, "location_types")
+    for index, feature in enumerate(scoring.place_features):
+        at = ("scoring", "place_features", index, "location_types")
+        problems += _unknown_ids(feature.location_types, places, "location_types", at)
+        at = ("scoring", "place_features", index, "formats")
+        problems += _unknown_ids(
+            feature.formats, _vocabulary_ids(checklist, "formats"), "formats", at
+        )
+    return problems
+
+
+def _check_templates(rules: list[Rule], checklist: Checklist) -> list[Problem]:
+    """A template recommends a known rule that is neither a guard nor a fallback."""
+    advice = [r.id for r in rules if not r.guard and not r.fallback]
+    problems: list[Problem] = []
+    for index, template in enumerate(checklist.objects.templates):
+        if template.recommends is not None:
+            at = ("objects", "templates", index, "recommends")
+            problems += _unknown_ids([template.recommends], advice, "rules", at, single=True)
     return problems
 
 
@@ -139,14 +262,14 @@ def _check_shape(rule: Rule, at: tuple[str | int, ...]) -> list[Problem]:
         problems.append(((*at, "action"), "a rule needs action text"))
     if not rule.owner.strip():
         problems.append(((*at, "owner"), "a rule needs an owner role"))
-    if rule.guard and not rule.blocks:
-        problems.append(((*at, "blocks"), "a guard must list the effects it blocks"))
     if not rule.guard and rule.blocks:
         problems.append(((*at, "blocks"), "only a guard (guard: true) can block effects"))
     if rule.guard and rule.fallback:
         problems.append(((*at, "fallback"), "a guard cannot be a fallback"))
     if not rule.when and not (rule.fallback or rule.guard):
         problems.append(((*at, "when"), "a rule with no conditions must be marked fallback: true"))
+    if rule.guard and not (rule.blocks or rule.must_reach):
+        problems.append(((*at, "blocks"), "a guard must list the effects it blocks"))
     return problems
 
 
@@ -187,34 +310,112 @@ def _unknown_ids(
 def compile_rules(
     rules: list[Rule], checklist: Checklist, audience_leaves: dict[str, frozenset[str]]
 ) -> tuple[CompiledRule, ...]:
-    """Return the rules with each condition's ids resolved to sets and column indexes."""
+    """Return the rules with each condition's ids resolved to sets and column indexes, a rule's
+    place features turned into the location types it may hold at, and its reach as leaf masks."""
     leaves = [a.id for a in checklist.objects.audiences if not a.contains]
-    reach_minutes = {r.id: r.minutes for r in checklist.objects.reach_speeds}
     compiled = []
     for rule in rules:
-        conditions = []
-        for name, value in rule.when.items():
-            predicate = PREDICATES[name]
-            if predicate.kind == "bool":
-                conditions.append(Condition(name, flag=bool(value)))
-            elif predicate.kind == "reach":
-                minutes = reach_minutes[value]
-                conditions.append(Condition(name, minutes=np.inf if minutes is None else minutes))
-            elif predicate.vocabulary == "audiences":
-                ids = frozenset().union(*(audience_leaves[v] for v in value))
-                indexes = np.array(sorted(leaves.index(i) for i in ids), dtype=np.int64)
-                conditions.append(Condition(name, ids=ids, indexes=indexes))
-            else:
-                assert predicate.vocabulary is not None
-                known = _vocabulary_ids(checklist, predicate.vocabulary)
-                indexes = np.array(sorted(known.index(v) for v in value), dtype=np.int64)
-                lookup = np.zeros(len(known), dtype=bool)
-                lookup[indexes] = True
-                conditions.append(
-                    Condition(name, ids=frozenset(value), indexes=indexes, lookup=lookup)
-                )
-        compiled.append(CompiledRule(rule, tuple(conditions)))
+        conditions = [
+            _condition(name, value, checklist, audience_leaves, leaves)
+            for name, value in rule.when.items()
+        ]
+        conditions += _place_conditions(rule.places, checklist)
+        reach = rule.reach_after
+        if reach is None:
+            reach = [] if rule.effect == REMOVE else [NEEDED_BY]
+        compiled.append(
+            CompiledRule(
+                rule,
+                tuple(conditions),
+                reach_after=_leaf_mask(
+                    [a for a in reach if a not in (NEEDED_BY, AS_NOW)], audience_leaves, leaves
+                ),
+                keeps_needers=NEEDED_BY in reach or AS_NOW in reach,
+                keeps_all=AS_NOW in reach,
+                must_reach=_leaf_mask(rule.must_reach, audience_leaves, leaves),
+            )
+        )
     return tuple(compiled)
+
+
+def _condition(
+    name: str,
+    value: Any,
+    checklist: Checklist,
+    audience_leaves: dict[str, frozenset[str]],
+    leaves: list[str],
+) -> Condition:
+    predicate = PREDICATES[name]
+    if predicate.kind == "bool":
+        return Condition(name, flag=bool(value))
+    if predicate.kind == "reach":
+        minutes = {r.id: r.minutes for r in checklist.objects.reach_speeds}[value]
+        return Condition(name, minutes=np.inf if minutes is None else minutes)
+    if predicate.vocabulary == "audiences":
+        ids = frozenset().union(*(audience_leaves[v] for v in value))
+        indexes = np.array(sorted(leaves.index(i) for i in ids), dtype=np.int64)
+        return Condition(name, ids=ids, indexes=indexes)
+    if predicate.vocabulary == "information_classes":
+        return _categories_condition(name, _class_categories(checklist, value), checklist)
+    assert predicate.vocabulary is not None
+    known = _vocabulary_ids(checklist, predicate.vocabulary)
+    indexes = np.array(sorted(known.index(v) for v in value), dtype=np.int64)
+    lookup = np.zeros(len(known) + 1, dtype=bool)  # the last entry answers for UNKNOWN
+    lookup[indexes] = True
+    return Condition(name, ids=frozenset(value), indexes=indexes, lookup=lookup)
+
+
+def _class_categories(checklist: Checklist, classes: list[str]) -> frozenset[str]:
+    """The categories of the named information classes."""
+    scoring = checklist.scoring
+    assert scoring is not None
+    return frozenset(
+        c for k in scoring.information_classes if k.id in classes for c in k.categories
+    )
+
+
+def _categories_condition(name: str, categories: frozenset[str], checklist: Checklist) -> Condition:
+    known = _vocabulary_ids(checklist, "data_categories")
+    indexes = np.array(sorted(known.index(c) for c in categories), dtype=np.int64)
+    return Condition(name, ids=categories, indexes=indexes)
+
+
+def _place_conditions(features: list[str], checklist: Checklist) -> list[Condition]:
+    """One condition per place feature a rule names: its location types, or its formats."""
+    scoring = checklist.scoring
+    assert scoring is not None
+    places = _vocabulary_ids(checklist, "location_types")
+    formats = _vocabulary_ids(checklist, "formats")
+    out = []
+    for feature in (f for f in scoring.place_features if f.id in features):
+        lookup = np.zeros(len(places) + 1, dtype=bool)  # the last entry answers for UNKNOWN
+        lookup[[places.index(t) for t in feature.location_types]] = True
+        items = np.zeros(len(formats), dtype=bool)
+        items[[formats.index(f) for f in feature.formats]] = True
+        out.append(
+            Condition(
+                PLACE_FEATURE,
+                ids=frozenset(feature.location_types),
+                lookup=lookup,
+                formats=items,
+                format_ids=frozenset(feature.formats),
+            )
+        )
+    return out
+
+
+def _leaf_mask(
+    audiences: list[str], audience_leaves: dict[str, frozenset[str]], leaves: list[str]
+) -> np.ndarray:
+    ids = frozenset().union(*(audience_leaves[a] for a in audiences))
+    return np.array([leaf in ids for leaf in leaves], dtype=bool)
+
+
+def template_rules(checklist: Checklist, rules: tuple[CompiledRule, ...]) -> np.ndarray:
+    """Per template (and one more for UNKNOWN): the row of the rule it recommends, or -1."""
+    rows = {compiled.rule.id: row for row, compiled in enumerate(rules)}
+    out = [rows.get(t.recommends, -1) if t.recommends else -1 for t in checklist.objects.templates]
+    return np.array([*out, -1], dtype=np.int64)
 
 
 @dataclass(frozen=True)
@@ -226,40 +427,64 @@ class RuleChoice:
     noted_guards: np.ndarray
 
 
+def effects_of(rule: Rule) -> frozenset[str]:
+    """Everything a step does: its effect and its tags (guards block by any of them)."""
+    return frozenset((rule.effect, *rule.tags))
+
+
+def _leaves_beyond(compiled: CompiledRule, wanted: np.ndarray, needed: np.ndarray) -> np.ndarray:
+    """Per finding: whether a leaf in `wanted` (leaves × n) cannot reach it after the step."""
+    if compiled.keeps_all:
+        return np.zeros(wanted.shape[1], dtype=bool)
+    lost = wanted & ~compiled.reach_after[:, None]
+    if compiled.keeps_needers:
+        lost &= ~needed
+    return np.logical_or.reduce(lost, axis=0)
+
+
 def rule_matrix(rules: tuple[CompiledRule, ...], frame: FrameFacts) -> RuleChoice:
     """Return which rules are recommended for each finding, guards applied.
 
     A fallback is recommended only where no specific rule is; a guard is noted where a rule it
-    blocks held, and the built-in need guard blocks removal wherever anyone needs the information.
+    blocks held. The floor: a step that would leave a needer unable to reach the information is
+    never recommended, nor one that cuts content from a child-protection record.
     """
     n = len(frame.overdue)
     holds = np.zeros((len(rules), n), dtype=bool)
     for row, compiled in enumerate(rules):
         holds[row] = compiled.mask(frame)
-    has_needers = np.logical_or.reduce(frame.needed, axis=0)
-    blocking: dict[str, np.ndarray] = {REMOVE: has_needers}
-    for row, compiled in enumerate(rules):
-        for effect in compiled.rule.blocks if compiled.rule.guard else ():
-            blocking[effect] = blocking.get(effect, np.zeros(n, dtype=bool)) | holds[row]
+    cp = np.zeros(n, dtype=bool) if frame.child_protection is None else frame.child_protection
+    guards = [row for row, compiled in enumerate(rules) if compiled.rule.guard]
     chosen = np.zeros_like(holds)
-    suppressed: dict[str, np.ndarray] = {}
+    noted = np.zeros_like(holds)
     for row, compiled in enumerate(rules):
         rule = compiled.rule
         if rule.guard:
             continue
-        blocked = blocking.get(rule.effect)
-        if blocked is None:
-            chosen[row] = holds[row]
-            continue
+        blocked = _leaves_beyond(compiled, frame.needed, frame.needed)
+        does = effects_of(rule)
+        if CUT_CONTENT in does:
+            blocked |= cp
+        for g in guards:
+            guard = rules[g]
+            by_guard = np.full(n, bool(does & set(guard.rule.blocks)), dtype=bool)
+            if guard.must_reach.any():
+                wanted = np.broadcast_to(guard.must_reach[:, None], frame.needed.shape)
+                by_guard |= _leaves_beyond(compiled, wanted, frame.needed)
+            by_guard &= holds[g]
+            blocked |= by_guard
+            noted[g] |= by_guard & holds[row]
         chosen[row] = holds[row] & ~blocked
-        held_back = holds[row] & blocked
-        suppressed[rule.effect] = suppressed.get(rule.effect, np.zeros(n, dtype=bool)) | held_back
     fallback = np.array([r.rule.fallback for r in rules], dtype=bool)
     any_specific = chosen[~fallback].any(axis=0)
     chosen[fallback] &= ~any_specific
-    noted = np.zeros_like(holds)
-    for row, compiled in enumerate(rules):
-        if compiled.rule.guard:
-            hit = [suppressed[e] for e in compiled.rule.blocks if e in suppressed]
-            noted[row] = holds[row] & np.logical_or.reduce(hit) if hit else False
     return RuleChoice(chosen=chosen, noted_guards=noted)
+
+
+def first_rules(template_rule: np.ndarray, frame: FrameFacts, chosen: np.ndarray) -> np.ndarray:
+    """Per finding: the row of its template's rule when that rule is recommended, else -1."""
+    first = template_rule[frame.codes("template")]
+    picked = np.zeros(len(first), dtype=bool)
+    has = first >= 0
+    picked[has] = chosen[first[has], np.flatnonzero(has)]
+    return np.where(picked, first, -1)

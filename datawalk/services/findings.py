@@ -117,7 +117,10 @@ def keep_default_actions_in_step(
     if not findings:
         return SteppedActions()
     checklist = checklist_of_stored_pin(audit.checklist)
-    scores = score_findings(list(findings), checklist, walk_date(audit), explain=False)
+    places = _places(workspace, audit, findings)
+    scores = score_findings(
+        list(findings), checklist, walk_date(audit), explain=False, places=places
+    )
     ids = [finding.id for finding in findings]
     if new:
         actions: list[Action] = []
@@ -152,6 +155,18 @@ def keep_default_actions_in_step(
         ]
         closed = store.apply_action_updates(audit.id, closing, actor.name)
     return SteppedActions(created=created, closed=closed)
+
+
+def _places(workspace: Workspace, audit: Audit, findings: Sequence[Finding]) -> dict[str, str]:
+    """Location id -> location type of the findings' places, so advice fits the place: one read
+    per place for a save, the audit's list for many."""
+    store = workspace._store
+    ids = {finding.location_id for finding in findings}
+    if len(ids) <= 2:
+        located = [store.get_location(location_id) for location_id in ids]
+    else:
+        located = store.list_locations(audit.id)
+    return {location.id: location.location_type for location in located}
 
 
 def _is_untouched_default(action: Action, finding: Finding) -> bool:

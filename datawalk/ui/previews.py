@@ -157,7 +157,9 @@ def _live_score(ctx: cs.CaptureContext, draft: Draft) -> ScoredFinding | None:
         finding = drafts.finding_from_draft(
             draft.model_copy(update={"photos": []}), ctx.audit_id, ctx.location_id
         )
-        scored = score_finding(finding, ctx.checklist, today=ctx.walk_date)
+        scored = score_finding(
+            finding, ctx.checklist, today=ctx.walk_date, location_type=ctx.location_type
+        )
     except DataWalkError:
         scored = None
     st.session_state[_LIVE_SCORE] = (key, scored)
