@@ -9,7 +9,16 @@ keyed by format and file suffix so a new format plugs in without another branch)
 (sample, list, checklist, schema, score, bench, hash-password).
 """
 
-from datawalk.cli import commands, transfer
+from datawalk.cli import accounts, commands, transfer
 from datawalk.cli.app import ACTOR, ExitStatus, exit_status_for, main, one_line
 
-__all__ = ["ACTOR", "ExitStatus", "commands", "exit_status_for", "main", "one_line", "transfer"]
+__all__ = [
+    "ACTOR",
+    "ExitStatus",
+    "accounts",
+    "commands",
+    "exit_status_for",
+    "main",
+    "one_line",
+    "transfer",
+]

@@ -27,7 +27,7 @@ def sample(db_url: str | None) -> None:
     """
     with open_workspace(db_url) as workspace:
         existed = sample_audit_id() in {s.id for s in workspace.reads.list_audits()}
-        audit_id = imports.load_sample(workspace, Actor(ACTOR))
+        audit_id = imports.load_sample(workspace, Actor.operator(ACTOR))
     click.echo("sample walk already loaded" if existed else "sample walk loaded", err=True)
     click.echo(audit_id)
 

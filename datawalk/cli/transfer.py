@@ -47,7 +47,7 @@ def _export_xlsx(request: ExportRequest) -> None:
     if str(request.output) == "-":
         raise InterchangeError("a workbook cannot go to stdout; give a file with -o PATH")
     # As on the Export page: every finding that needs an action has one before the plan is written.
-    sync_default_actions(request.workspace, Actor(ACTOR), request.audit_id)
+    sync_default_actions(request.workspace, Actor.operator(ACTOR), request.audit_id)
     # The workbook scores the findings itself (as of the walk date), so none are attached here.
     document = request.workspace.reads.export_document(request.audit_id)
     marking = Settings.from_environment().protective_marking
@@ -64,7 +64,7 @@ def _export_pdf(request: ExportRequest) -> None:
 
     if str(request.output) == "-":
         raise InterchangeError("a report cannot go to stdout; give a file with -o PATH")
-    sync_default_actions(request.workspace, Actor(ACTOR), request.audit_id)
+    sync_default_actions(request.workspace, Actor.operator(ACTOR), request.audit_id)
     document = request.workspace.reads.export_document(request.audit_id)
     marking = Settings.from_environment().protective_marking
     _write_atomically(
@@ -157,7 +157,7 @@ def _choices(flagged: list[FlaggedText], identifiers: str | None) -> IdentifierC
 def _import_json(request: ImportRequest) -> str:
     preview = imports.preview_of(read_backup(request.path, max_bytes=request.max_bytes))
     choices = _choices(preview.flagged, request.identifiers)
-    audit = imports.restore_backup(request.workspace, Actor(ACTOR), preview, choices)
+    audit = imports.restore_backup(request.workspace, Actor.operator(ACTOR), preview, choices)
     _report_identifiers(preview.flagged, request.identifiers)
     return audit.id
 
@@ -169,7 +169,7 @@ def _import_xlsx(request: ImportRequest) -> str:
     data = _read_bounded(request.path, min(request.max_bytes, DEFAULT_LIMITS.max_bytes))
     preview = imports.preview_workbook(request.workspace, data, filename=request.path.name)
     choices = _choices(preview.flagged, request.identifiers)
-    imports.apply_workbook(request.workspace, Actor(ACTOR), preview, choices)
+    imports.apply_workbook(request.workspace, Actor.operator(ACTOR), preview, choices)
     changes = preview.changes
     click.echo(
         f"{len(changes.changes)} action field(s) changed from {changes.rows_read} row(s)", err=True
