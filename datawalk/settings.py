@@ -44,6 +44,12 @@ SESSION_IDLE_MINUTES = "DATAWALK_SESSION_IDLE_MINUTES"
 DEFAULT_SESSION_HOURS = 12
 DEFAULT_SESSION_IDLE_MINUTES = 120
 VARIABLES += (SESSION_HOURS, SESSION_IDLE_MINUTES)
+# The sign-in routes: which proxies' X-Forwarded-* headers count, the cookie signing secret, and
+# the Microsoft tenants whose accounts may link to a DataWalk user (datawalk/ui/server/).
+TRUSTED_PROXIES = "DATAWALK_TRUSTED_PROXIES"
+SESSION_SECRET = "DATAWALK_SESSION_SECRET"
+SSO_MICROSOFT_TENANTS = "DATAWALK_SSO_MICROSOFT_TENANTS"
+VARIABLES += (TRUSTED_PROXIES, SESSION_SECRET, SSO_MICROSOFT_TENANTS)
 BUNDLED_CHECKLISTS = Path(__file__).resolve().parents[1] / "checklists"
 
 
@@ -59,6 +65,9 @@ class Settings:
     protective_marking: str = DEFAULT_PROTECTIVE_MARKING
     session_hours_text: str | None = None
     session_idle_minutes_text: str | None = None
+    trusted_proxies: str | None = None  # comma-separated addresses
+    session_secret: str | None = None
+    sso_microsoft_tenants: frozenset[str] = frozenset()
     # How long after a walk the school's next one is due (the portfolio and its reminders).
     walk_interval_text: str | None = None
 
@@ -135,6 +144,13 @@ class Settings:
             protective_marking=value(PROTECTIVE_MARKING) or DEFAULT_PROTECTIVE_MARKING,
             session_hours_text=value(SESSION_HOURS),
             session_idle_minutes_text=value(SESSION_IDLE_MINUTES),
+            trusted_proxies=value(TRUSTED_PROXIES),
+            session_secret=value(SESSION_SECRET),
+            sso_microsoft_tenants=frozenset(
+                part.strip()
+                for part in (value(SSO_MICROSOFT_TENANTS) or "").split(",")
+                if part.strip()
+            ),
             walk_interval_text=value(WALK_INTERVAL),
         )
 

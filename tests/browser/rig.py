@@ -86,6 +86,9 @@ class AppServer:
     port: int = 0
     password_hash: str | None = None
     app_dir: Path = REPO
+    # More environment (DATAWALK_* settings) and a secrets.toml of the test's own (st.login).
+    extra_env: dict[str, str] = field(default_factory=dict)
+    secrets_toml: str | None = None
     db_path: Path = field(init=False)
     process: subprocess.Popen[bytes] | None = field(default=None, init=False)
     starts: int = field(default=0, init=False)
@@ -113,7 +116,16 @@ class AppServer:
         env["STREAMLIT_BROWSER_GATHER_USAGE_STATS"] = "false"
         if self.password_hash:
             env[PASSWORD_HASH_SETTING] = self.password_hash
+        env.update(self.extra_env)
         return env
+
+    def _secrets_file(self) -> Path:
+        """The test's own secrets.toml, or a missing file: never the repository's."""
+        if self.secrets_toml is None:
+            return self.workdir / "no-secrets.toml"
+        path = self.workdir / "secrets.toml"
+        path.write_text(self.secrets_toml, encoding="utf-8")
+        return path
 
     def start(self) -> AppServer:
         """Start the server and return once its health endpoint answers."""
@@ -125,7 +137,7 @@ class AppServer:
             "--server.port", str(self.port),
             "--server.address", self.address,
             # A developer's own .streamlit/secrets.toml must not change what the tests see.
-            "--secrets.files", str(self.workdir / "no-secrets.toml"),
+            "--secrets.files", str(self._secrets_file()),
         ]  # fmt: skip
         with self.log_path.open("wb") as log:
             self.process = subprocess.Popen(

@@ -1,0 +1,123 @@
+"""The page gate for signed-in users: runs first in every page run, once accounts exist.
+
+The session cookie is set by the sign-in route (`datawalk.ui.server.signin_routes`); a script
+can read cookies (`st.context.cookies`, from the websocket's handshake) but never set them. Each
+run checks the cookie against the `sessions` table, so a session that expires, is signed out
+elsewhere, or whose user is disabled stops the very next run, even on a websocket that opened
+while it was live. Then it builds the services `Actor` (user, role, school scope) the pages use.
+
+On expiry nothing is cleared: the draft stays where the walk page keeps it, the URL still
+names the audit and location, and the sign-in link comes back to exactly that address.
+
+Until the first user exists the old gate (`datawalk.ui.access`) runs instead, unchanged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from html import escape
+from urllib.parse import urlencode, urlsplit
+
+import streamlit as st
+
+from datawalk.accounts import sessions, users
+from datawalk.accounts.roles import User
+from datawalk.services import Actor
+from datawalk.ui import state
+from datawalk.ui.access import require_access
+from datawalk.ui.server.context import ServerContext
+from datawalk.ui.server.cookies import DEVICE_COOKIE, SESSION_COOKIE, unsign, valid_device_id
+from datawalk.ui.server.paths import SIGN_IN, SIGN_OUT, safe_next
+from datawalk.ui.text import escape_message
+
+SIGNED_IN_KEY = "_datawalk_signed_in"
+
+
+@dataclass(frozen=True)
+class SignedIn:
+    """Who this browser session is signed in as, on which device."""
+
+    user: User
+    actor: Actor
+    device_id: str
+
+
+def request_cookies() -> Mapping[str, str]:
+    """The cookies of this session's request; empty when there is no real browser (AppTest)."""
+    try:
+        cookies = st.context.cookies.to_dict()
+    except Exception:  # AppTest's stand-in runtime has no client to read them from
+        return {}
+    return {k: v for k, v in cookies.items() if isinstance(k, str) and isinstance(v, str)}
+
+
+def current_signed_in() -> SignedIn | None:
+    """Who is signed in, as the gate found them in this run; None in the no-accounts mode."""
+    found = st.session_state.get(SIGNED_IN_KEY)
+    return found if isinstance(found, SignedIn) else None
+
+
+def _return_path() -> str:
+    """This page's address with its query (audit, location), to come back to after sign-in."""
+    try:
+        path = urlsplit(st.context.url or "/").path or "/"
+    except Exception:  # no browser context (AppTest)
+        path = "/"
+    query = urlencode(st.query_params.to_dict())
+    return safe_next(path + (f"?{query}" if query else ""))
+
+
+def sign_in_href(message: str = "expired") -> str:
+    return f"{SIGN_IN}?{urlencode({'next': _return_path(), 'message': message})}"
+
+
+def _link(label: str, href: str) -> None:
+    """A link that opens in this tab (the app's own routes, not a new window)."""
+    st.html(
+        f'<a href="{href}" target="_self" data-testid="datawalk-signin-link" '
+        'style="display:inline-flex;align-items:center;min-height:48px;padding:0 18px;'
+        "border-radius:8px;background:#2F6F6A;color:#fff;font-weight:600;"
+        f'text-decoration:none">{label}</a>'
+    )
+
+
+def _show_signed_out() -> None:
+    st.title("DataWalk")
+    st.warning(
+        "You are not signed in, or your session has ended. Nothing you saved is lost, and an "
+        "unsaved finding stays as a draft: sign in again to carry on at the same place."
+    )
+    _link("Sign in again", escape(sign_in_href(), quote=True))
+
+
+def require_sign_in() -> SignedIn | None:
+    """Return who is signed in, or None in the no-accounts mode (after the old gate allowed
+    this session); otherwise show the way to sign in and stop the run."""
+    workspace = state.get_workspace()
+    if not users.has_users(workspace):
+        st.session_state.pop(SIGNED_IN_KEY, None)
+        require_access()
+        return None
+    cookies = request_cookies()
+    token = unsign(cookies.get(SESSION_COOKIE), ServerContext.current().session_secret)
+    valid = sessions.validate_session(workspace, token) if token else None
+    if valid is None or token is None or not sessions.touch(workspace, token):
+        st.session_state.pop(SIGNED_IN_KEY, None)
+        _show_signed_out()
+        st.stop()
+    device = valid_device_id(cookies.get(DEVICE_COOKIE)) or valid.record.device_id
+    signed_in = SignedIn(valid.user, users.actor_for(valid.user), device)
+    st.session_state[SIGNED_IN_KEY] = signed_in
+    st.session_state[state.USER_KEY] = valid.user.display_name
+    return signed_in
+
+
+def show_account_bar(signed_in: SignedIn | None) -> None:
+    """The signed-in user's name and role, and the sign-out link, in the sidebar."""
+    if signed_in is None:
+        return
+    who = escape_message(f"{signed_in.user.display_name} ({signed_in.user.role.label})")
+    with st.sidebar:
+        st.caption(f"Signed in as {who}")
+        _link("Sign out", SIGN_OUT)
