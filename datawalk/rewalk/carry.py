@@ -28,13 +28,22 @@ SNAPSHOT_DROPPED = frozenset(
     }
 )
 OBSERVED_ON = "observed_on"  # the previous walk's date, kept beside the fields
+SCORED_WITH = "checklist_version"  # the checklist version the previous walk was scored with
 
 
-def snapshot_of(finding: Finding, walk_date: date) -> dict[str, Any]:
-    """Return the finding's structured fields as JSON, with the date it was observed."""
+def snapshot_of(finding: Finding, walk_date: date, checklist_version: int) -> dict[str, Any]:
+    """Return the finding's structured fields as JSON, with when it was observed and the
+    checklist version it was scored with then."""
     data = finding.model_dump(mode="json", exclude=set(SNAPSHOT_DROPPED))
     data[OBSERVED_ON] = walk_date.isoformat()
+    data[SCORED_WITH] = checklist_version
     return data
+
+
+def scored_with(items: list[RewalkItem]) -> int | None:
+    """The checklist version last walk was scored with, as its carried findings say."""
+    versions = {i.previous.get(SCORED_WITH) for i in items} - {None}
+    return int(max(versions)) if versions else None
 
 
 def observed_on(item: RewalkItem) -> date | None:

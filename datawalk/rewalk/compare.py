@@ -18,7 +18,7 @@ import pandas as pd
 
 from datawalk.errors import ValidationError
 from datawalk.models import Audit, Finding, Location, RewalkRecord, RewalkState
-from datawalk.rewalk.carry import finding_from_snapshot, observed_on
+from datawalk.rewalk.carry import finding_from_snapshot, observed_on, scored_with
 from datawalk.scored_table import scored_table
 from datawalk.validation import validate_finding
 from datawalk.vocabulary import Checklist
@@ -94,7 +94,12 @@ def compare_walks(
     checklist: Checklist,
     previous_version: int | None = None,
 ) -> Comparison:
-    """Return the comparison of `audit` (a re-walk) with the walk it started from."""
+    """Return the comparison of `audit` (a re-walk) with the walk it started from.
+
+    `previous_version` defaults to the version the carried findings say they were scored with.
+    """
+    if previous_version is None:
+        previous_version = scored_with(rewalk.items)
     current = scored_table(audit, findings, locations, checklist)
     before, unscored = _previous_table(audit, locations, rewalk, checklist)
     unchecked = {u.location_id for u in rewalk.unchecked_locations}

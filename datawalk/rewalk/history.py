@@ -9,7 +9,8 @@ from __future__ import annotations
 from typing import Any
 
 from datawalk.checklist import checklist_from_pin
-from datawalk.models import Audit
+from datawalk.models import Audit, RewalkRecord
+from datawalk.rewalk.compare import Comparison, compare_walks
 from datawalk.rewalk.summary import WalkSummary, school_key, summarise_walk
 from datawalk.scored_table import scored_table
 from datawalk.vocabulary import Checklist
@@ -50,3 +51,35 @@ def school_walks(reads: Any, audit: Audit) -> list[WalkSummary]:
     key = audit_school_key(reads, audit)
     kept = [w for w in reads.list_walk_summaries(key) if w.audit_id not in held_ids]
     return sorted(held + kept, key=lambda walk: walk.walk_at)
+
+
+HELD, MISSING, NONE = "held", "missing", "none"
+
+
+def previous_walk_link(reads: Any, audit: Audit) -> str:
+    """Whether the walk this one re-walks is held here: "held", "missing" (deleted, or only
+    this walk was restored) or "none" (not a re-walk)."""
+    if audit.previous_audit_id is None:
+        return NONE
+    held = {row.id for row in reads.list_audits()}
+    return HELD if audit.previous_audit_id in held else MISSING
+
+
+def missing_origins(reads: Any, rewalk: RewalkRecord) -> int:
+    """How many carried-over actions link to an audit no longer held here."""
+    held = {row.id for row in reads.list_audits()}
+    return sum(action.origin_audit_id not in held for action in rewalk.carried_actions)
+
+
+def comparison_for(reads: Any, audit: Audit, checklist: Checklist) -> Comparison | None:
+    """The since-last-walk comparison of a re-walk (None for a first walk). It works from the
+    copies carried with this walk, so it needs nothing of the previous walk to be held."""
+    if audit.previous_audit_id is None:
+        return None
+    return compare_walks(
+        audit,
+        reads.list_locations(audit.id),
+        reads.findings_for_scoring(audit.id),
+        reads.rewalk_record(audit.id),
+        checklist,
+    )

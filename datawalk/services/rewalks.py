@@ -32,6 +32,7 @@ from datawalk.models import (
 )
 from datawalk.privacy.text_checks import TextField, check_free_text
 from datawalk.rewalk.carry import finding_from_snapshot, snapshot_of
+from datawalk.services.authorization import Permission, by_id, by_rewalk_item, guard
 from datawalk.services.findings import save_finding
 from datawalk.services.workspace import Actor, Workspace, checked
 from datawalk.vocabulary import Checklist
@@ -52,6 +53,7 @@ def newest_pin(current: PinnedChecklist, library: Iterable[Checklist]) -> Pinned
     return best
 
 
+@guard(Permission.WALK, by_id("previous_audit_id"))
 def start_rewalk(
     workspace: Workspace,
     actor: Actor,
@@ -83,7 +85,7 @@ def start_rewalk(
                 ordinal=ordinal,
                 previous_finding_id=finding.id,
                 previous_reference=finding.reference or "",
-                previous=snapshot_of(finding, previous.walk_at.date()),
+                previous=snapshot_of(finding, previous.walk_at.date(), previous.checklist.version),
             )
             for ordinal, finding in enumerate(findings)
             if finding.location_id in places
@@ -174,6 +176,7 @@ def _carried_actions(workspace: Workspace, previous: Audit, audit_id: str) -> li
     return carried
 
 
+@guard(Permission.WALK, by_rewalk_item())
 def mark_previous_finding(
     workspace: Workspace,
     actor: Actor,
@@ -258,6 +261,7 @@ def _close_carried(workspace: Workspace, actor: Actor, item: RewalkItem, today: 
             store.update_carried_action(action, checked(closed), actor.name)
 
 
+@guard(Permission.WALK, by_id("audit_id"))
 def close_carried_action(
     workspace: Workspace, actor: Actor, audit_id: str, action_id: str, today: date
 ) -> CarriedAction:
@@ -280,6 +284,7 @@ def close_carried_action(
         return store.update_carried_action(action, checked(closed), actor.name)
 
 
+@guard(Permission.ACCEPT_RISK, by_id("audit_id"), school_decides=True)
 def accept_risk_again(
     workspace: Workspace, actor: Actor, audit_id: str, action_id: str, today: date
 ) -> CarriedAction:
@@ -302,6 +307,7 @@ def _carried(workspace: Workspace, audit_id: str, action_id: str) -> CarriedActi
     raise NotFoundError("That carried-over action is no longer here.")
 
 
+@guard(Permission.WALK, by_id("audit_id"))
 def set_location_not_checked(
     workspace: Workspace, actor: Actor, audit_id: str, location_id: str, not_checked: bool
 ) -> None:

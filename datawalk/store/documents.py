@@ -17,7 +17,15 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, insert, select
 
 from datawalk.errors import ConflictError, InterchangeError
-from datawalk.models import Audit, AuditDocument, Finding, ImportedEvent, TrailEvent, utc_now
+from datawalk.models import (
+    Audit,
+    AuditDocument,
+    Finding,
+    ImportedEvent,
+    RewalkRecord,
+    TrailEvent,
+    utc_now,
+)
 
 from . import tables
 from .actions import insert_actions, select_actions
@@ -32,6 +40,12 @@ from .mapping import (
     location_to_row,
     photo_to_row,
     reference_number,
+)
+from .rewalks import (
+    insert_rewalk_record,
+    rewalk_clash_checks,
+    rewalk_problems,
+    select_rewalk_record,
 )
 from .trail import ACTOR_MAX, audit_snapshot, diff, record, select_trail
 
@@ -78,6 +92,7 @@ def _problems(document: AuditDocument) -> list[str]:
             problems.append(f"action {action.id!r} covers unknown findings")
     if any(event.audit_id != audit.id for event in _file_history(document)):
         problems.append("the trail has events of another audit")
+    problems.extend(rewalk_problems(document, location_ids, finding_ids))
     return problems
 
 
@@ -90,6 +105,7 @@ def _clashes(connection: Connection, document: AuditDocument) -> list[str]:
         ("finding", t.findings.c.id, [x.id for x in document.findings]),
         ("photo", t.photos.c.id, [p.id for f in document.findings for p in f.photos]),
         ("action", t.actions.c.id, [x.id for x in document.actions]),
+        *rewalk_clash_checks(document),
     )
     clashes: list[str] = []
     for kind, column, ids in checks:
@@ -135,6 +151,8 @@ def _insert_rows(connection: Connection, document: AuditDocument, findings: list
     if photos:
         connection.execute(insert(t.photos), photos)
     insert_actions(connection, document.actions)
+    if document.rewalk is not None:
+        insert_rewalk_record(connection, document.audit.id, document.rewalk)
 
 
 def _file_history(document: AuditDocument) -> list[TrailEvent]:
@@ -150,6 +168,13 @@ def _imported_history(document: AuditDocument, sha256: str, actor: str) -> list[
         for event in document.trail
     ]
     return [*document.imported_trail, *arrived]
+
+
+def _rewalk_of(connection: Connection, audit_id: str) -> RewalkRecord | None:
+    """The audit's re-walk records, or None for an audit that has none."""
+    rewalk = select_rewalk_record(connection, audit_id)
+    empty = not (rewalk.items or rewalk.carried_actions or rewalk.unchecked_locations)
+    return None if empty else rewalk
 
 
 class DocumentsMixin(StoreBase):
@@ -169,6 +194,7 @@ class DocumentsMixin(StoreBase):
                 actions=select_actions(connection, audit_id),
                 trail=select_trail(connection, audit_id),
                 imported_trail=select_imported(connection, audit_id),
+                rewalk=_rewalk_of(connection, audit_id),
             )
 
     def list_imported_trail(self, audit_id: str) -> list[ImportedEvent]:

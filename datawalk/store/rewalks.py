@@ -16,6 +16,7 @@ from sqlalchemy import Connection, delete, insert, select, update
 
 from datawalk.errors import NotFoundError
 from datawalk.models import (
+    AuditDocument,
     CarriedAction,
     RewalkItem,
     RewalkRecord,
@@ -53,6 +54,45 @@ def insert_rewalk_record(connection: Connection, audit_id: str, rewalk: RewalkRe
     if rewalk.unchecked_locations:
         rows = [x.model_dump() | {"audit_id": audit_id} for x in rewalk.unchecked_locations]
         connection.execute(insert(tables.unchecked_locations), rows)
+
+
+def rewalk_problems(
+    document: AuditDocument, location_ids: set[str], finding_ids: set[str]
+) -> list[str]:
+    """Every way a document's re-walk records contradict the rest of it.
+
+    Links to the previous walk (its audit, findings and actions) are not checked: restoring
+    the newer walk alone is allowed, and those links then show as missing.
+    """
+    rewalk = document.rewalk
+    if rewalk is None:
+        return []
+    problems = []
+    for item in rewalk.items:
+        if item.audit_id != document.audit.id:
+            problems.append(f"carried finding {item.previous_reference} belongs to another audit")
+        if item.location_id not in location_ids:
+            problems.append(f"carried finding {item.previous_reference} is at an unknown location")
+        if item.new_finding_id is not None and item.new_finding_id not in finding_ids:
+            problems.append(f"carried finding {item.previous_reference} links an unknown finding")
+    for action in rewalk.carried_actions:
+        if action.audit_id != document.audit.id:
+            problems.append(f"carried action {action.id!r} belongs to another audit")
+    for unchecked in rewalk.unchecked_locations:
+        if unchecked.location_id not in location_ids:
+            problems.append("a location not checked is not a location of this audit")
+    return problems
+
+
+def rewalk_clash_checks(document: AuditDocument) -> list[tuple[str, Any, list[str]]]:
+    """(kind, id column, ids) of the document's re-walk rows, to refuse an import that clashes."""
+    if document.rewalk is None:
+        return []
+    return [
+        ("carried finding", tables.rewalk_items.c.id, [x.id for x in document.rewalk.items]),
+        ("carried action", tables.carried_actions.c.id,
+         [x.id for x in document.rewalk.carried_actions]),
+    ]  # fmt: skip
 
 
 def select_rewalk_record(connection: Connection, audit_id: str) -> RewalkRecord:

@@ -15,7 +15,6 @@ import streamlit as st
 from datawalk.models import ActionStatus, Audit, CarriedAction, Location, RewalkItem, RewalkRecord
 from datawalk.models import RewalkState as S
 from datawalk.rewalk.carry import finding_from_snapshot
-from datawalk.services import Actor
 from datawalk.services import rewalks as service
 from datawalk.ui import errors, finding_list, state, widgets
 from datawalk.vocabulary import Checklist
@@ -50,7 +49,7 @@ def rewalk_record(audit: Audit) -> RewalkRecord:
 def _mark(item_id: str, new_state: S, actor_name: str) -> None:
     with errors.user_errors():
         item = service.mark_previous_finding(
-            state.get_workspace(), Actor(actor_name), item_id, new_state
+            state.get_workspace(), state.as_actor(actor_name), item_id, new_state
         )
         if new_state is S.CHANGED and item.new_finding_id:
             st.query_params[state.FINDING_PARAM] = item.new_finding_id
@@ -61,7 +60,7 @@ def _save_note(item_id: str, key: str, actor_name: str) -> None:
     with errors.user_errors():
         service.mark_previous_finding(
             state.get_workspace(),
-            Actor(actor_name),
+            state.as_actor(actor_name),
             item_id,
             S.RESOLVED,
             note=st.session_state.get(key, ""),
@@ -72,7 +71,7 @@ def _save_note(item_id: str, key: str, actor_name: str) -> None:
 def _close(audit_id: str, action_id: str, actor_name: str) -> None:
     with errors.user_errors():
         service.close_carried_action(
-            state.get_workspace(), Actor(actor_name), audit_id, action_id, date.today()
+            state.get_workspace(), state.as_actor(actor_name), audit_id, action_id, date.today()
         )
         state.flash("Carried-over action closed: checked today.")
 
@@ -80,7 +79,7 @@ def _close(audit_id: str, action_id: str, actor_name: str) -> None:
 def _accept_again(audit_id: str, action_id: str, actor_name: str) -> None:
     with errors.user_errors():
         service.accept_risk_again(
-            state.get_workspace(), Actor(actor_name), audit_id, action_id, date.today()
+            state.get_workspace(), state.as_actor(actor_name), audit_id, action_id, date.today()
         )
         state.flash("Recorded: the school accepted this risk again.")
 
@@ -89,7 +88,7 @@ def _toggle_location(audit_id: str, location_id: str, key: str, actor_name: str)
     with errors.user_errors():
         service.set_location_not_checked(
             state.get_workspace(),
-            Actor(actor_name),
+            state.as_actor(actor_name),
             audit_id,
             location_id,
             bool(st.session_state.get(key)),
@@ -184,7 +183,7 @@ def _start_next_walk(audit_id: str, school: str) -> None:
 
     with errors.user_errors():
         workspace = state.get_workspace()
-        actor = Actor(state.actor(workspace.reads.get_audit(audit_id)))
+        actor = state.current_actor(workspace.reads.get_audit(audit_id))
         library = available_checklists(state.settings().checklists_dir)
         started = service.start_rewalk(workspace, actor, audit_id, library)
         st.query_params[state.AUDIT_PARAM] = started.id
