@@ -113,7 +113,12 @@ def select_rules(model: Compiled, facts: Facts) -> tuple[list, list]:
     must_reach audiences without it. The template's own rule, when recommended, comes first.
     """
     rules = model.rules
-    holding = [r for r in rules if holds(r, facts)]
+    template = next(
+        (t for t in model.checklist.objects.templates if t.id == facts.template_id), None
+    )
+    own = template.recommends if template is not None else None
+    failing = facts.classification != PROPORTIONATE
+    holding = [r for r in rules if holds(r, facts) or (r.rule.id == own and failing)]
     guards = [g for g in holding if g.rule.guard]
     candidates, noted = [], []
     for r in holding:

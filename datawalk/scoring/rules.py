@@ -22,7 +22,7 @@ from typing import Any, Literal
 
 import numpy as np
 
-from datawalk.scoring.result import CLASSIFICATIONS
+from datawalk.scoring.result import CLASSIFICATIONS, PROPORTIONATE
 from datawalk.vocabulary import AS_NOW, NEEDED_BY, Checklist, Rule
 
 Problem = tuple[tuple[str | int, ...], str]
@@ -442,17 +442,26 @@ def _leaves_beyond(compiled: CompiledRule, wanted: np.ndarray, needed: np.ndarra
     return np.logical_or.reduce(lost, axis=0)
 
 
-def rule_matrix(rules: tuple[CompiledRule, ...], frame: FrameFacts) -> RuleChoice:
+def rule_matrix(
+    rules: tuple[CompiledRule, ...], frame: FrameFacts, template_rule: np.ndarray | None = None
+) -> RuleChoice:
     """Return which rules are recommended for each finding, guards applied.
 
     A fallback is recommended only where no specific rule is; a guard is noted where a rule it
     blocks held. The floor: a step that would leave a needer unable to reach the information is
-    never recommended, nor one that cuts content from a child-protection record.
+    never recommended, nor one that cuts content from a child-protection record. A quick
+    template's own rule also holds for a finding made from it while a side fails (the template
+    says what was seen, even before, say, the review date is typed in).
     """
     n = len(frame.overdue)
     holds = np.zeros((len(rules), n), dtype=bool)
     for row, compiled in enumerate(rules):
         holds[row] = compiled.mask(frame)
+    if template_rule is not None:
+        own = template_rule[frame.codes("template")]
+        failing = frame.classification != CLASSIFICATIONS.index(PROPORTIONATE)
+        for row in np.unique(own[own >= 0]):
+            holds[row] |= (own == row) & failing
     cp = np.zeros(n, dtype=bool) if frame.child_protection is None else frame.child_protection
     guards = [row for row, compiled in enumerate(rules) if compiled.rule.guard]
     chosen = np.zeros_like(holds)
