@@ -266,6 +266,8 @@ class Action(Model):
     accepted_on: date | None = None
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
+    # The stored version an edit started from; a save from an older one is refused.
+    version: int = Field(default=1, ge=1)
 
 
 class TrailEvent(Model):

@@ -7,6 +7,7 @@ values, so the same data goes into both engines."""
 
 from __future__ import annotations
 
+import base64
 import os
 from datetime import UTC, date, datetime
 
@@ -17,6 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import MetaData, Table, insert, text
 
+from datawalk.editing import DraftHolder
 from datawalk.models import Action, AuditStatus
 from datawalk.store import Store, tables
 from datawalk.store.engine import (
@@ -286,3 +288,55 @@ def test_downgrade_keeps_core_rows_and_upgrade_again(old_database):
     upgrade(engine)
     assert current_revision(engine) == HEAD
     engine.dispose()
+
+
+# The revision that gave each draft an owner and a device (named by topic: its number may move).
+OWNED_DRAFTS = next(r for r in REVISIONS if r.endswith("_concurrent_editing"))
+
+
+def test_a_draft_kept_before_owners_becomes_the_auditors_on_the_shared_device(old_database):
+    engine = create_store_engine(old_database)
+    upgrade(engine, REVISIONS[REVISIONS.index(OWNED_DRAFTS) - 1])
+    when = _at("2024-02-01 10:30")
+    with engine.begin() as connection:
+        _insert(
+            connection,
+            "drafts",
+            [
+                {
+                    "audit_id": "audit-complete-0001",
+                    "location_key": "location-00000001",
+                    "payload": {"notes": "half typed", "photos": [{"data_ref": "d" * 64}]},
+                    "updated_at": when,
+                }
+            ],
+        )
+        _insert(
+            connection,
+            "draft_photos",
+            [
+                {
+                    "audit_id": "audit-complete-0001",
+                    "location_key": "location-00000001",
+                    "digest": "d" * 64,
+                    "data": PHOTO_BYTES,
+                    "created_at": when,
+                }
+            ],
+        )
+    engine.dispose()
+    store = Store.open(old_database)
+    try:
+        auditors = DraftHolder("A. Consultant")  # the audit's auditor, as the app acted then
+        draft = store.load_draft("audit-complete-0001", "location-00000001", holder=auditors)
+        assert draft["notes"] == "half typed"
+        assert base64.b64decode(draft["photos"][0]["data"]) == PHOTO_BYTES
+        assert store.load_draft("audit-complete-0001", "location-00000001") is None
+        (action,) = [
+            store.save_action(
+                Action(audit_id="audit-complete-0001", finding_ids=["finding-00000001"]), ACTOR
+            )
+        ]
+        assert action.version == 1
+    finally:
+        store.close()

@@ -8,7 +8,8 @@ from datetime import date
 import pytest
 
 from datawalk.checklist import pin_checklist
-from datawalk.errors import ValidationError
+from datawalk.editing import stale_message
+from datawalk.errors import ConflictError, ValidationError
 from datawalk.models import ActionStatus
 from datawalk.privacy.text_checks import KEPT_IDENTIFIERS
 from datawalk.services import Actor, Workspace, actions
@@ -64,6 +65,26 @@ def test_an_identifier_in_an_action_is_refused_unless_kept_and_then_recorded(
     (event,) = [e for e in store.list_trail(audit.id) if KEPT_IDENTIFIERS in e.changes]
     assert (event.entity, event.entity_id) == ("action", action.id)
     assert event.changes[KEPT_IDENTIFIERS]["new"] == {"notes": ["email"]}
+
+
+def test_a_save_from_an_out_of_date_form_is_refused_with_who_and_when(
+    workspace, store, audit, two_actions
+):
+    opened_here = two_actions[0]  # the form on this tablet opened at version 1
+    theirs = actions.save_action(
+        workspace, Actor("A. Consultant"), opened_here.model_copy(update={"owner": "Bursar"})
+    )
+    assert (opened_here.version, theirs.version) == (1, 2)
+    changed = store.list_trail(audit.id)[-1]
+
+    with pytest.raises(ConflictError) as refused:
+        actions.save_action(workspace, ACTOR, opened_here.model_copy(update={"owner": "Head"}))
+
+    assert str(refused.value) == stale_message("A. Consultant", changed.at)
+    (stored,) = [a for a in store.list_actions(audit.id) if a.id == opened_here.id]
+    assert (stored.owner, stored.version) == ("Bursar", 2)  # their change stands
+    again = actions.save_action(workspace, ACTOR, stored.model_copy(update={"owner": "Head"}))
+    assert (again.owner, again.version) == ("Head", 3)
 
 
 def test_saving_an_action_is_one_transaction(workspace, store, two_actions, monkeypatch):

@@ -6,6 +6,7 @@ import pytest
 from stdnum.gb import upn
 
 from datawalk.checklist import pin_checklist
+from datawalk.editing import DraftHolder
 from datawalk.errors import ValidationError
 from datawalk.models import ActionStatus
 from datawalk.services import Actor, Workspace
@@ -87,15 +88,21 @@ def test_a_finding_outside_the_pinned_checklist_is_refused_and_nothing_is_writte
 def test_save_clears_the_draft_and_records_kept_identifiers_in_the_same_transaction(
     workspace, store, audit, location, make_finding
 ):
-    store.save_draft(audit.id, location.id, {"notes": "half typed"})
+    tablet = DraftHolder(ACTOR.name, "tablet-device-1")
+    other_tablet = DraftHolder(ACTOR.name, "tablet-device-2")
+    store.save_draft(audit.id, location.id, {"notes": "half typed"}, holder=tablet)
+    store.save_draft(audit.id, location.id, {"notes": "other tablet"}, holder=other_tablet)
     saved = save_finding(
         workspace,
         ACTOR,
         make_finding(audit.id, location.id, notes=f"Box labelled with UPN {UPN}"),
         keep={"notes"},
         clear_draft_at=location.id,
+        draft_holder=tablet,
     )
-    assert store.load_draft(audit.id, location.id) is None
+    assert store.load_draft(audit.id, location.id, holder=tablet) is None
+    # The same person's draft on their other tablet is theirs to save: it stays.
+    assert store.load_draft(audit.id, location.id, holder=other_tablet) == {"notes": "other tablet"}
     kept = [e for e in store.list_trail(audit.id) if "pupil_identifiers_kept" in e.changes]
     assert [(e.entity_id, e.changes["pupil_identifiers_kept"]["new"]) for e in kept] == [
         (saved.id, {"notes": ["upn"]})

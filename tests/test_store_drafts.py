@@ -1,9 +1,14 @@
-"""Store: drafts of the in-progress finding, one per (audit, location), location possibly None."""
+"""Store: drafts of the in-progress finding, one per (audit, location, owner, device), location
+possibly None."""
 
 from __future__ import annotations
 
+import base64
+import hashlib
+
 import pytest
 
+from datawalk.editing import DraftHolder
 from datawalk.errors import NotFoundError, ValidationError
 
 ACTOR = "Test Consultant"
@@ -71,3 +76,40 @@ def test_deleting_a_location_clears_its_draft(store, audit, location):
     store.save_draft(audit.id, location.id, {"notes": "x"})
     store.delete_location(location.id, ACTOR)
     assert store.load_draft(audit.id, location.id) is None
+
+
+def test_each_person_and_device_has_a_draft_of_their_own(store, audit, location):
+    tablet_a = DraftHolder("A. Consultant", "tablet-a-0001")
+    tablet_b = DraftHolder("A. Consultant", "tablet-b-0002")
+    colleague = DraftHolder("B. Colleague", "tablet-c-0003")
+    for holder in (tablet_a, tablet_b, colleague):
+        store.save_draft(audit.id, location.id, {"notes": holder.device}, holder=holder)
+    store.clear_draft(audit.id, location.id, holder=tablet_b)
+    assert store.load_draft(audit.id, location.id, holder=tablet_a) == {"notes": tablet_a.device}
+    assert store.load_draft(audit.id, location.id, holder=tablet_b) is None
+    assert store.load_draft(audit.id, location.id, holder=colleague) == {"notes": colleague.device}
+    # Only the same person's drafts on their other devices are ever listed, never a colleague's.
+    (elsewhere,) = store.drafts_elsewhere(audit.id, location.id, holder=tablet_b)
+    assert elsewhere.device == tablet_a.device
+    assert store.drafts_elsewhere(audit.id, location.id, holder=tablet_a) == []
+    assert store.has_drafts(audit.id)
+
+
+def test_taking_a_draft_moves_it_with_its_photos(store, audit, location):
+    tablet_a = DraftHolder("A. Consultant", "tablet-a-0001")
+    tablet_b = DraftHolder("A. Consultant", "tablet-b-0002")
+    photo = b"\xff\xd8 fictional photo bytes"
+    digest = hashlib.sha256(photo).hexdigest()
+    payload = {"notes": "on the iPad", "photos": [{"id": "p1", "data_ref": digest}]}
+    store.save_draft(audit.id, location.id, payload, {digest: photo}, holder=tablet_a)
+    store.save_draft(audit.id, location.id, {"notes": "older here"}, holder=tablet_b)
+
+    taken = store.take_draft(audit.id, location.id, holder=tablet_b, device=tablet_a.device)
+
+    assert taken["notes"] == "on the iPad"
+    assert base64.b64decode(taken["photos"][0]["data"]) == photo
+    assert store.load_draft(audit.id, location.id, holder=tablet_b) == taken
+    assert store.load_draft(audit.id, location.id, holder=tablet_a) is None
+    assert store.take_draft(audit.id, location.id, holder=tablet_b, device="gone-device") is None
+    store.clear_draft(audit.id, location.id, holder=tablet_b)
+    assert not store.has_drafts(audit.id)

@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from datawalk.editing import stale_message
 from datawalk.errors import ConflictError, NotFoundError, ValidationError
 from datawalk.models import Position, Reach
 
@@ -73,9 +74,14 @@ def test_update_bumps_version_and_keeps_reference(store, audit, location, make_f
 
 def test_stale_version_is_a_conflict(store, audit, location, make_finding):
     saved = store.save_finding(make_finding(audit.id, location.id), ACTOR)
-    store.save_finding(saved.model_copy(update={"notes": "First edit"}), ACTOR)
-    with pytest.raises(ConflictError, match=r"F-001 was changed elsewhere.*version 1.*version 2"):
+    store.save_finding(saved.model_copy(update={"notes": "First edit"}), "A. Consultant")
+    edited = store.list_trail(audit.id)[-1]  # who changed it and when, as the trail says
+    expected = stale_message(edited.actor, edited.at)
+    with pytest.raises(ConflictError) as refused:
         store.save_finding(saved.model_copy(update={"notes": "Second edit"}), ACTOR)
+    assert str(refused.value) == expected
+    assert expected.startswith("Changed by A. Consultant at ")
+    assert expected.endswith(": review their change and apply yours again")
     assert store.get_finding(saved.id).notes == "First edit"
 
 

@@ -85,8 +85,7 @@ def holds_photos_or_text(store: Store | Reads, audit: Audit) -> bool:
         return True
     if any(_has_text(a) for a in store.list_actions(audit.id)):
         return True
-    places = [None, *(location.id for location in store.list_locations(audit.id))]
-    return any(store.load_draft(audit.id, place) is not None for place in places)
+    return store.has_drafts(audit.id)
 
 
 def check_due(

@@ -7,8 +7,9 @@ records derived from it in one transaction. Reads go through `Workspace.reads`.
 """
 
 from datawalk.services.workspace import Actor, Reads, Workspace
+from datawalk.store.drafts import DraftElsewhere
 from datawalk.store.places import Place
 from datawalk.store.summaries import AuditSummary, Tombstone
 
 # Record types the reads return, so callers need not import the store to name them.
-__all__ = ["Actor", "AuditSummary", "Place", "Reads", "Tombstone", "Workspace"]
+__all__ = ["Actor", "AuditSummary", "DraftElsewhere", "Place", "Reads", "Tombstone", "Workspace"]

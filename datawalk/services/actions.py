@@ -36,6 +36,8 @@ def save_action(
     Raises:
         ValidationError: risk accepted without its reason, acceptor or date; a possible
             identifier not kept; findings of another audit (each names its field).
+        ConflictError: someone changed the action since `action.version`, the one this edit
+            started from (the message names who and when); nothing was written.
         NotFoundError: the audit is gone.
     """
     action = checked(action)

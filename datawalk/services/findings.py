@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from datawalk.actions import default_actions, needs_action
 from datawalk.checklist import checklist_of_stored_pin
+from datawalk.editing import DraftHolder
 from datawalk.models import Action, ActionStatus, Audit, Finding
 from datawalk.privacy.text_checks import check_free_text, finding_text_fields
 from datawalk.scoring import ScoredFinding, score_findings, walk_date
@@ -31,18 +32,21 @@ def save_finding(
     *,
     keep: Collection[str] = (),
     clear_draft_at: str | None = None,
+    draft_holder: DraftHolder | None = None,
 ) -> Finding:
     """Store a new or edited finding; return it as stored (with its reference).
 
     `keep` names the free-text fields (title, notes, good-practice note, `caption_<photo id>`)
     whose possible pupil identifiers the consultant chose to keep: they are recorded, by field
     and kind, in the same transaction. `clear_draft_at` is the location whose capture draft
-    this save completes.
+    this save completes: `draft_holder`'s (the actor on the shared device unless named), so
+    another device's draft there is left alone.
 
     Raises:
         ValidationError: the finding uses something its audit's checklist does not define, or
             a text field holds a possible pupil identifier not kept (the field is named).
-        ConflictError: it was changed or deleted by someone else since it was opened.
+        ConflictError: it was changed or deleted by someone else since it was opened (the
+            message names who changed it and when).
         NotFoundError: its audit or location is gone.
     """
     store = workspace._store
@@ -53,7 +57,8 @@ def save_finding(
         kept = check_free_text(finding_text_fields(finding), audit.walk_at.date(), keep)
         saved = store.save_finding(finding, actor.name)
         if clear_draft_at is not None:
-            store.clear_draft(finding.audit_id, clear_draft_at)
+            holder = draft_holder or DraftHolder(actor.name)
+            store.clear_draft(finding.audit_id, clear_draft_at, holder=holder)
         if kept:
             store.record_kept_identifiers(
                 finding.audit_id, actor.name, entity="finding", entity_id=saved.id, kept=kept

@@ -24,6 +24,7 @@ READ_METHODS = frozenset(
     {
         "audit_version",
         "database_location",
+        "drafts_elsewhere",
         "export_document",
         "findings_for_scoring",
         "get_audit",
@@ -31,6 +32,7 @@ READ_METHODS = frozenset(
         "get_finding",
         "get_location",
         "get_rewalk_item",
+        "has_drafts",
         "list_actions",
         "list_audits",
         "list_findings",

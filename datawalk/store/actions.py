@@ -2,6 +2,10 @@
 
 `apply_action_updates` is the workbook round trip's write: every update is checked first and then
 written in the same transaction, so a bad row changes nothing.
+
+Every change bumps an action's version. `save_action` (the action plan's form) is optimistic: the
+edit names the version it started from, and a save from an older one is refused with who changed
+it and when, never written over their change.
 """
 
 from __future__ import annotations
@@ -10,13 +14,13 @@ from collections import defaultdict
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
-from datawalk.errors import NotFoundError, ValidationError
+from datawalk.errors import ConflictError, NotFoundError, ValidationError
 from datawalk.models import Action, utc_now
 
 from . import tables
 from .base import StoreBase, bump_audit, require_actor
 from .mapping import action_from_row, action_link_rows, action_to_row
-from .trail import action_snapshot, record_change, record_changes
+from .trail import action_snapshot, record_change, record_changes, stale_change
 
 
 def select_actions(
@@ -73,16 +77,28 @@ def insert_actions(connection: Connection, actions: list[Action]) -> None:
         connection.execute(insert(tables.action_findings), links)
 
 
-def _write_update(connection: Connection, old: Action, new: Action, actor: str) -> None:
+def _write_update(connection: Connection, old: Action, new: Action, actor: str) -> Action:
+    """Write `new` over `old` (bumping the version) if nobody changed it meanwhile; return it.
+
+    Raises:
+        ConflictError: the stored action is no longer at `old`'s version.
+    """
+    new = new.model_copy(update={"version": old.version + 1})
     row = action_to_row(new)
     for name in ("id", "audit_id", "created_at"):
         del row[name]
-    connection.execute(update(tables.actions).where(tables.actions.c.id == new.id).values(**row))
+    a = tables.actions
+    result = connection.execute(
+        update(a).where(a.c.id == new.id, a.c.version == old.version).values(**row)
+    )
+    if result.rowcount != 1:
+        raise ConflictError(stale_change(connection, "action", old.id, old.updated_at))
     if new.finding_ids != old.finding_ids:
         link = tables.action_findings
         connection.execute(delete(link).where(link.c.action_id == new.id))
         connection.execute(insert(link), action_link_rows(new))
     _record(connection, actor, old, new)
+    return new
 
 
 def _write_updates(connection: Connection, changed: list[tuple[Action, Action]]) -> None:
@@ -165,7 +181,10 @@ class ActionsMixin(StoreBase):
     def save_action(self, action: Action, actor: str) -> Action:
         """Insert the action, or update it if its id is stored; return it as stored.
 
+        An update must start from the stored version (`action.version`); it is bumped.
+
         Raises:
+            ConflictError: someone changed the action since this edit started from it.
             NotFoundError: the audit does not exist.
             ValidationError: it covers findings of another audit or unknown ones, or would move
                 to another audit.
@@ -180,13 +199,16 @@ class ActionsMixin(StoreBase):
             # A new action (a save's default one) skips reading a whole action back.
             existing = select_actions(connection, action.audit_id, [action.id]) if stored else []
             if existing:
+                if action.version != existing[0].version:
+                    raise ConflictError(
+                        stale_change(connection, "action", action.id, existing[0].updated_at)
+                    )
                 new = action.model_copy(
                     update={"created_at": existing[0].created_at, "updated_at": now}
                 )
-                _write_update(connection, existing[0], new, actor)
-                return new
+                return _write_update(connection, existing[0], new, actor)
             self._refuse_foreign_id(connection, action)
-            new = action.model_copy(update={"created_at": now, "updated_at": now})
+            new = action.model_copy(update={"created_at": now, "updated_at": now, "version": 1})
             insert_actions(connection, [new])
             _record(connection, actor, None, new)
             return new
@@ -215,7 +237,10 @@ class ActionsMixin(StoreBase):
             if taken is not None:
                 raise ValidationError(f"An action with id {taken!r} is already stored.", field="id")
             now = bump_audit(connection, audit_id)
-            new = [a.model_copy(update={"created_at": now, "updated_at": now}) for a in actions]
+            new = [
+                a.model_copy(update={"created_at": now, "updated_at": now, "version": 1})
+                for a in actions
+            ]
             insert_actions(connection, new)
             record_changes(
                 connection,
@@ -275,9 +300,11 @@ class ActionsMixin(StoreBase):
             result, changed = [], []
             for action in updates:
                 old = stored[action.id]
-                new = action.model_copy(update={"created_at": old.created_at})
+                new = action.model_copy(
+                    update={"created_at": old.created_at, "version": old.version}
+                )
                 if new.model_copy(update={"updated_at": old.updated_at}) != old:
-                    new = new.model_copy(update={"updated_at": now})
+                    new = new.model_copy(update={"updated_at": now, "version": old.version + 1})
                     changed.append((old, new))
                     stored[action.id] = new
                 else:

@@ -1,6 +1,8 @@
 """Drafts: the in-progress finding of the walk page, saved on every tap so nothing is lost.
 
-One draft per (audit, location), the location possibly None. Drafts are scratch state, not audit
+One draft per (audit, location, owner, device), the location possibly None: a draft belongs to one
+person on one device (`datawalk.editing.DraftHolder`), so another tablet on the same place never
+sees it or empties it. Drafts are scratch state, not audit
 data: they are not in the trail or the export, and saving one does not bump the audit's version
 (that would throw away every cached chart on every tap).
 
@@ -15,11 +17,14 @@ import base64
 import json
 import logging
 from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, delete, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
+from datawalk.editing import DraftHolder
 from datawalk.errors import NotFoundError, ValidationError
 from datawalk.models import utc_now
 
@@ -29,11 +34,23 @@ from .base import StoreBase
 NO_LOCATION = ""
 MAX_DRAFT_BYTES = 16_000_000
 PHOTO_REF = "data_ref"
+# Whose draft a call means when it does not say: one shared draft per place, as before owners.
+ANYONE = DraftHolder(owner="")
 log = logging.getLogger(__name__)
 
 
 def _key(location_id: str | None) -> str:
     return NO_LOCATION if location_id is None else location_id
+
+
+def _where(table: Any, audit_id: str, location_key: str, holder: DraftHolder) -> tuple[Any, ...]:
+    """The conditions naming one holder's draft (or its photos) at one place."""
+    return (
+        table.c.audit_id == audit_id,
+        table.c.location_key == location_key,
+        table.c.owner == holder.owner,
+        table.c.device == holder.device,
+    )
 
 
 def _check_payload(payload: dict[str, Any]) -> None:
@@ -57,7 +74,7 @@ def _upsert(connection: Connection, row: dict[str, Any]) -> None:
         module = sqlite if dialect == "sqlite" else postgresql
         statement = module.insert(table).values(**row)
         statement = statement.on_conflict_do_update(
-            index_elements=[table.c.audit_id, table.c.location_key],
+            index_elements=[table.c.audit_id, table.c.location_key, table.c.owner, table.c.device],
             set_={
                 "payload": statement.excluded.payload,
                 "updated_at": statement.excluded.updated_at,
@@ -65,13 +82,22 @@ def _upsert(connection: Connection, row: dict[str, Any]) -> None:
         )
         connection.execute(statement)
         return
+    holder = DraftHolder(row["owner"], row["device"])
     result = connection.execute(
         update(table)
-        .where(table.c.audit_id == row["audit_id"], table.c.location_key == row["location_key"])
+        .where(*_where(table, row["audit_id"], row["location_key"], holder))
         .values(payload=row["payload"], updated_at=row["updated_at"])
     )
     if result.rowcount == 0:
         connection.execute(insert(table), [row])
+
+
+@dataclass(frozen=True)
+class DraftElsewhere:
+    """A draft of the same person at the same place, kept on another of their devices."""
+
+    device: str
+    updated_at: datetime
 
 
 class DraftsMixin(StoreBase):
@@ -81,8 +107,10 @@ class DraftsMixin(StoreBase):
         location_id: str | None,
         payload: dict[str, Any],
         photos: Mapping[str, bytes] | None = None,
+        *,
+        holder: DraftHolder = ANYONE,
     ) -> None:
-        """Keep `payload` as the draft for (audit, location), replacing any earlier one.
+        """Keep `payload` as `holder`'s draft at (audit, location), replacing their earlier one.
 
         `photos` holds the bytes of the payload's photos by the SHA-256 their `data_ref` names;
         only those not stored yet are written, and stored ones no longer named are deleted.
@@ -96,6 +124,8 @@ class DraftsMixin(StoreBase):
         row = {
             "audit_id": audit_id,
             "location_key": location_key,
+            "owner": holder.owner,
+            "device": holder.device,
             "payload": payload,
             "updated_at": utc_now(),
         }
@@ -106,30 +136,114 @@ class DraftsMixin(StoreBase):
             if exists is None:
                 raise NotFoundError(f"No audit with id {audit_id!r}: it may have been deleted.")
             _upsert(connection, row)
-            _keep_photos(connection, audit_id, location_key, _refs(payload), photos or {})
+            _keep_photos(connection, audit_id, location_key, holder, _refs(payload), photos or {})
 
-    def load_draft(self, audit_id: str, location_id: str | None) -> dict[str, Any] | None:
-        """Return the draft for (audit, location), or None if there is none."""
+    def load_draft(
+        self, audit_id: str, location_id: str | None, *, holder: DraftHolder = ANYONE
+    ) -> dict[str, Any] | None:
+        """Return `holder`'s draft at (audit, location), or None if they have none there."""
+        with self._read() as connection:
+            return _select_draft(connection, audit_id, _key(location_id), holder)
+
+    def clear_draft(
+        self, audit_id: str, location_id: str | None, *, holder: DraftHolder = ANYONE
+    ) -> None:
+        """Forget `holder`'s draft at (audit, location); clearing a missing one is not an error."""
+        with self._write() as connection:
+            _delete_draft(connection, audit_id, _key(location_id), holder)
+
+    def drafts_elsewhere(
+        self, audit_id: str, location_id: str | None, *, holder: DraftHolder
+    ) -> list[DraftElsewhere]:
+        """The same person's drafts at this place on their other devices, newest first.
+
+        Other people's drafts are never listed: their unsaved notes are theirs.
+        """
         table = tables.drafts
         with self._read() as connection:
-            payload = connection.scalar(
-                select(table.c.payload).where(
-                    table.c.audit_id == audit_id, table.c.location_key == _key(location_id)
+            rows = connection.execute(
+                select(table.c.device, table.c.updated_at)
+                .where(
+                    table.c.audit_id == audit_id,
+                    table.c.location_key == _key(location_id),
+                    table.c.owner == holder.owner,
+                    table.c.device != holder.device,
                 )
-            )
-            if payload is None or not _refs(payload):
-                return payload
-            return _with_photos(connection, audit_id, _key(location_id), payload)
+                .order_by(table.c.updated_at.desc())
+            ).all()
+        return [DraftElsewhere(device, updated_at) for device, updated_at in rows]
 
-    def clear_draft(self, audit_id: str, location_id: str | None) -> None:
-        """Forget the draft for (audit, location); clearing a missing draft is not an error."""
+    def take_draft(
+        self, audit_id: str, location_id: str | None, *, holder: DraftHolder, device: str
+    ) -> dict[str, Any] | None:
+        """Move the person's draft at this place from their other `device` to `holder.device`
+        (replacing the draft there), photos included, in one transaction; return it whole.
+
+        Returns None when the other device no longer has one (it was saved or cleared meanwhile).
+        """
+        location_key = _key(location_id)
+        source = DraftHolder(holder.owner, device)
+        table = tables.drafts
         with self._write() as connection:
-            for table in (tables.drafts, tables.draft_photos):
-                connection.execute(
-                    delete(table).where(
-                        table.c.audit_id == audit_id, table.c.location_key == _key(location_id)
-                    )
-                )
+            payload = connection.scalar(
+                select(table.c.payload).where(*_where(table, audit_id, location_key, source))
+            )
+            if payload is None:
+                return None
+            photos = _photo_bytes(connection, audit_id, location_key, source)
+            _delete_draft(connection, audit_id, location_key, source)
+            _delete_draft(connection, audit_id, location_key, holder)
+            row = {
+                "audit_id": audit_id,
+                "location_key": location_key,
+                "owner": holder.owner,
+                "device": holder.device,
+                "payload": payload,
+                "updated_at": utc_now(),
+            }
+            _upsert(connection, row)
+            _keep_photos(connection, audit_id, location_key, holder, _refs(payload), photos)
+            if not _refs(payload):
+                return payload
+            return _with_photos(connection, audit_id, location_key, holder, payload)
+
+    def has_drafts(self, audit_id: str) -> bool:
+        """True while anyone keeps a draft anywhere in the audit (retention asks)."""
+        table = tables.drafts
+        with self._read() as connection:
+            found = connection.scalar(
+                select(table.c.audit_id).where(table.c.audit_id == audit_id).limit(1)
+            )
+        return found is not None
+
+
+def _select_draft(
+    connection: Connection, audit_id: str, location_key: str, holder: DraftHolder
+) -> dict[str, Any] | None:
+    table = tables.drafts
+    payload = connection.scalar(
+        select(table.c.payload).where(*_where(table, audit_id, location_key, holder))
+    )
+    if payload is None or not _refs(payload):
+        return payload
+    return _with_photos(connection, audit_id, location_key, holder, payload)
+
+
+def _delete_draft(
+    connection: Connection, audit_id: str, location_key: str, holder: DraftHolder
+) -> None:
+    for table in (tables.drafts, tables.draft_photos):
+        connection.execute(delete(table).where(*_where(table, audit_id, location_key, holder)))
+
+
+def _photo_bytes(
+    connection: Connection, audit_id: str, location_key: str, holder: DraftHolder
+) -> dict[str, bytes]:
+    table = tables.draft_photos
+    rows = connection.execute(
+        select(table.c.digest, table.c.data).where(*_where(table, audit_id, location_key, holder))
+    )
+    return {digest: data for digest, data in rows}
 
 
 def _refs(payload: dict[str, Any]) -> set[str]:
@@ -143,12 +257,13 @@ def _keep_photos(
     connection: Connection,
     audit_id: str,
     location_key: str,
+    holder: DraftHolder,
     refs: set[str],
     photos: Mapping[str, bytes],
 ) -> None:
     """Write the named photos not stored yet; delete stored ones the draft no longer names."""
     table = tables.draft_photos
-    where = (table.c.audit_id == audit_id, table.c.location_key == location_key)
+    where = _where(table, audit_id, location_key, holder)
     stored = set(connection.scalars(select(table.c.digest).where(*where)))
     gone = stored - refs
     if gone:
@@ -157,6 +272,8 @@ def _keep_photos(
         {
             "audit_id": audit_id,
             "location_key": location_key,
+            "owner": holder.owner,
+            "device": holder.device,
             "digest": digest,
             "data": photos[digest],
             "created_at": utc_now(),
@@ -169,17 +286,15 @@ def _keep_photos(
 
 
 def _with_photos(
-    connection: Connection, audit_id: str, location_key: str, payload: dict[str, Any]
+    connection: Connection,
+    audit_id: str,
+    location_key: str,
+    holder: DraftHolder,
+    payload: dict[str, Any],
 ) -> dict[str, Any]:
     """The payload with each photo's bytes back in `data` (base64, as the model reads it); a
     photo whose bytes are missing is left out and logged rather than breaking the page."""
-    table = tables.draft_photos
-    rows = connection.execute(
-        select(table.c.digest, table.c.data).where(
-            table.c.audit_id == audit_id, table.c.location_key == location_key
-        )
-    )
-    blobs = {digest: data for digest, data in rows}
+    blobs = _photo_bytes(connection, audit_id, location_key, holder)
     photos = []
     for photo in payload.get("photos", []):
         if not (isinstance(photo, dict) and PHOTO_REF in photo):

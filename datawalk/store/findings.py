@@ -2,7 +2,8 @@
 
 References F-001… come from a counter on the audit row, incremented in the same UPDATE that bumps
 the audit's version, so they are unique under concurrent saves and never reused after a delete.
-Updates are optimistic: the caller's `version` must match the stored one.
+Updates are optimistic: the caller's `version` must match the stored one, else the save is refused
+with who changed it and when (`datawalk.editing.stale_message`).
 """
 
 from __future__ import annotations
@@ -37,7 +38,7 @@ from .mapping import (
     reference_number,
 )
 from .photos import select_photos, stored_form, sync_photos
-from .trail import finding_snapshot, record_change
+from .trail import finding_snapshot, record_change, stale_change
 
 
 def select_finding(connection: Connection, finding_id: str) -> Finding:
@@ -135,11 +136,9 @@ def _insert_finding(connection: Connection, finding: Finding, actor: str) -> Fin
     return finding.model_copy(update={"photos": [stored_form(p) for p in finding.photos]})
 
 
-def _stale_message(old: Finding, version: int) -> str:
-    return (
-        f"{old.reference} was changed elsewhere after you opened it (yours is version {version}, "
-        f"the saved one is version {old.version}). Reload it and make your change again."
-    )
+def _stale_message(connection: Connection, old: Finding) -> str:
+    """Who changed the finding since the editor opened it, and when (from the trail)."""
+    return stale_change(connection, "finding", old.id, old.updated_at)
 
 
 class FindingsMixin(StoreBase):
@@ -181,7 +180,7 @@ class FindingsMixin(StoreBase):
         if finding.audit_id != old.audit_id:
             raise ValidationError("A finding cannot move to another audit.", field="audit_id")
         if finding.version != old.version:
-            raise ConflictError(_stale_message(old, finding.version))
+            raise ConflictError(_stale_message(connection, old))
         if finding.location_id != old.location_id:
             _check_location(connection, finding)
         now = bump_audit(connection, old.audit_id)
@@ -200,8 +199,8 @@ class FindingsMixin(StoreBase):
             .where(tables.findings.c.id == new.id, tables.findings.c.version == old.version)
             .values(**row)
         )
-        if result.rowcount != 1:
-            raise ConflictError(_stale_message(old, finding.version))
+        if result.rowcount != 1:  # changed between the read and this write
+            raise ConflictError(_stale_message(connection, select_finding(connection, old.id)))
         _record(connection, actor, old, new)
         sync_photos(
             connection,

@@ -48,6 +48,7 @@ AUDIT_SCALARS = (
 FINDING_SCALARS = tuple(name for name in Finding.model_fields if name not in {"photos", "reach"})
 FINDING_JSON_LISTS = ("categories", "visible_to", "needed_by", "controls")
 ACTION_SCALARS = (
+    "version",
     "id",
     "audit_id",
     "recommendation",

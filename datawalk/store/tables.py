@@ -185,6 +185,9 @@ drafts = Table(
     Column("audit_id", String(ID), _audit_fk(), primary_key=True),
     # "" stands for "no location": NULL would not be unique in a key on SQLite or PostgreSQL.
     Column("location_key", String(ID), primary_key=True),
+    # Whose draft: a person on one device (datawalk/editing.py); never shown to anyone else.
+    Column("owner", String(SHORT), primary_key=True),
+    Column("device", String(ID), primary_key=True),
     Column("payload", _json(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
 )
@@ -196,6 +199,8 @@ draft_photos = Table(
     metadata,
     Column("audit_id", String(ID), _audit_fk(), primary_key=True),
     Column("location_key", String(ID), primary_key=True),
+    Column("owner", String(SHORT), primary_key=True),
+    Column("device", String(ID), primary_key=True),
     Column("digest", String(64), primary_key=True),
     Column("data", LargeBinary, nullable=False),
     Column("created_at", UTCDateTime(), nullable=False),
@@ -217,6 +222,8 @@ actions = Table(
     Column("accepted_on", Date, nullable=True),
     Column("created_at", UTCDateTime(), nullable=False),
     Column("updated_at", UTCDateTime(), nullable=False),
+    # Bumped on every change: an edit names the version it started from (stale-edit check).
+    Column("version", Integer, nullable=False, server_default="1"),
 )
 
 action_findings = Table(

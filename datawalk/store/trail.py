@@ -8,10 +8,12 @@ Bytes (photos, floor plans) are summarised by size; a pinned checklist by id, ve
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Connection, insert, select
 
+from datawalk.editing import stale_message
 from datawalk.models import Action, Audit, Finding, Location, Photo, TrailEvent, utc_now
 
 from . import tables
@@ -209,3 +211,22 @@ def select_trail(connection: Connection, audit_id: str) -> list[TrailEvent]:
         .order_by(tables.trail_events.c.seq)
     )
     return [trail_from_row(row) for row in connection.execute(query).mappings()]
+
+
+def last_change(connection: Connection, entity: str, entity_id: str) -> tuple[str, datetime] | None:
+    """Who made the latest recorded change to one record, and when: what a stale save is told."""
+    t = tables.trail_events
+    row = connection.execute(
+        select(t.c.actor, t.c.at)
+        .where(t.c.entity == entity, t.c.entity_id == entity_id)
+        .order_by(t.c.seq.desc())
+        .limit(1)
+    ).first()
+    return None if row is None else (row.actor, row.at)
+
+
+def stale_change(connection: Connection, entity: str, entity_id: str, updated_at: datetime) -> str:
+    """The message for a save made from an older version of this record than the stored one."""
+    changed = last_change(connection, entity, entity_id)
+    by, at = changed if changed is not None else ("", updated_at)
+    return stale_message(by, at)

@@ -11,11 +11,11 @@ from __future__ import annotations
 import streamlit as st
 
 from datawalk import drafts
-from datawalk.errors import DataWalkError, ValidationError
+from datawalk.errors import ConflictError, DataWalkError, ValidationError
 from datawalk.models import LONG_TEXT, SHORT_TEXT
 from datawalk.services import Actor, findings
+from datawalk.ui import capture_others, errors, finding_list, photos, previews, state, widgets
 from datawalk.ui import capture_state as cs
-from datawalk.ui import errors, finding_list, photos, previews, state, widgets
 
 SAVE_KEY = "cap_save"
 DISCARD_KEY = "cap_discard"
@@ -230,9 +230,15 @@ def _save(ctx: cs.CaptureContext) -> str | None:
             finding,
             keep=previews.confirmed_fields(draft),
             clear_draft_at=ctx.location_id,
+            draft_holder=cs.holder(ctx),
         )
     except ValidationError as exc:
         errors.record_error(cs.SCOPE, previews.at_its_field(exc))
+        return None
+    except ConflictError as exc:
+        # Someone saved this finding since it was opened here: nothing is written over it.
+        errors.record_error(cs.SCOPE, exc)
+        capture_others.remember_stale(draft.finding_id)
         return None
     except DataWalkError as exc:
         errors.record_error(cs.SCOPE, exc)
@@ -316,6 +322,7 @@ def _render_form(ctx: cs.CaptureContext) -> None:
     draft = cs.current_draft()
     title = f"Editing {draft.reference}" if draft.finding_id else "New finding"
     st.markdown(f"#### {widgets.escape_markdown(title)}")
+    capture_others.render_draft_elsewhere(ctx, draft)
     _render_clear(ctx, draft)
     with st.container(border=True):
         _render_what(ctx)
@@ -332,6 +339,7 @@ def _render_form(ctx: cs.CaptureContext) -> None:
         # "Saved F-012" shows here, in view wherever the form is scrolled to.
         state.show_flash()
         errors.general_errors(cs.SCOPE, shown_fields=SHOWN_FIELDS)
+        capture_others.render_stale(ctx, draft)
         # One row, score beside Save: the bar must not eat a portrait screen.
         score_col, save_col = st.columns([3, 1], vertical_alignment="center")
         with score_col:

@@ -6,7 +6,10 @@ default that followed the categories) the key's counter moves on and a fresh wid
 widget key is never assigned after the widget exists, which Streamlit forbids.
 
 Every change is written with `Store.save_draft` straight away, so a dropped connection or a
-closed tab loses at most the last tap, and a new session with the same URL finds the draft.
+closed tab loses at most the last tap, and a new session with the same URL finds the draft. The
+draft is this person's on this device (`state.draft_holder`): another tablet at the same place
+never loads it, and the same person's draft on another device is offered ("open it or keep it"),
+never loaded unasked.
 """
 
 from __future__ import annotations
@@ -20,8 +23,9 @@ from streamlit.errors import StreamlitAPIException
 
 from datawalk import drafts
 from datawalk.drafts import Draft
+from datawalk.editing import DraftHolder
 from datawalk.errors import NotFoundError, ValidationError
-from datawalk.services import walking
+from datawalk.services import DraftElsewhere, walking
 from datawalk.ui import errors, state
 from datawalk.vocabulary import Checklist
 
@@ -32,6 +36,10 @@ GENS = "cap_gens"
 _TARGET = "cap_target"
 _COUNTER = "cap_counter"
 _CLEARED = "cap_cleared"
+# The same person's drafts here on other devices, found when the place was opened, and the ones
+# they chose to leave where they are ("keep it") in this session.
+_ELSEWHERE = "cap_elsewhere"
+_KEPT_ELSEWHERE = "cap_kept_elsewhere"
 # Photos as they arrived, by photo id: server memory of this session only, never stored or
 # served, and dropped when the finding is saved or cleared (see `forget_originals`).
 ORIGINALS = "cap_originals"
@@ -83,9 +91,17 @@ def _redraw(fields: list[str] | tuple[str, ...], draft: Draft) -> None:
             base[field] = getattr(draft, field)
 
 
+def holder(ctx: CaptureContext) -> DraftHolder:
+    """Whose draft the form keeps: the actor, on this device."""
+    return state.draft_holder(ctx.actor)
+
+
 def _initial_draft(ctx: CaptureContext, finding_id: str | None) -> Draft:
+    """This device's draft here; an edit link loads the saved finding instead (never another
+    device's unsaved changes to it) unless this device's draft already edits that finding."""
     reads = state.reads()
-    stored = drafts.draft_from_payload(reads.load_draft(ctx.audit_id, ctx.location_id))
+    payload = reads.load_draft(ctx.audit_id, ctx.location_id, holder=holder(ctx))
+    stored = drafts.draft_from_payload(payload)
     if not finding_id or stored.finding_id == finding_id:
         return stored
     try:
@@ -115,6 +131,8 @@ def prepare(ctx: CaptureContext, finding_id: str | None) -> None:
     if st.session_state.get(_TARGET) == target and _DRAFT in st.session_state:
         return
     draft = _initial_draft(ctx, finding_id)
+    elsewhere = state.reads().drafts_elsewhere(ctx.audit_id, ctx.location_id, holder=holder(ctx))
+    st.session_state[_ELSEWHERE] = (ctx.audit_id, ctx.location_id, elsewhere)
     st.session_state[_DRAFT] = draft
     st.session_state[_TARGET] = (ctx.audit_id, ctx.location_id, draft.finding_id)
     _show_in_url(draft.finding_id)
@@ -137,7 +155,7 @@ def commit(ctx: CaptureContext, draft: Draft, source: str | None = None) -> None
     st.session_state[_DRAFT] = draft
     workspace = state.get_workspace()
     if draft.is_empty():
-        walking.clear_draft(workspace, ctx.audit_id, ctx.location_id)
+        walking.clear_draft(workspace, ctx.audit_id, ctx.location_id, holder=holder(ctx))
     else:
         walking.save_draft(
             workspace,
@@ -145,6 +163,7 @@ def commit(ctx: CaptureContext, draft: Draft, source: str | None = None) -> None
             ctx.location_id,
             drafts.draft_to_payload(draft),
             drafts.draft_photo_blobs(draft),
+            holder=holder(ctx),
         )
 
 
@@ -181,7 +200,9 @@ def reset(ctx: CaptureContext, *, stored_draft_cleared: bool = False) -> None:
     form does not pay for a second write to forget it again.
     """
     if not stored_draft_cleared:
-        walking.clear_draft(state.get_workspace(), ctx.audit_id, ctx.location_id)
+        walking.clear_draft(
+            state.get_workspace(), ctx.audit_id, ctx.location_id, holder=holder(ctx)
+        )
     st.session_state.pop(_CLEARED, None)
     forget_originals()
     _become(ctx, Draft())
@@ -212,7 +233,9 @@ def undo_clear(ctx: CaptureContext) -> None:
     _become(ctx, draft)
     payload = drafts.draft_to_payload(draft)
     photos = drafts.draft_photo_blobs(draft)
-    walking.save_draft(state.get_workspace(), ctx.audit_id, ctx.location_id, payload, photos)
+    walking.save_draft(
+        state.get_workspace(), ctx.audit_id, ctx.location_id, payload, photos, holder=holder(ctx)
+    )
 
 
 def forget_cleared() -> None:
@@ -241,3 +264,58 @@ def rerun_capture() -> None:
         st.rerun(scope="fragment")
     except StreamlitAPIException:
         st.rerun()
+
+
+def draft_elsewhere(ctx: CaptureContext) -> DraftElsewhere | None:
+    """The newest draft of this person here on another device, unless they chose to keep it
+    there; found when the place was opened, so a tap does not ask the database again."""
+    found = st.session_state.get(_ELSEWHERE)
+    if not found or found[:2] != (ctx.audit_id, ctx.location_id):
+        return None
+    kept = st.session_state.get(_KEPT_ELSEWHERE, set())
+    for other in found[2]:
+        if (ctx.audit_id, ctx.location_id, other.device, other.updated_at) not in kept:
+            return other
+    return None
+
+
+def keep_elsewhere(ctx: CaptureContext, other: DraftElsewhere) -> None:
+    """Leave the other device's draft where it is, and stop asking about it in this session."""
+    kept = st.session_state.setdefault(_KEPT_ELSEWHERE, set())
+    kept.add((ctx.audit_id, ctx.location_id, other.device, other.updated_at))
+
+
+def open_elsewhere(ctx: CaptureContext, other: DraftElsewhere) -> None:
+    """Bring the other device's draft here (it moves: one draft, on one device). Only into an
+    empty form, so the draft this device holds is never replaced unseen; if the other device
+    saved or cleared it meanwhile, say so."""
+    if not current_draft().is_empty():
+        return
+    payload = walking.take_draft(
+        state.get_workspace(),
+        ctx.audit_id,
+        ctx.location_id,
+        holder=holder(ctx),
+        device=other.device,
+    )
+    keep_elsewhere(ctx, other)
+    if payload is None:
+        state.flash("That draft was saved or cleared on the other device meanwhile.", "info")
+        return
+    forget_originals()
+    st.session_state.pop(_CLEARED, None)
+    _become(ctx, drafts.draft_from_payload(payload))
+
+
+def open_saved(ctx: CaptureContext, finding_id: str) -> None:
+    """Make the form the finding as it is saved now (after a stale save was refused), so the
+    person sees the other change and applies theirs again from the current version."""
+    try:
+        finding = state.reads().get_finding(finding_id)
+    except NotFoundError:
+        reset(ctx)
+        return
+    draft = drafts.redact_unrecorded_photos(drafts.draft_from_finding(finding, editing=True))
+    forget_originals()
+    commit(ctx, draft)
+    _become(ctx, draft)

@@ -15,6 +15,7 @@ from typing import Literal
 import pandas as pd
 import streamlit as st
 
+from datawalk import editing
 from datawalk.checklist import checklist_of_stored_pin
 from datawalk.errors import DataWalkError, NotFoundError
 from datawalk.finding_table import sort_for_people
@@ -203,6 +204,17 @@ def actor(audit: Audit | None = None) -> str:
     if user:
         return str(user)
     return audit.auditor if audit else "DataWalk user"
+
+
+def device() -> str:
+    """This browser's device key for drafts: the `datawalk_device` cookie the sign-in sets, else
+    the one shared key (no accounts yet), so a reload still brings the draft back."""
+    return editing.device_of(st.context.cookies.get(editing.DEVICE_COOKIE))
+
+
+def draft_holder(actor_name: str) -> editing.DraftHolder:
+    """Whose drafts this session reads and writes: the actor, on this device."""
+    return editing.DraftHolder(owner=actor_name, device=device())
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)

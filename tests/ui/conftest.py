@@ -14,6 +14,7 @@ from streamlit.testing.v1 import AppTest
 
 from datawalk.access import PASSWORD_HASH_SETTING
 from datawalk.audit_setup import AuditSetup, build_audit
+from datawalk.editing import DraftHolder
 from datawalk.models import Audit, Location
 from datawalk.store import Store
 from datawalk.ui.routes import page_file
@@ -21,6 +22,9 @@ from datawalk.ui.routes import page_file
 ROOT = Path(__file__).resolve().parents[2]
 APP = str(ROOT / "streamlit_app.py")
 ACTOR = "A. Consultant"
+# Whose drafts an AppTest session keeps: the auditor (no one is signed in) on the shared device
+# (AppTest sends no `datawalk_device` cookie).
+HERE = DraftHolder(ACTOR)
 TIMEOUT = 60
 
 

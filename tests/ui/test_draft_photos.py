@@ -15,6 +15,7 @@ from datawalk.drafts import Draft
 from datawalk.models import RedactionRecord
 from datawalk.privacy.images import PHOTO_LIMITS
 from datawalk.store import tables
+from tests.ui.conftest import HERE
 from tests.ui.test_walk_page import TEMPLATE, cap_key, errors_of, jpeg, save, walk_page
 
 
@@ -38,6 +39,7 @@ def seed_draft(walk, photos: list) -> Draft:
         walk.location.id,
         drafts.draft_to_payload(draft),
         drafts.draft_photo_blobs(draft),
+        holder=HERE,
     )
     return draft
 
@@ -79,7 +81,7 @@ def test_seven_detailed_photos_in_a_draft_leave_the_page_working(open_page, walk
     save(at)
     (finding,) = walk.store.list_findings(walk.audit.id, with_photos=True)
     assert [p.data for p in finding.photos] == pictures
-    assert walk.store.load_draft(walk.audit.id, walk.location.id) is None
+    assert walk.store.load_draft(walk.audit.id, walk.location.id, holder=HERE) is None
     assert stored_photo_rows(walk) == 0
 
 
@@ -88,7 +90,7 @@ def test_a_removed_photo_leaves_the_stored_draft(open_page, walk) -> None:
     at = walk_page(open_page, walk)
     at.button(key=f"cap_remove_{draft.photos[0].id}").click().run()
     assert stored_photo_rows(walk) == 1
-    stored = walk.store.load_draft(walk.audit.id, walk.location.id)
+    stored = walk.store.load_draft(walk.audit.id, walk.location.id, holder=HERE)
     assert [p["id"] for p in stored["photos"]] == [draft.photos[1].id]
 
 

@@ -15,7 +15,7 @@ from datawalk.drafts import REQUIRED_FIELDS
 from datawalk.models import Location, Photo
 from datawalk.privacy.text_checks import KEPT_IDENTIFIERS
 from datawalk.ui.capture import DISCARD_KEY, SAVE_KEY, UNDO_CLEAR_KEY
-from tests.ui.conftest import ACTOR
+from tests.ui.conftest import ACTOR, HERE
 
 TEMPLATE = "allergy_poster_servery"
 SCRIPT_NOTES = "<script>alert('x')</script> <b>bold</b> **not bold** 🍎🥜"
@@ -59,7 +59,7 @@ def test_finding_from_a_quick_template_is_saved_with_its_reference(open_page, wa
     saved = walk.store.list_findings(walk.audit.id, walk.location.id)
     assert [f.template_id for f in saved] == [TEMPLATE]
     assert f"Saved {saved[0].reference}" in [s.value for s in at.success]
-    assert walk.store.load_draft(walk.audit.id, walk.location.id) is None
+    assert walk.store.load_draft(walk.audit.id, walk.location.id, holder=HERE) is None
     # The form was reset for the next finding.
     assert at.pills(key=cap_key(at, "template_id")).value is None
     assert at.pills(key=cap_key(at, "categories")).value == []
@@ -100,13 +100,16 @@ def test_clear_form_can_be_undone_with_one_tap(open_page, walk) -> None:
     at.button(key=DISCARD_KEY).click().run()
 
     assert at.pills(key=cap_key(at, "categories")).value == []
-    assert walk.store.load_draft(walk.audit.id, walk.location.id) is None
+    assert walk.store.load_draft(walk.audit.id, walk.location.id, holder=HERE) is None
     assert any("was cleared" in str(i.value) for i in at.info)
 
     at.button(key=UNDO_CLEAR_KEY).click().run()
     assert at.text_area(key=cap_key(at, "notes")).value == "Poster by the hatch"
     assert at.pills(key=cap_key(at, "template_id")).value == TEMPLATE
-    assert walk.store.load_draft(walk.audit.id, walk.location.id)["notes"] == "Poster by the hatch"
+    assert (
+        walk.store.load_draft(walk.audit.id, walk.location.id, holder=HERE)["notes"]
+        == "Poster by the hatch"
+    )
     assert not [b for b in at.button if b.key == UNDO_CLEAR_KEY]
 
 
@@ -131,7 +134,7 @@ def test_clearing_a_photo_asks_first_and_undo_brings_the_photo_back(open_page, w
 
     at.button(key=UNDO_CLEAR_KEY).click().run()
     assert [p.id for p in at.session_state["cap_draft"].photos] == [photo.id]
-    stored = walk.store.load_draft(walk.audit.id, walk.location.id)
+    stored = walk.store.load_draft(walk.audit.id, walk.location.id, holder=HERE)
     assert [p["id"] for p in stored["photos"]] == [photo.id]
 
 
@@ -320,7 +323,7 @@ def test_a_text_file_named_jpg_is_refused_at_the_photo_field(open_page, walk) ->
 
     assert "poster.jpg" in errors_of(at)
     assert not at.exception
-    draft = walk.store.load_draft(walk.audit.id, walk.location.id)
+    draft = walk.store.load_draft(walk.audit.id, walk.location.id, holder=HERE)
     assert not (draft and draft.get("photos"))
 
 
@@ -581,7 +584,7 @@ def test_the_camera_photo_is_redacted_like_an_upload(open_page, walk) -> None:
     assert not at.exception
     (photo,) = at.session_state["cap_draft"].photos
     assert photo.redaction.pipeline_version and not photo.redaction.confirmed_by
-    assert walk.store.load_draft(walk.audit.id, walk.location.id)["photos"]
+    assert walk.store.load_draft(walk.audit.id, walk.location.id, holder=HERE)["photos"]
 
 
 def test_editing_a_finding_with_an_unredacted_old_photo_redacts_it_first(open_page, walk) -> None:

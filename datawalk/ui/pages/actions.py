@@ -16,11 +16,15 @@ from datawalk.actions import (
     describe_actions,
     filter_actions,
 )
-from datawalk.errors import DataWalkError
+from datawalk.errors import ConflictError, DataWalkError
 from datawalk.models import Action, ActionStatus
 from datawalk.privacy.text_checks import identifier_kinds
 from datawalk.services import Actor, actions, audits
 from datawalk.ui import errors, state, widgets
+from datawalk.ui.text import escape_message
+
+# A save refused because the action changed since its form opened: (form, message).
+_STALE_KEY = "actions_stale_save"
 
 audit = widgets.require_audit()
 workspace = state.get_workspace()
@@ -138,20 +142,43 @@ def _render_action(view: ActionView) -> None:
             "Save anyway: the text holds no pupil identifiers", key=f"action_keep_{suffix}"
         )
         if st.button("Save action", key=f"action_save_{suffix}", type="primary"):
-            with errors.user_errors():
-                update = {
-                    "recommendation": recommendation,
-                    "owner": owner.strip(),
-                    "due_date": due,
-                    "status": status,
-                    "notes": notes,
-                    **accepted,
-                }
-                edited = action.model_copy(update=update)
-                kept = actions.TEXT_LABELS if keep else ()
-                actions.save_action(workspace, Actor(actor), edited, keep=kept)
-                state.flash(f"Action for {view.references} saved.")
-                st.rerun(scope="app")
+            update = {
+                "recommendation": recommendation,
+                "owner": owner.strip(),
+                "due_date": due,
+                "status": status,
+                "notes": notes,
+                **accepted,
+            }
+            _save_action(view, action.model_copy(update=update), keep, suffix)
+        _render_stale(suffix)
+
+
+def _save_action(view: ActionView, edited: Action, keep: bool, suffix: str) -> None:
+    """Save the form's edit, made from the version the form was opened at. If someone changed
+    the action since, nothing is written: who and when stay shown under the form (which keeps
+    what was typed) until the person opens their change."""
+    try:
+        kept = actions.TEXT_LABELS if keep else ()
+        actions.save_action(workspace, Actor(actor), edited, keep=kept)
+    except ConflictError as error:
+        st.session_state[_STALE_KEY] = (suffix, errors.message_for(error))
+        return
+    except DataWalkError as error:
+        errors.show_error(error)
+        return
+    state.flash(f"Action for {view.references} saved.")
+    st.rerun(scope="app")
+
+
+def _render_stale(suffix: str) -> None:
+    stale = st.session_state.get(_STALE_KEY)
+    if not stale or stale[0] != suffix:
+        return
+    st.error(escape_message(stale[1]), icon=":material/sync_problem:")
+    if st.button("Show their change", key=f"action_theirs_{suffix}"):
+        del st.session_state[_STALE_KEY]
+        st.rerun(scope="app")
 
 
 def _acceptance(action: Action, suffix: str) -> dict[str, object]:
