@@ -5,11 +5,11 @@ have overdue actions and how bad what is still open is, without opening each aud
 is built from the school's walks: the latest one gives the actions, the worst open level on each
 side and the proportionate and good-practice counts; all of them give the small trend.
 
-Which walks are one school's is decided by the re-walk's `school_key` (the school's record once it
-has one, else its name); the trend is the re-walk's history of that school, walks kept only as
-summaries after retention included. The next walk is due a set number of months after the last
-(`DATAWALK_WALK_INTERVAL_MONTHS`, yearly by default). Pure core: reads go through the services'
-`Reads`, no streamlit.
+Only the schools in the signed-in user's scope are listed (`in_scope`). Which walks are one
+school's is decided by the re-walk's `school_key` (the school's record); the trend is the
+re-walk's history of that school, walks kept only as summaries after retention included. The
+next walk is due a set number of months after the last (`DATAWALK_WALK_INTERVAL_MONTHS`, yearly
+by default). Pure core: reads go through the services' `Reads`, no streamlit.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ from datawalk.privacy.retention import add_months
 from datawalk.rewalk.compare import direction
 from datawalk.rewalk.history import school_walks
 from datawalk.rewalk.summary import WalkSummary, school_key
-from datawalk.services import AuditSummary, Reads
+from datawalk.services import Actor, AuditSummary, Reads
 from datawalk.vocabulary import Checklist, Level
 
 SIDES = ("privacy", "safeguarding")
@@ -251,13 +251,20 @@ def school_row(
     )
 
 
+def in_scope(summaries: Iterable[AuditSummary], actor: Actor) -> list[AuditSummary]:
+    """The audits of the schools in the actor's scope (every school for an admin, and for the
+    one local user until accounts exist)."""
+    return [summary for summary in summaries if actor.sees_school(summary.school_id)]
+
+
 def build_portfolio(
     reads: Reads,
     today: date,
     interval_months: int,
     checklist_of: Callable[[Audit], Checklist] | None = None,
+    actor: Actor | None = None,
 ) -> list[SchoolRow]:
-    """Return one row per school on file, by school name.
+    """Return one row per school in the actor's scope (every school without one), by name.
 
     `checklist_of` parses an audit's pinned checklist (the pages pass their cached one).
     """
@@ -267,7 +274,8 @@ def build_portfolio(
         def checklist_of(audit: Audit) -> Checklist:
             return checklist_of_stored_pin(audit.checklist)
 
-    groups = group_by_school(reads.list_audits())
+    summaries = reads.list_audits()
+    groups = group_by_school(summaries if actor is None else in_scope(summaries, actor))
     rows = [
         school_row(reads, walks, today, interval_months, checklist_of) for walks in groups.values()
     ]

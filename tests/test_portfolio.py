@@ -8,7 +8,8 @@ from datetime import date, datetime, timedelta
 import pytest
 from icalendar import Calendar
 
-from datawalk.errors import ValidationError
+from datawalk.accounts.roles import Role
+from datawalk.errors import NotFoundError, ValidationError
 from datawalk.models import ActionStatus
 from datawalk.portfolio import (
     SORTS,
@@ -139,16 +140,19 @@ def test_filters_and_sorts(rows):
     )
 
 
-def test_audits_of_one_school_are_grouped_by_name_whatever_the_spacing_or_case(
-    workspace, schools, checklist
-):
-    from tests.portfolio_schools import _walk
-
-    _walk(workspace._store, checklist, "  ashgrove PRIMARY (fictional) ", TODAY)
-    rows = build_portfolio(workspace.reads, TODAY, 12)
-    assert len(rows) == len(schools)
-    ash = next(r for r in rows if r.school.casefold().strip().startswith("ashgrove"))
-    assert ash.walks == 3 and ash.last_walk == TODAY
+def test_only_the_schools_in_the_users_scope_are_listed(workspace, schools):
+    summaries = workspace.reads.list_audits()
+    ids = {s.school_name: s.school_id for s in summaries}
+    chosen = ["Ashgrove Primary (fictional)", "Cedar Lane Infants (fictional)"]
+    consultant = Actor.for_user(
+        "B. Consultant", "user-1", Role.CONSULTANT, frozenset(ids[name] for name in chosen)
+    )
+    rows = build_portfolio(workspace.reads, TODAY, 12, actor=consultant)
+    assert sorted(row.school for row in rows) == chosen
+    assert len(build_portfolio(workspace.reads, TODAY, 12, actor=Actor(ACTOR))) == len(schools)
+    # Both walks of one school are one row: audits point to the school's record.
+    ash = next(row for row in rows if row.school == chosen[0])
+    assert ash.walks == 2 and len({ids[chosen[0]]}) == 1
 
 
 def test_due_soon_lists_actions_reviews_and_walks_in_their_windows(rows, schools):
@@ -221,6 +225,16 @@ def test_a_calendar_download_is_in_the_trail_of_every_audit_it_holds(workspace, 
         assert (event.operation, event.actor, event.entity_id) == ("download", ACTOR, audit_id)
         assert event.changes == {"download": {"what": "calendar", "file": "reminders.ics"}}
         assert workspace.reads.audit_version(audit_id) > before[audit_id]
+
+
+def test_a_download_outside_the_users_scope_is_refused_and_not_recorded(workspace, rows):
+    scope = frozenset({workspace.reads.list_audits()[0].school_id})
+    consultant = Actor.for_user("B. Consultant", "user-1", Role.CONSULTANT, scope)
+    ids = [row.latest_audit_id for row in rows]
+    before = {i: len(workspace.reads.list_trail(i)) for i in ids}
+    with pytest.raises(NotFoundError):
+        downloads.record_download(workspace, consultant, ids, "calendar", "reminders.ics")
+    assert {i: len(workspace.reads.list_trail(i)) for i in ids} == before
 
 
 def test_walk_interval_setting():

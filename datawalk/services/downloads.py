@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from datawalk.accounts.roles import Permission
 from datawalk.models import TrailEvent
+from datawalk.services import authorization
 from datawalk.services.workspace import Actor, Workspace
 from datawalk.store.downloads import record_download as _record
 
@@ -20,8 +22,12 @@ def record_download(
     from these audits; return the events, one per audit.
 
     Raises:
-        NotFoundError: an audit is gone (nothing is recorded).
+        NotFoundError: an audit is gone or outside the actor's scope (nothing is recorded).
+        PermissionDeniedError: the actor may not read these audits.
     """
+    for audit_id in audit_ids:
+        # The least a file can carry: what the governors edition shows.
+        authorization.require_audit(workspace, actor, Permission.READ_GOVERNORS, audit_id)
     store = workspace._store
     with store.transaction():
         return _record(store, audit_ids, actor.name, what, filename)

@@ -1,9 +1,9 @@
 """The Portfolio page's parts: the cached rows, a school's card, the due-soon list and the
 calendar downloads.
 
-Rows are built by `datawalk.portfolio` once per state of the audits on file (any write bumps an
-audit's `updated_at`) and day. A school's name is the link to its latest audit, so one tap opens
-it. Levels are badges with their names; user text is escaped Markdown, never HTML.
+Each school's row is built by `datawalk.portfolio` once per state of that school's audits (any
+write bumps an audit's `updated_at`) and day. A school's name is the link to its latest audit, so
+one tap opens it. Levels are badges with their names; user text is escaped Markdown, never HTML.
 """
 
 from __future__ import annotations
@@ -15,9 +15,9 @@ from datetime import date, datetime
 import streamlit as st
 
 from datawalk.models import AuditStatus
-from datawalk.portfolio import SchoolRow, build_portfolio
+from datawalk.portfolio import SchoolRow, group_by_school, in_scope, school_row, sort_rows
 from datawalk.reminders import Reminder, calendar_filename, calendar_ics
-from datawalk.services import Actor, downloads
+from datawalk.services import Actor, AuditSummary, downloads
 from datawalk.ui import state, widgets
 from datawalk.ui.text import escape_markdown
 from datawalk.vocabulary import Level
@@ -27,18 +27,27 @@ KIND_NAMES = {"action": "Action due", "review": "Review date", "walk": "Walk due
 ICS_MIME = "text/calendar"
 
 
-@st.cache_resource(max_entries=4, show_spinner="Reading every school's walks…")
-def _rows(url: str | None, today: date, interval: int, stamp: tuple) -> list[SchoolRow]:
-    """The portfolio, built once per state of the audits on file (`stamp`) and day."""
+@st.cache_resource(max_entries=1024, show_spinner=False)
+def _school_row(
+    url: str | None, today: date, interval: int, stamp: tuple, _walks: list[AuditSummary]
+) -> SchoolRow:
+    """One school's row, built once per state of its own audits (`stamp`) and day: a save in one
+    school rebuilds that school's row only."""
     reads = state._workspace_for(url).reads
-    return build_portfolio(reads, today, interval, state.get_checklist_for)
+    return school_row(reads, _walks, today, interval, state.get_checklist_for)
 
 
-def portfolio_rows(today: date, interval: int) -> list[SchoolRow]:
-    """Return every school's row, by name (read-only: shared between sessions)."""
-    summaries = state.reads().list_audits()
-    stamp = tuple(sorted((s.id, s.updated_at.isoformat()) for s in summaries))
-    return _rows(state.database_url(), today, interval, stamp)
+def portfolio_rows(today: date, interval: int, actor: Actor) -> list[SchoolRow]:
+    """Return the row of every school in the actor's scope, by name (read-only: shared between
+    sessions; a row holds nothing of a school outside the scope it was asked for)."""
+    url = state.database_url()
+    rows = []
+    with st.spinner("Reading every school's walks…", show_time=True):
+        summaries = in_scope(state.reads().list_audits(), actor)
+        for walks in group_by_school(summaries).values():
+            stamp = tuple((s.id, s.updated_at.isoformat()) for s in walks)
+            rows.append(_school_row(url, today, interval, stamp, walks))
+    return sort_rows(rows, "school")
 
 
 def open_target(row: SchoolRow) -> str:
@@ -53,7 +62,7 @@ def _badge(side: str, level: Level | None) -> str:
     return widgets.level_markdown(side, level)
 
 
-def render_card(row: SchoolRow, today: date) -> None:
+def render_card(row: SchoolRow, today: date, actor: Actor) -> None:
     """One school: its name (the link to its latest audit), dates, levels, counts, trend."""
     with st.container(border=True, key=f"school_{_slug(row.key)}"):
         widgets.page_link(
@@ -79,7 +88,7 @@ def render_card(row: SchoolRow, today: date) -> None:
             f"{row.proportionate} proportionate, {row.good_practice} good practice"
         )
         st.caption(escape_markdown(f"Trend (privacy / safeguarding): {row.trend.text()}"))
-        calendar_button([row], row.school, today, key=f"ics_{_slug(row.key)}")
+        calendar_button([row], row.school, today, actor, key=f"ics_{_slug(row.key)}")
 
 
 def _slug(key: str) -> str:
@@ -101,11 +110,12 @@ def render_due_soon(items: Sequence[Reminder], today: date) -> None:
         st.markdown(f"- {escape_markdown(' · '.join(parts))}")
 
 
-def calendar_button(rows: Sequence[SchoolRow], school: str | None, today: date, key: str) -> None:
+def calendar_button(
+    rows: Sequence[SchoolRow], school: str | None, today: date, actor: Actor, key: str
+) -> None:
     """A download of the rows' calendar; the file is built, and the download recorded in each
     school's latest audit trail, only when tapped."""
     workspace = state.get_workspace()
-    actor = Actor(state.actor())
     filename = calendar_filename(school, today)
     audit_ids = [row.latest_audit_id for row in rows]
     rows = list(rows)

@@ -11,7 +11,8 @@ import streamlit as st
 
 from datawalk.portfolio import SORTS, filter_rows, sort_rows
 from datawalk.reminders import WALK_DAYS, due_soon
-from datawalk.ui import errors, portfolio_view, state
+from datawalk.services import Actor
+from datawalk.ui import errors, portfolio_view, session_gate, state
 
 FILTERS = {
     "overdue": "Overdue actions",
@@ -22,9 +23,13 @@ FILTERS = {
 st.title("Portfolio", anchor=False)
 state.show_flash()
 today = date.today()
+# Who is looking: the signed-in user's school scope decides which schools are listed; without
+# accounts, the one local user sees every school.
+signed_in = session_gate.current_signed_in()
+actor = signed_in.actor if signed_in else Actor(state.actor())
 with errors.user_errors():
     interval = state.settings().walk_interval_months()
-    rows = portfolio_view.portfolio_rows(today, interval)
+    rows = portfolio_view.portfolio_rows(today, interval, actor)
     st.caption(
         f"{len(rows)} school(s) on file. A school's next walk is due {interval} months after "
         "its last. Tap a school to open its latest audit."
@@ -33,7 +38,7 @@ with errors.user_errors():
     soon = due_soon(rows, today)
     with st.expander(f"Due soon ({len(soon)})", icon=":material/alarm:", expanded=bool(soon)):
         portfolio_view.render_due_soon(soon, today)
-        portfolio_view.calendar_button(rows, None, today, key="ics_all")
+        portfolio_view.calendar_button(rows, None, today, actor, key="ics_all")
 
     search = st.text_input("Find a school", key="portfolio_search", max_chars=200)
     chosen = st.pills(
@@ -63,4 +68,4 @@ with errors.user_errors():
     if not rows:
         st.info("No audits yet. Start one on the Audits page.", icon=":material/info:")
     for row in shown:
-        portfolio_view.render_card(row, today)
+        portfolio_view.render_card(row, today, actor)
