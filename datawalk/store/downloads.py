@@ -39,7 +39,7 @@ def record_download(
                     entity="audit",
                     entity_id=audit_id,
                     operation=DOWNLOAD,
-                    changes={"download": {"what": what, "file": filename}},
+                    changes={"download": what, "file": filename},
                 )
             )
     return events
