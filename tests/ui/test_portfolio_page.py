@@ -85,3 +85,49 @@ def test_an_empty_database_says_how_to_start(open_page, app_db) -> None:
     at = open_page("portfolio")
     assert not at.exception
     assert any("No audits yet" in info.value for info in at.info)
+
+
+def test_a_signed_in_consultant_sees_only_the_schools_in_their_scope(
+    app_db, schools, open_page, monkeypatch
+) -> None:
+    from datawalk.accounts import sessions, users
+    from datawalk.services import Actor, Workspace
+    from datawalk.ui import session_gate
+    from datawalk.ui.server import context as context_module
+    from datawalk.ui.server.cookies import DEVICE_COOKIE, SESSION_COOKIE, sign
+
+    secret, device = "portfolio test secret", "tablet-portfolio-device-01"
+    monkeypatch.setenv("DATAWALK_SESSION_SECRET", secret)
+    monkeypatch.setattr(context_module, "_CURRENT", [])
+    store = Store.open(app_db)
+    try:
+        workspace = Workspace(store)
+        school_of = {s.school_name: s.school_id for s in workspace.reads.list_audits()}
+        scope = ["Birchwood Academy (fictional)", "Cedar Lane Infants (fictional)"]
+        users.create_user(
+            workspace,
+            Actor.operator("Set-up"),
+            display_name="Ada Admin",
+            email="ada@example.org",
+            role="admin",
+            password="another long fictional password",
+        )
+        user = users.create_user(
+            workspace,
+            Actor.operator("Set-up"),
+            display_name="Dee Consultant",
+            email="dee@example.org",
+            role="consultant",
+            password="a long fictional password",
+            school_ids=[school_of[name] for name in scope],
+        ).user
+        token = sessions.create_session(workspace, user.id, device).token
+    finally:
+        store.close()
+    cookies = {SESSION_COOKIE: sign(token, secret.encode()), DEVICE_COOKIE: device}
+    monkeypatch.setattr(session_gate, "request_cookies", lambda: dict(cookies))
+
+    at = open_page("portfolio")
+    assert not at.exception
+    assert sorted(_cards(at)) == scope
+    assert len(at.get("download_button")) == len(scope) + 1
