@@ -8,7 +8,7 @@ from __future__ import annotations
 import streamlit as st
 
 from datawalk.models import AuditStatus
-from datawalk.services import Actor, AuditSummary, audits
+from datawalk.services import AuditSummary, audits
 from datawalk.ui import errors, rewalk_panel, state, widgets
 from datawalk.ui.retention_panel import render_card_governance
 
@@ -23,7 +23,7 @@ STATUS_ACTIONS: dict[AuditStatus, list[tuple[str, AuditStatus]]] = {
 def _set_status(audit_id: str, status: AuditStatus, school: str) -> None:
     with errors.user_errors():
         workspace = state.get_workspace()
-        actor = Actor(state.actor(workspace.reads.get_audit(audit_id)))
+        actor = state.current_actor(workspace.reads.get_audit(audit_id))
         audits.set_status(workspace, actor, audit_id, status)
         state.flash(f"{school}: {widgets.STATUS_NAMES[status].lower()}.")
 

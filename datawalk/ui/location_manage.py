@@ -13,7 +13,7 @@ import streamlit as st
 
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Audit, Location
-from datawalk.services import Actor, locations
+from datawalk.services import locations
 from datawalk.ui import errors, state, widgets
 
 SCOPE = "manage_location"
@@ -69,7 +69,7 @@ def _render_edit_form(audit: Audit, location: Location, actor: str, flagged: boo
 
 def _save(location: Location, name: str, floor_id: str | None, keep: bool, actor: str) -> None:
     errors.clear_errors(SCOPE)
-    workspace, who = state.get_workspace(), Actor(actor)
+    workspace, who = state.get_workspace(), state.as_actor(actor)
     try:
         if name.strip() != location.name:
             kept = {"name"} if keep else set()
@@ -116,7 +116,9 @@ def _ask_delete(location_id: str | None) -> None:
 def _delete(location_id: str, actor: str) -> None:
     st.session_state.pop(_CONFIRM, None)
     try:
-        deleted = locations.delete_location(state.get_workspace(), Actor(actor), location_id)
+        deleted = locations.delete_location(
+            state.get_workspace(), state.as_actor(actor), location_id
+        )
     except DataWalkError as exc:
         state.flash(errors.message_for(exc), kind="warning")
         return

@@ -14,7 +14,7 @@ import streamlit as st
 from datawalk.audit_setup import new_location
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Audit, Location
-from datawalk.services import Actor, locations
+from datawalk.services import locations
 from datawalk.ui import errors, state, widgets
 from datawalk.vocabulary import Checklist
 
@@ -134,7 +134,7 @@ def render_add_location(audit: Audit, checklist: Checklist, actor: str, expanded
         try:
             location = new_location(audit, name, location_type, floor_id)
             location = locations.add_location(
-                state.get_workspace(), Actor(actor), location, keep=_name_kept(gen)
+                state.get_workspace(), state.as_actor(actor), location, keep=_name_kept(gen)
             )
         except DataWalkError as exc:
             if isinstance(exc, ValidationError) and exc.field == "name":
@@ -152,11 +152,15 @@ def _on_prompt(location_id: str, prompt: str, key: str, actor: str) -> None:
     checked = [p for p in location.prompts_checked if p != prompt]
     if st.session_state[key]:
         checked.append(prompt)
-    locations.set_prompts_checked(state.get_workspace(), Actor(actor), location.id, checked)
+    locations.set_prompts_checked(
+        state.get_workspace(), state.as_actor(actor), location.id, checked
+    )
 
 
 def _on_nothing_found(location_id: str, value: bool, actor: str) -> None:
-    location = locations.set_nothing_found(state.get_workspace(), Actor(actor), location_id, value)
+    location = locations.set_nothing_found(
+        state.get_workspace(), state.as_actor(actor), location_id, value
+    )
     if value:
         state.flash(f"Recorded: nothing found at {location.name}.")
 

@@ -21,7 +21,7 @@ from datawalk.errors import DataWalkError
 from datawalk.floorplan import pinned_locations, position_from_click, unpinned_locations
 from datawalk.models import Audit, Floor, Location
 from datawalk.plan_image import draw_pins, encode
-from datawalk.services import Actor, plans
+from datawalk.services import plans
 from datawalk.ui import errors, state, widgets
 
 HANDLED_KEY = "_plan_pick_handled"
@@ -120,14 +120,14 @@ def _apply_tap(location: Location, click: dict[str, Any] | None, actor: str) -> 
     handled[location.id] = stamp
     with errors.user_errors():
         position = position_from_click(click)
-        plans.place_location(state.get_workspace(), Actor(actor), location.id, position)
+        plans.place_location(state.get_workspace(), state.as_actor(actor), location.id, position)
         state.flash(f"Placed {location.name} on the plan.")
         st.rerun()
 
 
 def _unpin(location_id: str, actor: str) -> None:
     try:
-        plans.place_location(state.get_workspace(), Actor(actor), location_id, None)
+        plans.place_location(state.get_workspace(), state.as_actor(actor), location_id, None)
     except DataWalkError as exc:
         errors.record_error(SCOPE, exc)
 

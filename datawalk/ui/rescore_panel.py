@@ -18,7 +18,7 @@ from datawalk.checklist import available_checklists, pin_checklist
 from datawalk.checklist.versions import VersionStep, version_step
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Audit
-from datawalk.services import Actor, rescoring
+from datawalk.services import rescoring
 from datawalk.ui import errors, state, widgets
 from datawalk.vocabulary import Checklist
 
@@ -132,7 +132,7 @@ def _apply(audit_id: str, content_hash: str) -> None:
     workspace = state.get_workspace()
     try:
         chosen = _library_copy(content_hash)
-        actor = Actor(state.actor(workspace.reads.get_audit(audit_id)))
+        actor = state.current_actor(workspace.reads.get_audit(audit_id))
         audit = rescoring.rescore(workspace, actor, audit_id, chosen)
     except DataWalkError as exc:
         errors.record_error(SCOPE, exc)

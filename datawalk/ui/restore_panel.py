@@ -18,7 +18,7 @@ import streamlit as st
 
 from datawalk.errors import DataWalkError, InterchangeError, NotFoundError
 from datawalk.interchange import DEFAULT_MAX_BYTES
-from datawalk.services import Actor, Reads, Workspace, imports
+from datawalk.services import Reads, Workspace, imports
 from datawalk.ui import errors, state, widgets
 from datawalk.ui.uploads import shown_name
 
@@ -148,7 +148,7 @@ def _render_preview(workspace: Workspace, preview: RestorePreview) -> widgets.Ap
     )
 
     def restore() -> str:
-        restored = imports.restore_backup(workspace, Actor(state.actor(audit)), backup, choices)
+        restored = imports.restore_backup(workspace, state.current_actor(audit), backup, choices)
         st.session_state[RESTORED_KEY] = restored.id
         return (
             f"Restored the audit of {restored.school.name} · {restored.site.name} "

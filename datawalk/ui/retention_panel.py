@@ -235,7 +235,7 @@ def _delete_on_request(audit_id: str) -> None:
     workspace = state.get_workspace()
     try:
         audit = workspace.reads.get_audit(audit_id)
-        audits.delete_on_request(workspace, Actor(state.actor(audit)), audit_id, typed)
+        audits.delete_on_request(workspace, state.current_actor(audit), audit_id, typed)
     except DataWalkError as exc:
         errors.record_error(scope, exc)
         return
@@ -245,7 +245,7 @@ def _delete_on_request(audit_id: str) -> None:
 
 def _actor(audit_id: str) -> Actor:
     """Who is acting on this audit, for its trail (or its tombstone)."""
-    return Actor(state.actor(state.get_workspace().reads.get_audit(audit_id)))
+    return state.current_actor(state.get_workspace().reads.get_audit(audit_id))
 
 
 def _request_scope(audit_id: str) -> str:

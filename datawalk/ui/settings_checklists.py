@@ -32,7 +32,7 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
         "Adding a checklist never changes an existing audit: each audit keeps the copy it was "
         "started with until you rescore it under Checklist version."
     )
-    actor = Actor(state.actor(audit))
+    actor = state.current_actor(audit)
     widgets.upload_preview_apply(
         widgets.Upload(
             key="checklist",

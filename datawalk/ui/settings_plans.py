@@ -97,4 +97,4 @@ def _remove_plan(audit: Audit, floor: Floor) -> None:
 
 
 def _actor(audit: Audit) -> Actor:
-    return Actor(state.actor(audit))
+    return state.current_actor(audit)

@@ -206,6 +206,33 @@ def actor(audit: Audit | None = None) -> str:
     return audit.auditor if audit else "DataWalk user"
 
 
+def current_actor(audit: Audit | None = None) -> Actor:
+    """Return the services' actor for this run: the signed-in user with their role and school
+    scope (set by the sign-in gate), else the local person of the no-accounts mode, whom the
+    services refuse once accounts exist."""
+    from datawalk.ui.session_gate import current_signed_in
+
+    signed_in = current_signed_in()
+    return signed_in.actor if signed_in is not None else Actor(actor(audit))
+
+
+def as_actor(name: str) -> Actor:
+    """Return the actor for a change a page makes on behalf of `name`: the signed-in user when
+    there is one (their name, role and scope), else the no-accounts mode's local person."""
+    from datawalk.ui.session_gate import current_signed_in
+
+    signed_in = current_signed_in()
+    return signed_in.actor if signed_in is not None else Actor(name)
+
+
+def device_id() -> str | None:
+    """Return this browser's device id (the long-lived cookie set at sign-in), if it has one:
+    drafts belong to one user on one device."""
+    from datawalk.ui.session_gate import current_device_id
+
+    return current_device_id()
+
+
 def device() -> str:
     """This browser's device key for drafts: the `datawalk_device` cookie the sign-in sets, else
     the one shared key (no accounts yet), so a reload still brings the draft back."""

@@ -9,7 +9,7 @@ from datawalk.audit_setup import DEFAULT_FLOORS, AuditSetup, build_audit, split_
 from datawalk.checklist import available_checklists
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Phase
-from datawalk.services import Actor, audits
+from datawalk.services import audits
 from datawalk.ui import errors, restore_panel, state
 from datawalk.ui.audit_list import render_audit_list
 from datawalk.ui.retention_panel import render_retention_panel
@@ -108,7 +108,7 @@ if submitted:
         audit = build_audit(setup, checklists[checklist_id], date.today())
         keep = {"scope_limitations"} if st.session_state.get("audit_scope_ok") else set()
         try:
-            audit = audits.create_audit(workspace, Actor(state.actor(audit)), audit, keep=keep)
+            audit = audits.create_audit(workspace, state.current_actor(audit), audit, keep=keep)
         except ValidationError as exc:
             if exc.field == "scope_limitations":
                 st.session_state[SCOPE_FLAGGED] = True
