@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 import pandas as pd
 
@@ -282,7 +283,7 @@ def build_portfolio(
     return sort_rows(rows, "school")
 
 
-SORTS: dict[str, tuple[str, Callable[[SchoolRow], object]]] = {
+SORTS: dict[str, tuple[str, Callable[[SchoolRow], Any]]] = {
     "due": ("Next walk due", lambda row: (row.next_walk_due, _words(row.school))),
     "overdue": ("Most overdue actions", lambda row: (-row.overdue_actions, _words(row.school))),
     "worst": ("Worst open level", lambda row: (-row.worst_index, _words(row.school))),
