@@ -11,8 +11,7 @@ import streamlit as st
 
 from datawalk.portfolio import SORTS, filter_rows, sort_rows
 from datawalk.reminders import WALK_DAYS, due_soon
-from datawalk.services import Actor
-from datawalk.ui import errors, portfolio_view, session_gate, state
+from datawalk.ui import errors, portfolio_view, state
 
 FILTERS = {
     "overdue": "Overdue actions",
@@ -25,8 +24,7 @@ state.show_flash()
 today = date.today()
 # Who is looking: the signed-in user's school scope decides which schools are listed; without
 # accounts, the one local user sees every school.
-signed_in = session_gate.current_signed_in()
-actor = signed_in.actor if signed_in else Actor(state.actor())
+actor = state.current_actor()
 with errors.user_errors():
     interval = state.settings().walk_interval_months()
     rows = portfolio_view.portfolio_rows(today, interval, actor)
