@@ -1,6 +1,6 @@
 """The Portfolio page in a real browser at both iPad sizes (issue 17): three fictional schools,
-nothing wider than the screen, every target at least 44 px, each level named in words, and one
-tap on a school's name opens its latest audit.
+nothing wider than the screen, every target at least 44 px, each level named in words, no serious
+axe violation, and one tap on a school's name opens its latest audit.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ import re
 from datetime import date
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from icalendar import Calendar
 from playwright.sync_api import Browser, expect
 from rig import (
@@ -22,6 +23,7 @@ from rig import (
     screenshot,
     undersized_targets,
 )
+from test_axe_browser import blocking_violations
 
 from datawalk.checklist import DEFAULT_CHECKLIST_PATH, load_checklist
 from datawalk.store import Store
@@ -56,6 +58,7 @@ def test_tapping_a_school_opens_its_latest_audit(
     widths = horizontal_overflow(page)
     assert no_horizontal_scroll(widths), widths
     assert undersized_targets(page) == []
+    assert blocking_violations(page, Axe()) == []
     screenshot(page, f"portfolio-{ipad.name}", whole_page=False)
 
     school = schools["Ashgrove Primary (fictional)"]
