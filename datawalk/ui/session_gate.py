@@ -58,14 +58,6 @@ def current_signed_in() -> SignedIn | None:
     return found if isinstance(found, SignedIn) else None
 
 
-def current_device_id() -> str | None:
-    """This browser's device id: the signed-in session's, else the device cookie if it has one."""
-    signed_in = current_signed_in()
-    if signed_in is not None:
-        return signed_in.device_id
-    return valid_device_id(request_cookies().get(DEVICE_COOKIE))
-
-
 def _return_path() -> str:
     """This page's address with its query (audit, location), to come back to after sign-in."""
     try:

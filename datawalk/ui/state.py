@@ -225,14 +225,6 @@ def as_actor(name: str) -> Actor:
     return signed_in.actor if signed_in is not None else Actor(name)
 
 
-def device_id() -> str | None:
-    """Return this browser's device id (the long-lived cookie set at sign-in), if it has one:
-    drafts belong to one user on one device."""
-    from datawalk.ui.session_gate import current_device_id
-
-    return current_device_id()
-
-
 def device() -> str:
     """This browser's device key for drafts: the `datawalk_device` cookie the sign-in sets, else
     the one shared key (no accounts yet), so a reload still brings the draft back."""
@@ -322,6 +314,6 @@ def sync_default_actions(audit_id: str, actor_name: str) -> list[Action]:
     workspace = get_workspace()
     if st.session_state.get(_SYNCED_KEY) == (audit_id, workspace.reads.audit_version(audit_id)):
         return []
-    created = actions.sync_default_actions(workspace, Actor(actor_name), audit_id)
+    created = actions.sync_default_actions(workspace, as_actor(actor_name), audit_id)
     st.session_state[_SYNCED_KEY] = (audit_id, workspace.reads.audit_version(audit_id))
     return created

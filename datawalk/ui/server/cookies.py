@@ -18,8 +18,9 @@ import secrets
 from http.cookies import SimpleCookie
 from pathlib import Path
 
+from datawalk.editing import DEVICE_COOKIE as DEVICE_COOKIE  # the drafts' device key
+
 SESSION_COOKIE = "datawalk_session"
-DEVICE_COOKIE = "datawalk_device"
 # A device id outlives every session: drafts belong to one user on one device.
 DEVICE_MAX_AGE = 400 * 24 * 3600
 _TOKEN_BYTES = 32
