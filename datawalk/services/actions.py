@@ -11,10 +11,19 @@ from __future__ import annotations
 
 from collections.abc import Collection, Sequence
 
+from datawalk.accounts.roles import allows
 from datawalk.actions import merge_actions, validate_action
 from datawalk.errors import ValidationError
 from datawalk.models import Action
 from datawalk.privacy.text_checks import TextField, check_free_text
+from datawalk.services.authorization import (
+    Permission,
+    by_id,
+    check_action_change,
+    guard,
+    of,
+    stored_action,
+)
 from datawalk.services.findings import keep_default_actions_in_step
 from datawalk.services.workspace import Actor, Workspace, checked
 
@@ -25,6 +34,7 @@ TEXT_LABELS = {
 }
 
 
+@guard(Permission.UPDATE_ACTIONS, of("action"))
 def save_action(
     workspace: Workspace, actor: Actor, action: Action, *, keep: Collection[str] = ()
 ) -> Action:
@@ -42,6 +52,7 @@ def save_action(
     """
     action = checked(action)
     validate_action(action)
+    check_action_change(workspace, actor, action, stored_action(workspace, action))
     store = workspace._store
     with store.transaction():
         audit = store.get_audit(action.audit_id)
@@ -57,6 +68,7 @@ def save_action(
     return saved
 
 
+@guard(Permission.PLAN_ACTIONS, by_id("audit_id"))
 def merge(workspace: Workspace, actor: Actor, audit_id: str, action_ids: Sequence[str]) -> Action:
     """Merge stored actions into the highest-priority one and delete the rest, all or nothing;
     return the survivor, which covers every finding the others did.
@@ -80,6 +92,7 @@ def merge(workspace: Workspace, actor: Actor, audit_id: str, action_ids: Sequenc
     return merged
 
 
+@guard(Permission.READ_GOVERNORS, by_id("audit_id"))
 def sync_default_actions(workspace: Workspace, actor: Actor, audit_id: str) -> list[Action]:
     """Give every finding of the audit that needs one its default action, and close untouched
     defaults of findings that no longer do; return the actions created.
@@ -90,6 +103,8 @@ def sync_default_actions(workspace: Workspace, actor: Actor, audit_id: str) -> l
     Raises:
         NotFoundError: the audit is gone.
     """
+    if not allows(actor.role, Permission.PLAN_ACTIONS):
+        return []  # a school's reader sees the plan as it is; only planners add to it
     store = workspace._store
     with store.transaction():
         audit = store.get_audit(audit_id)

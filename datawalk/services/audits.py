@@ -15,6 +15,7 @@ from datawalk.governance.deletion import check_confirm_name, check_due
 from datawalk.models import Audit, AuditStatus
 from datawalk.privacy import RetentionPolicy, RetentionScope
 from datawalk.privacy.text_checks import TextField, check_free_text
+from datawalk.services.authorization import Permission, by_id, guard, school_for_new_audit
 from datawalk.services.rewalks import keep_trend_summary
 from datawalk.services.workspace import Actor, Workspace
 from datawalk.store import Tombstone
@@ -23,6 +24,7 @@ SCOPE_LABEL = "Scope and limitations"
 OPINION_LABEL = "Overall opinion"
 
 
+@guard(Permission.WALK)
 def create_audit(
     workspace: Workspace, actor: Actor, audit: Audit, *, keep: Collection[str] = ()
 ) -> Audit:
@@ -37,13 +39,17 @@ def create_audit(
     """
     text = [TextField("scope_limitations", SCOPE_LABEL, audit.scope_limitations)]
     kept = check_free_text(text, audit.walk_at.date(), keep)
+    school_id = school_for_new_audit(workspace, actor, audit.school)
     store = workspace._store
     with store.transaction():
         created = store.create_audit(audit, actor.name)
+        if school_id is not None:
+            store.set_audit_school(created.id, school_id)
         _record_kept(workspace, actor, created.id, kept)
     return created
 
 
+@guard(Permission.WALK, by_id("audit_id"))
 def set_status(workspace: Workspace, actor: Actor, audit_id: str, status: AuditStatus) -> Audit:
     """Mark an audit complete, archive it, or reopen it; return it.
 
@@ -54,6 +60,7 @@ def set_status(workspace: Workspace, actor: Actor, audit_id: str, status: AuditS
     return workspace._store.set_audit_status(audit_id, status, actor.name)
 
 
+@guard(Permission.WALK, by_id("audit_id"))
 def set_overall_opinion(
     workspace: Workspace, actor: Actor, audit_id: str, opinion: str, *, keep: bool = False
 ) -> Audit:
@@ -74,11 +81,13 @@ def set_overall_opinion(
     return updated
 
 
+@guard(Permission.GOVERN, by_id("audit_id"))
 def set_legal_hold(workspace: Workspace, actor: Actor, audit_id: str, hold: bool) -> Audit:
     """Put the audit on legal hold (nothing of it is deleted) or release it."""
     return workspace._store.set_legal_hold(audit_id, hold, actor.name)
 
 
+@guard(Permission.GOVERN, by_id("audit_id"))
 def purge_due(
     workspace: Workspace,
     actor: Actor,
@@ -100,6 +109,7 @@ def purge_due(
     return workspace._store.purge_photos_and_text(audit_id, actor.name)
 
 
+@guard(Permission.GOVERN, by_id("audit_id"))
 def delete_due(
     workspace: Workspace,
     actor: Actor,
@@ -119,6 +129,7 @@ def delete_due(
     return workspace._store.delete_audit(audit_id, actor.name)
 
 
+@guard(Permission.GOVERN, by_id("audit_id"))
 def delete_on_request(
     workspace: Workspace, actor: Actor, audit_id: str, typed_name: str
 ) -> Tombstone:

@@ -11,12 +11,14 @@ from pathlib import Path
 
 from datawalk.checklist import CHECKLISTS_DIR
 from datawalk.checklist.library import install_checklist
+from datawalk.services.authorization import Permission, guard
 from datawalk.services.workspace import Actor
 from datawalk.vocabulary import Checklist
 
 log = logging.getLogger(__name__)
 
 
+@guard(Permission.MANAGE)
 def add_checklist(
     actor: Actor, text: str, filename: str, directory: Path = CHECKLISTS_DIR
 ) -> Checklist:

@@ -17,6 +17,7 @@ from datawalk.editing import DraftHolder
 from datawalk.models import Action, ActionStatus, Audit, Finding
 from datawalk.privacy.text_checks import check_free_text, finding_text_fields
 from datawalk.scoring import ScoredFinding, score_findings, walk_date
+from datawalk.services.authorization import Permission, by_finding, guard, of
 from datawalk.services.workspace import Actor, Workspace, checked
 from datawalk.validation import validate_finding
 
@@ -25,6 +26,7 @@ FEW_FINDINGS = 500
 CLOSED_NOTE = "Closed automatically: the finding no longer needs an action."
 
 
+@guard(Permission.WALK, of("finding"))
 def save_finding(
     workspace: Workspace,
     actor: Actor,
@@ -67,12 +69,14 @@ def save_finding(
     return saved
 
 
+@guard(Permission.WALK, by_finding())
 def delete_finding(workspace: Workspace, actor: Actor, finding_id: str) -> Finding:
     """Delete a finding with its photos (an action left covering nothing goes too); return it
     whole, so it can be undone."""
     return workspace._store.delete_finding(finding_id, actor.name)
 
 
+@guard(Permission.WALK, of("finding"))
 def undo_delete(workspace: Workspace, actor: Actor, finding: Finding) -> Finding:
     """Put a deleted finding back as it was, and its default action if it needs one."""
     store = workspace._store

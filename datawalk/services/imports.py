@@ -25,6 +25,13 @@ from datawalk.privacy.document_text import (
     kept_on_record,
     replace_identifiers,
 )
+from datawalk.services.authorization import (
+    Permission,
+    check_action_change,
+    guard,
+    of,
+    school_for_new_audit,
+)
 from datawalk.services.workspace import Actor, Workspace
 
 __all__ = [
@@ -90,6 +97,7 @@ def preview_of(backup: Backup) -> BackupPreview:
     )
 
 
+@guard(Permission.WALK)
 def restore_backup(
     workspace: Workspace, actor: Actor, preview: BackupPreview, choices: IdentifierChoices
 ) -> Audit:
@@ -102,9 +110,12 @@ def restore_backup(
     _require_choices(preview.flagged, choices)
     document = replace_identifiers(preview.document, choices.replace)
     kept = [item for item in preview.flagged if item.key in choices.keep]
+    school_id = school_for_new_audit(workspace, actor, document.audit.school)
     store = workspace._store
     with store.transaction():
         audit = store.import_document(document, actor.name, source_sha256=preview.sha256)
+        if school_id is not None:
+            store.set_audit_school(audit.id, school_id)
         _record_kept(workspace, actor, audit.id, kept)
     return audit
 
@@ -138,6 +149,7 @@ def preview_workbook(
     return WorkbookPreview(changes, walk_date, _flag_workbook_text(changes, walk_date))
 
 
+@guard(Permission.UPDATE_ACTIONS, of("preview", "changes"))
 def apply_workbook(
     workspace: Workspace, actor: Actor, preview: WorkbookPreview, choices: IdentifierChoices
 ) -> list[Action]:
@@ -150,6 +162,11 @@ def apply_workbook(
     from datawalk.workbook import apply_action_updates
 
     _require_choices(preview.flagged, choices)
+    stored = {
+        action.id: action for action in workspace._store.list_actions(preview.changes.audit_id)
+    }
+    for update in preview.changes.updates:
+        check_action_change(workspace, actor, update, stored.get(update.id))
     changes = _with_replacements(preview, choices.replace)
     kept = [item for item in preview.flagged if item.key in choices.keep]
     store = workspace._store
@@ -215,6 +232,7 @@ def _with_replacements(preview: WorkbookPreview, replace: Collection[str]) -> Ac
     return copy_with(changes, changes=edited)
 
 
+@guard(Permission.MANAGE)
 def load_sample(workspace: Workspace, actor: Actor) -> str:
     """Load the bundled fictional sample walk unless it is there; return its audit id."""
     from datawalk.samples import load_sample as load_bundled

@@ -12,10 +12,12 @@ from datawalk.checklist import checklist_of_stored_pin
 from datawalk.errors import ValidationError
 from datawalk.models import Audit, Location
 from datawalk.privacy.text_checks import TextField, check_free_text
+from datawalk.services.authorization import Permission, by_location, guard, of
 from datawalk.services.workspace import Actor, Workspace, checked
 from datawalk.validation import validate_location
 
 
+@guard(Permission.WALK, of("location"))
 def add_location(
     workspace: Workspace, actor: Actor, location: Location, *, keep: Collection[str] = ()
 ) -> Location:
@@ -39,6 +41,7 @@ def add_location(
     return added
 
 
+@guard(Permission.WALK, by_location())
 def rename_location(
     workspace: Workspace,
     actor: Actor,
@@ -65,6 +68,7 @@ def rename_location(
     return renamed
 
 
+@guard(Permission.WALK, by_location())
 def move_location(
     workspace: Workspace, actor: Actor, location_id: str, floor_id: str | None
 ) -> Location:
@@ -82,6 +86,7 @@ def move_location(
         return store.update_location(moved, actor.name)
 
 
+@guard(Permission.WALK, by_location())
 def set_prompts_checked(
     workspace: Workspace, actor: Actor, location_id: str, checked: Sequence[str]
 ) -> Location:
@@ -89,6 +94,7 @@ def set_prompts_checked(
     return workspace._store.update_location_prompts(location_id, list(checked), actor.name)
 
 
+@guard(Permission.WALK, by_location())
 def set_nothing_found(
     workspace: Workspace, actor: Actor, location_id: str, nothing_found: bool
 ) -> Location:
@@ -96,6 +102,7 @@ def set_nothing_found(
     return workspace._store.set_location_nothing_found(location_id, nothing_found, actor.name)
 
 
+@guard(Permission.WALK, by_location())
 def delete_location(workspace: Workspace, actor: Actor, location_id: str) -> Location:
     """Delete an empty location and its draft.
 

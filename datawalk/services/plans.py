@@ -10,9 +10,11 @@ from __future__ import annotations
 from datawalk.errors import ValidationError
 from datawalk.floorplan import plan_from_upload
 from datawalk.models import Audit, Location, Position
+from datawalk.services.authorization import Permission, by_id, by_location, guard
 from datawalk.services.workspace import Actor, Workspace
 
 
+@guard(Permission.WALK, by_id("audit_id"))
 def upload_plan(
     workspace: Workspace, actor: Actor, audit_id: str, floor_id: str, data: bytes
 ) -> Audit:
@@ -26,11 +28,13 @@ def upload_plan(
     return workspace._store.set_floor_plan(audit_id, floor_id, plan, actor.name)
 
 
+@guard(Permission.WALK, by_id("audit_id"))
 def remove_plan(workspace: Workspace, actor: Actor, audit_id: str, floor_id: str) -> Audit:
     """Remove one floor's plan; its locations keep their places for the next plan."""
     return workspace._store.set_floor_plan(audit_id, floor_id, None, actor.name)
 
 
+@guard(Permission.WALK, by_location())
 def place_location(
     workspace: Workspace, actor: Actor, location_id: str, position: Position | None
 ) -> Location:

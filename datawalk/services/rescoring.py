@@ -11,11 +11,13 @@ from __future__ import annotations
 
 from datawalk.governance.rescoring import check_rescore, require_fit
 from datawalk.models import Audit
+from datawalk.services.authorization import Permission, by_id, guard
 from datawalk.services.findings import keep_default_actions_in_step
 from datawalk.services.workspace import Actor, Workspace
 from datawalk.vocabulary import Checklist
 
 
+@guard(Permission.WALK, by_id("audit_id"))
 def rescore(workspace: Workspace, actor: Actor, audit_id: str, checklist: Checklist) -> Audit:
     """Re-pin the audit to `checklist`, keep its default actions in step, and return it.
 

@@ -122,6 +122,13 @@ class Workspace:
             self._accounts_seen = self._store.count_users() > 0
         return self._accounts_seen
 
+    def reads_for(self, actor: Actor) -> Reads:
+        """The reads this actor may make: audits of other schools are "not found", and a school
+        viewer gets what the governors edition shows (see `services/scoped_reads.py`)."""
+        from datawalk.services.scoped_reads import ScopedReads
+
+        return ScopedReads(self, actor)
+
     @classmethod
     def open(cls, url: str | None = None, *, sample_if_new: bool = False) -> Workspace:
         """Open (creating and migrating as needed) the database at `url`.

@@ -69,7 +69,7 @@ def insert_audit(connection: Connection, audit: Audit, last_reference: int = 0) 
             f"An audit with id {audit.id!r} already exists; nothing was saved. "
             "Delete it first, or import the file into another database."
         )
-    school_id = school_id_for(connection, audit.school)
+    school_id = school_id_for(connection, audit.school, getattr(audit, "previous_audit_id", None))
     row = audit_to_row(audit) | {"last_reference": last_reference, "school_id": school_id}
     connection.execute(insert(tables.audits), [row])
     plans = floor_plan_rows(audit)

@@ -20,9 +20,14 @@ from .base import StoreBase, bump_audit, require_actor
 from .trail import record
 
 
-def school_id_for(connection: Connection, school: School) -> str:
-    """Return the id of the oldest school with exactly this name, creating it if none exists."""
-    s = tables.schools
+def school_id_for(connection: Connection, school: School, previous_audit_id: str | None) -> str:
+    """Return the school of a new audit: that of the audit it re-walks, else the oldest school
+    with exactly this name, else a new school of that name."""
+    s, a = tables.schools, tables.audits
+    if previous_audit_id:
+        previous = connection.scalar(select(a.c.school_id).where(a.c.id == previous_audit_id))
+        if previous is not None:
+            return previous
     found = connection.scalar(
         select(s.c.id).where(s.c.name == school.name).order_by(s.c.created_at, s.c.id).limit(1)
     )
@@ -88,6 +93,15 @@ class SchoolsMixin(StoreBase):
         if row is None:
             raise NotFoundError(f"No audit with id {audit_id!r}: it may have been deleted.")
         return row[0]
+
+    def set_audit_school(self, audit_id: str, school_id: str) -> None:
+        """Point a new audit at its school (no trail: it is part of creating the audit).
+
+        Raises:
+            NotFoundError: no audit has this id. ConflictError: no school has this id.
+        """
+        with self._write() as connection:
+            bump_audit(connection, audit_id, school_id=school_id)
 
     def audit_school_ids(self) -> dict[str, str | None]:
         """Every audit's school, by audit id."""
