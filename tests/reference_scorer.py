@@ -85,6 +85,11 @@ def _place_feature(f: Facts, c: Condition) -> bool:
     return f.location_type in c.ids or f.format in c.format_ids
 
 
+def _at_its_places(rule: CompiledRule, facts: Facts) -> bool:
+    """The place features a rule names are where the finding is (a template's rule too)."""
+    return all(_place_feature(facts, c) for c in rule.conditions if c.predicate == "place_feature")
+
+
 def holds(rule: CompiledRule, facts: Facts) -> bool:
     checks = {**SINGLE, "place_feature": _place_feature}
     return all(checks[c.predicate](facts, c) for c in rule.conditions)
@@ -118,7 +123,11 @@ def select_rules(model: Compiled, facts: Facts) -> tuple[list, list]:
     )
     own = template.recommends if template is not None else None
     failing = facts.classification != PROPORTIONATE
-    holding = [r for r in rules if holds(r, facts) or (r.rule.id == own and failing)]
+    holding = [
+        r
+        for r in rules
+        if holds(r, facts) or (r.rule.id == own and failing and _at_its_places(r, facts))
+    ]
     guards = [g for g in holding if g.rule.guard]
     candidates, noted = [], []
     for r in holding:
@@ -126,9 +135,17 @@ def select_rules(model: Compiled, facts: Facts) -> tuple[list, list]:
             continue
         after = _reaches_after(model, r, facts)
         does = {r.rule.effect, *r.rule.tags}
-        blocked = not facts.needed <= after or (CUT_CONTENT in does and facts.child_protection)
+        blocked = not facts.needed <= after or (
+            bool(does & {CUT_CONTENT, "remove"}) and facts.child_protection
+        )
         for g in guards:
-            if does & set(g.rule.blocks) or not _must_reach(model, g) <= after:
+            reach = r.rule.reach_after if r.rule.reach_after is not None else ["needed_by"]
+            closed = (
+                r.rule.effect == "remove"
+                if r.rule.reach_after is None
+                else not ({"needed_by", "as_now"} & set(reach))
+            )
+            if does & set(g.rule.blocks) or (closed and not _must_reach(model, g) <= after):
                 blocked = True
                 if g not in noted:
                     noted.append(g)

@@ -8,9 +8,9 @@ never recommended, nor any step that leaves one of its `must_reach` audiences un
 The floor is built in because it is the model itself: each step declares who can still reach the
 information after it (`reach_after`), and it is never recommended where that does not cover the
 finding's needers, whatever its effect tag (a `remove` step leaves nobody, unless it says so); and
-no step that cuts content out of the item (`cut_content`) is recommended for a child-protection
-record: minimise what is displayed or carried, never what is recorded. A rule whose text names a
-place feature (a hatch, a cover pack) holds only at a location type that has it.
+no step that cuts content out of the item (`cut_content`) or removes it is recommended for a
+child-protection record: minimise what is displayed or carried, never what is recorded. A rule
+whose text names a place feature (a hatch, a cover pack) holds only at a location type that has it.
 """
 
 from __future__ import annotations
@@ -87,9 +87,12 @@ class CompiledRule:
     keeps_all: bool = False  # reach_after includes `as_now`: the step takes it from nobody
     must_reach: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # leaves
 
-    def mask(self, frame: FrameFacts) -> np.ndarray:
+    def mask(self, frame: FrameFacts, only: str | None = None) -> np.ndarray:
+        """Where every condition holds (only those of predicate `only`, when given)."""
         result = np.ones(len(frame.overdue), dtype=bool)
         for condition in self.conditions:
+            if only is not None and condition.predicate != only:
+                continue
             predicate = PREDICATES.get(condition.predicate) or INTERNAL[condition.predicate]
             result &= predicate.vector(frame, condition)
         return result
@@ -461,7 +464,7 @@ def rule_matrix(
         own = template_rule[frame.codes("template")]
         failing = frame.classification != CLASSIFICATIONS.index(PROPORTIONATE)
         for row in np.unique(own[own >= 0]):
-            holds[row] |= (own == row) & failing
+            holds[row] |= (own == row) & failing & rules[row].mask(frame, only=PLACE_FEATURE)
     cp = np.zeros(n, dtype=bool) if frame.child_protection is None else frame.child_protection
     guards = [row for row, compiled in enumerate(rules) if compiled.rule.guard]
     chosen = np.zeros_like(holds)
@@ -472,14 +475,16 @@ def rule_matrix(
             continue
         blocked = _leaves_beyond(compiled, frame.needed, frame.needed)
         does = effects_of(rule)
-        if CUT_CONTENT in does:
+        if does & {CUT_CONTENT, REMOVE}:  # a child-protection record is never cut or shredded
             blocked |= cp
         for g in guards:
             guard = rules[g]
             by_guard = np.full(n, bool(does & set(guard.rule.blocks)), dtype=bool)
-            if guard.must_reach.any():
-                wanted = np.broadcast_to(guard.must_reach[:, None], frame.needed.shape)
-                by_guard |= _leaves_beyond(compiled, wanted, frame.needed)
+            if guard.must_reach.any() and not compiled.keeps_needers:
+                # Where the guard holds its audiences are needers too: a step that keeps every
+                # needer keeps them; a closed list (keys with the DSL only) must name them.
+                lost = guard.must_reach & ~compiled.reach_after
+                by_guard |= bool(lost.any())
             by_guard &= holds[g]
             blocked |= by_guard
             noted[g] |= by_guard & holds[row]
