@@ -126,3 +126,14 @@ def _font(size: int) -> ImageFont.ImageFont | ImageFont.FreeTypeFont:
         return ImageFont.load_default(size=size)
     except TypeError:  # Pillow without FreeType sizes
         return ImageFont.load_default()
+
+
+def draw_plan_markers(plan: PlanImage | None, markers: Sequence[PlanMarker]) -> bytes:
+    """Return one floor's plan as JPEG with the given markers and their labels (a floor without
+    a plan is drawn on a blank canvas)."""
+    if plan is None:
+        image = Image.new("RGB", BLANK_CANVAS, (250, 250, 250))
+    else:
+        image = open_plan(plan.data, DISPLAY_LONG_SIDE)
+    draw_markers(image, markers)
+    return encode(image, "jpeg", JPEG_QUALITY)

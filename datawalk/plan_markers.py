@@ -163,3 +163,34 @@ def nearest_marker(
     if hits.size == 0:
         return None
     return markers[int(hits[np.argmin(distances[hits])])].location_id
+
+
+# Since last walk: each place coloured by the direction of its worst level (Okabe–Ito bluish
+# green, grey, vermillion), always with the word, and hollow where it was not checked.
+CHANGE_COLOURS = {"better": "#009E73", "same": "#BBBBBB", "worse": "#D55E00", "not checked": PAPER}
+CHANGE_SIZE = 26.0
+
+
+def change_markers(rows: pd.DataFrame, locations: Iterable[Location]) -> list[PlanMarker]:
+    """Return a marker per placed location of a since-last-walk table (`rewalk.compare`)."""
+    by_id = {loc.id: loc for loc in locations}
+    markers = []
+    for row in rows.itertuples(index=False):
+        loc = by_id.get(str(row.location_id))
+        if loc is None or loc.position is None:
+            continue
+        direction = str(row.direction)
+        markers.append(
+            PlanMarker(
+                location_id=loc.id,
+                name=loc.name,
+                x=loc.position.x,
+                y=loc.position.y,
+                size=CHANGE_SIZE,
+                fill=CHANGE_COLOURS.get(direction, PAPER),
+                legend=direction.capitalize(),
+                hollow=direction == "not checked",
+                symbol="diamond" if direction == "worse" else "circle",
+            )
+        )
+    return markers

@@ -194,3 +194,53 @@ def _previous_table(
             update={"walk_at": audit.walk_at.replace(year=day.year, month=day.month, day=day.day)}
         )
     return scored_table(then, scorable, locations, checklist), unscored
+
+
+DISPLAY_COLUMNS = {
+    "location": "Location",
+    "floor": "Floor",
+    "before_privacy": "Privacy last time",
+    "after_privacy": "Privacy this time",
+    "before_safeguarding": "Safeguarding last time",
+    "after_safeguarding": "Safeguarding this time",
+    "direction": "Direction",
+    "new": "New",
+    "resolved": "Resolved",
+    "persisting": "Persisting",
+    "not_checked": "Not checked",
+}
+NO_FINDINGS = "None"
+
+
+def comparison_display(comparison: Comparison) -> pd.DataFrame:
+    """The since-last-walk table in words, for the dashboard, the workbook and the report:
+    worse first, then better, same and not checked; "None" where a side had no findings."""
+    rows = comparison.rows.copy()
+    order = {WORSE: 0, BETTER: 1, SAME: 2, NOT_CHECKED: 3}
+    rows["_order"] = rows["direction"].map(order)
+    rows = rows.sort_values(["_order", "floor", "location"], kind="stable")
+    for column in ("before_privacy", "before_safeguarding"):
+        rows[column] = rows[column].replace("", NO_FINDINGS)
+    for column in ("after_privacy", "after_safeguarding"):
+        unchecked = rows["direction"] == NOT_CHECKED
+        rows[column] = rows[column].mask(~unchecked & rows[column].eq(""), NO_FINDINGS)
+        rows[column] = rows[column].mask(unchecked, "Not checked")
+    rows["direction"] = rows["direction"].map(DIRECTION_LABELS)
+    return rows[list(DISPLAY_COLUMNS)].rename(columns=DISPLAY_COLUMNS).reset_index(drop=True)
+
+
+def not_checked_list(locations: Sequence[Location], rewalk: RewalkRecord) -> list[str]:
+    """What was not checked this time, for scope and limitations: whole locations, then last
+    walk's findings marked not checked elsewhere."""
+    names = {location.id: location.name for location in locations}
+    whole = {u.location_id for u in rewalk.unchecked_locations}
+    lines = [
+        f"{names[i]}: not checked this time" for i in sorted(whole, key=names.get) if i in names
+    ]
+    lines += [
+        f"{item.previous_reference} at {names.get(item.location_id, 'a location')}: "
+        "not checked this time"
+        for item in rewalk.items
+        if item.state is RewalkState.NOT_CHECKED and item.location_id not in whole
+    ]
+    return lines

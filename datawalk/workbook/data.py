@@ -8,13 +8,16 @@ a workbook always matches what the app shows. The sheet writers only read from `
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from typing import Any
 
 from datawalk.actions import sort_actions
 from datawalk.errors import ValidationError
-from datawalk.models import Action, Audit, AuditDocument, Finding, Location, Photo
+from datawalk.models import Action, Audit, AuditDocument, Finding, Location, Photo, RewalkRecord
+from datawalk.rewalk.compare import Comparison, compare_walks
+from datawalk.rewalk.summary import WalkSummary
 from datawalk.vocabulary import Checklist, Level
 from datawalk.workbook.layout import EDITIONS, MAX_MARKING, Edition
 
@@ -70,6 +73,9 @@ class WorkbookData:
     today: date
     exported_at: datetime
     levels: list[Level] = field(default_factory=list)
+    since_last: Comparison | None = None  # a re-walk's comparison with the walk before
+    walks: list[WalkSummary] = field(default_factory=list)  # the school's walks, for the trend
+    rewalk: RewalkRecord | None = None
 
     @property
     def with_notes(self) -> bool:
@@ -135,8 +141,11 @@ def prepare(
     marking: str = "OFFICIAL-SENSITIVE",
     today: date | None = None,
     checklist: Checklist | None = None,
+    walks: Sequence[WalkSummary] = (),
 ) -> WorkbookData:
     """Return the workbook's content for one audit document, scored with its pinned checklist.
+
+    `walks` are the school's walks for the trend (`datawalk.rewalk.history.school_walks`).
 
     Scores are as of the walk date (as everywhere in the app); `today` only decides which
     actions are overdue.
@@ -166,6 +175,18 @@ def prepare(
         today=today,
         exported_at=exported_at,
         levels=levels,
+        since_last=_since_last(document, checklist),
+        walks=list(walks),
+        rewalk=document.rewalk,
+    )
+
+
+def _since_last(document: AuditDocument, checklist: Checklist) -> Comparison | None:
+    """A re-walk's comparison with the walk before it, from the copies it carries."""
+    if document.audit.previous_audit_id is None or document.rewalk is None:
+        return None
+    return compare_walks(
+        document.audit, document.locations, document.findings, document.rewalk, checklist
     )
 
 

@@ -12,6 +12,7 @@ import unicodedata
 from typing import Protocol
 
 from datawalk.models import Audit, AuditDocument
+from datawalk.rewalk.history import school_walks
 from datawalk.workbook.layout import DEFAULT_MARKING
 from datawalk.workbook.writer import write_workbook
 
@@ -47,7 +48,9 @@ def build_workbook(
     marking: str = DEFAULT_MARKING,
 ) -> bytes:
     """Return the audit's workbook as it is stored now."""
-    content = write_workbook(source.export_document(audit_id), edition=edition, marking=marking)
+    document = source.export_document(audit_id)
+    walks = school_walks(source, document.audit) if hasattr(source, "list_audits") else []
+    content = write_workbook(document, edition=edition, marking=marking, walks=walks)
     assert content is not None
     return content
 

@@ -12,6 +12,7 @@ workbook format version, so an edited copy that comes back identifies its audit.
 from __future__ import annotations
 
 import io
+from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from typing import BinaryIO
@@ -19,6 +20,7 @@ from typing import BinaryIO
 from xlsxwriter.workbook import Workbook
 
 from datawalk.models import AuditDocument
+from datawalk.rewalk.summary import WalkSummary
 from datawalk.vocabulary import Checklist
 from datawalk.workbook.data import WorkbookData, prepare
 from datawalk.workbook.layout import (
@@ -40,6 +42,7 @@ from datawalk.workbook.sheets.findings_print import write_findings_print
 from datawalk.workbook.sheets.locations import write_locations
 from datawalk.workbook.sheets.photos import write_photos
 from datawalk.workbook.sheets.scoring_model import write_scoring_model
+from datawalk.workbook.sheets.since_last import has_since_last, write_since_last
 from datawalk.workbook.sheets.summary import write_summary
 from datawalk.workbook.styles import Styles
 
@@ -58,6 +61,7 @@ def write_workbook(
     marking: str = DEFAULT_MARKING,
     today: date | None = None,
     checklist: Checklist | None = None,
+    walks: Sequence[WalkSummary] = (),
 ) -> bytes | None:
     """Write the audit's workbook; return its bytes when no path or buffer is given.
 
@@ -67,7 +71,9 @@ def write_workbook(
     Raises:
         ValidationError: unknown edition or an unusable protective marking.
     """
-    data = prepare(document, edition=edition, marking=marking, today=today, checklist=checklist)
+    data = prepare(
+        document, edition=edition, marking=marking, today=today, checklist=checklist, walks=walks
+    )
     buffer = io.BytesIO()
     write_data(data, buffer)
     content = buffer.getvalue()
@@ -90,6 +96,8 @@ def write_data(data: WorkbookData, buffer: BinaryIO) -> None:
     write_findings_print(workbook, styles, data)
     write_action_plan(workbook, styles, data)
     write_locations(workbook, styles, data)
+    if has_since_last(data):
+        write_since_last(workbook, styles, data)
     if data.with_notes:
         write_photos(workbook, styles, data)
     write_scoring_model(workbook, styles, data)

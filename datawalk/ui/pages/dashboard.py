@@ -6,7 +6,7 @@ and the ten top hotspots with their actions."""
 import streamlit as st
 
 from datawalk.dashboard import filter_frame
-from datawalk.ui import dashboard_map, errors, state, widgets
+from datawalk.ui import dashboard_map, errors, rewalk_dashboard, state, widgets
 from datawalk.ui import dashboard_view as view
 
 audit = widgets.require_audit()
@@ -25,6 +25,7 @@ with errors.user_errors():
     if not filters.is_empty():
         st.caption(f"Showing {len(shown)} of {len(data.frame)} findings (filtered).")
     view.render_kpis(shown, len(data.frame), data.levels)
+    rewalk_dashboard.render_since_last_walk(audit, checklist)
     st.subheader("Hotspots on the floor plans", anchor=False)
     side = dashboard_map.render_side_choice()
     dashboard_map.render_hotspot_map(data, filters, side, shown)
