@@ -8,6 +8,7 @@ from __future__ import annotations
 import http.client
 import re
 import threading
+import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
@@ -243,3 +244,31 @@ def test_an_unknown_identity_gets_nothing(
     assert not any(c["name"] == "datawalk_session" for c in page.context.cookies())
     assert "someone-with-no-account" not in str(server.query("SELECT subject FROM identities"))
     assert "single sign-on refused" in Path(server.log_path).read_text(encoding="utf-8")
+
+
+def test_a_session_ending_mid_walk_leads_back_to_the_same_audit_and_location(
+    page: Page, accounts_server: tuple[AppServer, pyotp.TOTP]
+) -> None:
+    server, totp = accounts_server
+    audit_id, location_id = server.query("SELECT audit_id, id FROM locations LIMIT 1")[0]
+    where = f"/findings?audit={audit_id}&location={location_id}"
+    cookie = _new_session_cookie(server)
+    page.context.add_cookies([{"name": "datawalk_session", "value": cookie, "url": server.url}])
+    page.goto(f"{server.url}{where}")
+    _signed_in_as(page, "Ada Admin")
+    # The session ends while the page is open (signed out on another tablet, or expired).
+    workspace = Workspace.open(server.database_url)
+    try:
+        sessions.end_user_sessions(workspace, users.find_user(workspace, EMAIL).id)
+    finally:
+        workspace.close()
+    page.locator("body").press("r")  # Streamlit's rerun shortcut: the next tap's run
+    page.get_by_text("your session has ended").wait_for()
+    page.locator('[data-testid="datawalk-signin-link"]', has_text="Sign in again").click()
+    page.wait_for_url(re.compile(r"/signin\?"))
+    page.fill("#account", EMAIL)
+    page.fill("#password", PASSWORD)
+    page.fill("#code", totp.at(time.time() + 30))  # a code not used by an earlier sign-in
+    page.get_by_role("button", name="Sign in", exact=True).click()
+    page.wait_for_url(f"{server.url}{where}")
+    _signed_in_as(page, "Ada Admin")
