@@ -50,6 +50,7 @@ FINDING_FIELDS = (
     "visible_to",
     "needed_by",
     "reach",
+    "needed_reach",
     "controls",
     "evidence",
     "review_date",
@@ -86,6 +87,9 @@ class Draft(BaseModel):
         default=False, description="Once the consultant edits 'needed by' it stops following"
     )
     reach: str | None = Reach.IMMEDIATELY.value
+    needed_reach: dict[str, str] = Field(
+        default_factory=dict, description="Reach given per needer; the rest take the default"
+    )
     controls: list[str] = Field(default_factory=list)
     evidence: str | None = "observed"
     review_date: date | None = None
@@ -120,7 +124,29 @@ def change_field(draft: Draft, field: str, value: Any, checklist: Checklist) -> 
         updated.needed_by_edited = True
     elif field == "categories" and not updated.needed_by_edited:
         updated.needed_by = default_needed_by(checklist, updated.categories)
+    if set(updated.needed_reach) - set(updated.needed_by):  # a reach only for those who need it
+        updated.needed_reach = {
+            a: r for a, r in updated.needed_reach.items() if a in updated.needed_by
+        }
     return updated
+
+
+def change_needer_reach(
+    draft: Draft, audience: str, reach: str | None, checklist: Checklist
+) -> Draft:
+    """Return `draft` with one needer's own reach set, or back on the default when None.
+
+    Raises:
+        ValidationError: the audience does not need it, or the reach is unknown.
+    """
+    if audience not in draft.needed_by:
+        raise ValidationError("Give a reach only to an audience that needs it.", field="needed_by")
+    given = {a: r for a, r in draft.needed_reach.items() if a != audience}
+    if reach:
+        if checklist.term("reach_speeds", reach) is None:
+            raise ValidationError(f"Unknown reach {reach!r}.", field="needed_reach")
+        given[audience] = reach
+    return change_field(draft, "needed_reach", given, checklist)
 
 
 def draft_from_finding(finding: Finding, *, editing: bool) -> Draft:

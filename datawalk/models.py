@@ -21,12 +21,16 @@ from pydantic import (
     Field,
     StringConstraints,
     field_validator,
+    model_validator,
 )
 
 SHORT_TEXT = 200
 LONG_TEXT = 10_000
 DOCUMENT_FORMAT = "datawalk-audit"
-DOCUMENT_SCHEMA_VERSION = 2  # 2: `imported_trail`, the history restored backups brought
+# 2: `imported_trail`, the history restored backups brought. 3: `needed_reach`, how each
+# audience that needs a finding reaches it; older documents have none, and every needer then
+# reaches it as before (see `Finding.needed_reach`), so they are read unchanged.
+DOCUMENT_SCHEMA_VERSION = 3
 
 
 def new_id() -> str:
@@ -237,6 +241,13 @@ class Finding(Model):
     visible_to: IdSet = Field(default_factory=list)
     needed_by: IdSet = Field(default_factory=list)
     reach: Reach = Reach.IMMEDIATELY
+    needed_reach: dict[VocabId, Reach] = Field(
+        default_factory=dict,
+        description=(
+            "How an audience in needed_by reaches it, where that differs from the default: a "
+            "needer in visible_to reaches it at `reach`, any other needer not at all"
+        ),
+    )
     controls: IdSet = Field(default_factory=list)
     evidence: VocabId = "observed"
     review_date: date | None = None
@@ -249,6 +260,16 @@ class Finding(Model):
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
     version: int = Field(default=1, ge=1)
+
+    @model_validator(mode="after")
+    def _reach_of_needers_only(self) -> Self:
+        strays = sorted(set(self.needed_reach) - set(self.needed_by))
+        if strays:
+            raise ValueError(
+                f"needed_reach names {', '.join(strays)}, not in needed_by: give a reach only "
+                "to an audience that needs it"
+            )
+        return self
 
 
 class Action(Model):

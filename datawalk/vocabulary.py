@@ -70,6 +70,17 @@ class Audience(Term):
     breadth: Weight = Field(description="Exposure weight when this audience sees without need")
     need_weight: Weight = Field(description="Availability weight when this audience cannot reach")
     contains: list[Id] = Field(default_factory=list)
+    can_need: bool = Field(
+        default=True,
+        description="False for those who never act on pupil information (visitors, passers-by, "
+        "hirers): 'Needed by' does not offer them",
+    )
+    seen_as: str = Field(
+        default="",
+        max_length=120,
+        description="How reasons name them mid-sentence when the label does not read as people, "
+        "e.g. 'passers-by, through a window'",
+    )
 
 
 class Control(Term):
@@ -333,6 +344,7 @@ class Scoring(Strict):
     priority: PriorityCoefficients
     rules: list[Rule] = Field(default_factory=list)
     commendation: str = ""
+    stale_review: StaleReview | None = None
     information_classes: list[InformationClass] = Field(default_factory=list)
     place_features: list[PlaceFeature] = Field(default_factory=list)
     medication_formats: list[Id] | None = Field(

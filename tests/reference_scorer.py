@@ -180,6 +180,7 @@ class FindingInput:
     need_override: int | None
     good_practice: bool
     good_practice_note: str = ""
+    needed_reach: tuple[tuple[str, str], ...] = ()
     location_type: str | None = None
     template_id: str | None = None
 
@@ -200,6 +201,7 @@ class FindingInput:
             need_override=finding.need_override,
             good_practice=finding.good_practice,
             good_practice_note=finding.good_practice_note,
+            needed_reach=tuple(sorted((a, str(r)) for a, r in finding.needed_reach.items())),
             location_type=location_type,
             template_id=finding.template_id,
         )
@@ -249,7 +251,10 @@ class _Sides:
     locked: list[int]
     reach_minutes: float
     too_slow: bool
+    given: frozenset[str]
     overdue: bool
+    stale_days: int
+    stale_gap: int
     locked_emergency: bool
     exposure: int
     sensitivity: int
@@ -300,12 +305,21 @@ def _sides(item: FindingInput, model: Compiled, today: date) -> _Sides:
     reach_minutes = float(model.reach_minutes[model.reaches.index(item.reach)])
     limit = min(float(model.limit_minutes[c]) for c in cats)
     too_slow = reach_minutes == NEVER or reach_minutes > limit
+    leaf_minutes = _leaf_minutes(model, item, visible, reach_minutes)
+    given = frozenset(_given_leaves(model, item))
+    slow = {leaf for leaf, m in leaf_minutes.items() if m == NEVER or m > limit}
     overdue = item.review_date is not None and item.review_date < today
+    stale_days = (today - item.review_date).days if overdue and item.review_date else 0
+    stale_gap = _stale_gap(model, cats, stale_days) if overdue else 0
+    graded = model.stale_after_days is not None
     locked = [c for c in controls if model.locks_away[c]]
     locked_emergency = bool(locked) and any(model.emergency[c] for c in cats)
     if model.medication_format is not None:  # only the medication itself: a kit, box or label
         locked_emergency &= bool(model.medication_format[model.formats.index(item.format)])
-    missing = needed if (too_slow or overdue or locked_emergency) else needed - visible
+    if (overdue and not graded) or locked_emergency:
+        missing = needed
+    else:
+        missing = frozenset(leaf for leaf in needed if leaf in slow)
     applied = [c for c in controls if any(model.applies[c, k] for k in cats)]
     return _Sides(
         visible=visible,
@@ -317,13 +331,48 @@ def _sides(item: FindingInput, model: Compiled, today: date) -> _Sides:
         locked=locked,
         reach_minutes=reach_minutes,
         too_slow=too_slow,
+        given=given,
         overdue=overdue,
+        stale_days=stale_days,
+        stale_gap=stale_gap,
         locked_emergency=locked_emergency,
         exposure=_exposure(model, excess, item, applied),
         sensitivity=max(int(model.sensitivity[c]) for c in cats),
         need=item.need_override or max(int(model.category_need[c]) for c in cats),
-        gap=_gap(model, missing),
+        gap=max(_gap(model, missing), stale_gap if needed else 0),
     )
+
+
+def _leaf_minutes(
+    model: Compiled, item: FindingInput, visible: frozenset[str], reach_minutes: float
+) -> dict[str, float]:
+    """Minutes for each leaf role to reach it: the reach given for the narrowest needer that
+    holds the leaf, else the finding's reach when the leaf can see it, else never."""
+    given = dict(item.needed_reach)
+    out = {}
+    for leaf in model.leaves:
+        holders = [a for a in given if leaf in model.audience_leaves[a]]
+        if holders:
+            narrowest = min(holders, key=lambda a: len(model.audience_leaves[a]))
+            out[leaf] = float(model.reach_minutes[model.reaches.index(given[narrowest])])
+        else:
+            out[leaf] = reach_minutes if leaf in visible else NEVER
+    return out
+
+
+def _given_leaves(model: Compiled, item: FindingInput) -> set[str]:
+    return {leaf for audience, _ in item.needed_reach for leaf in model.audience_leaves[audience]}
+
+
+def _stale_gap(model: Compiled, cats: list[int], days: int) -> int:
+    """The gap of a review date passed `days` ago: the last band passed, times the weight of
+    the most time-critical category, rounded half up."""
+    if model.stale_after_days is None or model.stale_band_gap is None:
+        return 0
+    passed = [i for i, after in enumerate(model.stale_after_days) if days > after]
+    band_gap = int(model.stale_band_gap[passed[-1]]) if passed else 0
+    weight = max(int(model.stale_weight[c]) for c in cats)
+    return max(0, min(5, (band_gap * weight + HALF) // (SCALE * SCALE)))
 
 
 def _facts(item: FindingInput, sides: _Sides, classification: str, model: Compiled) -> Facts:
@@ -368,9 +417,9 @@ def _explanation(
         privacy=privacy,
         need=sides.need,
         need_category=None if item.need_override else need_category,
-        unseen=model.compress(model.closure(needed - sides.visible)),
+        unseen=model.compress(model.closure(needed - sides.visible - sides.given)),
         needers=model.compress(model.closure(needed)),
-        too_slow=sides.too_slow and bool(needed),
+        too_slow=sides.too_slow and bool(needed - sides.given),
         reach=item.reach,
         limit_category=min(item.categories, key=lambda c: _limit(model, c)),
         overdue=sides.overdue and bool(needed),
@@ -382,7 +431,32 @@ def _explanation(
         safeguarding=safeguarding,
         classification=classification,
         good_practice=item.good_practice,
+        default_needers=model.compress(model.closure(needed - sides.given)),
+        slow_given=[
+            (audience, reach)
+            for audience, reach in sorted(item.needed_reach, key=lambda p: _position(model, p))
+            if _slower(model, reach, min(_limit(model, c) for c in item.categories))
+        ],
+        stale_days=sides.stale_days if model.stale_after_days is not None else 0,
+        stale_band=_band_name(model, sides.stale_days),
     )
+
+
+def _position(model: Compiled, pair: tuple[str, str]) -> int:
+    return model.audiences.index(pair[0])
+
+
+def _slower(model: Compiled, reach: str, limit: float) -> bool:
+    minutes = float(model.reach_minutes[model.reaches.index(reach)])
+    return minutes == NEVER or minutes > limit
+
+
+def _band_name(model: Compiled, days: int) -> str:
+    stale = model.checklist.scoring.stale_review if model.checklist.scoring else None
+    if stale is None or days <= 0:
+        return ""
+    names = [band.name for band in stale.bands if days > band.after_days]
+    return names[-1] if names else ""
 
 
 def classify(model: Compiled, privacy: int, safeguarding: int) -> str:
@@ -497,6 +571,17 @@ def _check_ids(item: FindingInput, model: Compiled) -> None:
         value = getattr(item, field_name)
         known = getattr(model, table)
         for term_id in (value,) if isinstance(value, str) else value:
+            if term_id not in known:
+                raise ValidationError(
+                    f"unknown {what} {term_id!r} in {model.checklist.id} "
+                    f"v{model.checklist.version}",
+                    field=field_name,
+                )
+    for audience, reach in item.needed_reach:
+        for term_id, known, what, field_name in (
+            (audience, model.audiences, "audience", "needed_by"),
+            (reach, model.reaches, "reach speed", "reach"),
+        ):
             if term_id not in known:
                 raise ValidationError(
                     f"unknown {what} {term_id!r} in {model.checklist.id} "

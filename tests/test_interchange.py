@@ -178,7 +178,7 @@ def _rejection(data: bytes | str, **options: int) -> str:
 
 def test_dump_is_indented_json_with_the_format_marker_first_and_unicode_as_typed() -> None:
     text = dump_document(_document(notes="Zoë saw 😀 <b>"))
-    assert text.startswith('{\n  "format": "datawalk-audit",\n  "schema_version": 2,')
+    assert text.startswith('{\n  "format": "datawalk-audit",\n  "schema_version": 3,')
     assert "Zoë saw 😀 <b>" in text
     assert text.endswith("}\n")
 
@@ -287,7 +287,7 @@ def test_the_json_schema_is_a_valid_schema_that_a_dump_satisfies() -> None:
         ('{"format": "datawalk-audit"}', "no whole-number schema_version"),
         ('{"format": "datawalk-audit", "schema_version": "1"}', "no whole-number schema_version"),
         ('{"format": "datawalk-audit", "schema_version": true}', "no whole-number schema_version"),
-        ('{"format": "datawalk-audit", "schema_version": 3}', "update DataWalk"),
+        ('{"format": "datawalk-audit", "schema_version": 4}', "update DataWalk"),
         ('{"format": "datawalk-audit", "schema_version": 0}', "unsupported schema_version 0"),
     ],
     ids=lambda value: value[:30] if isinstance(value, str | bytes) else None,

@@ -114,12 +114,29 @@ def consistent_flags(checklist: Checklist) -> list[Issue]:
     ]
 
 
+def needers_can_need(checklist: Checklist) -> list[Issue]:
+    """No category or template says an audience that never acts on pupil information (visitors,
+    passers-by: `can_need: false`) needs it: 'Needed by' does not offer them either."""
+    never = {a.id for a in checklist.objects.audiences if not a.can_need}
+    issues: list[Issue] = []
+    for index, category in enumerate(checklist.objects.data_categories):
+        for audience in sorted(never & set(category.needed_by)):
+            path = (*_at("data_categories", index), "needed_by")
+            issues.append((path, f"'{audience}' cannot need anything (can_need: false)"))
+    for index, template in enumerate(checklist.objects.templates):
+        for audience in sorted(never & set(template.finding.needed_by or [])):
+            path = (*_at("templates", index), "finding", "needed_by")
+            issues.append((path, f"'{audience}' cannot need anything (can_need: false)"))
+    return issues
+
+
 OBJECT_CHECKS: tuple[CrossCheck, ...] = (
     unique_ids,
     known_references,
     acyclic_containment,
     reach_matches_model,
     consistent_flags,
+    needers_can_need,
 )
 
 

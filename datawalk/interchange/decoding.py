@@ -18,7 +18,9 @@ from datawalk.errors import InterchangeError, pydantic_problems
 from datawalk.models import DOCUMENT_FORMAT, DOCUMENT_SCHEMA_VERSION
 
 # 1: before `imported_trail`; such backups still restore (their trail becomes imported history).
-SUPPORTED_SCHEMA_VERSIONS = frozenset({1, DOCUMENT_SCHEMA_VERSION})
+# 2: before `needed_reach`; every needer then takes its default reach, which is how version 2
+# scored, so such documents are read as they are.
+SUPPORTED_SCHEMA_VERSIONS = frozenset({1, 2, DOCUMENT_SCHEMA_VERSION})
 REPORTED_PROBLEMS = 3
 
 # A JSON string, unrolled so the regex engine runs the common case without backtracking.

@@ -78,6 +78,10 @@ class Compiled:
     # Per template, and one more for none: the row of the rule it recommends, or -1.
     template_rule: np.ndarray = field(default_factory=_no_templates)
     medication_format: np.ndarray | None = None  # formats, bool; None: every format
+    # A passed review date as a graded gap (None: every needer counts as missing, as before v5).
+    stale_after_days: np.ndarray | None = None  # bands, int days, increasing
+    stale_band_gap: np.ndarray | None = None  # bands, gap 0..5, scaled
+    stale_weight: np.ndarray | None = None  # categories, scaled weight of their criticality
 
     @cached_property
     def leaf_sources_mask(self) -> np.ndarray:
@@ -230,7 +234,22 @@ def _compile(checklist: Checklist) -> Compiled:
         medication_format=None
         if scoring.medication_formats is None
         else np.array([f.id in scoring.medication_formats for f in objects.formats], dtype=bool),
+        **_stale_tables(checklist),
     )
+
+
+def _stale_tables(checklist: Checklist) -> dict[str, np.ndarray]:
+    """The graded review-date tables, or none when the checklist predates them."""
+    stale = checklist.scoring.stale_review if checklist.scoring else None
+    if stale is None:
+        return {}
+    return {
+        "stale_after_days": np.array([b.after_days for b in stale.bands], dtype=np.int64),
+        "stale_band_gap": _scaled([b.gap for b in stale.bands]),
+        "stale_weight": _scaled(
+            [stale.weights[c.time_criticality] for c in checklist.objects.data_categories]
+        ),
+    }
 
 
 def scaled(value: float) -> int:

@@ -37,6 +37,33 @@ def check_scoring(checklist: Checklist) -> list[Problem]:
     problems += _check_thresholds(scoring, n_levels)
     problems += _check_need_lookup(scoring.need, checklist)
     problems += check_rules(scoring.rules, checklist)
+    problems += _check_stale_review(scoring, checklist)
+    return problems
+
+
+def _check_stale_review(scoring: Scoring, checklist: Checklist) -> list[Problem]:
+    """Bands in increasing order of days, and a weight 0..1 for every time-criticality."""
+    stale = scoring.stale_review
+    if stale is None:
+        return []
+    path: YamlPath = ("scoring", "stale_review")
+    problems: list[Problem] = []
+    days = [band.after_days for band in stale.bands]
+    if days != sorted(set(days)):
+        problems.append(((*path, "bands"), "bands must be in increasing order of after_days"))
+    criticalities = [term.id for term in checklist.objects.time_criticalities]
+    for criticality, weight in stale.weights.items():
+        if criticality not in criticalities:
+            problems.append(
+                ((*path, "weights", criticality), f"unknown time-criticality {criticality!r}")
+            )
+        elif not 0 <= weight <= 1:
+            problems.append(((*path, "weights", criticality), "a weight must be 0 to 1"))
+    unweighted = [c for c in criticalities if c not in stale.weights]
+    if unweighted:
+        problems.append(
+            ((*path, "weights"), f"no weight for time-criticality {', '.join(unweighted)}")
+        )
     return problems
 
 

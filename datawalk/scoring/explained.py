@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from datawalk.scoring.compiled import Compiled
+from datawalk.scoring.compiled import NEVER, Compiled
 from datawalk.scoring.frame import CONTEXT_COLUMNS, SCORED_COLUMNS, Columns, FrameScores
 from datawalk.scoring.matrices import decode_columns, role_names
 from datawalk.scoring.reasons import Explanation, explain
@@ -101,8 +101,13 @@ def _explanations(
     out = scores.columns
     needed, visible = scores.needed, scores.visible
     has_needers = np.logical_or.reduce(needed, axis=0)
-    unseen = decode_columns(needed & ~visible, lambda sets: role_names(model, sets))
+    given = scores.given
+    unseen = decode_columns(needed & ~visible & ~given, lambda sets: role_names(model, sets))
     needers = decode_columns(needed, lambda sets: role_names(model, sets))
+    by_default = needed & ~given
+    default_needers = decode_columns(by_default, lambda sets: role_names(model, sets))
+    any_default = np.logical_or.reduce(by_default, axis=0)
+    limit = scores.limit
     guards = [compiled.rule.action for compiled in model.rules]
     noted = scores.rules.noted_guards
     review = np.asarray(columns["review_date"])
@@ -128,7 +133,7 @@ def _explanations(
                 else _first_max(model, model.category_need, categories),
                 unseen=list(unseen[row]),
                 needers=list(needers[row]),
-                too_slow=bool(scores.too_slow[row] and has_needers[row]),
+                too_slow=bool(scores.too_slow[row] and any_default[row]),
                 reach=str(columns["reach"][row]),
                 limit_category=_first_max(model, -model.limit_minutes, categories),
                 overdue=bool(scores.overdue[row] and has_needers[row]),
@@ -141,9 +146,32 @@ def _explanations(
                 classification=str(out["classification"][row]),
                 good_practice=bool(columns["good_practice"][row]),
                 guard_notes=[guards[g] for g in np.flatnonzero(noted[:, row])],
+                default_needers=list(default_needers[row]),
+                slow_given=_slow_given(model, columns["needed_reach"][row], float(limit[row])),
+                stale_days=int(scores.stale_days[row]) if model.stale_after_days is not None else 0,
+                stale_band=_stale_band(model, int(scores.stale_days[row])),
             )
         )
     return explanations
+
+
+def _slow_given(model: Compiled, pairs: Any, limit: float) -> list[tuple[str, str]]:
+    """The reaches given per audience that are slower than the time allowed, in needer order."""
+    slow = []
+    for audience, reach in pairs or ():
+        minutes = float(model.reach_minutes[model.reaches.index(reach)])
+        if minutes == NEVER or minutes > limit:
+            slow.append((audience, reach))
+    return sorted(slow, key=lambda pair: model.audiences.index(pair[0]))
+
+
+def _stale_band(model: Compiled, days: int) -> str:
+    """The name of the band a review date passed `days` ago falls in ('' when none is named)."""
+    stale = model.checklist.scoring.stale_review if model.checklist.scoring else None
+    if stale is None or days <= 0:
+        return ""
+    passed = [band for band in stale.bands if days > band.after_days]
+    return passed[-1].name if passed else ""
 
 
 def _first_max(model: Compiled, values: np.ndarray, categories: Sequence[str]) -> str:

@@ -55,14 +55,17 @@ INPUT_COLUMNS = (
     "visible_to",
     "needed_by",
     "reach",
+    "needed_reach",
     "controls",
     "review_date",
     "need_override",
     "good_practice",
     "good_practice_note",
 )
-SCORED_COLUMNS = INPUT_COLUMNS[4:15]
+SCORED_COLUMNS = INPUT_COLUMNS[4:16]
 SET_COLUMNS = ("categories", "visible_to", "needed_by", "controls")
+# Optional in a frame: a frame without it scores every needer at its default reach.
+OPTIONAL_COLUMNS = ("needed_reach",)
 Columns = Mapping[str, Any]
 # Optional context, read by recommendation rules only: the type of the finding's location (from
 # `places`, location id -> type) and the quick template it was made from.
@@ -94,6 +97,8 @@ def finding_columns(
             column[row] = tuple(value) if name in SET_COLUMNS else value
         columns[name] = column
     columns["reach"] = np.array([str(f.reach) for f in findings], dtype=object)
+    for row, finding in enumerate(findings):
+        columns["needed_reach"][row] = given_reach_pairs(finding.needed_reach)
     columns["review_date"] = np.array(
         [
             np.datetime64(f.review_date, "ns") if f.review_date else np.datetime64("NaT", "ns")
@@ -106,6 +111,11 @@ def finding_columns(
     )
     columns["good_practice"] = np.array([f.good_practice for f in findings], dtype=bool)
     return columns
+
+
+def given_reach_pairs(given: Mapping[str, Any]) -> tuple[tuple[str, str], ...]:
+    """A finding's per-audience reach as sorted (audience, reach) pairs: hashable, canonical."""
+    return tuple(sorted((audience, str(reach)) for audience, reach in given.items()))
 
 
 def findings_to_frame(
@@ -126,8 +136,12 @@ class FrameScores:
     columns: dict[str, Any]
     visible: np.ndarray
     needed: np.ndarray
-    too_slow: np.ndarray
+    too_slow: np.ndarray  # n: the finding's own reach is slower than its categories allow
+    given: np.ndarray  # leaves × n: the leaf's reach was given per audience, not defaulted
+    limit: np.ndarray  # n: minutes allowed by the most time-critical category
     overdue: np.ndarray
+    stale_days: np.ndarray  # n: days since the review date passed (0 when it has not)
+    stale_gap: np.ndarray  # n: the graded gap of a passed review date (0 before v5)
     locked_emergency: np.ndarray
     anonymous: np.ndarray
     rules: RuleChoice
@@ -146,7 +160,9 @@ def score_frame(
         ValidationError: a row uses an id the checklist does not define, or a column is missing.
         ChecklistError: the checklist has no valid scoring section.
     """
-    missing_columns = [c for c in SCORED_COLUMNS if c not in frame.columns]
+    missing_columns = [
+        c for c in SCORED_COLUMNS if c not in frame.columns and c not in OPTIONAL_COLUMNS
+    ]
     if missing_columns:
         raise ValidationError(f"findings frame lacks {', '.join(missing_columns)}")
     columns = {
@@ -154,6 +170,8 @@ def score_frame(
         for name in (*INPUT_COLUMNS, *CONTEXT_COLUMNS)
         if name in frame.columns
     }
+    if "needed_reach" not in columns:
+        columns["needed_reach"] = np.full(len(frame), None, dtype=object)
     columns["review_date"] = pd.to_datetime(frame["review_date"]).to_numpy(dtype="datetime64[ns]")
     columns["need_override"] = (
         frame["need_override"].astype("Float64").to_numpy(dtype=float, na_value=np.nan)
@@ -198,11 +216,19 @@ def score_columns(columns: Columns, model: Compiled, today: date) -> FrameScores
     reach_minutes = model.reach_minutes[reach]
     limit = masked_min(cats, model.limit_minutes, np.inf)
     too_slow = np.isinf(reach_minutes) | (reach_minutes > limit)
-    overdue = np.asarray(columns["review_date"]) < np.datetime64(today, "ns")
+    leaf_minutes, given = _leaf_reach(model, columns["needed_reach"], visible, reach_minutes, name)
+    leaf_slow = np.isinf(leaf_minutes) | (leaf_minutes > limit)
+    review = np.asarray(columns["review_date"])
+    overdue = review < np.datetime64(today, "ns")
+    stale_days = np.where(overdue, (np.datetime64(today, "D") - review.astype("datetime64[D]")), 0)
+    stale_days = stale_days.astype(np.int64)
+    stale_gap = _stale_gap(model, cats, stale_days, overdue)
+    # Before graded review dates (v5), a passed one counted every needer as missing.
+    overdue_misses = overdue if model.stale_after_days is None else np.zeros_like(overdue)
     locked = any_of(controls, model.locks_away) & any_of(cats, model.emergency)
     if model.medication_format is not None:  # the item is the medication: a kit, box or label
         locked &= model.medication_format[formats]
-    missing = needed & (~visible | (too_slow | overdue | locked))
+    missing = needed & (leaf_slow | overdue_misses | locked)
 
     applied = controls & _applies(model, cats)
     exposure = _exposure(model, excess, applied, identifiability, detail)
@@ -210,7 +236,8 @@ def score_columns(columns: Columns, model: Compiled, today: date) -> FrameScores
     need = masked_max(cats, model.category_need, 1)
     override = np.asarray(columns["need_override"], dtype=float)
     need = np.where(np.isnan(override), need, np.nan_to_num(override)).astype(np.int64)
-    gap = _gap(model, missing)
+    has_needers = np.logical_or.reduce(needed, axis=0)
+    gap = np.maximum(_gap(model, missing), np.where(has_needers, stale_gap, 0))
 
     privacy = model.privacy_grid[exposure, sensitivity - 1]
     safeguarding = model.safeguarding_grid[gap, need - 1]
@@ -273,11 +300,62 @@ def score_columns(columns: Columns, model: Compiled, today: date) -> FrameScores
         visible=visible,
         needed=needed,
         too_slow=too_slow,
+        given=given,
+        limit=limit,
         overdue=overdue,
+        stale_days=stale_days,
+        stale_gap=stale_gap,
         locked_emergency=locked,
         anonymous=~named & (visible & ~needed).any(axis=0),
         rules=choice,
     )
+
+
+def _leaf_reach(
+    model: Compiled, pairs: Sequence[Any], visible: np.ndarray, reach: np.ndarray, source: str
+) -> tuple[np.ndarray, np.ndarray]:
+    """Return leaves × n minutes to reach, and leaves × n whether a reach was given for the leaf.
+
+    By default a leaf role that can see it reaches it at the finding's reach, and any other not
+    at all. A reach given for a needer overrides that for its leaves; where a group and a role
+    inside it both have one, the narrower (the role) wins.
+
+    Raises:
+        ValidationError: a pair names an audience or reach the checklist does not define.
+    """
+    minutes = np.where(visible, reach[None, :], np.inf)
+    given = np.zeros_like(visible)
+    rows = [p if isinstance(p, (list, tuple)) else () for p in pairs]
+    if not any(rows):
+        return minutes, given
+    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
+    flat = [pair for row in rows for pair in row]
+    audiences = encode_ids([a for a, _ in flat], model.audiences, "needed_by", source)
+    speeds = encode_ids([r for _, r in flat], model.reaches, "reach", source)
+    codes = np.full((len(model.audiences), len(rows)), -1, dtype=np.int64)
+    codes[audiences, np.repeat(np.arange(len(rows)), lengths)] = speeds
+    size = [len(model.audience_leaves[a]) for a in model.audiences]
+    for leaf, sources in enumerate(model.leaf_sources):
+        for audience in sorted(sources, key=lambda a: -size[a]):  # broadest first
+            has = codes[audience] >= 0
+            if has.any():
+                minutes[leaf] = np.where(has, model.reach_minutes[codes[audience]], minutes[leaf])
+                given[leaf] |= has
+    return minutes, given
+
+
+def _stale_gap(
+    model: Compiled, cats: np.ndarray, days: np.ndarray, overdue: np.ndarray
+) -> np.ndarray:
+    """Return n: the gap a passed review date makes by itself, graded by how long ago it passed
+    and weighted by the most time-critical category (0 when the checklist does not grade)."""
+    if model.stale_after_days is None or model.stale_band_gap is None:
+        return np.zeros(len(days), dtype=np.int64)
+    band = np.searchsorted(model.stale_after_days, days, side="left") - 1
+    band_gap = np.where(band >= 0, model.stale_band_gap[np.clip(band, 0, None)], 0)
+    weight = masked_max(cats, model.stale_weight, 0)
+    value = (band_gap * weight + HALF) // (SCALE * SCALE)
+    return np.where(overdue, np.clip(value, 0, 5), 0).astype(np.int64)
 
 
 def _context_codes(columns: Columns, name: str, vocabulary: tuple[str, ...], n: int) -> np.ndarray:

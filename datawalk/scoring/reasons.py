@@ -50,6 +50,13 @@ class Explanation:
     classification: str
     good_practice: bool
     guard_notes: list[str] = field(default_factory=list)
+    # Needers that take the finding's reach (no reach of their own given): the ones its reach
+    # being too slow leaves without it.
+    default_needers: list[str] = field(default_factory=list)
+    # (audience, reach) given per audience that is slower than the time allowed.
+    slow_given: list[tuple[str, str]] = field(default_factory=list)
+    stale_days: int = 0  # with graded review dates: days since it passed
+    stale_band: str = ""  # its band's name, e.g. "over a term"
 
 
 def explain(checklist: Checklist, e: Explanation) -> list[str]:
@@ -82,7 +89,7 @@ def _exposure_reason(checklist: Checklist, e: Explanation) -> str:
         )
     if not e.excess:
         return f"Seen only by people who need it → exposure {e.exposure} of 5."
-    who = _join(_label(checklist, "audiences", a) for a in e.excess)
+    who = _seen_by(checklist, e.excess)
     identifiability = _label(checklist, "identifiability", e.identifiability)
     detail = _label(checklist, "detail_levels", e.detail_level)
     controls = (
@@ -90,10 +97,23 @@ def _exposure_reason(checklist: Checklist, e: Explanation) -> str:
         if e.applied_controls
         else "no controls"
     )
-    return (
-        f"Seen by {who}, who do not need it; {identifiability}; {detail}; {controls} "
-        f"→ exposure {e.exposure} of 5."
+    return f"Seen by {who}; {identifiability}; {detail}; {controls} → exposure {e.exposure} of 5."
+
+
+def _seen_by(checklist: Checklist, excess: list[str]) -> str:
+    """Who sees it without need. Those who never act on pupil information (visitors, passers-by)
+    are named apart, as the checklist phrases them: "who do not need it" would suggest they
+    might."""
+    terms = [checklist.term("audiences", a) for a in excess]
+    never = [a for a, t in zip(excess, terms, strict=True) if not getattr(t, "can_need", True)]
+    could = _join(_label(checklist, "audiences", a) for a in excess if a not in never)
+    outsiders = _join(
+        getattr(checklist.term("audiences", a), "seen_as", "") or _label(checklist, "audiences", a)
+        for a in never
     )
+    if could and outsiders:
+        return f"{could}, who do not need it, and by {outsiders}"
+    return f"{could}, who do not need it" if could else outsiders
 
 
 def _sensitivity_reason(checklist: Checklist, e: Explanation) -> str:
@@ -123,18 +143,23 @@ def _gap_reason(checklist: Checklist, e: Explanation) -> str:
     if e.unseen and not never:
         who = _join(_label(checklist, "audiences", a) for a in e.unseen)
         parts.append(f"needed by {who}, who cannot reach it")
+    category = checklist.term("data_categories", e.limit_category)
+    limit = _label(checklist, "time_criticalities", getattr(category, "time_criticality", ""))
     if e.too_slow:
-        reach = _label(checklist, "reach_speeds", e.reach)
-        category = checklist.term("data_categories", e.limit_category)
-        limit = _label(checklist, "time_criticalities", getattr(category, "time_criticality", ""))
-        parts.append(
-            f"needed by {needers}, who cannot reach it at all, though the time allowed is {limit}"
-            if never
-            else f"{needers} can reach it only {reach}, but the time allowed is {limit}"
-        )
+        who = _join(_label(checklist, "audiences", a) for a in e.default_needers)
+        parts.append(_too_slow(checklist, who, e.reach, limit))
+    parts += [
+        _too_slow(checklist, _label(checklist, "audiences", a), r, limit, False)
+        for a, r in e.slow_given
+    ]
     if e.overdue and e.review_date is not None:
         when = f"{e.review_date.day} {e.review_date:%B %Y}"
-        parts.append(f"its review date ({when}) has passed, so {needers} cannot rely on it")
+        if e.stale_days:
+            days = _days(e.stale_days)
+            ago = f"{e.stale_band} ({days})" if e.stale_band else f"{days} ago"
+            parts.append(f"its review date ({when}) passed {ago}, so it may be out of date")
+        else:
+            parts.append(f"its review date ({when}) has passed, so {needers} cannot rely on it")
     if e.locked_control is not None:
         control = _label(checklist, "controls", e.locked_control)
         parts.append(f"emergency medication is locked away ({control}), out of reach of {needers}")
@@ -142,6 +167,19 @@ def _gap_reason(checklist: Checklist, e: Explanation) -> str:
         return f"Everyone who needs it can reach it in time → availability gap {e.gap} of 5."
     text = "; ".join(parts)
     return f"{text[0].upper()}{text[1:]} → availability gap {e.gap} of 5."
+
+
+def _too_slow(checklist: Checklist, who: str, reach: str, limit: str, needed_by=True) -> str:
+    """One group of needers whose reach is slower than the time allowed."""
+    if reach == Reach.NOT_AT_ALL:
+        lead = f"needed by {who}, who cannot" if needed_by else f"{who} cannot"
+        return f"{lead} reach it at all, though the time allowed is {limit}"
+    speed = _label(checklist, "reach_speeds", reach)
+    return f"{who} can reach it only {speed}, but the time allowed is {limit}"
+
+
+def _days(days: int) -> str:
+    return "1 day" if days == 1 else f"{days} days"
 
 
 def _level_reason(

@@ -43,9 +43,12 @@ AUDIT_SCALARS = (
     "updated_at",
     "version",
 )
-# Every Finding field that is one column of its row: all but its photos (a table of their own)
-# and its reach (stored as its value), read off the model so a new field cannot be forgotten.
-FINDING_SCALARS = tuple(name for name in Finding.model_fields if name not in {"photos", "reach"})
+# Every Finding field that is one column of its row: all but its photos (a table of their own),
+# its reach (stored as its value) and the reach per needer (inside the needed_by column, see
+# `_needers_to_column`), read off the model so a new field cannot be forgotten.
+FINDING_SCALARS = tuple(
+    name for name in Finding.model_fields if name not in {"photos", "reach", "needed_reach"}
+)
 FINDING_JSON_LISTS = ("categories", "visible_to", "needed_by", "controls")
 ACTION_SCALARS = (
     "version",
@@ -212,6 +215,7 @@ def finding_to_row(finding: Finding) -> dict[str, Any]:
         raise ValueError("a finding needs its reference before it is stored")
     row = {name: getattr(finding, name) for name in FINDING_SCALARS}
     row["reach"] = finding.reach.value
+    row["needed_by"] = _needers_to_column(finding)
     row["number"] = reference_number(finding.reference)
     return row
 
@@ -219,8 +223,31 @@ def finding_to_row(finding: Finding) -> dict[str, Any]:
 def finding_from_row(row: Row, photos: list[Photo] | None = None) -> Finding:
     data = {name: row[name] for name in FINDING_SCALARS}
     data["reach"] = row["reach"]
+    data["needed_by"], data["needed_reach"] = _needers_from_column(row["needed_by"])
     data["photos"] = photos or []
     return Finding.model_validate(data)
+
+
+def _needers_to_column(finding: Finding) -> list[Any]:
+    """The needed_by column: an audience id each, or [id, reach] where a reach was given.
+
+    Rows written before reach per needer hold ids only and read back unchanged (every needer on
+    its default reach), so no stored finding needs rewriting.
+    """
+    given = finding.needed_reach
+    return [[a, given[a].value] if a in given else a for a in finding.needed_by]
+
+
+def _needers_from_column(value: Any) -> tuple[list[str], dict[str, str]]:
+    needers: list[str] = []
+    given: dict[str, str] = {}
+    for entry in value or []:
+        if isinstance(entry, list):
+            needers.append(entry[0])
+            given[entry[0]] = entry[1]
+        else:
+            needers.append(entry)
+    return needers, given
 
 
 def findings_from_rows(rows: Sequence[Row], photos: Mapping[str, list[Photo]]) -> list[Finding]:

@@ -14,7 +14,16 @@ from datawalk import drafts
 from datawalk.errors import ConflictError, DataWalkError, ValidationError
 from datawalk.models import LONG_TEXT, SHORT_TEXT
 from datawalk.services import Actor, findings
-from datawalk.ui import capture_others, errors, finding_list, photos, previews, state, widgets
+from datawalk.ui import (
+    capture_others,
+    capture_who,
+    errors,
+    finding_list,
+    photos,
+    previews,
+    state,
+    widgets,
+)
 from datawalk.ui import capture_state as cs
 
 SAVE_KEY = "cap_save"
@@ -36,6 +45,7 @@ FIELD_LABELS = {
     "visible_to": "Visible to",
     "needed_by": "Needed by",
     "reach": "Reach",
+    "needed_reach": "Reach per audience",
     "controls": "Controls present",
     "evidence": "Evidence",
     "photos": "Photo check",
@@ -129,18 +139,21 @@ def _render_what(ctx: cs.CaptureContext) -> None:
 
 
 def _render_who(ctx: cs.CaptureContext) -> None:
-    _pills(ctx, "visible_to", "audiences", multi=True)
+    _pills(ctx, "visible_to", "audiences", multi=True, help=capture_who.VISIBLE_HELP)
+    st.caption("Visible to includes the staff who need it, not only those who should not see it.")
     draft = cs.current_draft()
     _pills(
         ctx,
         "needed_by",
         "audiences",
         multi=True,
+        options=capture_who.needer_options(ctx, cs.base_value("needed_by") or []),
         help="Defaults to who must act on the chosen categories; edit if this place differs.",
     )
     if not draft.needed_by_edited:
         st.caption("Following the categories' defaults.")
     _segmented(ctx, "reach", "reach_speeds")
+    capture_who.render_reach_per_audience(ctx, draft)
 
 
 def _render_how(ctx: cs.CaptureContext) -> None:
@@ -194,7 +207,9 @@ def _render_notes(ctx: cs.CaptureContext) -> None:
         on_change=cs.on_widget_change,
         args=(ctx, "good_practice"),
     )
-    if cs.current_draft().good_practice:
+    draft = cs.current_draft()
+    if draft.good_practice:
+        capture_who.render_good_practice_warning(draft, previews.live_classification(ctx, draft))
         _text(ctx, "Good practice note", "good_practice_note")
     _text(ctx, "Notes", "notes", help="Describe what you saw. Do not write pupils' names.")
     photos.render_photo_inputs(ctx)

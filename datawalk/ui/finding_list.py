@@ -180,6 +180,15 @@ def _render_heading(
             _render_levels(scored, checklist)
 
 
+def _needer(checklist: Checklist, finding: Finding, audience: str) -> str:
+    """A needer's label, with its own reach when one was given ("Supply staff (not at all)")."""
+    label = checklist.label("audiences", audience)
+    given = finding.needed_reach.get(audience)
+    if given is None:
+        return label
+    return f"{label} ({checklist.label('reach_speeds', given.value).lower()})"
+
+
 def render_finding_card(
     finding: Finding,
     checklist: Checklist,
@@ -194,7 +203,7 @@ def render_finding_card(
     with st.container(border=True, key=f"finding_{finding.id}"):
         _render_heading(finding, checklist, reference, scored)
         visible = ", ".join(checklist.label("audiences", a) for a in finding.visible_to) or "nobody"
-        needed = ", ".join(checklist.label("audiences", a) for a in finding.needed_by) or "nobody"
+        needed = ", ".join(_needer(checklist, finding, a) for a in finding.needed_by) or "nobody"
         details = f"Visible to: {visible}. Needed by: {needed}."
         if location_name:
             details = f"{location_name}. {details}"

@@ -166,6 +166,12 @@ def _live_score(ctx: cs.CaptureContext, draft: Draft) -> ScoredFinding | None:
     return scored
 
 
+def live_classification(ctx: cs.CaptureContext, draft: Draft) -> str | None:
+    """The draft's classification as the save bar shows it, or None while it cannot be scored."""
+    scored = _live_score(ctx, draft)
+    return None if scored is None else str(scored.classification)
+
+
 def render_score_preview(ctx: cs.CaptureContext, draft: Draft) -> None:
     """The live two-sided score of the draft on one line, each level's label always shown.
 

@@ -72,6 +72,7 @@ def finding_columns(data: WorkbookData) -> list[Column]:
             "wrap",
         ),
         Column("Reach", 14, lambda v: labels.one("reach_speeds", str(v.finding.reach))),
+        Column("Reach per audience", 24, lambda v: labels.given_reach(v), "wrap"),
         Column("Controls", 24, lambda v: labels.join("controls", v.finding.controls), "wrap"),
         Column("Evidence", 14, lambda v: labels.one("evidence", v.finding.evidence)),
         Column("Review date", 12, lambda v: v.finding.review_date, "date"),
@@ -170,6 +171,17 @@ class _Labels:
     def join(self, vocabulary: str, term_ids: list[str]) -> str:
         names = self._maps[vocabulary]
         return ", ".join(names.get(term_id, term_id) for term_id in term_ids)
+
+    def given_reach(self, view: FindingView) -> str:
+        """Needers whose reach was given apart from the finding's, e.g. "Supply and cover
+        staff: not at all"; blank when every needer reaches it as "Visible to" and "Reach" say."""
+        given = view.finding.needed_reach
+        audiences, speeds = self._maps["audiences"], self._maps["reach_speeds"]
+        return "; ".join(
+            f"{audiences.get(a, a)}: {speeds.get(given[a].value, given[a].value).lower()}"
+            for a in view.finding.needed_by
+            if a in given
+        )
 
     def template(self, view: FindingView) -> str:
         """The quick-pick the finding started from, by name; blank when recorded from scratch."""
