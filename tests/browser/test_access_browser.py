@@ -10,6 +10,7 @@ DATAWALK_REQUIRE_BROWSER=1.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import subprocess
 import time
@@ -224,4 +225,29 @@ def test_other_host_sees_nothing_before_the_password(
     with expect_run(remote_page, "reloading"):
         remote_page.reload()  # a new session: acceptance lives in session state only
     remote_page.get_by_label("App password").wait_for()
+    assert remote_page.locator(NAV).count() == 0
+
+
+def test_other_host_over_plain_http_is_never_asked_for_a_password_once_accounts_exist(
+    remote_page: Page, test_host: NamespaceHost, make_server: Callable[..., AppServer]
+) -> None:
+    """Even with the old app password set: accounts replace it, and a password or code never
+    crosses the school network in clear text."""
+    from datawalk.accounts import users
+    from datawalk.services import Actor, Workspace
+
+    server = make_server(address=test_host.server_address, password_hash=hash_password(PASSWORD))
+    workspace = Workspace.open(server.database_url, sample_if_new=True)
+    try:
+        users.create_user(
+            workspace, Actor.operator("Set-up"), display_name="Ada Admin",
+            email="ada.admin@example.org", role="admin", password=PASSWORD,
+        )  # fmt: skip
+    finally:
+        workspace.close()
+    server.start()
+    remote_page.goto(f"{server.url}/audits")
+    remote_page.wait_for_url(re.compile(r"/signin\?next=%2Faudits$"))
+    assert remote_page.get_by_text("This connection is not encrypted").is_visible()
+    assert remote_page.locator("input[type='password']").count() == 0
     assert remote_page.locator(NAV).count() == 0
