@@ -17,7 +17,16 @@ from pathlib import Path
 import pyotp
 import pytest
 from playwright.sync_api import Browser, Page
-from rig import AppServer, landscape_tablet_page, undersized_targets, wait_idle
+from rig import (
+    MIN_TOUCH_PX,
+    AppServer,
+    Tablet,
+    horizontal_overflow,
+    landscape_tablet_page,
+    no_horizontal_scroll,
+    screenshot,
+    wait_idle,
+)
 
 from datawalk.accounts import sessions, users
 from datawalk.services import Actor, Workspace
@@ -170,7 +179,6 @@ def test_password_and_code_sign_in_survives_a_reload_and_signs_out(
     server, totp = accounts_server
     page.goto(f"{server.url}/audits?view=all")
     page.wait_for_url(re.compile(r"/signin\?next="))
-    assert undersized_targets(page) == []
     _sign_in_with_password(page, totp)
     page.wait_for_url(re.compile(r"/audits\?view=all$"))
     _signed_in_as(page, "Ada Admin")
@@ -272,3 +280,20 @@ def test_a_session_ending_mid_walk_leads_back_to_the_same_audit_and_location(
     page.get_by_role("button", name="Sign in", exact=True).click()
     page.wait_for_url(f"{server.url}{where}")
     _signed_in_as(page, "Ada Admin")
+
+
+def test_the_sign_in_page_fits_an_ipad_and_every_target_is_big_enough(
+    ipad: Tablet, accounts_server: tuple[AppServer, pyotp.TOTP]
+) -> None:
+    server, _ = accounts_server
+    ipad.page.goto(f"{server.url}/signin")
+    targets = ipad.page.locator("main input:not([type=hidden]), main button, main a")
+    assert targets.count() >= 5  # email, password, code, Sign in, Sign in with Mock
+    small = [
+        f"{target.get_attribute('id') or target.inner_text()}: {box['height']:.0f}px"
+        for target in targets.all()
+        if (box := target.bounding_box()) is not None and box["height"] < MIN_TOUCH_PX
+    ]
+    assert small == []
+    assert no_horizontal_scroll(horizontal_overflow(ipad.page))
+    screenshot(ipad.page, f"signin-{ipad.name}")
