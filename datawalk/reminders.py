@@ -11,7 +11,7 @@ first words, and a title that the identifier scan flags is replaced by "Action d
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
@@ -113,7 +113,7 @@ def due_soon(rows: Iterable[SchoolRow], today: date) -> list[Reminder]:
     30 days or late: soonest first."""
     rows = list(rows)
 
-    def within(days: int, late_too: bool = False):
+    def within(days: int, late_too: bool = False) -> Callable[[Reminder], bool]:
         def keep(reminder: Reminder) -> bool:
             return (late_too or reminder.due >= today) and reminder.due <= today + timedelta(days)
 
