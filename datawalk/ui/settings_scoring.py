@@ -20,6 +20,7 @@ from datawalk.checklist import available_checklists, pin_checklist
 from datawalk.checklist.versions import VersionStep, version_step
 from datawalk.errors import ChecklistError
 from datawalk.models import Audit
+from datawalk.scoring.rule_table import BUILT_IN_FLOOR, guard_rows, rule_rows
 from datawalk.ui import widgets
 from datawalk.vocabulary import Checklist, Level, Scoring
 
@@ -76,6 +77,7 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
         )
         column.plotly_chart(figure, config=CHART_CONFIG, key=key)
     _render_coefficients(checklist, scoring)
+    _render_rules(checklist)
     _render_vocabularies(checklist)
 
 
@@ -138,6 +140,21 @@ def _render_coefficients(checklist: Checklist, scoring: Scoring) -> None:
             ),
             key="set_due_days",
         )
+
+
+def _render_rules(checklist: Checklist) -> None:
+    """Each recommended step: when, where, who keeps the information after it; then the guards
+    and the floor no checklist can lower."""
+    with st.expander("Recommendations: when each step is advised"):
+        st.caption(
+            "A step is advised when all its conditions hold, only where the place has what it "
+            "names, and only if the people listed can still reach the information after it."
+        )
+        _table(rule_rows(checklist), key="set_rules")
+    with st.expander("Guards: what is never advised"):
+        for line in BUILT_IN_FLOOR:
+            st.markdown(f"- {widgets.escape_markdown(line)}")
+        _table(guard_rows(checklist), key="set_guards")
 
 
 def _render_vocabularies(checklist: Checklist) -> None:

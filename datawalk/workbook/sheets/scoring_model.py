@@ -1,6 +1,7 @@
 """The Scoring model sheet: the PINNED checklist's levels, both grids, thresholds, coefficients,
-vocabularies with their weights, and the recommendation rules, so leadership can see how every
-score in the workbook arose (and that it was the audit's own copy, by version and hash).
+vocabularies with their weights, and the recommendation rules and guards in words (when, where,
+who keeps the information after each step), so leadership can see how every score and step in the
+workbook arose (and that it was the audit's own copy, by version and hash).
 """
 
 from __future__ import annotations
@@ -11,7 +12,8 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from datawalk.vocabulary import Level
+from datawalk.scoring.rule_table import BUILT_IN_FLOOR, guard_rows, rule_rows
+from datawalk.vocabulary import Checklist, Level
 from datawalk.workbook.data import WorkbookData
 from datawalk.workbook.fit import column_pixels, row_points
 from datawalk.workbook.layout import SCORING_MODEL
@@ -20,6 +22,8 @@ from datawalk.workbook.styles import Styles, put, set_up_page
 FIRST_WIDTH, OTHER_WIDTH, LAST_COL = 30, 16, 9
 WIDE_FROM = 4  # long text (a level's meaning, a rule's action) spans columns E to J
 WIDE_WIDTH = (column_pixels(OTHER_WIDTH) * (LAST_COL - WIDE_FROM + 1) - 5) / 7
+ACTION_FROM = 6  # a rule's action spans columns G to J, after its when, where, step and reach
+ACTION_WIDTH = (column_pixels(OTHER_WIDTH) * (LAST_COL - ACTION_FROM + 1) - 5) / 7
 
 VOCABULARIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     (
@@ -125,7 +129,7 @@ def write_scoring_model(workbook: Workbook, styles: Styles, data: WorkbookData) 
     for title, vocabulary, fields in VOCABULARIES:
         row = _vocabulary(sheet, styles, data, row + 1, title, vocabulary, fields)
     if scoring is not None:
-        _rules(sheet, styles, scoring.rules, row + 1)
+        _rules(sheet, styles, checklist, row + 1)
     set_up_page(sheet, data.marking, title=SCORING_MODEL)
 
 
@@ -233,18 +237,43 @@ def _vocabulary(
     return row + len(terms) + 2
 
 
-def _rules(sheet: Worksheet, styles: Styles, rules: list[Any], row: int) -> None:
+def _rules(sheet: Worksheet, styles: Styles, checklist: Checklist, row: int) -> None:
+    """Each step in words (when, where, who keeps it after), then the floor and the guards."""
     put(sheet, row, 0, "Recommendation rules", styles.section)
-    _header(sheet, styles, row + 1, ["Rule", "When (all must hold)", "Guard", "Owner", "Action"])
-    for offset, rule in enumerate(rules, start=2):
-        when = json.dumps(rule.when, sort_keys=True)
-        put(sheet, row + offset, 0, rule.id, styles.wrap)
-        put(sheet, row + offset, 1, when, styles.wrap)
-        put(sheet, row + offset, 2, rule.guard, styles.top)
-        put(sheet, row + offset, 3, rule.owner, styles.wrap)
-        _wide(sheet, styles, row + offset, rule.action)
-        cells = [(rule.id, FIRST_WIDTH), (when, OTHER_WIDTH), (rule.owner, OTHER_WIDTH)]
-        _fit(sheet, row + offset, [*cells, (rule.action, WIDE_WIDTH)])
+    columns = ["Rule", "When (all must hold)", "Where", "Step", "Who can still reach it after"]
+    _header(sheet, styles, row + 1, [*columns, "Owner", "Recommended action"])
+    row += 2
+    for rule in rule_rows(checklist):
+        values = [*(rule[c] for c in columns), rule["Owner"]]
+        for col, value in enumerate(values):
+            put(sheet, row, col, value, styles.wrap)
+        action = rule["Recommended action"]
+        if rule["First for templates"]:
+            action = f"{action} (First for the templates: {rule['First for templates']}.)"
+        sheet.merge_range(row, ACTION_FROM, row, LAST_COL, "", styles.wrap)
+        put(sheet, row, ACTION_FROM, action, styles.wrap)
+        widths = [FIRST_WIDTH, *[OTHER_WIDTH] * (len(values) - 1)]
+        _fit(sheet, row, [*zip(values, widths, strict=True), (action, ACTION_WIDTH)])
+        row += 1
+    row += 1
+    put(sheet, row, 0, "Guards: what is never advised", styles.section)
+    for line in BUILT_IN_FLOOR:
+        row += 1
+        put(sheet, row, 0, "Built in", styles.label)
+        sheet.merge_range(row, 1, row, LAST_COL, "", styles.wrap)
+        put(sheet, row, 1, line, styles.wrap)
+        _fit(sheet, row, [(line, (column_pixels(OTHER_WIDTH) * LAST_COL - 5) / 7)])
+    row += 1
+    guard_columns = ["Guard", "When", "Never advises steps that", "Must stay reachable by"]
+    _header(sheet, styles, row, [*guard_columns, "Why"])
+    for guard in guard_rows(checklist):
+        row += 1
+        values = [guard[c] for c in guard_columns]
+        for col, value in enumerate(values):
+            put(sheet, row, col, value, styles.wrap)
+        _wide(sheet, styles, row, guard["Why"])
+        widths = [FIRST_WIDTH, *[OTHER_WIDTH] * (len(values) - 1)]
+        _fit(sheet, row, [*zip(values, widths, strict=True), (guard["Why"], WIDE_WIDTH)])
 
 
 def _header(sheet: Worksheet, styles: Styles, row: int, headers: list[str]) -> None:
