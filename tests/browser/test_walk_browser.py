@@ -7,6 +7,7 @@ the location, the template and Save; the reference confirmation must follow.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from urllib.parse import urlparse
 
@@ -222,3 +223,28 @@ def test_a_tap_that_runs_nothing_fails_loudly(ipad: Tablet, app_server: AppServe
     open_app(page, f"{app_server.url}/audits")
     with pytest.raises(MissedTap, match="the app finished no script run"):
         Taps(page, timeout_ms=3_000)(page.get_by_role("heading", name="Audits", exact=True))
+
+
+def test_reach_per_audience_is_an_optional_expander(ipad: Tablet, app_server: AppServer) -> None:
+    """A finding all staff can see in the staff room, but the supply teacher never reaches: the
+    common case keeps its taps (the expander stays closed), and opened, one needer's reach is a
+    finger-sized choice that the saved finding keeps."""
+    page = ipad.page
+    tap = _new_walk(ipad, app_server, "Birch Lane")
+    audit_id = query(page)["audit"]
+    tap(choice(page, "Quick templates", TEMPLATE))
+    assert page.get_by_text("includes the staff who need it", exact=False).count() == 1
+    summary = page.locator('[data-testid="stExpander"] summary').filter(
+        has_text="Reach per audience"
+    )
+    assert summary.count() == 1 and not choice(page, "Office staff", "Not at all").is_visible()
+    assert summary.bounding_box()["height"] >= MIN_TOUCH_PX
+    tap(summary, reruns=False)
+    tap(choice(page, "Office staff", "Not at all"))
+    assert summary.filter(has_text="(1 set)").count() == 1
+    assert undersized_targets(page) == []
+    reference = save(tap, page)
+    stored = app_server.query(
+        "SELECT needed_by FROM findings WHERE audit_id = ? AND reference = ?", audit_id, reference
+    )
+    assert ["office", "not_at_all"] in json.loads(stored[0][0])
