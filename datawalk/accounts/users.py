@@ -82,6 +82,7 @@ def create_user(
     }
     scope = list(school_ids)
     workspace._store.insert_user(row, scope)
+    workspace.accounts_changed()
     log.info("%s created user %s (%s)", actor.name, address, role)
     uri = totp.provisioning_uri(secret, address) if secret else None
     return NewUser(user_from_row(row, frozenset(scope)), uri)

@@ -7,6 +7,8 @@ reads, so no page or command can change anything past the services' checks and t
 
 from __future__ import annotations
 
+import copy
+import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal, TypeVar
 
@@ -16,6 +18,7 @@ from datawalk.models import Model
 
 ModelT = TypeVar("ModelT", bound=Model)
 ActorKind = Literal["local", "operator", "user"]
+NO_ACCOUNTS_RECHECK_SECONDS = 1.0
 
 if TYPE_CHECKING:
     from datawalk.store import Store
@@ -113,14 +116,23 @@ class Workspace:
         self._store = store
         self.reads = Reads(store)
         self._accounts_seen = False
+        self._accounts_checked_at = -NO_ACCOUNTS_RECHECK_SECONDS
 
     def accounts_exist(self) -> bool:
         """True once the first user account exists. From then on the no-accounts mode is over:
         the implicit local admin is refused and only signed-in users (and the CLI operator)
         act. Users are disabled, never deleted, so once true it stays true."""
         if not self._accounts_seen:
-            self._accounts_seen = self._store.count_users() > 0
+            now = time.monotonic()
+            # Until then a page run asks on every read, so "none yet" is believed for a moment.
+            if now - self._accounts_checked_at >= NO_ACCOUNTS_RECHECK_SECONDS:
+                self._accounts_seen = self._store.count_users() > 0
+                self._accounts_checked_at = now
         return self._accounts_seen
+
+    def accounts_changed(self) -> None:
+        """An account was just created: ask the database at the next check."""
+        self._accounts_checked_at = -NO_ACCOUNTS_RECHECK_SECONDS
 
     def reads_for(self, actor: Actor) -> Reads:
         """The reads this actor may make: audits of other schools are "not found", and a school
@@ -128,6 +140,13 @@ class Workspace:
         from datawalk.services.scoped_reads import ScopedReads
 
         return ScopedReads(self, actor)
+
+    def for_actor(self, actor: Actor) -> Workspace:
+        """This workspace as `actor` sees it: the same database and use cases, with `reads`
+        scoped to the actor (see `reads_for`). A view: never close it; close the workspace."""
+        view = copy.copy(self)
+        view.reads = self.reads_for(actor)
+        return view
 
     @classmethod
     def open(cls, url: str | None = None, *, sample_if_new: bool = False) -> Workspace:

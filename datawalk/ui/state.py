@@ -55,8 +55,10 @@ def _workspace_for(url: str | None) -> Workspace:
 
 
 def get_workspace() -> Workspace:
-    """Return the services' handle on the database: every change goes through it."""
-    return _workspace_for(database_url())
+    """Return the services' handle on the database as this run's actor sees it: every change
+    goes through its use cases, and its `reads` are scoped to the actor's role and schools (an
+    audit of another school is "not found"; see `datawalk/services/scoped_reads.py`)."""
+    return _workspace_for(database_url()).for_actor(current_actor())
 
 
 def reads() -> Reads:
