@@ -40,6 +40,7 @@ def _export_json(request: ExportRequest) -> None:
 
 
 def _export_xlsx(request: ExportRequest) -> None:
+    from datawalk.rewalk.history import school_walks
     from datawalk.services.actions import sync_default_actions
     from datawalk.settings import Settings
     from datawalk.workbook import write_workbook  # XlsxWriter is loaded only for workbooks
@@ -52,7 +53,13 @@ def _export_xlsx(request: ExportRequest) -> None:
     document = request.workspace.reads.export_document(request.audit_id)
     marking = Settings.from_environment().protective_marking
     _write_atomically(
-        request.output, write_workbook(document, edition=request.edition, marking=marking)
+        request.output,
+        write_workbook(
+            document,
+            edition=request.edition,
+            marking=marking,
+            walks=school_walks(request.workspace.reads, document.audit),
+        ),
     )
 
 

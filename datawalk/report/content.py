@@ -20,6 +20,7 @@ from datawalk.actions import CLOSED_STATUSES, due_bands, is_overdue, status_labe
 from datawalk.models import Action, ActionStatus, AuditDocument
 from datawalk.report import charts, findings
 from datawalk.report.pictures import ImageFile, photo_images, plan_images
+from datawalk.report.since_last import since_last
 from datawalk.scoring import CLASSIFICATION_NAMES
 from datawalk.workbook.data import WorkbookData, prepare
 
@@ -65,6 +66,7 @@ def build_content(
         "good": findings.good_practice(prepared),
         "locations": findings.by_location(prepared, content.images),
         "appendix": findings.appendix(prepared),
+        "since": since_last(prepared),
     }
     return content
 
