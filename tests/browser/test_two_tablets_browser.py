@@ -6,6 +6,8 @@
   is still there after a reload.
 - A finding opened on both: A's unsaved notes are not loaded on B, and when B saves first, A's
   save is refused with who changed it and when, and A can open B's version to apply theirs again.
+- The action plan: the same action's form open on both, B saves first; A's save is refused with
+  who and when instead of being dropped or written over, and "Show their change" opens B's.
 """
 
 from __future__ import annotations
@@ -172,3 +174,49 @@ def _finding_id(server: AppServer, audit_id: str, reference: str) -> str:
 
 def _notes(server: AppServer, finding_id: str) -> str:
     return str(server.query("SELECT notes FROM findings WHERE id = ?", finding_id)[0][0])
+
+
+def _first_open_action(page: Page):
+    """The first action's expander on the action plan, opened."""
+    action = page.locator('[data-testid="stExpander"]').filter(has_text="Open").first
+    action.locator("summary").click()
+    action.get_by_label("Owner (name or role)").wait_for()
+    return action
+
+
+def _set_owner(action, owner: str) -> None:
+    """Type the owner; the Save tap sends it with the form's other values."""
+    action.get_by_label("Owner (name or role)").fill(owner)
+
+
+def test_an_action_form_another_tablet_already_saved_is_refused_not_dropped(
+    browser: Browser, walk_place: tuple[AppServer, str, str, str]
+) -> None:
+    server, audit_id, _, name = walk_place
+    url = f"{server.url}/actions?audit={audit_id}"
+    with tablet(browser, server, DEVICE_A) as a, tablet(browser, server, DEVICE_B) as b:
+        tap_a, tap_b = Taps(a), Taps(b)
+        open_app(a, url)
+        open_app(b, url)
+        action_a = _first_open_action(a)
+        action_b = _first_open_action(b)
+        title = action_a.locator("summary").inner_text().splitlines()[-1]
+        assert action_b.locator("summary").inner_text().splitlines()[-1] == title  # the same one
+        _set_owner(action_a, "Office manager")
+        _set_owner(action_b, "Bursar")
+        tap_b(action_b.get_by_role("button", name="Save action"))
+        saved = server.query("SELECT id FROM actions WHERE owner = ?", "Bursar")
+        assert len(saved) == 1
+
+        tap_a(action_a.get_by_role("button", name="Save action"))
+        message = a.get_by_text("review their change and apply yours again")
+        message.first.wait_for()
+        assert message.first.inner_text().startswith(f"Changed by {name} at ")
+        owners = server.query("SELECT owner FROM actions WHERE id = ?", saved[0][0])
+        assert owners == [("Bursar",)]  # their save stands: nothing silently dropped or overwritten
+        expect(action_a.get_by_label("Owner (name or role)")).to_have_value("Office manager")
+        screenshot(a, "two-tablets-stale-action")
+
+        tap_a(a.get_by_role("button", name="Show their change"))
+        reopened = _first_open_action(a)
+        expect(reopened.get_by_label("Owner (name or role)")).to_have_value("Bursar")
