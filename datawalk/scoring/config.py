@@ -10,7 +10,7 @@ It must not compute scores; `compiled.py` turns a valid section into arrays.
 
 from __future__ import annotations
 
-from datawalk.scoring.rules import check_rules
+from datawalk.scoring.rule_checks import check_rules
 from datawalk.vocabulary import Checklist, NeedLookup, Scoring
 
 YamlPath = tuple[str | int, ...]
