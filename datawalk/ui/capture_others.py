@@ -9,7 +9,9 @@ from __future__ import annotations
 import streamlit as st
 
 from datawalk import drafts, editing
+from datawalk.errors import NotFoundError
 from datawalk.ui import capture_state as cs
+from datawalk.ui import state
 
 OPEN_ELSEWHERE_KEY = "cap_open_elsewhere"
 KEEP_ELSEWHERE_KEY = "cap_keep_elsewhere"
@@ -19,8 +21,13 @@ _STALE = "cap_stale"
 
 
 def remember_stale(finding_id: str | None) -> None:
-    """Keep which finding's save was refused as stale, to offer its current version."""
-    st.session_state[_STALE] = finding_id
+    """Keep which finding's save was refused as stale, to offer its current version; a finding
+    deleted meanwhile has none to offer (the error says so, and the form keeps its values)."""
+    try:
+        exists = finding_id is not None and bool(state.reads().get_finding(finding_id))
+    except NotFoundError:
+        exists = False
+    st.session_state[_STALE] = finding_id if exists else None
 
 
 def render_draft_elsewhere(ctx: cs.CaptureContext, draft: drafts.Draft) -> None:

@@ -312,8 +312,7 @@ def open_saved(ctx: CaptureContext, finding_id: str) -> None:
     person sees the other change and applies theirs again from the current version."""
     try:
         finding = state.reads().get_finding(finding_id)
-    except NotFoundError:
-        reset(ctx)
+    except NotFoundError:  # deleted meanwhile: keep what is on the form, the error says why
         return
     draft = drafts.redact_unrecorded_photos(drafts.draft_from_finding(finding, editing=True))
     forget_originals()

@@ -162,3 +162,20 @@ def test_a_stale_edit_is_refused_with_who_and_when_and_their_version_opens(
     type_notes(a, "B's change, and A's")
     a.button(key=SAVE_KEY).click().run()
     assert walk.store.get_finding(finding.id).notes == "B's change, and A's"
+
+
+def test_a_finding_deleted_meanwhile_keeps_the_form_and_offers_no_version(
+    open_page, walk, tablets
+) -> None:
+    a = walk_page(open_page, walk)
+    a.pills(key=cap_key(a, "template_id")).set_value(TEMPLATE).run()
+    a.button(key=SAVE_KEY).click().run()
+    (finding,) = walk.store.list_findings(walk.audit.id)
+    a = walk_page(open_page, walk, finding=finding.id)
+    type_notes(a, "A's change")
+    walk.store.delete_finding(finding.id, "B. Colleague")
+
+    a.button(key=SAVE_KEY).click().run()
+    assert "was deleted after you opened it" in errors_of(a)
+    assert not [b for b in a.button if b.key == THEIR_VERSION_KEY]
+    assert notes(a) == "A's change"
