@@ -272,3 +272,21 @@ def test_the_trend_keeps_a_deleted_walk_as_counts_and_worst_levels(
     assert after[0].locations == before[0].locations
     kept = after[0].model_dump_json()
     assert "notes" not in kept and first.auditor not in kept
+
+
+def test_purging_a_rewalk_empties_its_notes_and_accepted_reasons(workspace, store, first):
+    audit = start_rewalk(workspace, ACTOR, first.id, [], walk_at=NEXT_YEAR)
+    record = store.rewalk_record(audit.id)
+    mark_previous_finding(
+        workspace, ACTOR, record.items[0].id, RewalkState.RESOLVED, note="Poster taken down."
+    )
+    assert any(a.accepted_reason for a in record.carried_actions)
+
+    store.purge_photos_and_text(audit.id, ACTOR.name)
+
+    purged = store.rewalk_record(audit.id)
+    assert not any(i.note for i in purged.items)
+    assert not any(a.accepted_reason for a in purged.carried_actions)
+    assert [a.accepted_by for a in purged.carried_actions] == [
+        a.accepted_by for a in record.carried_actions
+    ]

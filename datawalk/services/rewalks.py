@@ -10,12 +10,13 @@ transaction with its trail events.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable
 from datetime import date, datetime
 
 from datawalk.checklist import checklist_from_pin, pin_checklist
 from datawalk.checklist.versions import VersionStep, version_step
-from datawalk.errors import ValidationError
+from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import (
     ActionStatus,
     Audit,
@@ -37,6 +38,7 @@ from datawalk.services.findings import save_finding
 from datawalk.services.workspace import Actor, Workspace, checked
 from datawalk.vocabulary import Checklist
 
+log = logging.getLogger(__name__)
 CLOSED_STATES = (AuditStatus.COMPLETE, AuditStatus.ARCHIVED)
 NOTE_LABEL = "Note on what was fixed"
 
@@ -330,10 +332,18 @@ def set_location_not_checked(
 
 def keep_trend_summary(workspace: Workspace, audit_id: str) -> None:
     """Keep the walk's per-location counts and worst levels (no personal data) for the trend,
-    before its records are deleted at the end of their retention."""
+    before its records are deleted at the end of their retention.
+
+    A walk that cannot be summarised (its pinned checklist no longer scores it) is logged and
+    left out of the trend: the trend never holds up a deletion that retention requires.
+    """
     from datawalk.rewalk.history import summary_of
 
     reads = workspace.reads
     audit = reads.get_audit(audit_id)
-    summary = summary_of(reads, audit, checklist_from_pin(audit.checklist))
+    try:
+        summary = summary_of(reads, audit, checklist_from_pin(audit.checklist))
+    except (DataWalkError, ValueError) as error:
+        log.warning("walk %s left out of the trend: %s", audit_id, type(error).__name__)
+        return
     workspace._store.keep_walk_summary(summary)

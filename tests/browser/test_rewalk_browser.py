@@ -34,11 +34,16 @@ def _rewalk(server: AppServer, sample_id: str) -> tuple[str, str, list[str]]:
         store.close()
 
 
+@pytest.fixture(scope="module")
+def rewalked(app_server: AppServer, sample_id: str) -> tuple[str, str, list[str]]:
+    return _rewalk(app_server, sample_id)
+
+
 @pytest.mark.parametrize("ipad", ["landscape"], indirect=True)
 def test_one_location_is_rewalked_in_at_most_two_taps_per_finding(
-    ipad: Tablet, app_server: AppServer, sample_id: str
+    ipad: Tablet, app_server: AppServer, rewalked: tuple[str, str, list[str]]
 ) -> None:
-    audit_id, place, item_ids = _rewalk(app_server, sample_id)
+    audit_id, place, item_ids = rewalked
     page = ipad.page
     open_app(page, f"{app_server.url}/walk?audit={audit_id}&location={place}")
     page.locator(".st-key-last_walk").wait_for()
@@ -58,4 +63,15 @@ def test_one_location_is_rewalked_in_at_most_two_taps_per_finding(
     assert copies[0][0] == sum(s in (RewalkState.STILL, RewalkState.CHANGED) for s in marked)
     box = page.locator(f".st-key-rw_still_{item_ids[0]} button").bounding_box()
     assert box is not None and box["height"] >= 44
+    assert no_horizontal_scroll(horizontal_overflow(page))
+
+
+@pytest.mark.parametrize("ipad", ["landscape"], indirect=True)
+def test_the_dashboard_shows_since_last_walk_without_scrolling_sideways(
+    ipad: Tablet, app_server: AppServer, rewalked: tuple[str, str, list[str]]
+) -> None:
+    page = ipad.page
+    open_app(page, f"{app_server.url}/dashboard?audit={rewalked[0]}")
+    page.locator(".st-key-since_totals").wait_for()
+    page.get_by_text("Since last walk", exact=True).wait_for()
     assert no_horizontal_scroll(horizontal_overflow(page))
