@@ -18,6 +18,7 @@ import pytest
 
 from datawalk.accounts import users
 from datawalk.accounts.roles import Role
+from datawalk.editing import DraftHolder
 from datawalk.errors import (
     ChecklistError,
     ConflictError,
@@ -437,6 +438,11 @@ READS: dict[str, tuple[Read, frozenset[Role]]] = {
     "photo_counts": (lambda r, t: r.photo_counts(t.audit.id), READERS),
     "list_photos": (lambda r, t: r.list_photos(t.finding.id), READERS),
     "load_draft": (lambda r, t: r.load_draft(t.audit.id, t.location.id), WALKERS),
+    "drafts_elsewhere": (
+        lambda r, t: r.drafts_elsewhere(t.audit.id, t.location.id, holder=DraftHolder("Someone")),
+        WALKERS,
+    ),
+    "has_drafts": (lambda r, t: r.has_drafts(t.audit.id), WALKERS),
 }
 
 

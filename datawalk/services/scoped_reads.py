@@ -41,6 +41,8 @@ AUDIT_READS: dict[str, Permission] = {
     "photo_counts": FULL,
     "rewalk_record": FULL,
     "load_draft": Permission.WALK,
+    "drafts_elsewhere": Permission.WALK,
+    "has_drafts": Permission.WALK,
 }
 # Reads of one record, whose audit is known once it is read, and what the record is called in
 # the store's own "not found" message (a foreign one gets exactly that message).
