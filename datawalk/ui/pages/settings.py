@@ -1,5 +1,6 @@
 """Settings page (`/settings?audit=…`): floor plans for the open audit, the scoring model it is
-scored with, and how DataWalk protects the data it holds.
+scored with, the checklist library, the school records (and merging them), and how DataWalk
+protects the data it holds.
 
 Each section is a small module with `TITLE` and `render(audit, checklist)`, imported here and
 listed in `SECTIONS` in page order: a section is added by importing it and listing it, and a
@@ -15,12 +16,20 @@ from datawalk.ui import (
     settings_checklists,
     settings_plans,
     settings_privacy,
+    settings_schools,
     settings_scoring,
     state,
     widgets,
 )
 
-SECTIONS = (settings_plans, settings_scoring, rescore_panel, settings_checklists, settings_privacy)
+SECTIONS = (
+    settings_plans,
+    settings_scoring,
+    rescore_panel,
+    settings_checklists,
+    settings_schools,
+    settings_privacy,
+)
 
 
 @st.cache_resource
