@@ -91,19 +91,25 @@ def _show_signed_out() -> None:
     _link("Sign in again", escape(sign_in_href(), quote=True))
 
 
+def _forget_user() -> None:
+    """No one is signed in: nothing of the last user may act or be named in the trail."""
+    st.session_state.pop(SIGNED_IN_KEY, None)
+    st.session_state.pop(state.USER_KEY, None)
+
+
 def require_sign_in() -> SignedIn | None:
     """Return who is signed in, or None in the no-accounts mode (after the old gate allowed
     this session); otherwise show the way to sign in and stop the run."""
     workspace = state.get_workspace()
     if not users.has_users(workspace):
-        st.session_state.pop(SIGNED_IN_KEY, None)
+        _forget_user()
         require_access()
         return None
     cookies = request_cookies()
     token = unsign(cookies.get(SESSION_COOKIE), ServerContext.current().session_secret)
     valid = sessions.validate_session(workspace, token) if token else None
     if valid is None or token is None or not sessions.touch(workspace, token):
-        st.session_state.pop(SIGNED_IN_KEY, None)
+        _forget_user()
         _show_signed_out()
         st.stop()
     device = valid_device_id(cookies.get(DEVICE_COOKIE)) or valid.record.device_id

@@ -10,7 +10,7 @@ import pytest
 from datawalk.accounts import sessions, users
 from datawalk.accounts.roles import Role
 from datawalk.services import Actor, Workspace
-from datawalk.ui import session_gate
+from datawalk.ui import session_gate, state
 from datawalk.ui.server import context as context_module
 from datawalk.ui.server.cookies import DEVICE_COOKIE, SESSION_COOKIE, sign
 
@@ -87,6 +87,7 @@ def test_a_session_ended_mid_walk_stops_the_next_run_and_leads_back(
     at.run()
     assert any("not signed in" in w.value for w in at.warning)
     assert session_gate.SIGNED_IN_KEY not in at.session_state
+    assert state.USER_KEY not in at.session_state  # the trail can no longer name them
     back = parse_qs(urlsplit(parse_qs(urlsplit(_sign_in_link(at)).query)["next"][0]).query)
     assert back == {"audit": [walk.audit.id], "location": [walk.location.id]}
     # Signing in again (a new session, same device) opens the same audit and location.
