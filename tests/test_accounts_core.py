@@ -369,3 +369,15 @@ def test_only_an_admin_adds_or_merges_schools(workspace, admin):
         school_accounts.add_school(workspace, OPERATOR, "Y", "primary", "12")
     with pytest.raises(ConflictError):
         school_accounts.add_school(workspace, OPERATOR, "Z", "primary", "123456")
+
+
+def test_old_attempts_and_sessions_are_forgotten_at_a_later_sign_in(workspace, admin):
+    long_ago = T0 - timedelta(days=120)
+    sign_in.sign_in(workspace, "ann.admin@example.org", "bad", client="4.4.4.4", now=long_ago)
+    old = sessions.create_session(workspace, admin.user.id, "d", lifetime=LIFETIME, now=long_ago)
+    code = _code(workspace)
+    assert sign_in.sign_in(workspace, "ann.admin@example.org", PASSWORD, code, client="4", now=T0)
+    sessions.create_session(workspace, admin.user.id, "d", lifetime=LIFETIME, now=T0)
+    reasons = [row["reason"] for row in workspace._store.list_attempt_rows()]
+    assert reasons == ["ok"]
+    assert workspace._store.get_session_row(sessions.hash_token(old.token)) is None

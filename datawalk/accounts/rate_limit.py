@@ -6,7 +6,8 @@ reset them. After a few free failures each further one doubles the wait before t
 is even checked, up to a cap: an account's cap is short, so someone guessing at a colleague's
 account slows it down but never locks the colleague out; a client's cap is long, so one machine
 guessing at many accounts is slowed the most. A success clears its own account's and client's
-count. Attempts refused by the wait are not checked, so they cannot be used to guess.
+count. Attempts refused by the wait are not checked, so they cannot be used to guess. Attempts
+are kept 90 days (the log of failed sign-ins), then forgotten at a later successful sign-in.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from datawalk.services.workspace import Workspace
 
 log = logging.getLogger(__name__)
 CLIENT_MAX = 64
+# How long attempts are kept: the log of failed sign-ins an admin may need to look back on.
+KEEP_ATTEMPTS = timedelta(days=90)
 
 
 @dataclass(frozen=True)
@@ -98,6 +101,8 @@ def record_attempt(
     )
     if not succeeded:
         log.warning("failed sign-in for %r from %s: %s", account[:200], _client(client), reason)
+    else:  # now and then, forget attempts too old to count or to be worth keeping as a log
+        workspace._store.delete_attempts_before(now - KEEP_ATTEMPTS)
 
 
 def _client(client: str) -> str:

@@ -26,6 +26,8 @@ TOKEN_BYTES = 32
 METHODS = ("password", "oidc")
 # A touch within this long of the last one writes nothing: a page runs many times a minute.
 TOUCH_EVERY = timedelta(seconds=60)
+# Sessions that ended or expired longer ago than this are deleted at the next sign-in.
+FORGET_SESSIONS_AFTER = timedelta(days=30)
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,9 @@ def create_session(
         "idle_expires_at": min(now + lifetime.idle, expires),
         "ended_at": None,
     }
-    workspace._store.insert_session(row)
+    store = workspace._store
+    store.insert_session(row)
+    store.delete_sessions_before(now - FORGET_SESSIONS_AFTER)
     return NewSession(token, _record(row))
 
 
