@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from html import escape
 from urllib.parse import urlencode, urlsplit
 
@@ -23,7 +24,9 @@ import streamlit as st
 
 from datawalk.accounts import sessions, users
 from datawalk.accounts.roles import User
+from datawalk.models import utc_now
 from datawalk.services import Actor
+from datawalk.settings import Settings
 from datawalk.ui import state
 from datawalk.ui.access import require_access
 from datawalk.ui.server.context import ServerContext
@@ -41,6 +44,8 @@ class SignedIn:
     user: User
     actor: Actor
     device_id: str
+    # When the session ends at the latest, as the gate last found it (idle expiry included).
+    ends_at: datetime
 
 
 def request_cookies() -> Mapping[str, str]:
@@ -53,9 +58,16 @@ def request_cookies() -> Mapping[str, str]:
 
 
 def current_signed_in() -> SignedIn | None:
-    """Who is signed in, as the gate found them in this run; None in the no-accounts mode."""
+    """Who is signed in, as the gate found them in the last run; None in the no-accounts mode.
+
+    A widget callback runs before the gate checks the session again, so a session found live
+    in the last run but past its expiry now counts as signed out: the callback then acts as no
+    one, and the services refuse it.
+    """
     found = st.session_state.get(SIGNED_IN_KEY)
-    return found if isinstance(found, SignedIn) else None
+    if not isinstance(found, SignedIn) or utc_now() >= found.ends_at:
+        return None
+    return found
 
 
 def _return_path() -> str:
@@ -113,7 +125,11 @@ def require_sign_in() -> SignedIn | None:
         _show_signed_out()
         st.stop()
     device = valid_device_id(cookies.get(DEVICE_COOKIE)) or valid.record.device_id
-    signed_in = SignedIn(valid.user, users.actor_for(valid.user), device)
+    record = valid.record
+    lifetime = Settings.from_environment().session_lifetime()
+    # Touched just now, or up to a minute ago (a touch soon after the last writes nothing).
+    ends_at = min(record.expires_at, utc_now() + lifetime.idle - sessions.TOUCH_EVERY)
+    signed_in = SignedIn(valid.user, users.actor_for(valid.user), device, ends_at)
     st.session_state[SIGNED_IN_KEY] = signed_in
     st.session_state[state.USER_KEY] = valid.user.display_name
     return signed_in

@@ -3,12 +3,16 @@ builds the signed-in actor, and on expiry stops with a way back to the same audi
 
 from __future__ import annotations
 
+import dataclasses
+from datetime import timedelta
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+import streamlit as st
 
 from datawalk.accounts import sessions, users
 from datawalk.accounts.roles import Role
+from datawalk.models import utc_now
 from datawalk.services import Actor, Workspace
 from datawalk.ui import session_gate, state
 from datawalk.ui.server import context as context_module
@@ -105,3 +109,21 @@ def test_a_forged_cookie_is_not_a_session(signed_cookies, walk, open_page, monke
     )
     at = open_page(PAGE, audit=walk.audit.id)
     assert any("not signed in" in w.value for w in at.warning)
+
+
+def test_a_callback_after_the_session_ended_acts_as_no_one(signed_cookies, walk, open_page):
+    """Widget callbacks run before the gate checks again: a session past its end is not used."""
+    signed_cookies()
+    at = open_page(PAGE, audit=walk.audit.id)
+    signed = at.session_state[session_gate.SIGNED_IN_KEY]
+    assert signed.ends_at > utc_now()
+    st.session_state[session_gate.SIGNED_IN_KEY] = signed  # a callback's view of the last run
+    try:
+        assert state.current_actor().kind == "user"
+        st.session_state[session_gate.SIGNED_IN_KEY] = dataclasses.replace(
+            signed, ends_at=utc_now() - timedelta(seconds=1)
+        )
+        assert session_gate.current_signed_in() is None
+        assert state.current_actor().kind == "local"  # refused by every use case now
+    finally:
+        del st.session_state[session_gate.SIGNED_IN_KEY]
