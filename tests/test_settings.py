@@ -65,3 +65,19 @@ def test_no_module_but_settings_reads_a_datawalk_variable():
         "datawalk/ui/trail_view.py",
     ):
         assert "os.environ" not in (ROOT / name).read_text(encoding="utf-8"), name
+
+
+def test_sign_in_settings_are_read():
+    settings = Settings.from_environment(
+        {
+            "DATAWALK_TRUSTED_PROXIES": "10.0.0.2, 10.0.0.3",
+            "DATAWALK_SESSION_SECRET": " shared by both servers ",
+            "DATAWALK_SSO_MICROSOFT_TENANTS": "tenant-one, ,tenant-two",
+        }
+    )
+    assert settings.trusted_proxies == "10.0.0.2, 10.0.0.3"
+    assert settings.session_secret == "shared by both servers"
+    assert settings.sso_microsoft_tenants == {"tenant-one", "tenant-two"}
+    unset = Settings.from_environment({})
+    assert unset.trusted_proxies is None and unset.session_secret is None
+    assert unset.sso_microsoft_tenants == frozenset()
