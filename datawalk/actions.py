@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 
+from datawalk.action_titles import title_options
 from datawalk.errors import ValidationError
 from datawalk.models import Action, ActionStatus, Audit, Finding
 
@@ -257,35 +258,63 @@ class ActionView:
     # Still open, but none of its findings needs an action any more (an edit or a rescore made
     # them proportionate): someone edited it, so it is kept, flagged for its owner to close.
     no_longer_needed: bool = False
+    # "Staff room: move the medical conditions list inside the staff-only cupboard"
+    title: str = ""
+    # Its best-ranked finding's place on the plan (None when none needs an action) of `ranked`.
+    rank: int | None = None
+    ranked: int = 0
 
 
 def describe_actions(
     actions: Iterable[Action], table: pd.DataFrame, today: date
 ) -> list[ActionView]:
-    """Return the actions highest priority first, each with what it covers and where.
+    """Return the actions in rank order (highest priority first), each with its title, what it
+    covers and where.
 
     `table` is the audit's scored table (`datawalk.scored_table`): it gives each finding's
-    reference and place, and which findings need an action now, so an open action covering none
-    of them is flagged as no longer needed.
+    reference, place, rank and action title, and which findings need an action now, so an open
+    action covering none of them is flagged as no longer needed.
     """
     references = dict(zip(table["id"], table["reference"], strict=True))
     places = dict(zip(table["id"], table["location"], strict=True))
     needed = set(table.loc[needing_action(table), "id"]) if "classification" in table else None
+    ranks = _ranks(table)
+    titles = dict(zip(table["id"], table["action_title"], strict=True)) if ranks else {}
     views = []
     for action in sort_actions(actions):
         covered = [fid for fid in action.finding_ids if fid in references]
+        ranked = sorted((ranks[fid], fid) for fid in covered if fid in ranks)
+        lead = ranked[0][1] if ranked else (covered[0] if covered else "")
+        where = _unique(places[fid] for fid in covered)
         views.append(
             ActionView(
                 action=action,
                 references=", ".join(references[fid] or fid for fid in covered),
-                locations=", ".join(_unique(places[fid] for fid in covered)),
+                locations=", ".join(where),
                 overdue=is_overdue(action, today),
                 no_longer_needed=needed is not None
                 and action.status not in CLOSED_STATUSES
                 and not set(action.finding_ids) & needed,
+                title=titles.get(lead) or _plain_title(where, action.recommendation),
+                rank=ranked[0][0] if ranked else None,
+                ranked=len(ranks),
             )
         )
-    return views
+    # Stable: unranked actions keep the priority order after the ranked ones.
+    return sorted(views, key=lambda view: view.rank or len(ranks) + 1)
+
+
+def _ranks(table: pd.DataFrame) -> dict[str, int]:
+    """Finding id to rank, for the findings the scored table ranks."""
+    if "rank" not in table:
+        return {}
+    ranked = table[table["rank"].notna()]
+    return {fid: int(rank) for fid, rank in zip(ranked["id"], ranked["rank"], strict=True)}
+
+
+def _plain_title(places: Sequence[str], recommendation: str) -> str:
+    """A title for an action whose findings have none (no longer needed, or unscored)."""
+    return str(title_options(places[0] if places else "", "", recommendation, [])[0])
 
 
 def filter_actions(

@@ -260,13 +260,12 @@ def classification_by_type(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def top_hotspots(frame: pd.DataFrame, count: int = TOP_HOTSPOTS) -> pd.DataFrame:
-    """Return the `count` highest-priority findings that need action, ranked, with
-    recommendation and action status; fewer when fewer need action."""
+    """Return the `count` most urgent findings that need action, in the scored table's rank
+    order (see `datawalk.scored_table.rank_findings`), with recommendation and action status;
+    fewer when fewer need action."""
     # A proportionate or good-practice finding needs nothing doing: never read as a hotspot.
     wanted = frame[needing_action(frame)]
-    ranked = wanted.sort_values(["priority", "reference"], ascending=[False, True], kind="stable")
-    ranked = ranked.head(count).reset_index(drop=True)
-    ranked.insert(0, "rank", range(1, len(ranked) + 1))
+    ranked = wanted.sort_values("rank", kind="stable").head(count).reset_index(drop=True)
     ranked["action_status_name"] = ranked["action_status"].map(ACTION_STATUS_NAMES)
     return ranked
 

@@ -9,14 +9,16 @@ pandas over loaded domain objects: no streamlit, no database.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
 
+from datawalk.action_titles import Title, distinct_titles, item_names, title_options
+from datawalk.actions import needing_action
 from datawalk.models import Audit, Finding, Location
 from datawalk.scoring import CLASSIFICATION_NAMES, findings_to_frame, score_frame, walk_date
-from datawalk.vocabulary import Checklist
+from datawalk.vocabulary import Checklist, Rule
 
 FINDING_COLUMNS = [
     "id",
@@ -53,8 +55,11 @@ SCORE_COLUMNS = [
     "classification",
     "classification_name",
     "priority",
+    "rank",
+    "rank_label",
     "first_reason",
     "recommendation",
+    "action_title",
 ]
 COLUMNS = FINDING_COLUMNS + SCORE_COLUMNS
 NOTES_PREVIEW = 120
@@ -83,7 +88,7 @@ def scored_table(
     names = np.array([level.name for level in checklist.scoring.levels], dtype=object)
     privacy = scores["privacy_level_index"].to_numpy()
     safeguarding = scores["safeguarding_level_index"].to_numpy()
-    actions = {rule.id: rule.action for rule in checklist.scoring.rules}
+    rules = {rule.id: rule for rule in checklist.scoring.rules}
     frame["exposure"] = scores["exposure"].to_numpy()
     frame["sensitivity"] = scores["sensitivity"].to_numpy()
     frame["need"] = scores["need"].to_numpy()
@@ -98,10 +103,68 @@ def scored_table(
     frame["priority"] = scores["priority"].to_numpy(dtype=float)
     frame["first_reason"] = [reasons[0] if reasons else "" for reasons in scores["reasons"]]
     frame["recommendation"] = [
-        actions[ids[0]] if ids else commendation
+        rules[ids[0]].action if ids else commendation
         for ids, commendation in zip(scores["rule_ids"], scores["commendation"], strict=True)
     ]
+    frame["rank"] = rank_findings(frame)
+    total = rank_total(frame)
+    frame["rank_label"] = [rank_label(rank, total) for rank in frame["rank"]]
+    frame["action_title"] = _action_titles(frame, findings, scores["rule_ids"], rules, checklist)
     return frame
+
+
+def rank_findings(frame: pd.DataFrame) -> pd.Series:
+    """Each finding's place on the plan, 1 the most urgent, among those that need an action
+    (<NA> for the rest). Ties on priority go to the higher safeguarding level, then the higher
+    privacy level, then the lower reference, so a rank never depends on the order of rows."""
+    wanted = frame[needing_action(frame)]
+    ordered = wanted.sort_values(
+        ["priority", "safeguarding_index", "privacy_index", "reference"],
+        ascending=[False, False, False, True],
+        kind="stable",
+    )
+    ranks = pd.Series(range(1, len(ordered) + 1), index=ordered.index, dtype="Int64")
+    return ranks.reindex(frame.index)
+
+
+def rank_label(rank: object, total: int) -> str:
+    """A rank as people read it: "1 of 23", or "No action" for a finding that needs none."""
+    return "No action" if rank is None or pd.isna(rank) else f"{int(str(rank))} of {total}"
+
+
+def rank_total(frame: pd.DataFrame) -> int:
+    """How many findings are ranked: the "23" of "1 of 23"."""
+    return int(frame["rank"].notna().sum()) if "rank" in frame else 0
+
+
+RANK_TIE_BREAK = (
+    "Ranked by priority; ties go to the higher safeguarding level, then the higher privacy "
+    "level, then the lower reference."
+)
+
+
+def _action_titles(
+    frame: pd.DataFrame,
+    findings: Sequence[Finding],
+    rule_ids: Iterable[Sequence[str]],
+    rules: Mapping[str, Rule],
+    checklist: Checklist,
+) -> list[str]:
+    """Each finding's title for its first recommendation ("" with none), chosen in rank order so
+    the most urgent finding gets the most specific wording (see `datawalk.action_titles`)."""
+    options: dict[int, list[Title]] = {}
+    for row, (finding, ids, place) in enumerate(
+        zip(findings, rule_ids, frame["location"], strict=True)
+    ):
+        if ids:
+            rule = rules[ids[0]]
+            categories = [checklist.label("data_categories", term) for term in finding.categories]
+            items = item_names(categories, checklist.label("formats", finding.format))
+            options[row] = title_options(place, rule.step, rule.action, items)
+    ranks = frame["rank"].fillna(len(frame) + 1).astype(int).tolist()
+    order = sorted(options, key=lambda row: (ranks[row], row))
+    titles = dict(zip(order, distinct_titles([options[row] for row in order]), strict=True))
+    return [str(titles[row]) if row in titles else "" for row in range(len(frame))]
 
 
 def _finding_rows(

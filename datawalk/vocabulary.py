@@ -188,6 +188,13 @@ class Rule(Strict):
 
     when: dict[str, Any] = Field(description="Predicates, all of which must hold")
     action: str
+    step: str = Field(
+        default="",
+        max_length=70,
+        description="The action plan's short title for this step, e.g. 'move the {item} inside "
+        "the staff cupboard'; {item} names the finding ('medical conditions list'), {what} what "
+        "it is about ('medical conditions')",
+    )
     owner: str
     guard: bool = False
     effect: RuleEffect = Field(

@@ -38,7 +38,7 @@ FILTER_KEYS = {
 }
 # What to do comes before the detail; every column is text a leader can read on a tablet.
 FINDING_COLUMNS = {
-    "rank": "Rank",
+    "rank_label": "Rank",
     "reference": "Ref",
     "location": "Location",
     "classification_name": "Classification",

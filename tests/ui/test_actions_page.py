@@ -3,6 +3,7 @@ editing an action (risk accepted refused without its reason); merging; the overa
 
 from __future__ import annotations
 
+import re
 from datetime import date
 
 import pytest
@@ -30,36 +31,49 @@ def _actions(url: str, audit_id: str):
         store.close()
 
 
+RANKED = re.compile(r"^(?:OVERDUE · |NO LONGER NEEDED · )*(?:(\d+) of (\d+)|No action) · ")
+
+
+def _action_labels(at) -> list[str]:
+    """The action expanders' labels: each starts with its rank ("3 of 26") or "No action"."""
+    return [expander.label for expander in at.expander if RANKED.match(expander.label)]
+
+
 def _suffix(action) -> str:
     return f"{action.id}_{action.updated_at.timestamp():.0f}"
 
 
-def test_page_adds_default_actions_once_sorted_by_priority(open_page, app_db, sample_id):
+def test_page_adds_default_actions_once_sorted_by_rank(open_page, app_db, sample_id):
     at = open_page("actions", audit=sample_id)
     assert not at.exception
     actions = _actions(app_db, sample_id)
     covered = [fid for action in actions for fid in action.finding_ids]
     assert len(covered) == len(set(covered)) and len(actions) > 5
-    labels = [expander.label for expander in at.expander if "priority" in expander.label]
+    labels = _action_labels(at)
     assert len(labels) == len(actions)
-    priorities = [
-        float(label.split("priority ")[1].split(" ")[0].replace("\\", "")) for label in labels
-    ]
-    assert priorities == sorted(priorities, reverse=True)
+    # An action takes its most urgent finding's rank; a merged action covers several ranks.
+    ranks = [RANKED.match(label).groups() for label in labels]
+    numbers = [int(rank) for rank, _ in ranks]
+    assert numbers[0] == 1 and numbers == sorted(set(numbers))
+    assert {int(total) for _, total in ranks} == {len(covered)}
+    # The raw priority is only on hover: never in a label or a caption's text.
+    by_rank = sorted(actions, key=lambda action: -action.priority)
+    assert all(f"{by_rank[0].priority:.1f}" not in label for label in labels)
+    assert any(f"{by_rank[0].priority:.1f}" in str(caption.help) for caption in at.caption)
     at.run()
     assert len(_actions(app_db, sample_id)) == len(actions)
 
 
 def test_filters_by_status_and_overdue(open_page, sample_id):
     at = open_page("actions", audit=sample_id)
-    total = len([e for e in at.expander if "priority" in e.label])
+    total = len(_action_labels(at))
     at.pills(key="actions_filter_status").set_value([ActionStatus.DONE]).run()
-    done = [e for e in at.expander if "priority" in e.label]
+    done = _action_labels(at)
     assert 0 < len(done) < total
-    assert all("Done" in e.label for e in done)
+    assert all(label.endswith("· Done") for label in done)
     at.pills(key="actions_filter_status").set_value([]).run()
     at.toggle(key="actions_filter_overdue").set_value(True).run()
-    assert all("OVERDUE" in e.label for e in at.expander if "priority" in e.label)
+    assert all("OVERDUE" in label for label in _action_labels(at))
 
 
 def test_risk_accepted_needs_a_reason_then_saves(open_page, app_db, sample_id):
@@ -142,11 +156,11 @@ def test_merge_two_actions(open_page, app_db, sample_id):
     survivors = [a for a in actions if set(a.finding_ids) & set(first.finding_ids)]
     assert len(survivors) == 1
     assert set(survivors[0].finding_ids) == set(first.finding_ids) | set(second.finding_ids)
-    # Shown once, with every covered finding's reference.
+    # Shown once, with every covered finding's reference under its title.
     refs = [_reference(app_db, fid) for fid in survivors[0].finding_ids]
-    labels = [e.label.replace("\\", "") for e in at.expander]  # labels are Markdown-escaped
-    shown = [label for label in labels if all(ref in label for ref in refs)]
-    assert len(shown) == 1
+    captions = [str(c.value).replace("\\", "") for c in at.caption]  # Markdown-escaped
+    shown = [caption for caption in captions if all(ref in caption for ref in refs)]
+    assert len(shown) == 1 and len(_action_labels(at)) == len(actions)
     assert all(ref in str(at.success[0].value) for ref in refs)
 
 

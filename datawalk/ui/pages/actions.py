@@ -19,6 +19,7 @@ from datawalk.actions import (
 from datawalk.errors import ConflictError, DataWalkError
 from datawalk.models import Action, ActionStatus
 from datawalk.privacy.text_checks import identifier_kinds
+from datawalk.scored_table import RANK_TIE_BREAK, rank_label
 from datawalk.services import Actor, actions, audits
 from datawalk.ui import errors, state, widgets
 from datawalk.ui.text import escape_message
@@ -83,18 +84,20 @@ owners = sorted({view.action.owner for view in views if view.action.owner})
 chosen_owners = owner_col.multiselect("Owner", owners, key="actions_filter_owner")
 overdue_only = overdue_col.toggle("Overdue only", key="actions_filter_overdue")
 shown = filter_actions(views, chosen_statuses or (), chosen_owners, overdue_only)
-st.caption(f"{len(shown)} of {len(views)} action(s), highest priority first.")
+st.caption(
+    f"{len(shown)} of {len(views)} action(s), most urgent first: "
+    "1 is the most urgent finding of the walk.",
+    help=RANK_TIE_BREAK,
+)
 
 
 def _title(view: ActionView) -> str:
-    action = view.action
+    """Rank, the action's own title (place and step) and status: no raw priority number."""
     flag = "OVERDUE · " if view.overdue else ""
     flag += "NO LONGER NEEDED · " if view.no_longer_needed else ""
-    first_line = (action.recommendation.splitlines() or ["(no recommendation)"])[0][:80]
-    return widgets.escape_markdown(
-        f"{flag}{view.references} · {STATUS_LABELS[action.status]} · priority "
-        f"{action.priority:.1f} · {first_line}"
-    )
+    rank = rank_label(view.rank, view.ranked)
+    status = STATUS_LABELS[view.action.status]
+    return widgets.escape_markdown(f"{flag}{rank} · {view.title} · {status}")
 
 
 @st.fragment
@@ -106,7 +109,13 @@ def _render_action(view: ActionView) -> None:
     suffix = f"{action.id}_{action.updated_at.timestamp():.0f}"
     icon = ":material/warning:" if view.overdue else None
     with st.expander(_title(view), icon=icon):
-        st.caption(widgets.escape_markdown(f"Findings {view.references} · {view.locations}"))
+        st.caption(
+            widgets.escape_markdown(
+                f"Urgency {rank_label(view.rank, view.ranked)} · "
+                f"findings {view.references} · {view.locations}"
+            ),
+            help=f"Priority score {action.priority:.1f}. {RANK_TIE_BREAK}",
+        )
         if view.overdue:
             st.warning(f"Overdue: it was due on {action.due_date:%d/%m/%Y}.")
         if view.no_longer_needed:

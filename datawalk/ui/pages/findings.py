@@ -4,6 +4,7 @@ by location; choose a row to edit or delete it."""
 import streamlit as st
 
 from datawalk.finding_table import filter_findings
+from datawalk.scored_table import RANK_TIE_BREAK
 from datawalk.scoring import CLASSIFICATION_NAMES, CLASSIFICATIONS
 from datawalk.ui import errors, finding_list, state, widgets
 
@@ -15,7 +16,9 @@ TABLE_COLUMNS = {
     "privacy_level": st.column_config.TextColumn("Privacy", width=96),
     "safeguarding_level": st.column_config.TextColumn("Safeguarding", width=116),
     "classification_name": st.column_config.TextColumn("Classification"),
-    "priority": st.column_config.NumberColumn("Priority", format="%.1f"),
+    # A rank ("3 of 26") people can read; the priority score itself is in the leadership
+    # workbook and on the action plan's hover.
+    "rank_label": st.column_config.TextColumn("Rank", help=RANK_TIE_BREAK),
     "categories": st.column_config.TextColumn("Categories", width="large"),
     "format": st.column_config.TextColumn("Format"),
     "visible_to": st.column_config.TextColumn("Visible to"),
