@@ -381,3 +381,14 @@ def test_old_attempts_and_sessions_are_forgotten_at_a_later_sign_in(workspace, a
     reasons = [row["reason"] for row in workspace._store.list_attempt_rows()]
     assert reasons == ["ok"]
     assert workspace._store.get_session_row(sessions.hash_token(old.token)) is None
+
+
+def test_a_workspace_and_its_views_share_one_answer_to_whether_accounts_exist(workspace):
+    view = workspace.for_actor(Actor("Someone at the laptop"))
+    assert not workspace.accounts_exist() and not view.accounts_exist()
+    users.create_user(
+        view, OPERATOR, display_name="Ann Admin", email="ann@example.org", role=Role.ADMIN
+    )
+    assert workspace.accounts_exist()  # at once, not a second later
+    with pytest.raises(PermissionDeniedError):
+        workspace.for_actor(Actor("Someone at the laptop")).reads.list_audits()

@@ -109,30 +109,39 @@ class Reads:
         return getattr(self._store, name)
 
 
+@dataclass
+class _AccountsCheck:
+    """Whether accounts exist, as last asked (see `Workspace.accounts_exist`)."""
+
+    seen: bool = False
+    checked_at: float = -NO_ACCOUNTS_RECHECK_SECONDS
+
+
 class Workspace:
     """One database, opened once per process by the composition root."""
 
     def __init__(self, store: Store) -> None:
         self._store = store
         self.reads = Reads(store)
-        self._accounts_seen = False
-        self._accounts_checked_at = -NO_ACCOUNTS_RECHECK_SECONDS
+        # Shared with every view of this workspace (`for_actor`), so one check serves them all.
+        self._accounts = _AccountsCheck()
 
     def accounts_exist(self) -> bool:
         """True once the first user account exists. From then on the no-accounts mode is over:
         the implicit local admin is refused and only signed-in users (and the CLI operator)
         act. Users are disabled, never deleted, so once true it stays true."""
-        if not self._accounts_seen:
+        check = self._accounts
+        if not check.seen:
             now = time.monotonic()
             # Until then a page run asks on every read, so "none yet" is believed for a moment.
-            if now - self._accounts_checked_at >= NO_ACCOUNTS_RECHECK_SECONDS:
-                self._accounts_seen = self._store.count_users() > 0
-                self._accounts_checked_at = now
-        return self._accounts_seen
+            if now - check.checked_at >= NO_ACCOUNTS_RECHECK_SECONDS:
+                check.seen = self._store.count_users() > 0
+                check.checked_at = now
+        return check.seen
 
     def accounts_changed(self) -> None:
         """An account was just created: ask the database at the next check."""
-        self._accounts_checked_at = -NO_ACCOUNTS_RECHECK_SECONDS
+        self._accounts.checked_at = -NO_ACCOUNTS_RECHECK_SECONDS
 
     def reads_for(self, actor: Actor) -> Reads:
         """The reads this actor may make: audits of other schools are "not found", and a school
