@@ -4,7 +4,7 @@ containment-blind, within the grids, deterministic, the same in batch as one by 
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from hypothesis import HealthCheck, assume, given, settings
@@ -122,6 +122,26 @@ def test_taking_reach_away_from_a_needer_never_lowers_the_gap(item: Finding, dat
 def test_slower_reach_never_lowers_the_gap(item: Finding, reach: Reach) -> None:
     assume(REACH_ORDER.index(reach) > REACH_ORDER.index(item.reach))
     assert _score(_with(item, reach=reach)).availability_gap >= _score(item).availability_gap
+
+
+@PROPERTY
+@given(findings(), st.lists(st.sampled_from(REACH_ORDER), min_size=2, max_size=2), st.data())
+def test_a_slower_reach_for_one_needer_never_lowers_the_gap(item: Finding, pair, data) -> None:
+    assume(item.needed_by)
+    needer = data.draw(st.sampled_from(item.needed_by))
+    faster, slower = sorted(pair, key=REACH_ORDER.index)
+    base = _with(item, needed_reach={**item.needed_reach, needer: faster})
+    later = _with(item, needed_reach={**item.needed_reach, needer: slower})
+    assert _score(later).availability_gap >= _score(base).availability_gap
+
+
+@PROPERTY
+@given(findings(), st.integers(1, 800))
+def test_an_older_review_date_never_lowers_the_gap(item: Finding, days: int) -> None:
+    """Graded review dates (v5): the longer ago it passed, the larger (never smaller) the gap."""
+    assume(item.review_date is not None)
+    older = _with(item, review_date=item.review_date - timedelta(days=days))
+    assert _score(older).availability_gap >= _score(item).availability_gap
 
 
 @PROPERTY
