@@ -185,7 +185,6 @@ class Rule(Strict):
     """A recommendation (or a guard): when it holds, what the step is, and who keeps it after."""
 
     id: Id
-
     when: dict[str, Any] = Field(description="Predicates, all of which must hold")
     action: str
     step: str = Field(

@@ -172,6 +172,7 @@ EXAMPLES = [
         "both",
         advised=("sen_passport_to_cover_pack", "sen_passport_in_cover_pack"),
         never=(
+            "action_not_diagnosis",  # "allergen" wording has no place on a SEN passport
             "forename_and_photo_only",
             "tell_parents",
             "remove_unneeded",
