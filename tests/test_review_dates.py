@@ -9,16 +9,21 @@ not offered as needers and not described as people "who do not need it".
 
 from __future__ import annotations
 
+import io
 from datetime import date, timedelta
 
+import openpyxl
 import pytest
 
 from datawalk.checklist import DEFAULT_CHECKLIST_PATH, load_checklist
 from datawalk.checklist.checks import needers_can_need
 from datawalk.models import Finding, Reach
+from datawalk.samples import sample_document
 from datawalk.scoring import score_finding
-from datawalk.scoring.config import check_scoring
+from datawalk.scoring.config import check_scoring, stale_review_rows
 from datawalk.vocabulary import Checklist
+from datawalk.workbook import write_workbook
+from datawalk.workbook.layout import SCORING_MODEL
 
 UK = load_checklist(DEFAULT_CHECKLIST_PATH)
 WALK = date(2025, 3, 3)
@@ -149,3 +154,18 @@ def test_people_who_never_need_it_are_not_said_not_to_need_it() -> None:
     assert "seen through a window, who do not need it" not in reason.lower()
     assert reason.startswith("Seen by cleaners, who do not need it, and by ")
     assert "passers-by through a window" in reason
+
+
+def test_settings_and_the_workbook_show_the_grading() -> None:
+    bands, weights = stale_review_rows(UK)
+    assert [b["Gap before weighting"] for b in bands] == [
+        b.gap for b in UK.scoring.stale_review.bands
+    ]
+    assert {w["Time-criticality"] for w in weights} == {
+        t.name for t in UK.objects.time_criticalities
+    }
+    assert stale_review_rows(_without_grading(UK)) == ([], [])
+    book = openpyxl.load_workbook(io.BytesIO(write_workbook(sample_document())))
+    cells = [row[:2] for row in book[SCORING_MODEL].iter_rows(values_only=True)]
+    start = cells.index(("Passed review date: graded gap", None))
+    assert cells[start + 1] == (bands[0]["Review date passed"], bands[0]["Gap before weighting"])

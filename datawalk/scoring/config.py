@@ -10,6 +10,8 @@ It must not compute scores; `compiled.py` turns a valid section into arrays.
 
 from __future__ import annotations
 
+from typing import Any
+
 from datawalk.scoring.rule_checks import check_rules
 from datawalk.vocabulary import Checklist, NeedLookup, Scoring
 
@@ -39,6 +41,27 @@ def check_scoring(checklist: Checklist) -> list[Problem]:
     problems += check_rules(scoring.rules, checklist)
     problems += _check_stale_review(scoring, checklist)
     return problems
+
+
+def stale_review_rows(checklist: Checklist) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The graded review-date bands and weights as Settings and the workbook show them; both
+    empty when the checklist does not grade a passed review date (before uk_schools v5)."""
+    stale = checklist.scoring.stale_review if checklist.scoring else None
+    if stale is None:
+        return [], []
+    bands = [
+        {
+            "Review date passed": f"more than {band.after_days} days ago"
+            + (f" ({band.name})" if band.name else ""),
+            "Gap before weighting": band.gap,
+        }
+        for band in stale.bands
+    ]
+    weights = [
+        {"Time-criticality": checklist.label("time_criticalities", criticality), "Weight": weight}
+        for criticality, weight in stale.weights.items()
+    ]
+    return bands, weights
 
 
 def _check_stale_review(scoring: Scoring, checklist: Checklist) -> list[Problem]:

@@ -20,6 +20,7 @@ from datawalk.checklist import available_checklists, pin_checklist
 from datawalk.checklist.versions import VersionStep, version_step
 from datawalk.errors import ChecklistError
 from datawalk.models import Audit
+from datawalk.scoring.config import stale_review_rows
 from datawalk.scoring.rule_table import BUILT_IN_FLOOR, guard_rows, rule_rows
 from datawalk.ui import widgets
 from datawalk.vocabulary import Checklist, Level, Scoring
@@ -77,8 +78,23 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
         )
         column.plotly_chart(figure, config=CHART_CONFIG, key=key)
     _render_coefficients(checklist, scoring)
+    _render_stale_review(checklist)
     _render_rules(checklist)
     _render_vocabularies(checklist)
+
+
+def _render_stale_review(checklist: Checklist) -> None:
+    """How a passed review date is graded: a gap of its own, smaller than no information."""
+    bands, weights = stale_review_rows(checklist)
+    if not bands:
+        return
+    with st.expander("Passed review dates"):
+        st.caption(
+            "A display past its review date may be wrong, so it is a gap of its own: the band's "
+            "gap times the weight of the finding's most time-critical category, rounded."
+        )
+        _table(bands, key="set_stale_bands")
+        _table(weights, key="set_stale_weights")
 
 
 def newest_of(checklist: Checklist) -> Checklist | None:
@@ -167,6 +183,7 @@ def _render_vocabularies(checklist: Checklist) -> None:
                     "Audience": a.name,
                     "Exposure weight (sees without need)": a.breadth,
                     "Need weight (cannot reach)": a.need_weight,
+                    "Can need it": "yes" if a.can_need else "no",
                     "Includes": ", ".join(label("audiences", c) for c in a.contains),
                 }
                 for a in objects.audiences

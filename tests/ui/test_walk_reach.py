@@ -67,3 +67,19 @@ def test_good_practice_that_scores_as_a_risk_is_flagged(open_page, walk) -> None
     at.toggle(key=cap_key(at, "good_practice")).set_value(True).run()
     [warning] = [w for w in at.warning if "Marked as good practice" in w.value]
     assert "over-exposed" in warning.value
+
+
+def test_settings_show_the_graded_review_dates_and_who_can_need(open_page, walk) -> None:
+    at = open_page("settings", audit=walk.audit.id)
+    assert not at.exception
+    assert "Passed review dates" in [e.label for e in at.expander]
+    frames = [f.value for f in at.dataframe]
+    bands = next(f for f in frames if "Review date passed" in f.columns)
+    assert len(bands) == 3 and bands["Gap before weighting"].is_monotonic_increasing
+    audiences = next(f for f in frames if "Can need it" in f.columns)
+    never = set(audiences[audiences["Can need it"] == "no"]["Audience"])
+    assert never == {
+        "Visitors, public and contractors",
+        "Seen through a window",
+        "People hiring the premises",
+    }

@@ -12,6 +12,7 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
+from datawalk.scoring.config import stale_review_rows
 from datawalk.scoring.rule_table import BUILT_IN_FLOOR, guard_rows, rule_rows
 from datawalk.vocabulary import Checklist, Level
 from datawalk.workbook.data import WorkbookData
@@ -40,7 +41,7 @@ VOCABULARIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
             "child_protection",
         ),
     ),
-    ("Audiences", "audiences", ("breadth", "need_weight", "contains")),
+    ("Audiences", "audiences", ("breadth", "need_weight", "can_need", "contains")),
     ("Identifiability", "identifiability", ("weight",)),
     ("Detail levels", "detail_levels", ("weight",)),
     ("Controls", "controls", ("reduction", "locks_away", "applies_to")),
@@ -126,6 +127,11 @@ def write_scoring_model(workbook: Workbook, styles: Styles, data: WorkbookData) 
                 ],
                 title=f"Coefficients: {name}",
             )
+        bands, weights = stale_review_rows(checklist)
+        if bands:
+            pairs = [(b["Review date passed"], b["Gap before weighting"]) for b in bands]
+            pairs += [(f"weight: {w['Time-criticality']}", w["Weight"]) for w in weights]
+            row = _pairs(sheet, styles, row + 1, pairs, title="Passed review date: graded gap")
     for title, vocabulary, fields in VOCABULARIES:
         row = _vocabulary(sheet, styles, data, row + 1, title, vocabulary, fields)
     if scoring is not None:
