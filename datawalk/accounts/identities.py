@@ -84,7 +84,8 @@ def _link(
     return get_user(workspace, row["id"])
 
 
-def _unknown(issuer: str, subject: str, why: str) -> None:
+def _unknown(issuer: str, subject: str, why: str) -> User | None:
+    """Log a refused single sign-on (never the subject itself) and give nobody."""
     digest = hashlib.sha256(subject.encode("utf-8")).hexdigest()[:12]
     log.warning("single sign-on refused (%s): issuer %s, subject #%s", why, issuer, digest)
     return None

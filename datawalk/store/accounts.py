@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, and_, delete, func, insert, select, update
+from sqlalchemy import ColumnElement, Connection, and_, delete, func, insert, select, update
 
 from datawalk.errors import NotFoundError
 
@@ -136,7 +136,7 @@ class AccountsMixin(StoreBase):
     ) -> int:
         """End one session (by hash) or every session of a user; return how many ended."""
         s = tables.sessions
-        where = [s.c.ended_at.is_(None)]
+        where: list[ColumnElement[bool]] = [s.c.ended_at.is_(None)]
         if id_hash is not None:
             where.append(s.c.id_hash == id_hash)
         if user_id is not None:
