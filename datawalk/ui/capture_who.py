@@ -69,7 +69,8 @@ def render_reach_per_audience(ctx: cs.CaptureContext, draft: drafts.Draft) -> No
     with st.expander(label, expanded=bool(draft.needed_reach)):
         st.caption(
             "Only where an audience reaches it differently, e.g. all staff see the staff-room "
-            "poster but supply staff never go there. Unset: as 'Visible to' and 'Reach' say."
+            "poster but supply staff never go there (add Supply and cover staff to 'Needed by' "
+            "to set theirs). Unset: as 'Visible to' and 'Reach' say."
         )
         for audience in draft.needed_by:
             name = ctx.checklist.label("audiences", audience)
