@@ -183,16 +183,17 @@ def test_the_default_database_comes_from_the_environment(tmp_path: Path, monkeyp
 
 
 def test_export_writes_a_backup_that_parses_to_the_stored_audit(loaded_db: str, tmp_path) -> None:
-    path = tmp_path / "backup.json"
-    result = _run("export", sample_audit_id(), "-o", str(path), "--db", loaded_db)
-    assert result.exit_code == 0 and result.stdout == ""
-    assert f"wrote {path}" in result.stderr
-    document = parse_document(path.read_bytes())
+    # As stored when the backup was taken: the export itself then goes in the audit's trail.
     store = Store.open(loaded_db)
     try:
         stored = store.export_document(sample_audit_id())
     finally:
         store.close()
+    path = tmp_path / "backup.json"
+    result = _run("export", sample_audit_id(), "-o", str(path), "--db", loaded_db)
+    assert result.exit_code == 0 and result.stdout == ""
+    assert f"wrote {path}" in result.stderr
+    document = parse_document(path.read_bytes())
     assert document.model_copy(update={"scores": []}) == stored
     assert len(document.scores) == len(document.findings)
 

@@ -18,7 +18,7 @@ from datawalk.cli.app import ACTOR, db_option, main, open_workspace
 from datawalk.errors import InterchangeError
 from datawalk.interchange import DEFAULT_MAX_BYTES, attach_scores, dump_document, read_backup
 from datawalk.privacy.document_text import FlaggedText
-from datawalk.services import Actor, Workspace, imports
+from datawalk.services import Actor, Workspace, exports, imports
 from datawalk.services.imports import IdentifierChoices
 
 
@@ -137,6 +137,16 @@ def export(audit_id: str, fmt: str, output: Path, edition: str, db_url: str | No
     """
     with open_workspace(db_url) as workspace:
         EXPORTERS[fmt](ExportRequest(workspace, audit_id, output, edition))
+        # Written, so it has left DataWalk: the trail says who took which file, and when.
+        filename = "stdout" if str(output) == "-" else output.name
+        exports.record_export(
+            workspace,
+            Actor.operator(ACTOR),
+            audit_id,
+            fmt,
+            filename,
+            edition=None if fmt == "json" else edition,
+        )
     if str(output) != "-":
         click.echo(f"wrote {output}", err=True)
 

@@ -1,7 +1,8 @@
 """Export page (`/export?audit=…`): download the audit's PDF report or workbook (leadership or
 governors edition, with a protective marking) or a JSON backup, each built only when its button is
-pressed; and upload a workbook leadership has edited, preview exactly what it changes, then apply
-it all or nothing; and restore a JSON backup (`datawalk.ui.restore_panel`).
+pressed and recorded in the audit's trail as it is; and upload a workbook leadership has edited,
+preview exactly what it changes, then apply it all or nothing; and restore a JSON backup
+(`datawalk.ui.restore_panel`).
 """
 
 import logging
@@ -10,7 +11,7 @@ import streamlit as st
 
 from datawalk.errors import DataWalkError
 from datawalk.report import PDF_MIME, build_report, report_file_name
-from datawalk.services import Actor, imports
+from datawalk.services import Actor, exports, imports
 from datawalk.ui import errors, restore_panel, state, widgets
 from datawalk.workbook.data import check_marking
 from datawalk.workbook.downloads import (
@@ -79,6 +80,13 @@ def _deferred(build, *args):
     return run
 
 
+def _record(fmt: str, filename: str, edition: str | None = None) -> None:
+    """A download button's click: the file goes in the audit's trail (who, which format and
+    edition, which file, when) before it leaves, through the one export service."""
+    with errors.user_errors():
+        exports.record_export(workspace, state.as_actor(actor), audit.id, fmt, filename, edition)
+
+
 marking_ok = True
 try:
     marking = check_marking(marking)
@@ -91,7 +99,8 @@ st.download_button(
     data=_deferred(build_report, reads, audit.id, edition, marking),
     file_name=report_file_name(audit, edition),
     mime=PDF_MIME,
-    on_click="ignore",
+    on_click=_record,
+    args=("pdf", report_file_name(audit, edition), edition),
     icon=":material/picture_as_pdf:",
     type="primary",
     disabled=not marking_ok,
@@ -102,7 +111,8 @@ st.download_button(
     data=_deferred(build_workbook, reads, audit.id, edition, marking),
     file_name=workbook_file_name(audit),
     mime=XLSX_MIME,
-    on_click="ignore",
+    on_click=_record,
+    args=("xlsx", workbook_file_name(audit), edition),
     icon=":material/download:",
     type="primary",
     disabled=not marking_ok,
@@ -113,7 +123,8 @@ st.download_button(
     data=_deferred(build_backup, reads, audit.id),
     file_name=backup_file_name(audit),
     mime="application/json",
-    on_click="ignore",
+    on_click=_record,
+    args=("json", backup_file_name(audit)),
     icon=":material/save:",
     key="export_download_json",
 )
