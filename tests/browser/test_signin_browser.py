@@ -364,4 +364,6 @@ def test_an_unsaved_finding_survives_the_session_ending_mid_walk(
     page.wait_for_url(f"{server.url}{where}")
     wait_idle(page)
     # The walk page brings the draft back (it may take the page's second run to fill the form).
-    expect(page.get_by_role("textbox", name="Notes", exact=True)).to_have_value(DRAFT_NOTES)
+    expect(page.get_by_role("textbox", name="Notes", exact=True)).to_have_value(
+        DRAFT_NOTES, timeout=20_000
+    )
