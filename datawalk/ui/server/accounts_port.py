@@ -5,15 +5,12 @@ HTTP (status codes, the message to show).
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from datawalk.accounts import identities, sessions, sign_in, users
 from datawalk.services import Workspace
-
-_SEEN_USERS: weakref.WeakSet[Workspace] = weakref.WeakSet()
 
 
 @dataclass(frozen=True)
@@ -27,14 +24,8 @@ class PasswordOutcome:
 
 
 def users_exist(workspace: Workspace) -> bool:
-    """True once the first account exists. Remembered per workspace once true, because the
-    no-accounts mode never comes back and the gate asks on every request."""
-    if workspace in _SEEN_USERS:
-        return True
-    if users.has_users(workspace):
-        _SEEN_USERS.add(workspace)
-        return True
-    return False
+    """True once the first account exists (the workspace remembers it: it never goes back)."""
+    return users.has_users(workspace)
 
 
 def session_user_id(workspace: Workspace, token: str) -> str | None:
