@@ -15,6 +15,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 
 import pytest
+from sqlalchemy import delete
 
 from datawalk.accounts import users
 from datawalk.accounts.roles import Role
@@ -42,6 +43,7 @@ from datawalk.services import checklists as checklist_service
 from datawalk.services.authorization import GUARDED
 from datawalk.services.imports import BackupPreview, IdentifierChoices, WorkbookPreview
 from datawalk.services.workspace import READ_METHODS, Actor
+from datawalk.store import tables
 from datawalk.workbook.changes import ActionChangeSet
 
 OPERATOR = Actor.operator("cli")
@@ -91,8 +93,7 @@ def _target(store, school, make_audit, make_location, make_finding) -> Target:
     return Target(school, audit, location, empty, finding, action, other)
 
 
-@pytest.fixture
-def world(store, make_audit, make_location, make_finding) -> World:
+def _build_world(store, make_audit, make_location, make_finding) -> World:
     workspace = Workspace(store)
     own = _target(store, OWN, make_audit, make_location, make_finding)
     foreign = _target(store, FOREIGN, make_audit, make_location, make_finding)
@@ -110,6 +111,31 @@ def world(store, make_audit, make_location, make_finding) -> World:
         )
         actors[role.value] = users.actor_for(created.user)
     return World(workspace, actors, own, foreign, {"make_audit": make_audit})
+
+
+def _empty(store) -> None:
+    """Delete every row, children first, so the next world starts from nothing."""
+    with store.engine.begin() as connection:
+        for table in reversed(tables.metadata.sorted_tables):
+            connection.execute(delete(table))
+
+
+@pytest.fixture
+def new_world(store, make_audit, make_location, make_finding, checklist, tmp_path):
+    """Return a function that empties the test's database and builds the world in it afresh."""
+
+    def build() -> World:
+        _empty(store)
+        built = _build_world(store, make_audit, make_location, make_finding)
+        built.extra.update(checklist=checklist, library=tmp_path)
+        return built
+
+    return build
+
+
+@pytest.fixture
+def world(new_world) -> World:
+    return new_world()
 
 
 # --- the use cases ---------------------------------------------------------------------------
@@ -299,9 +325,9 @@ CASES: dict[str, Case] = {
 DOMAIN = (ValidationError, ConflictError, ChecklistError)
 
 
-def _outcome(run: Callable[[], Any]) -> str:
+def _outcome(run: Callable[..., Any], *args: Any) -> str:
     try:
-        run()
+        run(*args)
     except PermissionDeniedError:
         return "refused"
     except NotFoundError:
@@ -325,15 +351,28 @@ def _expected(case: Case, who: str, school: str) -> str:
     return "allowed" if role in case.allowed else "refused"
 
 
-@pytest.mark.parametrize("school", ["own", "foreign"])
-@pytest.mark.parametrize("who", ACTORS)
+COMBINATIONS = [(who, school) for who in ACTORS for school in ("own", "foreign")]
+
+
 @pytest.mark.parametrize("name", sorted(CASES))
-def test_every_use_case_checks_role_and_school(world, checklist, tmp_path, name, who, school):
-    world.extra.update(checklist=checklist, library=tmp_path)
+def test_every_use_case_checks_role_and_school(new_world, name):
+    """Every actor and school for one use case: the refusals first, all in one world (a refused
+    call must leave it as it was), then each allowed call in a world of its own."""
     case = CASES[name]
-    target = world.own if school == "own" else world.foreign
-    outcome = _outcome(lambda: case.run(world, world.actors[who], target))
-    assert outcome == _expected(case, who, school)
+    ordered = sorted(
+        COMBINATIONS, key=lambda combination: _expected(case, *combination) == "allowed"
+    )
+    world, pristine, mismatches = new_world(), True, []
+    for who, school in ordered:
+        expected = _expected(case, who, school)
+        if expected == "allowed":
+            world = world if pristine else new_world()
+            pristine = False
+        target = world.own if school == "own" else world.foreign
+        outcome = _outcome(case.run, world, world.actors[who], target)
+        if outcome != expected:
+            mismatches.append(f"{who} on {school} school: {outcome}, expected {expected}")
+    assert mismatches == []
 
 
 def test_every_use_case_of_the_services_is_guarded():
@@ -446,15 +485,18 @@ READS: dict[str, tuple[Read, frozenset[Role]]] = {
 }
 
 
-@pytest.mark.parametrize("school", ["own", "foreign"])
-@pytest.mark.parametrize("who", ACTORS)
 @pytest.mark.parametrize("name", sorted(READS))
-def test_every_read_checks_role_and_school(world, name, who, school):
+def test_every_read_checks_role_and_school(world, name):
     read, allowed = READS[name]
-    target = world.own if school == "own" else world.foreign
-    reads = world.workspace.reads_for(world.actors[who])
-    outcome = _outcome(lambda: read(reads, target))
-    assert outcome == _expected(Case(lambda *_: None, allowed), who, school)
+    mismatches = []
+    for who, school in COMBINATIONS:
+        target = world.own if school == "own" else world.foreign
+        reads = world.workspace.reads_for(world.actors[who])
+        outcome = _outcome(read, reads, target)
+        expected = _expected(Case(lambda *_: None, allowed), who, school)
+        if outcome != expected:
+            mismatches.append(f"{who} on {school} school: {outcome}, expected {expected}")
+    assert mismatches == []
 
 
 def test_every_read_method_has_a_scoping_rule():
