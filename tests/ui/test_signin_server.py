@@ -122,7 +122,8 @@ def test_password_and_code_sign_in_sets_the_cookies_and_returns_to_the_walk(serv
     assert "HttpOnly" in session and "SameSite=Lax" in session and "Max-Age=43200" in session
     assert any(c.startswith(f"{DEVICE_COOKIE}=") and "HttpOnly" in c for c in set_cookies)
     assert client.get("/walk").text == "app"
-    assert client.get("/media/photo.png").text == "app"
+    # A media file never sent to this user is not theirs (see tests/ui/test_media_owners.py).
+    assert client.get("/media/photo.png").status_code == 404
     with client.websocket_connect("/_stcore/stream") as ws:
         assert ws.receive_text() == "connected"
 

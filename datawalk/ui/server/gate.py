@@ -9,6 +9,9 @@ Once the first user exists, a request without a valid session cookie:
 - for the websocket (`/_stcore/stream`) is refused at the handshake, so a client that is not
   signed in never gets a Streamlit session (and cannot rerun, upload or clear caches).
 
+A signed-in user gets a `/media/` file only if their own websocket was sent its URL
+(`datawalk.ui.server.media_owners`): another user's download is "not found", as a missing one.
+
 Until the first user exists the app works as before: the page's own gate (`datawalk.ui.access`)
 serves this machine, or anyone with the old app password. Media and uploads are then refused to
 a client the page gate would refuse outright (another computer, no password configured).
@@ -32,6 +35,7 @@ from datawalk.ui.server import accounts_port
 from datawalk.ui.server.client import ClientRequest, scope_client
 from datawalk.ui.server.context import ServerContext
 from datawalk.ui.server.cookies import SESSION_COOKIE, unsign
+from datawalk.ui.server.media_owners import OWNERS, is_media
 from datawalk.ui.server.paths import SIGN_IN, PathKind, classify, is_upload_or_media, safe_next
 
 log = logging.getLogger(__name__)
@@ -67,6 +71,12 @@ class SignInGate:
         user_id = await run_in_threadpool(self._session_user_id, scope)
         if user_id is not None:
             scope.setdefault("state", {})[SCOPE_USER_KEY] = user_id
+            # A media file is this user's only if their websocket was sent its URL.
+            if is_media(path) and not OWNERS.may_fetch(user_id, path):
+                await _not_found(scope, receive, send)
+                return
+            if scope["type"] == "websocket":
+                send = _noting_media(send, user_id)
             await self.app(scope, receive, send)
             return
         await self._refuse(scope, receive, send, kind)
@@ -108,6 +118,21 @@ class SignInGate:
 def _path_with_query(scope: dict) -> str:
     query = scope.get("query_string", b"").decode("latin-1")
     return scope.get("path", "/") + (f"?{query}" if query else "")
+
+
+def _noting_media(send: Any, user_id: str) -> Any:
+    """`send` for a signed-in user's websocket, noting every media URL it carries to them."""
+
+    async def noting(message: dict) -> None:
+        if message.get("type") == "websocket.send":
+            OWNERS.note_sent(user_id, message.get("bytes") or message.get("text"))
+        await send(message)
+
+    return noting
+
+
+async def _not_found(scope: dict, receive: Any, send: Any) -> None:
+    await PlainTextResponse("Not found.", status_code=404)(scope, receive, send)
 
 
 async def _forbidden(scope: dict, receive: Any, send: Any) -> None:
