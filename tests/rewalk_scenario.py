@@ -26,6 +26,7 @@ class WalkedTwice:
     audit: Audit
     places: dict[str, Location]  # resolved, still, changed, locked, new
     carried: dict[str, int]  # how many of last walk's findings each place had
+    not_checked_places: int  # the locked one, and those whose findings nobody marked
 
 
 def walk_twice(store: Store) -> WalkedTwice:
@@ -62,4 +63,5 @@ def walk_twice(store: Store) -> WalkedTwice:
     places = {"resolved": resolved, "still": still, "changed": changed, "locked": locked,
               "new": empty}  # fmt: skip
     carried = {k: len(at[x.id]) for k, x in places.items()}
-    return WalkedTwice(first, store.get_audit(audit.id), places, carried)
+    untouched = len(located) - 3  # all but the resolved, still and changed places
+    return WalkedTwice(first, store.get_audit(audit.id), places, carried, untouched)

@@ -6,7 +6,8 @@ previous audit and its pinned copy are untouched. When the versions differ the r
 
 Per location: last time's and this time's worst level on each side, the direction (better, same,
 worse), and how many findings are new, resolved and persisting. A location not checked this time
-says so instead of a direction.
+(marked so, or none of its last-walk findings marked and nothing found) says so instead of a
+direction.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from datawalk.errors import ValidationError
-from datawalk.models import Audit, Finding, Location, RewalkRecord, RewalkState
+from datawalk.models import Audit, Finding, Location, RewalkItem, RewalkRecord, RewalkState
 from datawalk.rewalk.carry import finding_from_snapshot, observed_on, scored_with
 from datawalk.scored_table import scored_table
 from datawalk.validation import validate_finding
@@ -113,7 +114,7 @@ def compare_walks(
         was = before[before["location_id"] == location.id]
         b_p, b_s = _worst(was, "privacy_index"), _worst(was, "safeguarding_index")
         a_p, a_s = _worst(here, "privacy_index"), _worst(here, "safeguarding_index")
-        skipped = location.id in unchecked
+        skipped = location.id in unchecked or _never_looked_at(items, here)
         rows.append(
             {
                 "location_id": location.id,
@@ -144,6 +145,13 @@ def compare_walks(
         rescored=previous_version is not None and previous_version != audit.checklist.version,
         unscored=unscored,
     )
+
+
+def _never_looked_at(items: list[RewalkItem], here: pd.DataFrame) -> bool:
+    """A place none of whose last-walk findings was marked, with nothing found there now: it
+    was not checked, so it is never shown as better."""
+    untouched = (RewalkState.PENDING, RewalkState.NOT_CHECKED)
+    return bool(items) and here.empty and all(item.state in untouched for item in items)
 
 
 def direction(before: Iterable[int | None], after: Iterable[int | None]) -> str:
@@ -208,6 +216,7 @@ DISPLAY_COLUMNS = {
     "resolved": "Resolved",
     "persisting": "Persisting",
     "not_checked": "Not checked",
+    "waiting": "Not marked yet",
 }
 NO_FINDINGS = "None"
 
