@@ -369,10 +369,19 @@ def test_every_use_case_checks_role_and_school(new_world, name):
             world = world if pristine else new_world()
             pristine = False
         target = world.own if school == "own" else world.foreign
+        before = _fingerprint(world)
         outcome = _outcome(case.run, world, world.actors[who], target)
         if outcome != expected:
             mismatches.append(f"{who} on {school} school: {outcome}, expected {expected}")
+        elif expected != "allowed" and _fingerprint(world) != before:
+            mismatches.append(f"{who} on {school} school: refused, but something changed")
     assert mismatches == []
+
+
+def _fingerprint(world: World) -> tuple[Any, ...]:
+    """What any write bumps: each audit's version, and the audits there are."""
+    reads = world.workspace.reads
+    return tuple((s.id, reads.audit_version(s.id)) for s in reads.list_audits())
 
 
 def test_every_use_case_of_the_services_is_guarded():
