@@ -118,13 +118,20 @@ def rank_findings(frame: pd.DataFrame) -> pd.Series:
     (<NA> for the rest). Ties on priority go to the higher safeguarding level, then the higher
     privacy level, then the lower reference, so a rank never depends on the order of rows."""
     wanted = frame[needing_action(frame)]
-    ordered = wanted.sort_values(
-        ["priority", "safeguarding_index", "privacy_index", "reference"],
-        ascending=[False, False, False, True],
-        kind="stable",
-    )
-    ranks = pd.Series(range(1, len(ordered) + 1), index=ordered.index, dtype="Int64")
+    columns = ("priority", "safeguarding_index", "privacy_index", "reference")
+    rows = zip(*(wanted[column] for column in columns), strict=True)
+    keyed = sorted(zip((rank_key(*row) for row in rows), wanted.index, strict=True))
+    ordered = [index for _, index in keyed]
+    ranks = pd.Series(range(1, len(ordered) + 1), index=ordered, dtype="Int64")
     return ranks.reindex(frame.index)
+
+
+def rank_key(
+    priority: float, safeguarding_index: int, privacy_index: int, reference: str
+) -> tuple[float, int, int, str]:
+    """The plan's one order, most urgent first: priority, then safeguarding level, then privacy
+    level, then reference. Everything that lists findings by urgency sorts on this."""
+    return (-float(priority), -int(safeguarding_index), -int(privacy_index), str(reference))
 
 
 def rank_label(rank: object, total: int) -> str:

@@ -14,6 +14,7 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from datawalk.actions import STATUS_LABELS, is_overdue
+from datawalk.scored_table import rank_key
 from datawalk.scoring.result import CLASSIFICATION_NAMES, CLASSIFICATIONS, PROPORTIONATE
 from datawalk.workbook.data import WorkbookData
 from datawalk.workbook.fit import column_pixels, row_points
@@ -262,7 +263,7 @@ def _write_hotspots(sheet: Worksheet, styles: Styles, data: WorkbookData, row: i
             for v in data.findings
             if v.classification != PROPORTIONATE and not v.finding.good_practice
         ),
-        key=lambda v: (-v.priority, v.reference),
+        key=lambda v: rank_key(v.priority, v.safeguarding_index, v.privacy_index, v.reference),
     )[:TOP_HOTSPOTS]
     _table_header(
         sheet,
