@@ -162,7 +162,9 @@ def render_last_time(audit: Audit, location: Location, checklist: Checklist, act
     record = rewalk_record(audit)
     items = [item for item in record.items if item.location_id == location.id]
     st.html(STYLE)
-    with st.expander(f"Last walk here ({len(items)})", expanded=True, key="last_walk"):
+    waiting = sum(item.state is S.PENDING for item in items)
+    title = f"Last walk here ({len(items)}" + (f", {waiting} not marked yet)" if waiting else ")")
+    with st.expander(title, expanded=True, key="last_walk"):
         key = f"rw_unchecked_{location.id}"
         unchecked = any(u.location_id == location.id for u in record.unchecked_locations)
         st.toggle(
