@@ -24,6 +24,7 @@ from datawalk import dashboard as core
 from datawalk.checklist import checklist_of_stored_pin
 from datawalk.errors import ChecklistError
 from datawalk.models import Audit, Location
+from datawalk.scored_table import RANK_TIE_BREAK
 from datawalk.scoring import CLASSIFICATION_NAMES, CLASSIFICATIONS
 from datawalk.ui import state, widgets
 from datawalk.vocabulary import Checklist, Level
@@ -276,7 +277,7 @@ def render_hotspots(shown: pd.DataFrame, levels: list[Level]) -> None:
         st.caption("No findings match the filters.")
         return
     top = core.top_hotspots(shown)
-    st.caption(hotspots_note(len(top)))
+    st.caption(hotspots_note(len(top)), help=RANK_TIE_BREAK)
     if not top.empty:
         render_findings_table(top, levels)
 
