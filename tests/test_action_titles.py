@@ -192,3 +192,17 @@ def test_distinct_titles_give_a_clashing_action_its_next_wording():
         Title("Servery", "move the food allergy poster"),
     ]
     assert distinct_titles([first, second]) == [first[0], second[1]]
+
+
+def test_every_bundled_rule_has_a_short_step_naming_its_item():
+    """A rule without a step falls back to its action's first sentence, which may not fit: the
+    bundled checklist gives every recommending rule one, with only the known placeholders."""
+    checklist = load_checklist(DEFAULT_CHECKLIST_PATH)
+    item = Item("anaphylaxis and emergency contacts", "anaphylaxis and emergency contacts list")
+    for rule in checklist.scoring.rules:
+        if rule.guard:
+            continue
+        assert rule.step.strip(), f"{rule.id} has no step"
+        text = step_text(rule.step, rule.action, item)
+        assert "{" not in text and "}" not in text, rule.id
+        assert "{item}" in rule.step or "{what}" in rule.step, rule.id
