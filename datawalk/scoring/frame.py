@@ -349,7 +349,7 @@ def _stale_gap(
 ) -> np.ndarray:
     """Return n: the gap a passed review date makes by itself, graded by how long ago it passed
     and weighted by the most time-critical category (0 when the checklist does not grade)."""
-    if model.stale_after_days is None or model.stale_band_gap is None:
+    if model.stale_after_days is None or model.stale_band_gap is None or model.stale_weight is None:
         return np.zeros(len(days), dtype=np.int64)
     band = np.searchsorted(model.stale_after_days, days, side="left") - 1
     band_gap = np.where(band >= 0, model.stale_band_gap[np.clip(band, 0, None)], 0)
