@@ -9,11 +9,13 @@ streamlit, no database.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date
+from functools import partial
+from typing import Any
 
-from datawalk.models import AuditDocument, TrailEvent
+from datawalk.models import AuditDocument, RewalkItem, RewalkRecord, TrailEvent
 from datawalk.privacy.identifiers import redact_text, scan_text
 from datawalk.privacy.text_checks import KEPT_IDENTIFIERS, describe_kinds, identifier_kinds
 
@@ -24,6 +26,15 @@ ACTION_FIELDS = {
     "notes": "notes",
     "accepted_reason": "accepted reason",
 }
+# A re-walk's own text: the note on a resolved finding and its carried reference; a carried
+# action's recommendation and accepted-risk reason. A carried finding's structured copy
+# (`previous`) is scanned string by string under `previous_<key>`: a file may put anything there.
+REWALK_ITEM_FIELDS = {"note": "note on what was fixed", "previous_reference": "carried reference"}
+CARRIED_ACTION_FIELDS = {
+    "recommendation": "carried recommendation",
+    "accepted_reason": "carried accepted reason",
+}
+PREVIOUS_PREFIX = "previous_"
 
 
 @dataclass(frozen=True)
@@ -74,6 +85,39 @@ def document_text(document: AuditDocument) -> Iterator[TextSpot]:
         for field, label in ACTION_FIELDS.items():
             label = f"Action {number} {label}"
             yield TextSpot("action", action.id, field, label, getattr(action, field))
+    if document.rewalk is not None:
+        yield from rewalk_text(document.rewalk)
+
+
+def rewalk_text(record: RewalkRecord) -> Iterator[TextSpot]:
+    """Yield every free-text field a re-walk adds: item notes and references, every string of a
+    carried finding's copy, and carried actions' recommendations and accepted-risk reasons."""
+    for number, item in enumerate(record.items, start=1):
+        name = f"Last walk's finding {number}"
+        for field, label in REWALK_ITEM_FIELDS.items():
+            text = getattr(item, field)
+            yield TextSpot("finding", item.id, field, f"{name} {label}", text)
+        for key, value in item.previous.items():
+            text = "\n".join(_strings(value))
+            label = f"{name} carried {key.replace('_', ' ')}"
+            yield TextSpot("finding", item.id, f"{PREVIOUS_PREFIX}{key}", label, text)
+    for number, action in enumerate(record.carried_actions, start=1):
+        for field, label in CARRIED_ACTION_FIELDS.items():
+            label = f"Carried action {number} {label}"
+            yield TextSpot("action", action.id, field, label, getattr(action, field))
+
+
+def _strings(value: Any) -> Iterator[str]:
+    """Every string in a JSON value, keys of objects included."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(key)
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
 
 
 def flag_spots(spots: Iterable[TextSpot], walk_date: date | None = None) -> list[FlaggedText]:
@@ -93,7 +137,7 @@ def flagged_text(document: AuditDocument) -> list[FlaggedText]:
 
 def kept_on_record(trail: Iterable[TrailEvent]) -> set[str]:
     """Return the keys of fields the trail records as saved with an identifier on purpose."""
-    keys = set()
+    keys: set[str] = set()
     for event in trail:
         kept = event.changes.get(KEPT_IDENTIFIERS)
         fields = kept.get("new") if isinstance(kept, dict) else None
@@ -141,9 +185,53 @@ def replace_identifiers(
         a.model_copy(update={k: clean("action", a.id, k, getattr(a, k)) for k in ACTION_FIELDS})
         for a in document.actions
     ]
+    rewalk = document.rewalk and _cleaned_rewalk(document.rewalk, clean)
     return document.model_copy(
-        update={"audit": audit, "locations": locations, "findings": findings, "actions": actions}
+        update={
+            "audit": audit,
+            "locations": locations,
+            "findings": findings,
+            "actions": actions,
+            "rewalk": rewalk,
+        }
     )
+
+
+Cleaner = Callable[[str, str, str, str], str]
+
+
+def _cleaned_rewalk(record: RewalkRecord, clean: Cleaner) -> RewalkRecord:
+    """Return the re-walk record with the chosen fields cleaned, as `document_text` names them."""
+    items = [_cleaned_item(item, clean) for item in record.items]
+    actions = [
+        a.model_copy(
+            update={k: clean("action", a.id, k, getattr(a, k)) for k in CARRIED_ACTION_FIELDS}
+        )
+        for a in record.carried_actions
+    ]
+    return record.model_copy(update={"items": items, "carried_actions": actions})
+
+
+def _cleaned_item(item: RewalkItem, clean: Cleaner) -> RewalkItem:
+    update: dict[str, Any] = {
+        k: clean("finding", item.id, k, getattr(item, k)) for k in REWALK_ITEM_FIELDS
+    }
+    update["previous"] = {
+        key: _map_strings(value, partial(clean, "finding", item.id, PREVIOUS_PREFIX + key))
+        for key, value in item.previous.items()
+    }
+    return item.model_copy(update=update)
+
+
+def _map_strings(value: Any, change: Callable[[str], str]) -> Any:
+    """Return the JSON value with `change` applied to every string in it, keys included."""
+    if isinstance(value, str):
+        return change(value)
+    if isinstance(value, dict):
+        return {change(k): _map_strings(v, change) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_map_strings(v, change) for v in value]
+    return value
 
 
 def kept_by_entity(flagged: Iterable[FlaggedText]) -> dict[tuple[str, str], dict[str, list[str]]]:

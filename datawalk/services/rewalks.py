@@ -209,7 +209,7 @@ def mark_previous_finding(
         old = store.get_rewalk_item(item_id)
         audit = store.get_audit_rules(old.audit_id)
         text = note if state is RewalkState.RESOLVED else ""
-        check_free_text(
+        kept = check_free_text(
             [TextField("note", NOTE_LABEL, text)],
             audit.walk_at.date(),
             {"note"} if keep_note else (),
@@ -230,6 +230,9 @@ def mark_previous_finding(
             }
         )
         store.update_rewalk_item(old, checked(new), actor.name)
+        store.record_kept_identifiers(
+            old.audit_id, actor.name, entity="finding", entity_id=item_id, kept=kept
+        )
         if state is RewalkState.RESOLVED and close_actions:
             _close_carried(workspace, actor, new, today or audit.walk_at.date())
     return new
