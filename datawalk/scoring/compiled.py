@@ -26,6 +26,8 @@ from datawalk.scoring.rules import CompiledRule, compile_rules, template_rules
 from datawalk.vocabulary import Checklist, Level, Scoring
 
 SCALE = 1000
+# Half of one unit of a product of two scaled values: added before dividing, to round half up.
+HALF = SCALE * SCALE // 2
 NEVER = math.inf  # reach "not at all", or a category with no time limit
 
 _CACHE: dict[int, tuple[Checklist, Compiled]] = {}

@@ -24,7 +24,8 @@ import pandas as pd
 
 from datawalk.errors import ValidationError
 from datawalk.models import Finding
-from datawalk.scoring.compiled import SCALE, Compiled, compile_checklist, scaled
+from datawalk.scoring.availability import graded_stale_gap, leaf_reach
+from datawalk.scoring.compiled import HALF, SCALE, Compiled, compile_checklist, scaled
 from datawalk.scoring.matrices import (
     any_of,
     covered,
@@ -42,7 +43,6 @@ from datawalk.scoring.result import BOTH, CLASSIFICATIONS, OVER_EXPOSED, UNDER_A
 from datawalk.scoring.rules import FrameFacts, RuleChoice, first_rules, rule_matrix
 from datawalk.vocabulary import Checklist
 
-HALF = SCALE * SCALE // 2
 INPUT_COLUMNS = (
     "finding_id",
     "reference",
@@ -216,13 +216,13 @@ def score_columns(columns: Columns, model: Compiled, today: date) -> FrameScores
     reach_minutes = model.reach_minutes[reach]
     limit = masked_min(cats, model.limit_minutes, np.inf)
     too_slow = np.isinf(reach_minutes) | (reach_minutes > limit)
-    leaf_minutes, given = _leaf_reach(model, columns["needed_reach"], visible, reach_minutes, name)
+    leaf_minutes, given = leaf_reach(model, columns["needed_reach"], visible, reach_minutes, name)
     leaf_slow = np.isinf(leaf_minutes) | (leaf_minutes > limit)
     review = np.asarray(columns["review_date"])
     overdue = review < np.datetime64(today, "ns")
     stale_days = np.where(overdue, (np.datetime64(today, "D") - review.astype("datetime64[D]")), 0)
     stale_days = stale_days.astype(np.int64)
-    stale_gap = _stale_gap(model, cats, stale_days, overdue)
+    stale_gap = graded_stale_gap(model, cats, stale_days, overdue)
     # Before graded review dates (v5), a passed one counted every needer as missing.
     overdue_misses = overdue if model.stale_after_days is None else np.zeros_like(overdue)
     locked = any_of(controls, model.locks_away) & any_of(cats, model.emergency)
@@ -309,53 +309,6 @@ def score_columns(columns: Columns, model: Compiled, today: date) -> FrameScores
         anonymous=~named & (visible & ~needed).any(axis=0),
         rules=choice,
     )
-
-
-def _leaf_reach(
-    model: Compiled, pairs: Sequence[Any], visible: np.ndarray, reach: np.ndarray, source: str
-) -> tuple[np.ndarray, np.ndarray]:
-    """Return leaves × n minutes to reach, and leaves × n whether a reach was given for the leaf.
-
-    By default a leaf role that can see it reaches it at the finding's reach, and any other not
-    at all. A reach given for a needer overrides that for its leaves; where a group and a role
-    inside it both have one, the narrower (the role) wins.
-
-    Raises:
-        ValidationError: a pair names an audience or reach the checklist does not define.
-    """
-    minutes = np.where(visible, reach[None, :], np.inf)
-    given = np.zeros_like(visible)
-    rows = [p if isinstance(p, (list, tuple)) else () for p in pairs]
-    if not any(rows):
-        return minutes, given
-    lengths = np.fromiter(map(len, rows), dtype=np.int64, count=len(rows))
-    flat = [pair for row in rows for pair in row]
-    audiences = encode_ids([a for a, _ in flat], model.audiences, "needed_by", source)
-    speeds = encode_ids([r for _, r in flat], model.reaches, "reach", source)
-    codes = np.full((len(model.audiences), len(rows)), -1, dtype=np.int64)
-    codes[audiences, np.repeat(np.arange(len(rows)), lengths)] = speeds
-    size = [len(model.audience_leaves[a]) for a in model.audiences]
-    for leaf, sources in enumerate(model.leaf_sources):
-        for audience in sorted(sources, key=lambda a: -size[a]):  # broadest first
-            has = codes[audience] >= 0
-            if has.any():
-                minutes[leaf] = np.where(has, model.reach_minutes[codes[audience]], minutes[leaf])
-                given[leaf] |= has
-    return minutes, given
-
-
-def _stale_gap(
-    model: Compiled, cats: np.ndarray, days: np.ndarray, overdue: np.ndarray
-) -> np.ndarray:
-    """Return n: the gap a passed review date makes by itself, graded by how long ago it passed
-    and weighted by the most time-critical category (0 when the checklist does not grade)."""
-    if model.stale_after_days is None or model.stale_band_gap is None or model.stale_weight is None:
-        return np.zeros(len(days), dtype=np.int64)
-    band = np.searchsorted(model.stale_after_days, days, side="left") - 1
-    band_gap = np.where(band >= 0, model.stale_band_gap[np.clip(band, 0, None)], 0)
-    weight = masked_max(cats, model.stale_weight, 0)
-    value = (band_gap * weight + HALF) // (SCALE * SCALE)
-    return np.where(overdue, np.clip(value, 0, 5), 0).astype(np.int64)
 
 
 def _context_codes(columns: Columns, name: str, vocabulary: tuple[str, ...], n: int) -> np.ndarray:
