@@ -18,7 +18,7 @@ from typing import Any
 
 from datawalk.accounts.roles import Permission, Role, allows
 from datawalk.errors import NotFoundError, PermissionDeniedError
-from datawalk.models import Action, AuditDocument, Finding
+from datawalk.models import Action, AuditDocument, Finding, RewalkRecord
 from datawalk.services.authorization import require_audit, require_signed_in
 from datawalk.services.workspace import READ_METHODS, Actor, Reads, Workspace
 
@@ -39,7 +39,8 @@ AUDIT_READS: dict[str, Permission] = {
     "list_trail": FULL,
     "list_imported_trail": FULL,
     "photo_counts": FULL,
-    "rewalk_record": FULL,
+    # What changed since last walk is in the governors edition too; its free text is not.
+    "rewalk_record": GOVERNORS,
     "load_draft": Permission.WALK,
     "drafts_elsewhere": Permission.WALK,
     "has_drafts": Permission.WALK,
@@ -163,6 +164,10 @@ class ScopedReads(Reads):
         return method(finding_id)
 
 
+# A finding's fields the governors edition leaves out (last walk's copy carries them too).
+_FREE_TEXT = frozenset({"notes", "good_practice_note", "title", "photos"})
+
+
 def _governors(value: Any) -> Any:
     if isinstance(value, list):
         return [_governors(item) for item in value]
@@ -174,6 +179,22 @@ def _governors(value: Any) -> Any:
         )
     if isinstance(value, Action):
         return value.model_copy(update={"notes": ""})
+    if isinstance(value, RewalkRecord):
+        return value.model_copy(
+            update={
+                "items": [
+                    item.model_copy(
+                        update={
+                            "note": "",
+                            "previous": {
+                                k: v for k, v in item.previous.items() if k not in _FREE_TEXT
+                            },
+                        }
+                    )
+                    for item in value.items
+                ]
+            }
+        )
     if isinstance(value, AuditDocument):
         return value.model_copy(
             update={

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import streamlit as st
 
+from datawalk.accounts.roles import Permission
 from datawalk.models import AuditStatus
 from datawalk.services import AuditSummary, audits
-from datawalk.ui import errors, rewalk_panel, state, widgets
+from datawalk.ui import errors, permissions, rewalk_panel, state, widgets
 from datawalk.ui.retention_panel import render_card_governance
 
 # (button label, new status) offered for each current status.
@@ -39,7 +40,8 @@ def _render_card(summary: AuditSummary) -> None:
                 f"{summary.finding_count} finding(s)"
             )
         )
-        actions = STATUS_ACTIONS[status]
+        # Completing or archiving is the consultant's; legal hold and deletion an admin's.
+        actions = STATUS_ACTIONS[status] if permissions.may(Permission.WALK) else ()
         columns = st.columns(len(actions) + 2)
         with columns[0]:
             widgets.page_link(
@@ -59,9 +61,10 @@ def _render_card(summary: AuditSummary) -> None:
                 on_click=_set_status,
                 args=(summary.id, new_status, summary.school_name),
             )
-        if status != AuditStatus.IN_PROGRESS:
+        if status != AuditStatus.IN_PROGRESS and permissions.may(Permission.WALK):
             rewalk_panel.render_start_next_walk(summary.id, summary.school_name)
-        render_card_governance(summary)
+        if permissions.may(Permission.GOVERN):
+            render_card_governance(summary)
 
 
 def render_audit_list(summaries: list[AuditSummary]) -> None:

@@ -21,10 +21,11 @@ from streamlit_image_coordinates import streamlit_image_coordinates
 
 from datawalk import charts
 from datawalk import dashboard as core
+from datawalk.accounts.roles import Permission
 from datawalk.plan_image import draw_hotspots
 from datawalk.plan_markers import hotspot_markers, nearest_marker
 from datawalk.ui import dashboard_view as view
-from datawalk.ui import state, widgets
+from datawalk.ui import permissions, state, widgets
 from datawalk.ui.plan_picker import _EncodedImage
 from datawalk.ui.routes import page_file
 from datawalk.vocabulary import Level
@@ -174,6 +175,8 @@ def _render_no_plan(audit_id: str, floor_name: str) -> None:
     the way to add one: Settings, whose first section is the floor plans."""
     with st.container(border=True):
         st.markdown(f"**{widgets.escape_markdown(f'No plan for {floor_name} yet.')}**")
+        if not permissions.may(Permission.WALK):
+            return  # the plans are the consultant's to add
         st.caption("Add the floor plan in Settings, then place each location on it.")
         if st.button(
             "Add a plan in Settings", icon=":material/add_photo_alternate:", key=NO_PLAN_KEY

@@ -11,11 +11,11 @@ from datetime import date
 
 import streamlit as st
 
+from datawalk.accounts.roles import Permission
 from datawalk.models import Finding, Photo
 from datawalk.scoring import ScoredFinding, score_findings
-from datawalk.services import Actor
 from datawalk.services import findings as finding_service
-from datawalk.ui import errors, state, widgets
+from datawalk.ui import errors, permissions, state, widgets
 from datawalk.vocabulary import Checklist
 from datawalk.workbook.plans import thumbnail
 
@@ -33,7 +33,9 @@ def _ask_delete(finding_id: str | None) -> None:
 
 def _delete(finding_id: str, actor: str) -> None:
     with errors.user_errors():
-        deleted = finding_service.delete_finding(state.get_workspace(), Actor(actor), finding_id)
+        deleted = finding_service.delete_finding(
+            state.get_workspace(), state.as_actor(actor), finding_id
+        )
         st.session_state[_UNDO] = deleted
         state.flash(f"Deleted {deleted.reference}.", "info")
     st.session_state[_CONFIRM] = None
@@ -43,7 +45,7 @@ def _undo(actor: str) -> None:
     finding: Finding | None = st.session_state.pop(_UNDO, None)
     if finding is None:
         return
-    restored = finding_service.undo_delete(state.get_workspace(), Actor(actor), finding)
+    restored = finding_service.undo_delete(state.get_workspace(), state.as_actor(actor), finding)
     state.flash(f"Restored {restored.reference}.")
 
 
@@ -165,7 +167,9 @@ def _render_heading(
 ) -> None:
     """Reference and title (the categories under it), the levels, and a thumbnail of the first
     checked photo beside them."""
-    picture = _thumbnail(finding.id, finding.version) if finding.id else None
+    # The thumbnail cache is shared between sessions: only a reader of photos may ask it.
+    shows_photos = bool(finding.id) and permissions.may(Permission.READ)
+    picture = _thumbnail(finding.id, finding.version) if shows_photos else None
     text_col = st.container()
     if picture:
         image_col, text_col = st.columns([1, 5], vertical_alignment="center")
@@ -214,6 +218,8 @@ def render_finding_card(
         st.caption(widgets.escape_markdown(details))
         if finding.notes:
             widgets.plain_text(finding.notes)
+        if not permissions.may(Permission.WALK):
+            return  # a school's own people read findings; the consultant edits them
         if st.session_state.get(_CONFIRM) == finding.id:
             st.warning(f"Delete {reference}? You can undo this straight after.")
             yes_col, no_col = st.columns(2)

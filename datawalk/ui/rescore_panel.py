@@ -14,12 +14,13 @@ import pandas as pd
 import streamlit as st
 
 from datawalk import governance
+from datawalk.accounts.roles import Permission
 from datawalk.checklist import available_checklists, pin_checklist
 from datawalk.checklist.versions import VersionStep, version_step
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import Audit
 from datawalk.services import rescoring
-from datawalk.ui import errors, state, widgets
+from datawalk.ui import errors, permissions, state, widgets
 from datawalk.vocabulary import Checklist
 
 TITLE = "Checklist version"
@@ -43,6 +44,8 @@ def render(audit: Audit | None, checklist: Checklist) -> None:
     candidates = governance.rescore_candidates(audit, available_checklists())
     if not candidates:
         st.caption("The checklist library holds no other copy of this checklist.")
+    if not permissions.may(Permission.WALK):
+        return  # rescoring is the consultant's
     for candidate in candidates:
         _render_candidate(audit, candidate)
 

@@ -16,10 +16,11 @@ from dataclasses import dataclass
 
 import streamlit as st
 
+from datawalk.accounts.roles import Permission
 from datawalk.errors import DataWalkError, InterchangeError, NotFoundError
 from datawalk.interchange import DEFAULT_MAX_BYTES
 from datawalk.services import Reads, Workspace, imports
-from datawalk.ui import errors, state, widgets
+from datawalk.ui import errors, permissions, state, widgets
 from datawalk.ui.uploads import shown_name
 
 RESTORED_KEY = "_restore_done"  # id of the audit just restored, for the link to its walk
@@ -35,7 +36,10 @@ class RestorePreview:
 
 
 def render() -> None:
-    """The uploader, then the backup's preview and the Restore button, or one refusal."""
+    """The uploader, then the backup's preview and the Restore button, or one refusal; nothing
+    for a role that may not restore (a school's own people)."""
+    if not permissions.may(Permission.WALK):
+        return
     st.divider()
     st.subheader("Restore a backup", anchor=False)
     limit = widgets.upload_limit_mb(DEFAULT_MAX_BYTES)

@@ -13,13 +13,14 @@ import pandas as pd
 import streamlit as st
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from datawalk.accounts.roles import Permission
 from datawalk.checklist import CHECKLISTS_DIR, available_checklists, pin_checklist
 from datawalk.checklist.library import Installation, plan_install, read_upload
 from datawalk.checklist.reading import MAX_BYTES
 from datawalk.errors import ChecklistError, DataWalkError
 from datawalk.models import Audit
 from datawalk.services import Actor, checklists
-from datawalk.ui import state, uploads, widgets
+from datawalk.ui import permissions, state, uploads, widgets
 from datawalk.vocabulary import Checklist
 
 TITLE = "Checklist library"
@@ -28,6 +29,8 @@ TITLE = "Checklist library"
 def render(audit: Audit | None, checklist: Checklist) -> None:
     """The installed checklists, then the uploader with its preview or its problems."""
     _render_library()
+    if not permissions.may(Permission.MANAGE):
+        return  # the checklist library is an admin's
     st.caption(
         "Adding a checklist never changes an existing audit: each audit keeps the copy it was "
         "started with until you rescore it under Checklist version."

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 import streamlit as st
 
+from datawalk.accounts.roles import Permission
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.floorplan import PLAN_LIMITS, pinned_locations
 from datawalk.models import Audit, Floor
 from datawalk.services import Actor, plans
-from datawalk.ui import errors, state, widgets
+from datawalk.ui import errors, permissions, state, widgets
 from datawalk.vocabulary import Checklist
 
 TITLE = "Floor plans"
@@ -52,6 +53,8 @@ def _render_floor(audit: Audit, floor: Floor, placed: int) -> None:
         else:
             st.image(floor.plan.data, width=THUMBNAIL_WIDTH, alt=f"Floor plan of {floor.name}")
             st.caption(f"{floor.plan.width} × {floor.plan.height} px · {placed} location(s) placed")
+    if not permissions.may(Permission.WALK):
+        return  # the plans are the consultant's to set
     with controls:
         gen = st.session_state.setdefault(_GEN, 0)
         upload = widgets.limited_uploader(

@@ -10,6 +10,7 @@ from datetime import date
 
 import streamlit as st
 
+from datawalk.accounts.roles import Permission
 from datawalk.actions import (
     STATUS_LABELS,
     ActionView,
@@ -20,8 +21,8 @@ from datawalk.errors import ConflictError, DataWalkError
 from datawalk.models import Action, ActionStatus
 from datawalk.privacy.text_checks import identifier_kinds
 from datawalk.scored_table import RANK_TIE_BREAK, rank_label
-from datawalk.services import Actor, actions, audits
-from datawalk.ui import errors, state, widgets
+from datawalk.services import actions, audits
+from datawalk.ui import errors, permissions, state, widgets
 from datawalk.ui.text import escape_message
 
 # A save refused because the action changed since its form opened: (form, message).
@@ -44,25 +45,33 @@ with errors.user_errors():
         # A box, not a toast: Streamlit's toast is an unnamed dialog to a screen reader.
         st.info(f"Added {len(created)} default action(s) for new findings.", icon=":material/info:")
 
-with st.form("overall_opinion_form"):
-    opinion = st.text_area(
-        "Overall opinion",
-        value=audit.overall_opinion,
-        height=140,
-        max_chars=10_000,
-        help="The consultant's overall view of the walk; shown here and in the workbook.",
-        # Keyed on the stored text: a save elsewhere shows here, typing survives other writes.
-        key=f"overall_opinion_{zlib.crc32(audit.overall_opinion.encode())}",
-    )
-    # A possible pupil identifier is saved only with this tick, and the trail records it.
-    keep = bool(identifier_kinds(opinion, audit.walk_at.date())) and st.checkbox(
-        "Save anyway: not a pupil identifier", key="opinion_ok"
-    )
-    if st.form_submit_button("Save overall opinion", key="save_opinion"):
-        with errors.user_errors():
-            audits.set_overall_opinion(workspace, Actor(actor), audit.id, opinion, keep=keep)
-            state.flash("Overall opinion saved.")
-            st.rerun()
+if not permissions.may(Permission.WALK):
+    # The consultant's view of the walk: read here, written by them.
+    if audit.overall_opinion:
+        st.subheader("Overall opinion", anchor=False)
+        widgets.plain_text(audit.overall_opinion)
+else:
+    with st.form("overall_opinion_form"):
+        opinion = st.text_area(
+            "Overall opinion",
+            value=audit.overall_opinion,
+            height=140,
+            max_chars=10_000,
+            help="The consultant's overall view of the walk; shown here and in the workbook.",
+            # Keyed on the stored text: a save elsewhere shows here, typing survives other writes.
+            key=f"overall_opinion_{zlib.crc32(audit.overall_opinion.encode())}",
+        )
+        # A possible pupil identifier is saved only with this tick, and the trail records it.
+        keep = bool(identifier_kinds(opinion, audit.walk_at.date())) and st.checkbox(
+            "Save anyway: not a pupil identifier", key="opinion_ok"
+        )
+        if st.form_submit_button("Save overall opinion", key="save_opinion"):
+            with errors.user_errors():
+                audits.set_overall_opinion(
+                    workspace, state.as_actor(actor), audit.id, opinion, keep=keep
+                )
+                state.flash("Overall opinion saved.")
+                st.rerun()
 
 today = date.today()
 views = describe_actions(reads.list_actions(audit.id), state.scored_audit_table(audit), today)
@@ -124,8 +133,15 @@ def _render_action(view: ActionView) -> None:
                 "It was edited, so it is kept: close it if you agree.",
                 icon=":material/task_alt:",
             )
+        if not permissions.may(Permission.UPDATE_ACTIONS):
+            _render_read_only(action)
+            return
         recommendation = st.text_area(
-            "Recommendation", action.recommendation, key=f"action_rec_{suffix}"
+            "Recommendation",
+            action.recommendation,
+            key=f"action_rec_{suffix}",
+            # Writing the plan is the consultant's; the school updates its progress.
+            disabled=not permissions.may(Permission.PLAN_ACTIONS),
         )
         left, right = st.columns(2)
         owner = left.text_input("Owner (name or role)", action.owner, key=f"action_owner_{suffix}")
@@ -163,13 +179,21 @@ def _render_action(view: ActionView) -> None:
         _render_stale(suffix)
 
 
+def _render_read_only(action: Action) -> None:
+    """The action as the governors edition shows it, for a role that may not update it."""
+    widgets.plain_text(action.recommendation)
+    due = f"{action.due_date:%d/%m/%Y}" if action.due_date else "no date"
+    owner = action.owner or "no owner yet"
+    st.caption(widgets.escape_markdown(f"{STATUS_LABELS[action.status]} · {owner} · due {due}"))
+
+
 def _save_action(view: ActionView, edited: Action, keep: bool, suffix: str) -> None:
     """Save the form's edit, made from the version the form was opened at. If someone changed
     the action since, nothing is written: who and when stay shown under the form (which keeps
     what was typed) until the person opens their change."""
     try:
         kept = actions.TEXT_LABELS if keep else ()
-        actions.save_action(workspace, Actor(actor), edited, keep=kept)
+        actions.save_action(workspace, state.as_actor(actor), edited, keep=kept)
     except ConflictError as error:
         st.session_state[_STALE_KEY] = (suffix, errors.message_for(error))
         return
@@ -211,7 +235,7 @@ def _acceptance(action: Action, suffix: str) -> dict[str, object]:
 for view in shown:
     _render_action(view)
 
-if len(views) >= 2:
+if len(views) >= 2 and permissions.may(Permission.PLAN_ACTIONS):
     with st.expander("Merge actions", icon=":material/merge:"):
         st.caption(
             "One fix for several findings: the merged action keeps the highest priority, the "
@@ -223,7 +247,7 @@ if len(views) >= 2:
         )
         if st.button("Merge selected actions", key="merge_actions", disabled=len(chosen) < 2):
             try:
-                actions.merge(workspace, Actor(actor), audit.id, chosen)
+                actions.merge(workspace, state.as_actor(actor), audit.id, chosen)
             except DataWalkError as error:
                 errors.show_error(error)
             else:

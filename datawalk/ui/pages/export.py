@@ -9,10 +9,11 @@ import logging
 
 import streamlit as st
 
+from datawalk.accounts.roles import Permission
 from datawalk.errors import DataWalkError
 from datawalk.report import PDF_MIME, build_report, report_file_name
-from datawalk.services import Actor, exports, imports
-from datawalk.ui import errors, restore_panel, state, widgets
+from datawalk.services import exports, imports
+from datawalk.ui import errors, permissions, restore_panel, state, widgets
 from datawalk.workbook.data import check_marking
 from datawalk.workbook.downloads import (
     XLSX_MIME,
@@ -48,16 +49,18 @@ with errors.user_errors():
     state.sync_default_actions(audit.id, actor)
 
 st.subheader("Report and workbook", anchor=False)
+# Someone who may read only what the governors edition shows is offered only that edition.
+editions = list(EDITIONS) if permissions.may(Permission.READ) else ["governors"]
 edition = (
     st.segmented_control(
         "Edition",
-        list(EDITIONS),
-        default="leadership",
+        editions,
+        default=editions[0],
         format_func=EDITION_LABELS.__getitem__,
         key="export_edition",
         required=True,
     )
-    or "leadership"
+    or editions[0]
 )
 marking = st.text_input(
     "Protective marking (printed in the header and footer of every page and sheet)",
@@ -118,25 +121,29 @@ st.download_button(
     disabled=not marking_ok,
     key="export_download_xlsx",
 )
-st.download_button(
-    "Download JSON backup",
-    data=_deferred(build_backup, reads, audit.id),
-    file_name=backup_file_name(audit),
-    mime="application/json",
-    on_click=_record,
-    args=("json", backup_file_name(audit)),
-    icon=":material/save:",
-    key="export_download_json",
-)
+if permissions.may(Permission.READ):  # the whole audit, photos and notes included
+    st.download_button(
+        "Download JSON backup",
+        data=_deferred(build_backup, reads, audit.id),
+        file_name=backup_file_name(audit),
+        mime="application/json",
+        on_click=_record,
+        args=("json", backup_file_name(audit)),
+        icon=":material/save:",
+        key="export_download_json",
+    )
 
-st.divider()
-st.subheader("Import an edited workbook", anchor=False)
-st.caption(
-    "Leadership may edit the yellow columns of the Action plan sheet (owner, due date, status, "
-    "notes, acceptance). Upload the workbook (up to "
-    f"{widgets.upload_limit_mb(WORKBOOK_LIMITS.max_bytes, BINARY_MEGABYTE)} MB) to see exactly "
-    "what would change before applying it."
-)
+# Importing an edited workbook updates actions: for those who may (school leads included).
+may_import = permissions.may(Permission.UPDATE_ACTIONS)
+if may_import:
+    st.divider()
+    st.subheader("Import an edited workbook", anchor=False)
+    st.caption(
+        "Leadership may edit the yellow columns of the Action plan sheet (owner, due date, "
+        "status, notes, acceptance). Upload the workbook (up to "
+        f"{widgets.upload_limit_mb(WORKBOOK_LIMITS.max_bytes, BINARY_MEGABYTE)} MB) to see "
+        "exactly what would change before applying it."
+    )
 
 
 def _show_changes(preview: imports.WorkbookPreview) -> widgets.Apply | None:
@@ -151,26 +158,27 @@ def _show_changes(preview: imports.WorkbookPreview) -> widgets.Apply | None:
     choices = widgets.identifier_choices(preview.flagged, key="export_identifiers")
 
     def apply() -> str:
-        imports.apply_workbook(workspace, Actor(actor), preview, choices)
+        imports.apply_workbook(workspace, state.as_actor(actor), preview, choices)
         return f"Applied {len(changes.changes)} change(s) to {n_actions} action(s)."
 
     return widgets.Apply("Apply these changes", "export_apply", apply)
 
 
-widgets.upload_preview_apply(
-    widgets.Upload(
-        key="export",
-        label="Edited workbook (.xlsx)",
-        types=("xlsx", "xlsm"),
-        max_bytes=WORKBOOK_LIMITS.max_bytes,
-        megabyte=BINARY_MEGABYTE,
-        help="A workbook exported from this audit, with only the yellow columns edited.",
-        scope=audit.id,
-    ),
-    lambda file: imports.preview_workbook(
-        workspace, file.getvalue(), audit_id=audit.id, filename=file.name
-    ),
-    _show_changes,
-)
+if may_import:
+    widgets.upload_preview_apply(
+        widgets.Upload(
+            key="export",
+            label="Edited workbook (.xlsx)",
+            types=("xlsx", "xlsm"),
+            max_bytes=WORKBOOK_LIMITS.max_bytes,
+            megabyte=BINARY_MEGABYTE,
+            help="A workbook exported from this audit, with only the yellow columns edited.",
+            scope=audit.id,
+        ),
+        lambda file: imports.preview_workbook(
+            workspace, file.getvalue(), audit_id=audit.id, filename=file.name
+        ),
+        _show_changes,
+    )
 
 restore_panel.render()

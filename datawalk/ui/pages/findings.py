@@ -6,7 +6,7 @@ import streamlit as st
 from datawalk.finding_table import filter_findings
 from datawalk.scored_table import RANK_TIE_BREAK
 from datawalk.scoring import CLASSIFICATION_NAMES, CLASSIFICATIONS
-from datawalk.ui import errors, finding_list, state, widgets
+from datawalk.ui import errors, finding_list, permissions, state, widgets
 
 # The levels are the point of the page: reference, place and both levels come first and are
 # narrow, so at 1024 px (and 820 px portrait) they show without scrolling the table sideways.
@@ -35,7 +35,8 @@ widgets.audit_header(audit)
 state.show_flash()
 finding_list.render_undo(audit.id, actor)
 
-table = state.findings_table(audit)
+# A school viewer reads the table as the governors edition shows it: without the notes.
+table = permissions.as_reader_sees(state.findings_table(audit))
 locations = dict(zip(table["location_id"], table["location"], strict=True))
 location_col, category_col = st.columns(2)
 chosen_locations = location_col.multiselect(

@@ -3,11 +3,19 @@ and what is already recorded here."""
 
 import streamlit as st
 
-from datawalk.ui import capture, locations, plan_picker, rewalk_panel, state, widgets
+from datawalk.accounts.roles import Permission
+from datawalk.ui import capture, locations, permissions, plan_picker, rewalk_panel, state, widgets
 from datawalk.ui.capture_state import CaptureContext
 from datawalk.ui.location_manage import render_manage_location
 
 audit = widgets.require_audit()
+if not permissions.may(Permission.WALK):
+    # Walking is the consultant's: a school's own people read the walk on these pages.
+    widgets.audit_header(audit)
+    st.info("Walking an audit is for its consultant. See what was found on these pages.")
+    widgets.page_link("findings", "Findings", state.audit_params(audit.id))
+    widgets.page_link("dashboard", "Dashboard", state.audit_params(audit.id))
+    st.stop()
 checklist = state.get_checklist_for(audit)
 actor = state.actor(audit)
 widgets.audit_header(audit, state.current_location_id())
