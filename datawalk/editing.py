@@ -14,6 +14,7 @@ Pure core: no Streamlit, no database.
 from __future__ import annotations
 
 import re
+import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -37,12 +38,22 @@ class DraftHolder:
     device: str = SHARED_DEVICE
 
 
+def new_device_id() -> str:
+    """Return a random device id (128 bits, URL-safe) for the long-lived device cookie."""
+    return secrets.token_urlsafe(16)
+
+
+def valid_device_id(value: object) -> str | None:
+    """Return the device id if it has the shape of one the sign-in makes, else None."""
+    if isinstance(value, str) and _DEVICE_ID.match(value) and value != SHARED_DEVICE:
+        return value
+    return None
+
+
 def device_of(cookie: object) -> str:
     """The device key for a `datawalk_device` cookie value: the id itself when it looks like
     one the sign-in made, else the shared key (no cookie, or a value someone typed)."""
-    if isinstance(cookie, str) and _DEVICE_ID.match(cookie) and cookie != SHARED_DEVICE:
-        return cookie
-    return SHARED_DEVICE
+    return valid_device_id(cookie) or SHARED_DEVICE
 
 
 def clock_time(at: datetime) -> str:

@@ -46,11 +46,6 @@ class ValidSession:
     record: SessionRecord
 
 
-def new_device_id() -> str:
-    """A random device id, for the long-lived device cookie set at sign-in."""
-    return secrets.token_urlsafe(16)
-
-
 def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 

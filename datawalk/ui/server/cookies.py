@@ -13,18 +13,19 @@ import base64
 import hashlib
 import hmac
 import os
-import re
 import secrets
 from http.cookies import SimpleCookie
 from pathlib import Path
 
-from datawalk.editing import DEVICE_COOKIE as DEVICE_COOKIE  # the drafts' device key
+# The device cookie is the drafts' device key: its name and shape are defined with the drafts.
+from datawalk.editing import DEVICE_COOKIE as DEVICE_COOKIE
+from datawalk.editing import new_device_id as new_device_id
+from datawalk.editing import valid_device_id as valid_device_id
 
 SESSION_COOKIE = "datawalk_session"
 # A device id outlives every session: drafts belong to one user on one device.
 DEVICE_MAX_AGE = 400 * 24 * 3600
 _TOKEN_BYTES = 32
-_DEVICE_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 _DOMAIN = b"datawalk-session-cookie|"
 _SECRET_FILE = Path("data") / "session.key"
 
@@ -32,15 +33,6 @@ _SECRET_FILE = Path("data") / "session.key"
 def new_token() -> str:
     """Return a fresh random session token (256 bits, URL-safe)."""
     return secrets.token_urlsafe(_TOKEN_BYTES)
-
-
-def new_device_id() -> str:
-    return secrets.token_urlsafe(16)
-
-
-def valid_device_id(value: str | None) -> str | None:
-    """Return the device id if it has the shape this module issues, else None."""
-    return value if value and _DEVICE_PATTERN.match(value) else None
 
 
 def _mac(secret: bytes, token: str) -> str:
