@@ -228,13 +228,25 @@ def as_actor(name: str) -> Actor:
 
 
 def device() -> str:
-    """This browser's device key for drafts: the `datawalk_device` cookie the sign-in sets, else
-    the one shared key (no accounts yet), so a reload still brings the draft back."""
+    """This browser's device key for drafts: the signed-in session's device, else the
+    `datawalk_device` cookie, else the one shared key (no accounts yet), so a reload still
+    brings the draft back."""
+    from datawalk.ui.session_gate import current_signed_in
+
+    signed_in = current_signed_in()
+    if signed_in is not None:
+        return editing.device_of(signed_in.device_id)
     return editing.device_of(st.context.cookies.get(editing.DEVICE_COOKIE))
 
 
 def draft_holder(actor_name: str) -> editing.DraftHolder:
-    """Whose drafts this session reads and writes: the actor, on this device."""
+    """Whose drafts this session reads and writes: the actor, on this device. A signed-in user's
+    drafts are keyed by their account, not their name, so renaming them loses nothing."""
+    from datawalk.ui.session_gate import current_signed_in
+
+    signed_in = current_signed_in()
+    if signed_in is not None and signed_in.actor.user_id:
+        return editing.DraftHolder(owner=f"user:{signed_in.actor.user_id}", device=device())
     return editing.DraftHolder(owner=actor_name, device=device())
 
 

@@ -127,3 +127,20 @@ def test_a_callback_after_the_session_ended_acts_as_no_one(signed_cookies, walk,
         assert state.current_actor().kind == "local"  # refused by every use case now
     finally:
         del st.session_state[session_gate.SIGNED_IN_KEY]
+
+
+def test_a_signed_in_users_draft_is_kept_under_their_account_on_their_device(
+    signed_cookies, walk, open_page
+):
+    """Keyed by the account, not the display name, so renaming the user loses no draft."""
+    from datawalk.editing import DraftHolder
+    from tests.ui.test_walk_page import TEMPLATE, cap_key
+
+    signed_cookies()
+    at = open_page("walk", audit=walk.audit.id, location=walk.location.id)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at.text_area(key=cap_key(at, "notes")).input("Half typed while signed in").run()
+    assert not at.exception
+    holder = DraftHolder(f"user:{signed_cookies.user.id}", DEVICE)
+    stored = walk.store.load_draft(walk.audit.id, walk.location.id, holder=holder)
+    assert stored["notes"] == "Half typed while signed in"
