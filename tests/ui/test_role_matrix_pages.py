@@ -318,3 +318,23 @@ def test_each_offered_download_is_recorded_in_the_trail(world, open_page, role) 
     assert {e.actor for e in downloads} == {world.users[role].display_name}
     assert f"PDF report, {edition} edition" in whats
     assert ("JSON backup" in whats) == (role is not Role.SCHOOL_VIEWER)
+
+
+def test_a_consultant_saves_deletes_and_restores_a_finding_as_themselves(world, open_page):
+    """The walk page acts as the signed-in consultant (the no-accounts person is refused)."""
+    from tests.ui.test_walk_page import SAVE_KEY, TEMPLATE, cap_key
+
+    world.sign_in(Role.CONSULTANT)
+    at = _open(open_page, "walk", world.own.audit.id, world.own.location.id)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at.button(key=SAVE_KEY).click().run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    reads = world.workspace.reads
+    (saved,) = [f for f in reads.list_findings(world.own.audit.id) if f.template_id == TEMPLATE]
+    assert _last_actor(world, saved.id) == "Consultant Person"
+    at.button(key=f"delete_{saved.id}").click().run()
+    at.button(key=f"delete_yes_{saved.id}").click().run()
+    assert saved.id not in [f.id for f in reads.list_findings(world.own.audit.id)]
+    at.button(key="undo_delete").click().run()
+    assert saved.id in [f.id for f in reads.list_findings(world.own.audit.id)]
+    assert _last_actor(world, saved.id) == "Consultant Person"
