@@ -65,6 +65,10 @@ FINDING_FIELDS = (
 EDITABLE_FIELDS = tuple(field for field in FINDING_FIELDS if field != "photos")
 
 
+# What the draft is of, never changed by a widget.
+FIXED_FIELDS = frozenset({"schema_version", "finding_id", "version", "rewalk_item_id"})
+
+
 class Draft(BaseModel):
     """The in-progress finding. Unlike `Finding`, every field may still be empty."""
 
@@ -72,6 +76,9 @@ class Draft(BaseModel):
 
     schema_version: int = DRAFT_SCHEMA
     finding_id: str | None = Field(default=None, description="Set when editing a saved finding")
+    rewalk_item_id: str | None = Field(
+        default=None, description="Last walk's finding this records as Changed, once saved"
+    )
     version: int | None = None
     reference: str | None = None
     created_at: datetime | None = None
@@ -110,7 +117,7 @@ def change_field(draft: Draft, field: str, value: Any, checklist: Checklist) -> 
     Raises:
         ValidationError: `field` is not a draft field.
     """
-    if field not in Draft.model_fields or field in {"schema_version", "finding_id", "version"}:
+    if field not in Draft.model_fields or field in FIXED_FIELDS:
         raise ValidationError(f"'{field}' cannot be edited on a finding.", field=field)
     if isinstance(value, tuple | set | frozenset):
         value = sorted(value)

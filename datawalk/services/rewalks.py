@@ -11,11 +11,12 @@ transaction with its trail events.
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 
 from datawalk.checklist import checklist_from_pin, pin_checklist
 from datawalk.checklist.versions import VersionStep, version_step
+from datawalk.editing import DraftHolder
 from datawalk.errors import DataWalkError, ValidationError
 from datawalk.models import (
     ActionStatus,
@@ -236,6 +237,59 @@ def mark_previous_finding(
         if state is RewalkState.RESOLVED and close_actions:
             _close_carried(workspace, actor, new, today or audit.walk_at.date())
     return new
+
+
+@guard(Permission.WALK, by_rewalk_item())
+def save_changed_finding(
+    workspace: Workspace,
+    actor: Actor,
+    item_id: str,
+    finding: Finding,
+    *,
+    keep: Collection[str] = (),
+    clear_draft_at: str | None = None,
+    draft_holder: DraftHolder | None = None,
+) -> Finding:
+    """Save the capture form's finding as what one of last walk's findings became (Changed), in
+    one transaction; return it as stored.
+
+    "Changed" opens the capture pre-filled and saves nothing: only this save records the
+    finding and the item's state, so a cancelled edit leaves the item as it was. An item still
+    as it was has its copy edited in place (the form opens that saved finding).
+
+    Raises:
+        ValidationError: the finding is not at the item's place, or fails `save_finding`.
+        ConflictError: the copy was changed by someone else since it was opened.
+        NotFoundError: the item, its audit or its location is gone.
+    """
+    store = workspace._store
+    with store.transaction():
+        old = store.get_rewalk_item(item_id)
+        if (finding.audit_id, finding.location_id) != (old.audit_id, old.location_id):
+            raise ValidationError(
+                f"{old.previous_reference} was recorded at another location.", field="location"
+            )
+        if finding.id != old.new_finding_id and old.new_finding_id is not None:
+            store.delete_finding(old.new_finding_id, actor.name)
+        saved = save_finding(
+            workspace,
+            actor,
+            finding,
+            keep=keep,
+            clear_draft_at=clear_draft_at,
+            draft_holder=draft_holder,
+        )
+        new = old.model_copy(
+            update={
+                "state": RewalkState.CHANGED,
+                "note": "",
+                "new_finding_id": saved.id,
+                "decided_by": actor.name,
+                "decided_at": utc_now(),
+            }
+        )
+        store.update_rewalk_item(old, checked(new), actor.name)
+    return saved
 
 
 def _copy_finding(workspace: Workspace, actor: Actor, item: RewalkItem, audit: Audit) -> Finding:

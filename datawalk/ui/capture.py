@@ -12,8 +12,8 @@ import streamlit as st
 
 from datawalk import drafts
 from datawalk.errors import ConflictError, DataWalkError, ValidationError
-from datawalk.models import LONG_TEXT, SHORT_TEXT
-from datawalk.services import Actor, findings
+from datawalk.models import LONG_TEXT, SHORT_TEXT, Finding
+from datawalk.services import findings, rewalks
 from datawalk.ui import (
     capture_others,
     capture_who,
@@ -239,14 +239,7 @@ def _save(ctx: cs.CaptureContext) -> str | None:
         return None
     try:
         finding = drafts.finding_from_draft(draft, ctx.audit_id, ctx.location_id)
-        saved = findings.save_finding(
-            state.get_workspace(),
-            Actor(ctx.actor),
-            finding,
-            keep=previews.confirmed_fields(draft),
-            clear_draft_at=ctx.location_id,
-            draft_holder=cs.holder(ctx),
-        )
+        saved = _save_finding(ctx, draft, finding)
     except ValidationError as exc:
         errors.record_error(cs.SCOPE, previews.at_its_field(exc))
         return None
@@ -261,6 +254,20 @@ def _save(ctx: cs.CaptureContext) -> str | None:
     previews.log_identifier_override(ctx, previews.confirmed_fields(draft), saved)
     cs.reset(ctx, stored_draft_cleared=True)
     return saved.reference
+
+
+def _save_finding(ctx: cs.CaptureContext, draft: drafts.Draft, finding: Finding) -> Finding:
+    """Save the finding; a re-walk's Changed also records what last walk's finding became."""
+    workspace, actor = state.get_workspace(), state.as_actor(ctx.actor)
+    kept, holder = previews.confirmed_fields(draft), cs.holder(ctx)
+    if draft.rewalk_item_id:
+        return rewalks.save_changed_finding(
+            workspace, actor, draft.rewalk_item_id, finding,
+            keep=kept, clear_draft_at=ctx.location_id, draft_holder=holder,
+        )  # fmt: skip
+    return findings.save_finding(
+        workspace, actor, finding, keep=kept, clear_draft_at=ctx.location_id, draft_holder=holder
+    )
 
 
 def _on_save(ctx: cs.CaptureContext) -> None:

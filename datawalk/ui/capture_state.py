@@ -318,3 +318,34 @@ def open_saved(ctx: CaptureContext, finding_id: str) -> None:
     forget_originals()
     commit(ctx, draft)
     _become(ctx, draft)
+
+
+def open_prefilled(audit_id: str, location_id: str, actor: str, draft: Draft) -> bool:
+    """Put `draft` on this place's capture form, unsaved, as if typed here; return False (and
+    change nothing) when the form already holds other unsaved work, which is never replaced.
+
+    Only the draft is written (as every tap is); nothing is recorded until the form is saved.
+    """
+    target = st.session_state.get(_TARGET)
+    held = current_draft() if target and target[:2] == (audit_id, location_id) else None
+    if held is None:
+        payload = state.reads().load_draft(audit_id, location_id, holder=state.draft_holder(actor))
+        held = drafts.draft_from_payload(payload)
+    if not held.is_empty() and held.rewalk_item_id != draft.rewalk_item_id:
+        return False
+    walking.save_draft(
+        state.get_workspace(),
+        audit_id,
+        location_id,
+        drafts.draft_to_payload(draft),
+        drafts.draft_photo_blobs(draft),
+        holder=state.draft_holder(actor),
+    )
+    forget_originals()
+    st.session_state.pop(_CLEARED, None)
+    st.session_state.pop(_DRAFT, None)  # `prepare` loads the stored draft on this run
+    if draft.finding_id:
+        st.query_params[state.FINDING_PARAM] = draft.finding_id
+    elif state.FINDING_PARAM in st.query_params:
+        del st.query_params[state.FINDING_PARAM]
+    return True

@@ -1,9 +1,10 @@
 """Walk page of a re-walk: last walk's findings at this location, each marked in one tap.
 
-Resolved, Still as it was (copied as a new finding observed today), Changed (the copy opens in
-the capture form to edit) or Not checked; a whole location can be marked not checked (a locked
-room). Resolving offers to close the carried-over action; an accepted risk asks to be accepted
-again. Every tap is a service call (`datawalk.services.rewalks`), recorded in the trail.
+Resolved, Still as it was (copied as a new finding observed today), Changed (the capture form
+opens pre-filled to edit; nothing is recorded until it is saved) or Not checked; a whole
+location can be marked not checked (a locked room). Resolving offers to close the carried-over
+action; an accepted risk asks to be accepted again. Every tap is a service call
+(`datawalk.services.rewalks`), recorded in the trail.
 """
 
 from __future__ import annotations
@@ -12,11 +13,12 @@ from datetime import date
 
 import streamlit as st
 
+from datawalk import drafts
 from datawalk.models import ActionStatus, Audit, CarriedAction, Location, RewalkItem, RewalkRecord
 from datawalk.models import RewalkState as S
 from datawalk.rewalk.carry import finding_from_snapshot
 from datawalk.services import rewalks as service
-from datawalk.ui import errors, finding_list, state, widgets
+from datawalk.ui import capture_state, errors, finding_list, state, widgets
 from datawalk.vocabulary import Checklist
 
 STATE_LABELS = {
@@ -51,9 +53,38 @@ def _mark(item_id: str, new_state: S, actor_name: str) -> None:
         item = service.mark_previous_finding(
             state.get_workspace(), state.as_actor(actor_name), item_id, new_state
         )
-        if new_state is S.CHANGED and item.new_finding_id:
-            st.query_params[state.FINDING_PARAM] = item.new_finding_id
         state.flash(f"{item.previous_reference}: {STATE_LABELS[new_state].lower()}.")
+
+
+def _changed_draft(item: RewalkItem) -> drafts.Draft:
+    """The capture form pre-filled: this walk's copy if one is saved, else last time's fields."""
+    if item.new_finding_id:
+        finding = state.reads().get_finding(item.new_finding_id)
+        draft = drafts.redact_unrecorded_photos(drafts.draft_from_finding(finding, editing=True))
+    else:
+        draft = drafts.draft_from_finding(finding_from_snapshot(item, item.audit_id), editing=False)
+    draft.rewalk_item_id = item.id
+    return draft
+
+
+def _open_changed(item: RewalkItem, actor_name: str) -> None:
+    """Changed: open the capture pre-filled to edit; nothing is saved until the form is."""
+    with errors.user_errors():
+        opened = capture_state.open_prefilled(
+            item.audit_id, item.location_id, actor_name, _changed_draft(item)
+        )
+        if not opened:
+            state.flash(
+                "The form below holds a finding not saved yet: save or clear it, then tap "
+                "Changed again.",
+                "warning",
+            )
+            return
+        state.flash(
+            f"{item.previous_reference} is in the form below: change what is different and "
+            "save. Nothing is recorded until you save.",
+            "info",
+        )
 
 
 def _save_note(item_id: str, key: str, actor_name: str) -> None:
@@ -137,11 +168,12 @@ def _render_item(
         st.caption(f"This time: {STATE_LABELS[item.state]}")
         with st.container(horizontal=True, wrap=True):
             for tap_state, label, icon in TAPS:
+                changed = tap_state is S.CHANGED
                 st.button(
                     label,
                     key=f"rw_{tap_state.value}_{item.id}",
-                    on_click=_mark,
-                    args=(item.id, tap_state, actor),
+                    on_click=_open_changed if changed else _mark,
+                    args=(item, actor) if changed else (item.id, tap_state, actor),
                     icon=icon,
                     type="primary" if item.state is tap_state else "secondary",
                     disabled=item.state is tap_state and tap_state is not S.CHANGED,

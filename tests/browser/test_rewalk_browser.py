@@ -12,6 +12,7 @@ from datawalk.services import Actor, Workspace
 from datawalk.services.audits import set_status
 from datawalk.services.rewalks import start_rewalk
 from datawalk.store import Store
+from datawalk.ui.capture import SAVE_KEY
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -52,6 +53,8 @@ def test_one_location_is_rewalked_in_at_most_two_taps_per_finding(
 
     for item_id, found in zip(item_ids, PLAN, strict=False):
         tap(page.locator(f".st-key-rw_{found.value}_{item_id} button"))
+        if found is RewalkState.CHANGED:  # opens the capture pre-filled: saved only by Save
+            tap(page.locator(f".st-key-{SAVE_KEY} button"))
 
     assert tap.count <= 2 * len(item_ids)
     rows = dict(app_server.query("SELECT id, state FROM rewalk_items WHERE location_id = ?", place))

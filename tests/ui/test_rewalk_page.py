@@ -14,6 +14,7 @@ from datawalk.services import Actor, Workspace
 from datawalk.services.audits import set_status
 from datawalk.services.rewalks import start_rewalk
 from datawalk.store import Store
+from datawalk.ui.capture import DISCARD_KEY, SAVE_KEY
 
 ACTOR = Actor("A. Consultant")
 
@@ -64,6 +65,7 @@ def test_each_previous_finding_is_marked_in_one_tap(open_page, rewalk) -> None:
 
     at.button(key=f"rw_still_{still.id}").click().run()
     at.button(key=f"rw_changed_{changed.id}").click().run()
+    at.button(key=SAVE_KEY).click().run()
 
     items = {i.id: i for i in rewalk.store.rewalk_record(rewalk.audit.id).items}
     assert items[still.id].state is RewalkState.STILL
@@ -73,14 +75,85 @@ def test_each_previous_finding_is_marked_in_one_tap(open_page, rewalk) -> None:
         items[still.id].new_finding_id,
         items[changed.id].new_finding_id,
     }
-    # Changed opens its copy in the capture form, to edit.
-    assert at.query_params["finding"] == items[changed.id].new_finding_id
 
     at.button(key=f"rw_resolved_{resolved.id}").click().run()
     assert not at.exception
     assert rewalk.store.rewalk_record(rewalk.audit.id).items[resolved.ordinal].state is (
         RewalkState.RESOLVED
     )
+
+
+def _item(rewalk: Rewalk, item_id: str):
+    return next(i for i in rewalk.store.rewalk_record(rewalk.audit.id).items if i.id == item_id)
+
+
+def test_changed_opens_the_form_prefilled_and_saves_nothing_until_saved(open_page, rewalk):
+    location_id, (item, *_) = _busiest(rewalk)
+    at = open_page("walk", audit=rewalk.audit.id, location=location_id)
+    version = rewalk.store.get_audit(rewalk.audit.id).version
+
+    at.button(key=f"rw_changed_{item.id}").click().run()
+
+    assert not at.exception
+    assert rewalk.store.list_findings(rewalk.audit.id, location_id) == []
+    assert _item(rewalk, item.id).state is RewalkState.PENDING
+    assert rewalk.store.get_audit(rewalk.audit.id).version == version
+    draft = at.session_state["cap_draft"]
+    assert draft.rewalk_item_id == item.id and draft.finding_id is None
+    assert draft.categories == item.previous["categories"]
+    assert draft.format == item.previous["format"]
+
+    at.button(key=SAVE_KEY).click().run()
+
+    assert not at.exception
+    [saved] = rewalk.store.list_findings(rewalk.audit.id, location_id)
+    marked = _item(rewalk, item.id)
+    assert marked.state is RewalkState.CHANGED and marked.new_finding_id == saved.id
+    assert saved.categories == item.previous["categories"] and saved.notes == ""
+
+
+def test_cancelling_a_changed_edit_leaves_the_finding_waiting(open_page, rewalk):
+    location_id, (item, *_) = _busiest(rewalk)
+    at = open_page("walk", audit=rewalk.audit.id, location=location_id)
+
+    at.button(key=f"rw_changed_{item.id}").click().run()
+    at.button(key=DISCARD_KEY).click().run()
+
+    assert not at.exception
+    assert rewalk.store.list_findings(rewalk.audit.id, location_id) == []
+    assert _item(rewalk, item.id).state is RewalkState.PENDING
+    assert at.session_state["cap_draft"].is_empty()
+
+
+def test_changed_after_still_edits_its_copy_and_cancelling_keeps_it_still(open_page, rewalk):
+    location_id, (item, *_) = _busiest(rewalk)
+    at = open_page("walk", audit=rewalk.audit.id, location=location_id)
+    at.button(key=f"rw_still_{item.id}").click().run()
+    copy_id = _item(rewalk, item.id).new_finding_id
+
+    at.button(key=f"rw_changed_{item.id}").click().run()
+    assert at.session_state["cap_draft"].finding_id == copy_id
+    at.button(key=DISCARD_KEY).click().run()
+    assert _item(rewalk, item.id).state is RewalkState.STILL
+
+    at.button(key=f"rw_changed_{item.id}").click().run()
+    at.button(key=SAVE_KEY).click().run()
+    assert not at.exception
+    marked = _item(rewalk, item.id)
+    assert marked.state is RewalkState.CHANGED and marked.new_finding_id == copy_id
+    assert [f.id for f in rewalk.store.list_findings(rewalk.audit.id, location_id)] == [copy_id]
+
+
+def test_changed_never_replaces_unsaved_work_on_the_form(open_page, rewalk):
+    location_id, (first, second, *_) = _busiest(rewalk)
+    at = open_page("walk", audit=rewalk.audit.id, location=location_id)
+    at.button(key=f"rw_changed_{first.id}").click().run()
+
+    at.button(key=f"rw_changed_{second.id}").click().run()
+
+    assert not at.exception
+    assert at.session_state["cap_draft"].rewalk_item_id == first.id
+    assert any("not saved yet" in w.value for w in at.warning)
 
 
 def test_resolving_offers_to_close_the_carried_action(open_page, rewalk) -> None:
