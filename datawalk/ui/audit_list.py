@@ -44,12 +44,20 @@ def _render_card(summary: AuditSummary) -> None:
         actions = STATUS_ACTIONS[status] if permissions.may(Permission.WALK) else ()
         columns = st.columns(len(actions) + 2)
         with columns[0]:
-            widgets.page_link(
-                "walk",
-                "Open walk",
-                state.audit_params(summary.id),
-                icon=":material/directions_walk:",
-            )
+            if permissions.may(Permission.WALK):
+                widgets.page_link(
+                    "walk",
+                    "Open walk",
+                    state.audit_params(summary.id),
+                    icon=":material/directions_walk:",
+                )
+            else:  # a school's own people read the walk, from its dashboard
+                widgets.page_link(
+                    "dashboard",
+                    "Dashboard",
+                    state.audit_params(summary.id),
+                    icon=":material/dashboard:",
+                )
         with columns[1]:
             widgets.page_link(
                 "findings", "Findings", state.audit_params(summary.id), icon=":material/table_rows:"

@@ -14,11 +14,12 @@ from datetime import date, datetime
 
 import streamlit as st
 
+from datawalk.accounts.roles import Permission
 from datawalk.models import AuditStatus
 from datawalk.portfolio import SchoolRow, group_by_school, in_scope, school_row, sort_rows
 from datawalk.reminders import Reminder, calendar_filename, calendar_ics
 from datawalk.services import Actor, AuditSummary, downloads
-from datawalk.ui import state, widgets
+from datawalk.ui import permissions, state, widgets
 from datawalk.ui.text import escape_markdown
 from datawalk.vocabulary import Level
 
@@ -51,9 +52,10 @@ def portfolio_rows(today: date, interval: int, actor: Actor) -> list[SchoolRow]:
 
 
 def open_target(row: SchoolRow) -> str:
-    """The page a school's latest audit opens on: the walk while it is in progress, else its
-    dashboard."""
-    return "walk" if row.latest_status == AuditStatus.IN_PROGRESS else "dashboard"
+    """The page a school's latest audit opens on: the walk while it is in progress (for those
+    who walk), else its dashboard."""
+    walking = row.latest_status == AuditStatus.IN_PROGRESS and permissions.may(Permission.WALK)
+    return "walk" if walking else "dashboard"
 
 
 def _badge(side: str, level: Level | None) -> str:

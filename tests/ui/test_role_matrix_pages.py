@@ -111,9 +111,14 @@ def test_an_admin_opens_every_schools_audit(world, open_page, page) -> None:
 @pytest.mark.parametrize("page", ["audits", "portfolio"])
 def test_lists_hold_only_the_schools_in_scope(world, open_page, role, page) -> None:
     world.sign_in(role)
-    text = _texts(_open(open_page, page, world.own.audit.id, world.own.location.id))
+    at = _open(open_page, page, world.own.audit.id, world.own.location.id)
+    text = _texts(at)
     assert world.own.name in text
     assert (world.foreign.name in text) == (role is Role.ADMIN)
+    # Only those who walk are sent to the walk page; the others open the dashboard.
+    links = [link.proto for link in at.get("page_link")]
+    pages = {link.page for link in links if "audit=" in link.query_string}
+    assert ("walk" in pages) == (role in (Role.ADMIN, Role.CONSULTANT)), pages
 
 
 # --- what each role is shown on its own school's audit ----------------------------------------
