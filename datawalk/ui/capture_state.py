@@ -343,9 +343,9 @@ def open_prefilled(audit_id: str, location_id: str, actor: str, draft: Draft) ->
     )
     forget_originals()
     st.session_state.pop(_CLEARED, None)
-    st.session_state.pop(_DRAFT, None)  # `prepare` loads the stored draft on this run
-    if draft.finding_id:
-        st.query_params[state.FINDING_PARAM] = draft.finding_id
-    elif state.FINDING_PARAM in st.query_params:
-        del st.query_params[state.FINDING_PARAM]
+    st.session_state[_DRAFT] = draft
+    st.session_state[_TARGET] = (audit_id, location_id, draft.finding_id)
+    _show_in_url(draft.finding_id)
+    errors.clear_errors(SCOPE)
+    _redraw(WIDGET_FIELDS, draft)
     return True

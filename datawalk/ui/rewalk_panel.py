@@ -166,6 +166,8 @@ def _render_item(
         name = widgets.escape_markdown(_item_title(item, audit, checklist))
         st.markdown(f"**{widgets.escape_markdown(item.previous_reference)}** · {name}")
         st.caption(f"This time: {STATE_LABELS[item.state]}")
+        if capture_state.current_draft().rewalk_item_id == item.id:
+            st.caption("Open in the form below as Changed: recorded when you save it.")
         with st.container(horizontal=True, wrap=True):
             for tap_state, label, icon in TAPS:
                 changed = tap_state is S.CHANGED

@@ -100,6 +100,7 @@ def test_changed_opens_the_form_prefilled_and_saves_nothing_until_saved(open_pag
     assert rewalk.store.get_audit(rewalk.audit.id).version == version
     draft = at.session_state["cap_draft"]
     assert draft.rewalk_item_id == item.id and draft.finding_id is None
+    assert any("recorded when you save" in c.value for c in at.caption)
     assert draft.categories == item.previous["categories"]
     assert draft.format == item.previous["format"]
 
@@ -123,6 +124,7 @@ def test_cancelling_a_changed_edit_leaves_the_finding_waiting(open_page, rewalk)
     assert rewalk.store.list_findings(rewalk.audit.id, location_id) == []
     assert _item(rewalk, item.id).state is RewalkState.PENDING
     assert at.session_state["cap_draft"].is_empty()
+    assert not any("recorded when you save" in c.value for c in at.caption)
 
 
 def test_changed_after_still_edits_its_copy_and_cancelling_keeps_it_still(open_page, rewalk):
