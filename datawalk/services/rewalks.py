@@ -194,8 +194,9 @@ def mark_previous_finding(
     """Record what was found this time at one of last walk's findings; return the item.
 
     Still as it was: copied as a new finding observed today (no photos or notes of last year;
-    its review date is scored again as of this walk). Changed: the same copy, for the capture
-    form to edit. Resolved (optionally with a note) and Not checked remove such a copy.
+    its review date is scored again as of this walk). Changed: the same copy saved at once (the
+    walk page instead opens it unsaved and records it with `save_changed_finding`). Resolved
+    (optionally with a note) and Not checked remove such a copy.
     `close_actions` closes the carried-over actions of a resolved finding, recording today and
     who checked.
 
