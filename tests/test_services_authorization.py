@@ -154,7 +154,7 @@ class Case:
 
 
 def _png() -> bytes:
-    from conftest import png_bytes
+    from tests.conftest import png_bytes
 
     return png_bytes(40, 30)
 
@@ -401,9 +401,7 @@ def test_every_use_case_of_the_services_is_guarded():
         "imports.preview_workbook",
         "imports.unresolved",
         "rewalks.newest_pin",
-        # Scratch state of a walk: no actor yet (the per-device drafts name theirs).
-        "walking.save_draft",
-        "walking.clear_draft",
+        # Where a person is on the walk: their own bookmark, no audit content.
         "walking.remember_place",
         # Checks its actor's scope inline.
         "downloads.record_download",

@@ -12,11 +12,14 @@ from collections.abc import Mapping
 from typing import Any
 
 from datawalk.editing import DraftHolder
-from datawalk.services.workspace import Workspace
+from datawalk.services.authorization import Permission, by_id, guard
+from datawalk.services.workspace import Actor, Workspace
 
 
+@guard(Permission.WALK, by_id("audit_id"))
 def save_draft(
     workspace: Workspace,
+    actor: Actor,
     audit_id: str,
     location_id: str | None,
     payload: dict[str, Any],
@@ -36,15 +39,23 @@ def save_draft(
     workspace._store.save_draft(audit_id, location_id, payload, photos, holder=holder)
 
 
+@guard(Permission.WALK, by_id("audit_id"))
 def clear_draft(
-    workspace: Workspace, audit_id: str, location_id: str | None, *, holder: DraftHolder
+    workspace: Workspace,
+    actor: Actor,
+    audit_id: str,
+    location_id: str | None,
+    *,
+    holder: DraftHolder,
 ) -> None:
     """Forget `holder`'s draft at (audit, location); a missing draft is not an error."""
     workspace._store.clear_draft(audit_id, location_id, holder=holder)
 
 
+@guard(Permission.WALK, by_id("audit_id"))
 def take_draft(
     workspace: Workspace,
+    actor: Actor,
     audit_id: str,
     location_id: str | None,
     *,

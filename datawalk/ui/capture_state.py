@@ -25,7 +25,7 @@ from datawalk import drafts
 from datawalk.drafts import Draft
 from datawalk.editing import DraftHolder
 from datawalk.errors import NotFoundError, ValidationError
-from datawalk.services import DraftElsewhere, walking
+from datawalk.services import Actor, DraftElsewhere, walking
 from datawalk.ui import errors, state
 from datawalk.vocabulary import Checklist
 
@@ -96,6 +96,11 @@ def holder(ctx: CaptureContext) -> DraftHolder:
     return state.draft_holder(ctx.actor)
 
 
+def walker(ctx: CaptureContext) -> Actor:
+    """Who writes the form's draft: the services check they may walk this audit."""
+    return state.as_actor(ctx.actor)
+
+
 def _initial_draft(ctx: CaptureContext, finding_id: str | None) -> Draft:
     """This device's draft here; an edit link loads the saved finding instead (never another
     device's unsaved changes to it) unless this device's draft already edits that finding."""
@@ -155,10 +160,13 @@ def commit(ctx: CaptureContext, draft: Draft, source: str | None = None) -> None
     st.session_state[_DRAFT] = draft
     workspace = state.get_workspace()
     if draft.is_empty():
-        walking.clear_draft(workspace, ctx.audit_id, ctx.location_id, holder=holder(ctx))
+        walking.clear_draft(
+            workspace, walker(ctx), ctx.audit_id, ctx.location_id, holder=holder(ctx)
+        )
     else:
         walking.save_draft(
             workspace,
+            walker(ctx),
             ctx.audit_id,
             ctx.location_id,
             drafts.draft_to_payload(draft),
@@ -201,7 +209,7 @@ def reset(ctx: CaptureContext, *, stored_draft_cleared: bool = False) -> None:
     """
     if not stored_draft_cleared:
         walking.clear_draft(
-            state.get_workspace(), ctx.audit_id, ctx.location_id, holder=holder(ctx)
+            state.get_workspace(), walker(ctx), ctx.audit_id, ctx.location_id, holder=holder(ctx)
         )
     st.session_state.pop(_CLEARED, None)
     forget_originals()
@@ -234,7 +242,13 @@ def undo_clear(ctx: CaptureContext) -> None:
     payload = drafts.draft_to_payload(draft)
     photos = drafts.draft_photo_blobs(draft)
     walking.save_draft(
-        state.get_workspace(), ctx.audit_id, ctx.location_id, payload, photos, holder=holder(ctx)
+        state.get_workspace(),
+        walker(ctx),
+        ctx.audit_id,
+        ctx.location_id,
+        payload,
+        photos,
+        holder=holder(ctx),
     )
 
 
@@ -293,6 +307,7 @@ def open_elsewhere(ctx: CaptureContext, other: DraftElsewhere) -> None:
         return
     payload = walking.take_draft(
         state.get_workspace(),
+        walker(ctx),
         ctx.audit_id,
         ctx.location_id,
         holder=holder(ctx),
@@ -335,6 +350,7 @@ def open_prefilled(audit_id: str, location_id: str, actor: str, draft: Draft) ->
         return False
     walking.save_draft(
         state.get_workspace(),
+        state.as_actor(actor),
         audit_id,
         location_id,
         drafts.draft_to_payload(draft),
