@@ -88,12 +88,12 @@ def test_an_older_version_is_refused_with_its_reason(open_page, walk, library):
     newer = re.sub(r"(?m)^version: \d+$", "version: 9", uk, count=1)
     (library / "uk_schools-v9.yaml").write_text(newer, encoding="utf-8")
     before = _files(library)
-    older = re.sub(r"(?m)^version: \d+$", "version: 5", uk, count=1).encode()
+    older = re.sub(r"(?m)^version: \d+$", "version: 8", uk, count=1).encode()
     at.file_uploader(key=UPLOADER).set_value([("uk.yaml", older, YAML)]).run()
     assert not at.exception
     assert len(at.error) == 1
     (problems,) = [block.value for block in at.code]
-    assert "uk.yaml: uk_schools v5 is older than the installed v9" in problems
+    assert "uk.yaml: uk_schools v8 is older than the installed v9" in problems
     assert "checklist_install" not in [button.key for button in at.button]
     assert _files(library) == before
 
