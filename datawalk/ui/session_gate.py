@@ -85,12 +85,13 @@ def sign_in_href(message: str = "expired") -> str:
 
 
 def _link(label: str, href: str) -> None:
-    """A link that opens in this tab (the app's own routes, not a new window)."""
+    """A link that opens in this tab (the app's own routes, not a new window). The return path
+    inside `href` comes from the URL, so both are escaped, though urlencode already quotes it."""
     st.html(
-        f'<a href="{href}" target="_self" data-testid="datawalk-signin-link" '
+        f'<a href="{escape(href)}" target="_self" data-testid="datawalk-signin-link" '
         'style="display:inline-flex;align-items:center;min-height:48px;padding:0 18px;'
         "border-radius:8px;background:#2F6F6A;color:#fff;font-weight:600;"
-        f'text-decoration:none">{label}</a>'
+        f'text-decoration:none">{escape(label)}</a>'
     )
 
 
