@@ -18,7 +18,13 @@ from datawalk.errors import ValidationError
 from datawalk.interchange import dump_document, parse_document
 from datawalk.models import SHORT_TEXT
 from datawalk.store import Store
-from datawalk.store.engine import MIGRATIONS_DIR, create_store_engine, current_revision, upgrade
+from datawalk.store.engine import (
+    MIGRATIONS_DIR,
+    create_store_engine,
+    current_revision,
+    downgrade,
+    upgrade,
+)
 from datawalk.workbook import write_workbook
 from datawalk.workbook.layout import FINDINGS
 
@@ -110,11 +116,12 @@ def test_findings_stored_before_titles_read_back_without_one(tmp_path, store, sa
     old.import_document(store.export_document(audit.id), ACTOR, source_sha256="0" * 64)
     old.close()
     engine = create_store_engine(url)
-    with engine.begin() as connection:
-        # Back to 0004 by hand: no title column, and none of the tables later revisions add.
-        connection.execute(text("UPDATE alembic_version SET version_num = '0004_imported_trail'"))
-        connection.execute(text("ALTER TABLE findings DROP COLUMN title"))
-        connection.execute(text("DROP TABLE IF EXISTS draft_photos"))
+    # Back to 0004 through the migrations' own downgrades: no title column, and none of the
+    # tables later revisions add, however many there are.
+    downgrade(engine, "0004_imported_trail")
+    with engine.connect() as connection:
+        columns = [row[1] for row in connection.execute(text("PRAGMA table_info(findings)"))]
+    assert "title" not in columns
     upgrade(engine)
     assert current_revision(engine) == ScriptDirectory(str(MIGRATIONS_DIR)).get_current_head()
     engine.dispose()
