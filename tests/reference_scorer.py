@@ -86,8 +86,11 @@ def _place_feature(f: Facts, c: Condition) -> bool:
 
 
 def _at_its_places(rule: CompiledRule, facts: Facts) -> bool:
-    """The place features a rule names are where the finding is (a template's rule too)."""
-    return all(_place_feature(facts, c) for c in rule.conditions if c.predicate == "place_feature")
+    """A template's rule still fits the finding: the place features it names are where the
+    finding is, and the information is of the kind its step was written for."""
+    checks = {"place_feature": _place_feature}
+    checks.update({p: SINGLE[p] for p in ("information_in", "information_not_in")})
+    return all(checks[c.predicate](facts, c) for c in rule.conditions if c.predicate in checks)
 
 
 def holds(rule: CompiledRule, facts: Facts) -> bool:

@@ -15,7 +15,7 @@ whose text names a place feature (a hatch, a cover pack) holds only at a locatio
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -86,11 +86,11 @@ class CompiledRule:
     keeps_all: bool = False  # reach_after includes `as_now`: the step takes it from nobody
     must_reach: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=bool))  # leaves
 
-    def mask(self, frame: FrameFacts, only: str | None = None) -> np.ndarray:
-        """Where every condition holds (only those of predicate `only`, when given)."""
+    def mask(self, frame: FrameFacts, only: Collection[str] | None = None) -> np.ndarray:
+        """Where every condition holds (only those of the predicates `only`, when given)."""
         result = np.ones(len(frame.overdue), dtype=bool)
         for condition in self.conditions:
-            if only is not None and condition.predicate != only:
+            if only is not None and condition.predicate not in only:
                 continue
             predicate = PREDICATES.get(condition.predicate) or INTERNAL[condition.predicate]
             result &= predicate.vector(frame, condition)
@@ -175,6 +175,9 @@ PREDICATES: dict[str, Predicate] = {
 
 # Conditions a rule gets from its other fields, never written in `when`.
 PLACE_FEATURE = "place_feature"  # at a location type with the feature, or the item is it
+# What a template's own rule must still fit when the template puts it first: the place, and the
+# kind of information its step was written for (a stale-list step never goes to a CP record).
+TEMPLATE_RULE_FITS = (PLACE_FEATURE, "information_in", "information_not_in")
 INTERNAL: dict[str, Predicate] = {
     PLACE_FEATURE: Predicate(
         "ids", None, lambda f, c: c.lookup[f.codes("location_type")] | c.formats[f.format]
@@ -347,7 +350,8 @@ def rule_matrix(
         own = template_rule[frame.codes("template")]
         failing = frame.classification != CLASSIFICATIONS.index(PROPORTIONATE)
         for row in np.unique(own[own >= 0]):
-            holds[row] |= (own == row) & failing & rules[row].mask(frame, only=PLACE_FEATURE)
+            fits = rules[row].mask(frame, only=TEMPLATE_RULE_FITS)
+            holds[row] |= (own == row) & failing & fits
     cp = np.zeros(n, dtype=bool) if frame.child_protection is None else frame.child_protection
     guards = [row for row, compiled in enumerate(rules) if compiled.rule.guard]
     chosen = np.zeros_like(holds)
