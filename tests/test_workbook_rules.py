@@ -33,23 +33,20 @@ def _after(rows: list[tuple], title: str) -> list[tuple]:
 
 
 def test_every_rule_reads_when_where_and_who_keeps_it(rows, checklist):
+    """Each rule is a row (where, step, who keeps it, action) with its conditions on the row
+    under it, across the sheet."""
     table = _after(rows, "Recommendation rules")
-    assert table[0][:5] == (
-        "Rule",
-        "When (all must hold)",
-        "Where",
-        "Step",
-        "Who can still reach it after",
-    )
+    assert table[0][:4] == ("Rule", "Where", "Step", "Who can still reach it after")
     expected = rule_rows(checklist)
-    shown = {row[0]: row for row in table[1 : len(expected) + 1]}
+    pairs = table[1 : 2 * len(expected) + 1]
+    shown = {pairs[i][0]: (pairs[i], pairs[i + 1]) for i in range(0, len(pairs), 2)}
     assert list(shown) == [r["Rule"] for r in expected]
     for rule in expected:
-        row = shown[rule["Rule"]]
-        assert row[1] == rule["When (all must hold)"]
-        assert row[2] == rule["Where"]
-        assert row[4] == rule["Who can still reach it after"]
-        assert row[6].startswith(rule["Recommended action"])
+        row, when = shown[rule["Rule"]]
+        assert when[:2] == ("When (all must hold)", rule["When (all must hold)"])
+        assert row[1] == rule["Where"]
+        assert row[3] == rule["Who can still reach it after"]
+        assert row[5].startswith(rule["Recommended action"])
 
 
 def test_guards_and_the_built_in_floor_are_shown(rows, checklist):

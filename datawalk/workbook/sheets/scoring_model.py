@@ -23,7 +23,9 @@ from datawalk.workbook.styles import Styles, put, set_up_page
 FIRST_WIDTH, OTHER_WIDTH, LAST_COL = 30, 16, 9
 WIDE_FROM = 4  # long text (a level's meaning, a rule's action) spans columns E to J
 WIDE_WIDTH = (column_pixels(OTHER_WIDTH) * (LAST_COL - WIDE_FROM + 1) - 5) / 7
-ACTION_FROM = 6  # a rule's action spans columns G to J, after its when, where, step and reach
+ACTION_FROM = 5  # a rule's action spans columns F to J, after its where, step, reach and owner
+WHEN_LABEL = "When (all must hold)"  # the row under each rule: its conditions, B to J
+FULL_WIDTH = (column_pixels(OTHER_WIDTH) * LAST_COL - 5) / 7  # columns B to J merged
 ACTION_WIDTH = (column_pixels(OTHER_WIDTH) * (LAST_COL - ACTION_FROM + 1) - 5) / 7
 
 VOCABULARIES: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -244,9 +246,11 @@ def _vocabulary(
 
 
 def _rules(sheet: Worksheet, styles: Styles, checklist: Checklist, row: int) -> None:
-    """Each step in words (when, where, who keeps it after), then the floor and the guards."""
+    """Each step in words (where, who keeps it after, and on the row under it when), then the
+    floor and the guards. The conditions get a full-width row of their own: in one narrow column
+    a long list of them outgrew the tallest row Excel allows and overprinted the next."""
     put(sheet, row, 0, "Recommendation rules", styles.section)
-    columns = ["Rule", "When (all must hold)", "Where", "Step", "Who can still reach it after"]
+    columns = ["Rule", "Where", "Step", "Who can still reach it after"]
     _header(sheet, styles, row + 1, [*columns, "Owner", "Recommended action"])
     row += 2
     for rule in rule_rows(checklist):
@@ -261,6 +265,12 @@ def _rules(sheet: Worksheet, styles: Styles, checklist: Checklist, row: int) -> 
         widths = [FIRST_WIDTH, *[OTHER_WIDTH] * (len(values) - 1)]
         _fit(sheet, row, [*zip(values, widths, strict=True), (action, ACTION_WIDTH)])
         row += 1
+        when = rule[WHEN_LABEL]
+        put(sheet, row, 0, WHEN_LABEL, styles.label)
+        sheet.merge_range(row, 1, row, LAST_COL, "", styles.wrap)
+        put(sheet, row, 1, when, styles.wrap)
+        _fit(sheet, row, [(when, FULL_WIDTH)])
+        row += 1
     row += 1
     put(sheet, row, 0, "Guards: what is never advised", styles.section)
     for line in BUILT_IN_FLOOR:
@@ -268,7 +278,7 @@ def _rules(sheet: Worksheet, styles: Styles, checklist: Checklist, row: int) -> 
         put(sheet, row, 0, "Built in", styles.label)
         sheet.merge_range(row, 1, row, LAST_COL, "", styles.wrap)
         put(sheet, row, 1, line, styles.wrap)
-        _fit(sheet, row, [(line, (column_pixels(OTHER_WIDTH) * LAST_COL - 5) / 7)])
+        _fit(sheet, row, [(line, FULL_WIDTH)])
     row += 1
     guard_columns = ["Guard", "When", "Never advises steps that", "Must stay reachable by"]
     _header(sheet, styles, row, [*guard_columns, "Why"])
@@ -283,8 +293,14 @@ def _rules(sheet: Worksheet, styles: Styles, checklist: Checklist, row: int) -> 
 
 
 def _header(sheet: Worksheet, styles: Styles, row: int, headers: list[str]) -> None:
+    """Bold headers, the row tall enough for one that wraps ("Emergency medication" in a
+    narrow column), so none overprints the row under it."""
     for col, header in enumerate(headers):
         put(sheet, row, col, header, styles.header)
+    widths = [FIRST_WIDTH, *[OTHER_WIDTH] * (len(headers) - 1)]
+    height = row_points(zip(headers, widths, strict=True), bold=True)
+    if height is not None:
+        sheet.set_row(row, height)
 
 
 def _level_name(levels: list[Level], index: int) -> str:
