@@ -22,7 +22,7 @@ import numpy as np
 from datawalk.checklist import leaf_audiences
 from datawalk.errors import ChecklistError
 from datawalk.scoring.config import check_scoring
-from datawalk.scoring.rules import CompiledRule, compile_rules, template_rules
+from datawalk.scoring.rules import CompiledRule, compile_rules, guard_blocks, template_rules
 from datawalk.vocabulary import Checklist, Level, Scoring
 
 SCALE = 1000
@@ -84,6 +84,11 @@ class Compiled:
     stale_after_days: np.ndarray | None = None  # bands, int days, increasing
     stale_band_gap: np.ndarray | None = None  # bands, gap 0..5, scaled
     stale_weight: np.ndarray | None = None  # categories, scaled weight of their criticality
+
+    @cached_property
+    def guard_blocks(self) -> np.ndarray:
+        """Rules × rules: whether a guard blocks a rule where it holds (see `rule_matrix`)."""
+        return guard_blocks(self.rules)
 
     @cached_property
     def leaf_sources_mask(self) -> np.ndarray:

@@ -269,7 +269,7 @@ def score_columns(columns: Columns, model: Compiled, today: date) -> FrameScores
         template=_context_codes(columns, "template_id", model.templates, n),
     )
     commended = good_practice & (np.maximum(privacy, safeguarding) <= model.acceptable_level)
-    choice = rule_matrix(model.rules, facts, model.template_rule)
+    choice = rule_matrix(model.rules, facts, model.template_rule, model.guard_blocks)
     choice = RuleChoice(chosen=choice.chosen & ~commended, noted_guards=choice.noted_guards)
     level_ids = np.array([level.id for level in model.levels], dtype=object)
     rule_ids = tuple(r.rule.id for r in model.rules)

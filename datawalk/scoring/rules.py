@@ -331,8 +331,34 @@ def _leaves_beyond(compiled: CompiledRule, wanted: np.ndarray, needed: np.ndarra
     return np.logical_or.reduce(lost, axis=0)
 
 
+def guard_blocks(rules: tuple[CompiledRule, ...]) -> np.ndarray:
+    """Rules × rules: whether rule g, a guard, blocks rule r wherever g holds.
+
+    It depends on the checklist alone (the effects a guard blocks, and whether a step keeps the
+    audiences a guard must reach), so it is worked out once per compiled checklist, not per frame.
+    """
+    out = np.zeros((len(rules), len(rules)), dtype=bool)
+    for g, guard in enumerate(rules):
+        if not guard.rule.guard:
+            continue
+        blocked_effects = set(guard.rule.blocks)
+        for row, compiled in enumerate(rules):
+            if compiled.rule.guard:
+                continue
+            blocked = bool(effects_of(compiled.rule) & blocked_effects)
+            if guard.must_reach.any() and not compiled.keeps_needers:
+                # Where the guard holds its audiences are needers too: a step that keeps every
+                # needer keeps them; a closed list (keys with the DSL only) must name them.
+                blocked |= bool((guard.must_reach & ~compiled.reach_after).any())
+            out[row, g] = blocked
+    return out
+
+
 def rule_matrix(
-    rules: tuple[CompiledRule, ...], frame: FrameFacts, template_rule: np.ndarray | None = None
+    rules: tuple[CompiledRule, ...],
+    frame: FrameFacts,
+    template_rule: np.ndarray | None = None,
+    blocks: np.ndarray | None = None,
 ) -> RuleChoice:
     """Return which rules are recommended for each finding, guards applied.
 
@@ -340,7 +366,8 @@ def rule_matrix(
     blocks held. The floor: a step that would leave a needer unable to reach the information is
     never recommended, nor one that cuts content from a child-protection record. A quick
     template's own rule also holds for a finding made from it while a side fails (the template
-    says what was seen, even before, say, the review date is typed in).
+    says what was seen, even before, say, the review date is typed in). `blocks` is
+    `guard_blocks(rules)`, when the caller keeps it.
     """
     n = len(frame.overdue)
     holds = np.zeros((len(rules), n), dtype=bool)
@@ -352,29 +379,19 @@ def rule_matrix(
         for row in np.unique(own[own >= 0]):
             fits = rules[row].mask(frame, only=TEMPLATE_RULE_FITS)
             holds[row] |= (own == row) & failing & fits
+    blocks = guard_blocks(rules) if blocks is None else blocks
+    counts = holds.astype(np.int32)
+    by_guard = (blocks.astype(np.int32) @ counts) > 0  # rules × n: a guard that blocks it holds
+    noted = holds & ((blocks.T.astype(np.int32) @ counts) > 0)  # guards × n: something it blocks
     cp = np.zeros(n, dtype=bool) if frame.child_protection is None else frame.child_protection
-    guards = [row for row, compiled in enumerate(rules) if compiled.rule.guard]
     chosen = np.zeros_like(holds)
-    noted = np.zeros_like(holds)
     for row, compiled in enumerate(rules):
         rule = compiled.rule
         if rule.guard:
             continue
-        blocked = _leaves_beyond(compiled, frame.needed, frame.needed)
-        does = effects_of(rule)
-        if does & {CUT_CONTENT, REMOVE}:  # a child-protection record is never cut or shredded
+        blocked = _leaves_beyond(compiled, frame.needed, frame.needed) | by_guard[row]
+        if effects_of(rule) & {CUT_CONTENT, REMOVE}:  # a child-protection record is never cut
             blocked |= cp
-        for g in guards:
-            guard = rules[g]
-            by_guard = np.full(n, bool(does & set(guard.rule.blocks)), dtype=bool)
-            if guard.must_reach.any() and not compiled.keeps_needers:
-                # Where the guard holds its audiences are needers too: a step that keeps every
-                # needer keeps them; a closed list (keys with the DSL only) must name them.
-                lost = guard.must_reach & ~compiled.reach_after
-                by_guard |= bool(lost.any())
-            by_guard &= holds[g]
-            blocked |= by_guard
-            noted[g] |= by_guard & holds[row]
         chosen[row] = holds[row] & ~blocked
     fallback = np.array([r.rule.fallback for r in rules], dtype=bool)
     any_specific = chosen[~fallback].any(axis=0)

@@ -16,7 +16,7 @@ from datawalk.errors import ConflictError, NotFoundError, ValidationError
 from datawalk.models import Audit, AuditStatus, PinnedChecklist, PlanImage, utc_now
 
 from . import tables
-from .base import StoreBase, bump_audit, require_actor
+from .base import StoreBase, bump_audit, require_actor, require_audit_row
 from .mapping import audit_from_row, audit_to_row, floor_plan_rows, summary_from_row
 from .schools import school_id_for
 from .summaries import AuditSummary
@@ -41,24 +41,38 @@ _SUMMARY_COLUMNS = (
     "legal_hold", "school_id",
 )  # fmt: skip
 _CLOSED = (AuditStatus.COMPLETE, AuditStatus.ARCHIVED)
+_PINNED_CONTENT: dict[str, dict[str, Any]] = {}  # content hash -> decoded content
+_PINNED_CONTENT_SIZE = 16
 _PIN_COLUMNS = ("checklist_id", "checklist_version", "checklist_hash", "checklist_content")
 
 
 def select_audit(connection: Connection, audit_id: str, with_plans: bool = True) -> Audit:
     """Return the full audit with its floor plans (unless not wanted), or raise NotFoundError."""
-    row = (
-        connection.execute(select(tables.audits).where(tables.audits.c.id == audit_id))
-        .mappings()
-        .first()
-    )
-    if row is None:
-        raise NotFoundError(f"No audit with id {audit_id!r}: it may have been deleted.")
+    row = dict(require_audit_row(connection, audit_id))
+    row["checklist_content"] = _pinned_content(connection, audit_id, row["checklist_hash"])
     if not with_plans:
         return audit_from_row(row)
     plans = connection.execute(
         select(tables.floor_plans).where(tables.floor_plans.c.audit_id == audit_id)
     ).mappings()
     return audit_from_row(row, plans)
+
+
+def _pinned_content(connection: Connection, audit_id: str, content_hash: str) -> dict[str, Any]:
+    """The pinned checklist's content, decoded once per content hash.
+
+    Every save and every rerun after one reads its audit, and decoding the pinned copy was most
+    of that read. A pin is hashed and checked when it is written and never changes afterwards
+    (`checklist_of_stored_pin` trusts a stored hash the same way), so its hash names its content.
+    """
+    content = _PINNED_CONTENT.get(content_hash)
+    if content is None:
+        column = tables.audits.c.checklist_content
+        content = connection.scalar(select(column).where(tables.audits.c.id == audit_id))
+        if len(_PINNED_CONTENT) >= _PINNED_CONTENT_SIZE:
+            _PINNED_CONTENT.pop(next(iter(_PINNED_CONTENT)), None)
+        _PINNED_CONTENT[content_hash] = content
+    return content
 
 
 def insert_audit(connection: Connection, audit: Audit, last_reference: int = 0) -> None:
