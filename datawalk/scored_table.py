@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from datawalk.action_titles import Title, distinct_titles, item_names, title_options
+from datawalk.action_titles import Item, Title, distinct_titles, item_names, title_options
 from datawalk.actions import needing_action
 from datawalk.models import Audit, Finding, Location
 from datawalk.scoring import CLASSIFICATION_NAMES, findings_to_frame, score_frame, walk_date
@@ -158,16 +158,27 @@ def _action_titles(
     checklist: Checklist,
 ) -> list[str]:
     """Each finding's title for its first recommendation ("" with none), chosen in rank order so
-    the most urgent finding gets the most specific wording (see `datawalk.action_titles`)."""
+    the most urgent finding gets the most specific wording (see `datawalk.action_titles`).
+
+    Findings made from one template at one place share their options, so each distinct
+    (place, rule, categories, format) is worded once."""
+    items_of: dict[tuple[tuple[str, ...], str], list[Item]] = {}
+    worded: dict[tuple[str, str, tuple[str, ...], str], list[Title]] = {}
     options: dict[int, list[Title]] = {}
     for row, (finding, ids, place) in enumerate(
         zip(findings, rule_ids, frame["location"], strict=True)
     ):
-        if ids:
+        if not ids:
+            continue
+        thing = (tuple(finding.categories), finding.format)
+        key = (place, ids[0], *thing)
+        if key not in worded:
+            if thing not in items_of:
+                categories = [checklist.label("data_categories", term) for term in thing[0]]
+                items_of[thing] = item_names(categories, checklist.label("formats", thing[1]))
             rule = rules[ids[0]]
-            categories = [checklist.label("data_categories", term) for term in finding.categories]
-            items = item_names(categories, checklist.label("formats", finding.format))
-            options[row] = title_options(place, rule.step, rule.action, items)
+            worded[key] = title_options(place, rule.step, rule.action, items_of[thing])
+        options[row] = worded[key]
     ranks = frame["rank"].fillna(len(frame) + 1).astype(int).tolist()
     order = sorted(options, key=lambda row: (ranks[row], row))
     titles = dict(zip(order, distinct_titles([options[row] for row in order]), strict=True))
@@ -177,38 +188,81 @@ def _action_titles(
 def _finding_rows(
     audit: Audit, findings: Sequence[Finding], locations: Iterable[Location], checklist: Checklist
 ) -> pd.DataFrame:
-    by_id = {location.id: location for location in locations}
+    """The finding columns, one pass over the findings: each place and each distinct list of
+    terms is looked up once, however many findings share it."""
+    if not findings:
+        return pd.DataFrame([], columns=FINDING_COLUMNS)
     day = walk_date(audit)
-    rows = []
+    places = {location.id: _place_columns(audit, location, checklist) for location in locations}
+    unplaced = ("", None, "", "", checklist.label("location_types", ""))
+    labels = _Labeller(checklist)
+    columns: dict[str, list[object]] = {name: [] for name in FINDING_COLUMNS}
+    place_columns = ("location", "floor_id", "floor", "location_type", "location_type_name")
     for finding in findings:
-        location = by_id.get(finding.location_id)
-        floor = audit.floor(location.floor_id) if location and location.floor_id else None
-        location_type = location.location_type if location else ""
-        rows.append(
-            {
-                "id": finding.id,
-                "reference": finding.reference or "",
-                "location_id": finding.location_id,
-                "location": location.name if location else "",
-                "floor_id": location.floor_id if location else None,
-                "floor": floor.name if floor else "",
-                "location_type": location_type,
-                "location_type_name": checklist.label("location_types", location_type),
-                "category_ids": tuple(finding.categories),
-                "categories": _labels(checklist, "data_categories", finding.categories),
-                "format": checklist.label("formats", finding.format),
-                "visible_to": _labels(checklist, "audiences", finding.visible_to),
-                "needed_by": _labels(checklist, "audiences", finding.needed_by),
-                "reach": checklist.label("reach_speeds", finding.reach.value),
-                "evidence": checklist.label("evidence", finding.evidence),
-                "good_practice": finding.good_practice,
-                "review_date": finding.review_date,
-                "review_overdue": finding.review_date is not None and finding.review_date < day,
-                "notes": _preview(finding.notes),
-                "updated_at": finding.updated_at,
-            }
+        columns["id"].append(finding.id)
+        columns["reference"].append(finding.reference or "")
+        columns["location_id"].append(finding.location_id)
+        for name, value in zip(
+            place_columns, places.get(finding.location_id, unplaced), strict=True
+        ):
+            columns[name].append(value)
+        columns["category_ids"].append(tuple(finding.categories))
+        columns["categories"].append(labels.joined("data_categories", finding.categories))
+        columns["format"].append(labels.one("formats", finding.format))
+        columns["visible_to"].append(labels.joined("audiences", finding.visible_to))
+        columns["needed_by"].append(labels.joined("audiences", finding.needed_by))
+        columns["reach"].append(labels.one("reach_speeds", finding.reach.value))
+        columns["evidence"].append(labels.one("evidence", finding.evidence))
+        columns["good_practice"].append(finding.good_practice)
+        columns["review_date"].append(finding.review_date)
+        columns["review_overdue"].append(
+            finding.review_date is not None and finding.review_date < day
         )
-    return pd.DataFrame(rows, columns=FINDING_COLUMNS)
+        columns["notes"].append(_preview(finding.notes))
+        columns["updated_at"].append(finding.updated_at)
+    return pd.DataFrame(
+        {name: _column(values) for name, values in columns.items()}, columns=FINDING_COLUMNS
+    )
+
+
+def _place_columns(
+    audit: Audit, location: Location, checklist: Checklist
+) -> tuple[str, str | None, str, str, str]:
+    """Where a location is, as the table names it: name, floor id and name, type id and name."""
+    floor = audit.floor(location.floor_id) if location.floor_id else None
+    type_name = checklist.label("location_types", location.location_type)
+    return (location.name, location.floor_id, floor.name if floor else "", location.location_type,
+            type_name)  # fmt: skip
+
+
+def _column(values: list[object]) -> np.ndarray | list[object]:
+    """A list of tuples as a one-dimensional object array (numpy would make it two-dimensional);
+    any other list as pandas infers it, as when rows are built one by one."""
+    if values and isinstance(values[0], tuple):
+        column = np.empty(len(values), dtype=object)
+        column[:] = values
+        return column
+    return values
+
+
+class _Labeller:
+    """Checklist labels for a whole table, each distinct term or list of terms looked up once."""
+
+    def __init__(self, checklist: Checklist) -> None:
+        self._checklist = checklist
+        self._seen: dict[tuple[str, tuple[str, ...] | str], str] = {}
+
+    def one(self, vocabulary: str, term_id: str) -> str:
+        key = (vocabulary, term_id)
+        if key not in self._seen:
+            self._seen[key] = self._checklist.label(vocabulary, term_id)
+        return self._seen[key]
+
+    def joined(self, vocabulary: str, ids: Iterable[str]) -> str:
+        key = (vocabulary, tuple(ids))
+        if key not in self._seen:
+            self._seen[key] = _labels(self._checklist, vocabulary, key[1])
+        return self._seen[key]
 
 
 def _labels(checklist: Checklist, vocabulary: str, ids: Iterable[str]) -> str:
