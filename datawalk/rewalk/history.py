@@ -6,7 +6,10 @@ Each walk is shown as scored with its own pinned checklist; the chart says which
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
+
+import pandas as pd
 
 from datawalk.checklist import checklist_from_pin
 from datawalk.models import Audit, RewalkRecord
@@ -20,10 +23,14 @@ def level_names(checklist: Checklist) -> list[str]:
     return [level.name for level in checklist.scoring.levels] if checklist.scoring else []
 
 
-def summary_of(reads: Any, audit: Audit, checklist: Checklist) -> WalkSummary:
-    """Summarise one held walk: per location, findings and worst levels on both sides."""
+def summary_of(
+    reads: Any, audit: Audit, checklist: Checklist, table: pd.DataFrame | None = None
+) -> WalkSummary:
+    """Summarise one held walk: per location, findings and worst levels on both sides. Pass
+    its scored `table` when one is at hand (the dashboard holds it), else it is built here."""
     locations = reads.list_locations(audit.id)
-    table = scored_table(audit, reads.findings_for_scoring(audit.id), locations, checklist)
+    if table is None:
+        table = scored_table(audit, reads.findings_for_scoring(audit.id), locations, checklist)
     unchecked = [u.location_id for u in reads.rewalk_record(audit.id).unchecked_locations]
     summary = summarise_walk(audit, locations, table, level_names(checklist), unchecked)
     return summary.model_copy(update={"school_key": audit_school_key(reads, audit)})
@@ -41,12 +48,18 @@ def same_school_audit_ids(reads: Any, audit: Audit) -> list[str]:
     return [row.id for row in reads.list_audits() if school_key(row) == key]
 
 
-def school_walks(reads: Any, audit: Audit) -> list[WalkSummary]:
-    """Every walk of the audit's school, oldest first: held ones and kept summaries."""
+def school_walks(
+    reads: Any, audit: Audit, summarise: Callable[[Audit], WalkSummary] | None = None
+) -> list[WalkSummary]:
+    """Every walk of the audit's school, oldest first: held ones and kept summaries.
+    `summarise` gives a held walk's summary (a page passes one that reuses its cached tables)."""
     held = []
     for audit_id in same_school_audit_ids(reads, audit):
         other = audit if audit_id == audit.id else reads.get_audit(audit_id)
-        held.append(summary_of(reads, other, checklist_from_pin(other.checklist)))
+        if summarise is not None:
+            held.append(summarise(other))
+        else:
+            held.append(summary_of(reads, other, checklist_from_pin(other.checklist)))
     held_ids = {walk.audit_id for walk in held}
     key = audit_school_key(reads, audit)
     kept = [w for w in reads.list_walk_summaries(key) if w.audit_id not in held_ids]

@@ -45,7 +45,21 @@ def _comparison(url: str | None, audit_id: str, version: int) -> Comparison | No
 @st.cache_resource(max_entries=8, show_spinner="Reading the school's walks…")
 def _walks(url: str | None, audit_id: str, versions: tuple) -> list[WalkSummary]:
     reads = state.reads()
-    return history.school_walks(reads, reads.get_audit(audit_id))
+    return history.school_walks(reads, reads.get_audit(audit_id), _summary_of)
+
+
+@st.cache_resource(max_entries=16, show_spinner=False)
+def _summary(url: str | None, audit_id: str, version: int) -> WalkSummary:
+    """One held walk's summary, once per audit version, from the scored table the dashboard
+    already holds: a save rescores the audit once, not once more for the trend."""
+    reads = state.reads()
+    audit = reads.get_audit(audit_id)
+    checklist = state.get_checklist_for(audit)
+    return history.summary_of(reads, audit, checklist, state.scored_audit_table(audit))
+
+
+def _summary_of(audit: Audit) -> WalkSummary:
+    return _summary(state.database_url(), audit.id, state.reads().audit_version(audit.id))
 
 
 def comparison_of(audit: Audit) -> Comparison | None:
