@@ -94,6 +94,8 @@ class CompiledRule:
                 continue
             predicate = PREDICATES.get(condition.predicate) or INTERNAL[condition.predicate]
             result &= predicate.vector(frame, condition)
+            if not result.any():  # no finding left: the other conditions cannot matter
+                break
         return result
 
 
@@ -387,7 +389,7 @@ def rule_matrix(
     chosen = np.zeros_like(holds)
     for row, compiled in enumerate(rules):
         rule = compiled.rule
-        if rule.guard:
+        if rule.guard or not holds[row].any():
             continue
         blocked = _leaves_beyond(compiled, frame.needed, frame.needed) | by_guard[row]
         if effects_of(rule) & {CUT_CONTENT, REMOVE}:  # a child-protection record is never cut
