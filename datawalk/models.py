@@ -333,7 +333,8 @@ class RewalkState(StrEnum):
 
 
 class RewalkItem(Model):
-    """One finding of the previous walk, carried as a structured copy (no photos, no notes)."""
+    """One finding of the previous walk, carried as a structured copy (no photos, no notes of
+    last time); a Resolved one may hold this walk's own evidence photos."""
 
     id: str = Field(default_factory=new_id, min_length=8, max_length=64)
     audit_id: RefId
@@ -347,6 +348,14 @@ class RewalkItem(Model):
     new_finding_id: RefId | None = None
     decided_by: ShortText = ""
     decided_at: datetime | None = None
+    photos: list[Photo] = Field(
+        default_factory=list,
+        exclude_if=lambda photos: not photos,
+        description=(
+            "Resolved: redacted photos of this walk showing it gone or fixed. Filled only in a "
+            "document (the walk page reads them apart); left out of the JSON when there are none"
+        ),
+    )
 
 
 class CarriedAction(Model):

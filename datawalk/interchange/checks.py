@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from datawalk.checklist import checklist_from_pin
 from datawalk.errors import ChecklistError, InterchangeError, PrivacyError, ValidationError
 from datawalk.interchange.decoding import REPORTED_PROBLEMS, join, short
-from datawalk.models import AuditDocument
+from datawalk.models import AuditDocument, Photo
 from datawalk.validation import validate_finding, validate_location
 from datawalk.vocabulary import Checklist
 
@@ -25,7 +25,7 @@ def reference_problems(doc: AuditDocument) -> Iterator[str]:
     yield from _duplicates("findings", [item.id for item in doc.findings], "id")
     yield from _duplicates("actions", [item.id for item in doc.actions], "id")
     yield from _duplicates("trail", [item.id for item in doc.trail], "id")
-    photo_ids = [photo.id for finding in doc.findings for photo in finding.photos]
+    photo_ids = [photo.id for _, photo in _all_photos(doc)]
     yield from _duplicates("photos", photo_ids, "id")
     references = [item.reference for item in doc.findings if item.reference]
     yield from _duplicates("findings", references, "reference")
@@ -74,11 +74,19 @@ def image_problems(doc: AuditDocument) -> Iterator[str]:
     for index, floor in enumerate(doc.audit.site.floors):
         if floor.plan and not floor.plan.data.startswith(_SIGNATURES[floor.plan.media_type]):
             yield f"audit.site.floors[{index}].plan.data is not a {floor.plan.media_type} image"
+    for where, photo in _all_photos(doc):
+        if not photo.data.startswith(_SIGNATURES[photo.media_type]):
+            yield f"{where}.data is not a {photo.media_type} image"
+
+
+def _all_photos(doc: AuditDocument) -> Iterator[tuple[str, Photo]]:
+    """Every photo in the file with where it is: findings' and resolved findings' evidence."""
     for index, finding in enumerate(doc.findings):
         for position, photo in enumerate(finding.photos):
-            if not photo.data.startswith(_SIGNATURES[photo.media_type]):
-                where = f"findings[{index}].photos[{position}].data"
-                yield f"{where} is not a {photo.media_type} image"
+            yield f"findings[{index}].photos[{position}]", photo
+    for index, item in enumerate(doc.rewalk.items if doc.rewalk else []):
+        for position, photo in enumerate(item.photos):
+            yield f"rewalk.items[{index}].photos[{position}]", photo
 
 
 PhotoProgress = Callable[[int, int], None]
@@ -91,25 +99,42 @@ def reintake_photos(doc: AuditDocument, progress: PhotoProgress | None = None) -
     The file's redaction record is never trusted: an empty or forged one would store a face or
     GPS metadata as it came. So no import path stores a photo a person here has not checked.
     """
-    total = sum(len(finding.photos) for finding in doc.findings)
-    if not total:
+    located = list(_all_photos(doc))
+    if not located:
         return doc
     # Imported here, not at the top: the intake loads OpenCV, which most commands never need.
     from datawalk.privacy import reintake_photo
 
-    findings, done = [], 0
-    for index, finding in enumerate(doc.findings):
-        photos = []
-        for position, photo in enumerate(finding.photos):
-            try:
-                photos.append(reintake_photo(photo))
-            except PrivacyError as exc:
-                raise InterchangeError(f"findings[{index}].photos[{position}]: {exc}") from None
-            done += 1
-            if progress is not None:
-                progress(done, total)
-        findings.append(finding.model_copy(update={"photos": photos}))
-    return doc.model_copy(update={"findings": findings})
+    again: dict[str, Photo] = {}
+    for done, (where, photo) in enumerate(located, start=1):
+        try:
+            again[where] = reintake_photo(photo)
+        except PrivacyError as exc:
+            raise InterchangeError(f"{where}: {exc}") from None
+        if progress is not None:
+            progress(done, len(located))
+    findings = [
+        finding.model_copy(
+            update={
+                "photos": [again[f"findings[{i}].photos[{p}]"] for p in range(len(finding.photos))]
+            }
+        )
+        for i, finding in enumerate(doc.findings)
+    ]
+    rewalk = doc.rewalk
+    if rewalk is not None:
+        items = [
+            item.model_copy(
+                update={
+                    "photos": [
+                        again[f"rewalk.items[{i}].photos[{p}]"] for p in range(len(item.photos))
+                    ]
+                }
+            )
+            for i, item in enumerate(rewalk.items)
+        ]
+        rewalk = rewalk.model_copy(update={"items": items})
+    return doc.model_copy(update={"findings": findings, "rewalk": rewalk})
 
 
 # --- the pinned checklist -------------------------------------------------------------------

@@ -35,6 +35,11 @@ from datawalk.models import (
 from datawalk.privacy.text_checks import TextField, check_free_text
 from datawalk.rewalk.carry import finding_from_snapshot, snapshot_of
 from datawalk.services.authorization import Permission, by_id, by_rewalk_item, guard
+from datawalk.services.carried_actions import (  # the walk page calls these through this module
+    _close_carried,
+    accept_risk_again,  # noqa: F401
+    close_carried_action,  # noqa: F401
+)
 from datawalk.services.findings import save_finding
 from datawalk.services.workspace import Actor, Workspace, checked
 from datawalk.vocabulary import Checklist
@@ -235,6 +240,8 @@ def mark_previous_finding(
         store.record_kept_identifiers(
             old.audit_id, actor.name, entity="finding", entity_id=item_id, kept=kept
         )
+        if state is not RewalkState.RESOLVED:  # its evidence photos go with its note
+            store.delete_rewalk_item_photos(new, actor.name)
         if state is RewalkState.RESOLVED and close_actions:
             _close_carried(workspace, actor, new, today or audit.walk_at.date())
     return new
@@ -303,68 +310,6 @@ def _copy_finding(workspace: Workspace, actor: Actor, item: RewalkItem, audit: A
             f"({error}). Record it as Changed and choose again.",
             field="state",
         ) from error
-
-
-def _close_carried(workspace: Workspace, actor: Actor, item: RewalkItem, today: date) -> None:
-    store = workspace._store
-    for action in store.rewalk_record(item.audit_id).carried_actions:
-        covers = item.previous_finding_id in action.previous_finding_ids
-        if covers and action.status not in (ActionStatus.DONE,):
-            closed = action.model_copy(
-                update={
-                    "status": ActionStatus.DONE,
-                    "checked_on": today,
-                    "checked_by": actor.name,
-                    "accept_again": False,
-                }
-            )
-            store.update_carried_action(action, checked(closed), actor.name)
-
-
-@guard(Permission.WALK, by_id("audit_id"))
-def close_carried_action(
-    workspace: Workspace, actor: Actor, audit_id: str, action_id: str, today: date
-) -> CarriedAction:
-    """Close one carried-over action: done, checked today by `actor`.
-
-    Raises:
-        NotFoundError: no carried action of this audit has that id.
-    """
-    store = workspace._store
-    with store.transaction():
-        action = _carried(workspace, audit_id, action_id)
-        closed = action.model_copy(
-            update={
-                "status": ActionStatus.DONE,
-                "checked_on": today,
-                "checked_by": actor.name,
-                "accept_again": False,
-            }
-        )
-        return store.update_carried_action(action, checked(closed), actor.name)
-
-
-@guard(Permission.ACCEPT_RISK, by_id("audit_id"), school_decides=True)
-def accept_risk_again(
-    workspace: Workspace, actor: Actor, audit_id: str, action_id: str, today: date
-) -> CarriedAction:
-    """Record that the school accepted a carried-over risk again at this walk."""
-    store = workspace._store
-    with store.transaction():
-        action = _carried(workspace, audit_id, action_id)
-        again = action.model_copy(
-            update={"accept_again": False, "accepted_on": today, "accepted_by": actor.name}
-        )
-        return store.update_carried_action(action, checked(again), actor.name)
-
-
-def _carried(workspace: Workspace, audit_id: str, action_id: str) -> CarriedAction:
-    from datawalk.errors import NotFoundError
-
-    for action in workspace._store.rewalk_record(audit_id).carried_actions:
-        if action.id == action_id:
-            return action
-    raise NotFoundError("That carried-over action is no longer here.")
 
 
 @guard(Permission.WALK, by_id("audit_id"))

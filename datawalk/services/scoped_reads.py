@@ -39,6 +39,7 @@ AUDIT_READS: dict[str, Permission] = {
     "list_trail": FULL,
     "list_imported_trail": FULL,
     "photo_counts": FULL,
+    "rewalk_photos": FULL,
     # What changed since last walk is in the governors edition too; its free text is not.
     "rewalk_record": GOVERNORS,
     "load_draft": Permission.WALK,
@@ -186,6 +187,7 @@ def _governors(value: Any) -> Any:
                     item.model_copy(
                         update={
                             "note": "",
+                            "photos": [],
                             "previous": {
                                 k: v for k, v in item.previous.items() if k not in _FREE_TEXT
                             },
@@ -200,6 +202,7 @@ def _governors(value: Any) -> Any:
             update={
                 "findings": _governors(value.findings),
                 "actions": _governors(value.actions),
+                "rewalk": _governors(value.rewalk),
                 "trail": [],
                 "imported_trail": [],
             }

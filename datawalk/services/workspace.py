@@ -50,6 +50,7 @@ READ_METHODS = frozenset(
         "load_draft",
         "newest_findings",
         "photo_counts",
+        "rewalk_photos",
         "rewalk_record",
     }
 )

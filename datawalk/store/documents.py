@@ -172,7 +172,7 @@ def _imported_history(document: AuditDocument, sha256: str, actor: str) -> list[
 
 def _rewalk_of(connection: Connection, audit_id: str) -> RewalkRecord | None:
     """The audit's re-walk records, or None for an audit that has none."""
-    rewalk = select_rewalk_record(connection, audit_id)
+    rewalk = select_rewalk_record(connection, audit_id, with_photos=True)
     empty = not (rewalk.items or rewalk.carried_actions or rewalk.unchecked_locations)
     return None if empty else rewalk
 

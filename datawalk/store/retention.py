@@ -20,6 +20,7 @@ from . import tables
 from .base import StoreBase, bump_audit, require_actor, require_audit_row
 from .engine import scrub_deleted
 from .mapping import photo_from_row, tombstone_from_row
+from .rewalk_photos import purge_rewalk_photos
 from .rewalks import blank_rewalk_text, delete_rewalk_rows
 from .summaries import Tombstone
 from .trail import FREE_TEXT_FIELDS, photo_snapshot, record, record_change
@@ -157,6 +158,7 @@ class RetentionMixin(StoreBase):
         with self._write() as connection:
             _refuse_if_held(require_audit_row(connection, audit_id), "purged")
             photos = _delete_photos(connection, audit_id, actor)
+            photos += purge_rewalk_photos(connection, audit_id, actor)
             texts = _blank_free_text(connection, audit_id, actor)
             texts += blank_rewalk_text(connection, audit_id, actor)
             connection.execute(delete(tables.drafts).where(tables.drafts.c.audit_id == audit_id))

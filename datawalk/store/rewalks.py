@@ -27,13 +27,14 @@ from datawalk.rewalk.summary import WalkSummary
 
 from . import tables
 from .base import StoreBase, bump_audit, require_actor
+from .rewalk_photos import insert_rewalk_photos, select_rewalk_photos
 from .trail import record
 
 REWALK_TABLES = (tables.rewalk_items, tables.carried_actions, tables.unchecked_locations)
 
 
 def _item_row(item: RewalkItem) -> dict[str, Any]:
-    row = item.model_dump(mode="python")
+    row = item.model_dump(mode="python", exclude={"photos"})
     row["state"] = item.state.value
     return row
 
@@ -48,6 +49,7 @@ def insert_rewalk_record(connection: Connection, audit_id: str, rewalk: RewalkRe
     """Insert a re-walk's rows (no trail: the caller records what happened)."""
     if rewalk.items:
         connection.execute(insert(tables.rewalk_items), [_item_row(x) for x in rewalk.items])
+        insert_rewalk_photos(connection, rewalk.items)
     if rewalk.carried_actions:
         rows = [_carried_row(x) for x in rewalk.carried_actions]
         connection.execute(insert(tables.carried_actions), rows)
@@ -92,11 +94,18 @@ def rewalk_clash_checks(document: AuditDocument) -> list[tuple[str, Any, list[st
         ("carried finding", tables.rewalk_items.c.id, [x.id for x in document.rewalk.items]),
         ("carried action", tables.carried_actions.c.id,
          [x.id for x in document.rewalk.carried_actions]),
+        ("photo", tables.rewalk_photos.c.id,
+         [p.id for x in document.rewalk.items for p in x.photos]),
     ]  # fmt: skip
 
 
-def select_rewalk_record(connection: Connection, audit_id: str) -> RewalkRecord:
+def select_rewalk_record(
+    connection: Connection, audit_id: str, *, with_photos: bool = False
+) -> RewalkRecord:
+    """The audit's re-walk rows; `with_photos` fills each item's evidence photos (a document
+    needs them; the pages read them apart, with `rewalk_photos`, so a tap reads no pictures)."""
     i, c, u = REWALK_TABLES
+    photos = select_rewalk_photos(connection, audit_id) if with_photos else {}
     items = connection.execute(
         select(i).where(i.c.audit_id == audit_id).order_by(i.c.ordinal, i.c.id)
     ).mappings()
@@ -107,7 +116,10 @@ def select_rewalk_record(connection: Connection, audit_id: str) -> RewalkRecord:
         select(u).where(u.c.audit_id == audit_id).order_by(u.c.marked_at)
     ).mappings()
     return RewalkRecord(
-        items=[RewalkItem.model_validate(dict(row)) for row in items],
+        items=[
+            RewalkItem.model_validate(dict(row) | {"photos": photos.get(row["id"], [])})
+            for row in items
+        ],
         carried_actions=[CarriedAction.model_validate(dict(row)) for row in carried],
         unchecked_locations=[
             UncheckedLocation.model_validate({k: row[k] for k in UncheckedLocation.model_fields})
@@ -118,7 +130,7 @@ def select_rewalk_record(connection: Connection, audit_id: str) -> RewalkRecord:
 
 def delete_rewalk_rows(connection: Connection, audit_id: str) -> None:
     """Delete the audit's re-walk rows (before its findings and locations go)."""
-    for table in REWALK_TABLES:
+    for table in (tables.rewalk_photos, *REWALK_TABLES):
         connection.execute(delete(table).where(table.c.audit_id == audit_id))
 
 

@@ -25,6 +25,7 @@ from .locations import LocationsMixin
 from .photos import PhotosMixin
 from .places import PlacesMixin
 from .retention import RetentionMixin
+from .rewalk_photos import RewalkPhotosMixin
 from .rewalks import RewalksMixin
 from .schools import SchoolsMixin
 from .trail import record, select_trail
@@ -43,6 +44,7 @@ class Store(
     SchoolsMixin,
     AccountsMixin,
     RewalksMixin,
+    RewalkPhotosMixin,
 ):
     """Durable storage of audits and everything they own. `engine` is exposed for tests only."""
 

@@ -424,6 +424,31 @@ rewalk_items = Table(
     Column("decided_at", UTCDateTime(), nullable=True),
 )
 
+# A resolved finding's evidence photos (store/rewalk_photos.py): redacted at intake like a
+# finding's photos, purged with them, never carried to a later walk.
+rewalk_photos = Table(
+    "rewalk_photos",
+    metadata,
+    Column("id", String(ID), primary_key=True),
+    Column("audit_id", String(ID), _audit_fk(), nullable=False, index=True),
+    Column(
+        "rewalk_item_id",
+        String(ID),
+        ForeignKey("rewalk_items.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("ordinal", Integer, nullable=False),
+    Column("media_type", String(40), nullable=False),
+    Column("width", Integer, nullable=False),
+    Column("height", Integer, nullable=False),
+    Column("caption", String(SHORT), nullable=False),
+    Column("data", LargeBinary, nullable=False),
+    Column("created_at", UTCDateTime(), nullable=False),
+    Column("redaction", _json(), nullable=True),
+    Column("needs_review", Boolean, nullable=False),
+)
+
 carried_actions = Table(
     "carried_actions",
     metadata,
