@@ -177,3 +177,28 @@ def test_a_backup_round_trip_redacts_them_again_whatever_the_file_claims(
 def test_a_document_without_such_photos_is_written_as_before(workspace, store, resolved):
     text = dump_document(attach_scores(store.export_document(resolved.audit_id)))
     assert all("photos" not in item for item in json.loads(text)["rewalk"]["items"])
+
+
+def test_a_backups_caption_on_such_a_photo_is_scanned_and_replaced_like_a_findings(
+    workspace, store, resolved
+):
+    from datawalk.privacy.document_text import flagged_text, replace_identifiers
+
+    add_resolved_photo(workspace, ACTOR, resolved.id, png_bytes(40, 30), checked=True)
+    document = store.export_document(resolved.audit_id)
+    item = next(i for i in document.rewalk.items if i.id == resolved.id)
+    photo = item.photos[0].model_copy(update={"caption": "Write to jo.bloggs@example.com"})
+    items = [
+        i.model_copy(update={"photos": [photo]}) if i.id == item.id else i
+        for i in document.rewalk.items
+    ]
+    document = document.model_copy(
+        update={"rewalk": document.rewalk.model_copy(update={"items": items})}
+    )
+
+    keys = {f"{f.spot.entity}:{f.spot.entity_id}:{f.spot.field}" for f in flagged_text(document)}
+    key = f"finding:{item.id}:caption_{photo.id}"
+    assert key in keys
+    cleaned = replace_identifiers(document, {key})
+    (again,) = next(i for i in cleaned.rewalk.items if i.id == item.id).photos
+    assert "jo.bloggs@example.com" not in again.caption and "[pupil]" in again.caption

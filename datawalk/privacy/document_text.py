@@ -91,7 +91,8 @@ def document_text(document: AuditDocument) -> Iterator[TextSpot]:
 
 def rewalk_text(record: RewalkRecord) -> Iterator[TextSpot]:
     """Yield every free-text field a re-walk adds: item notes and references, every string of a
-    carried finding's copy, and carried actions' recommendations and accepted-risk reasons."""
+    carried finding's copy, its evidence photos' captions, and carried actions' recommendations
+    and accepted-risk reasons."""
     for number, item in enumerate(record.items, start=1):
         name = f"Last walk's finding {number}"
         for field, label in REWALK_ITEM_FIELDS.items():
@@ -101,6 +102,9 @@ def rewalk_text(record: RewalkRecord) -> Iterator[TextSpot]:
             text = "\n".join(_strings(value))
             label = f"{name} carried {key.replace('_', ' ')}"
             yield TextSpot("finding", item.id, f"{PREVIOUS_PREFIX}{key}", label, text)
+        for position, photo in enumerate(item.photos, start=1):
+            label = f"{name} photo {position} caption"
+            yield TextSpot("finding", item.id, f"caption_{photo.id}", label, photo.caption)
     for number, action in enumerate(record.carried_actions, start=1):
         for field, label in CARRIED_ACTION_FIELDS.items():
             label = f"Carried action {number} {label}"
@@ -220,6 +224,10 @@ def _cleaned_item(item: RewalkItem, clean: Cleaner) -> RewalkItem:
         key: _map_strings(value, partial(clean, "finding", item.id, PREVIOUS_PREFIX + key))
         for key, value in item.previous.items()
     }
+    update["photos"] = [
+        p.model_copy(update={"caption": clean("finding", item.id, f"caption_{p.id}", p.caption)})
+        for p in item.photos
+    ]
     return item.model_copy(update=update)
 
 
