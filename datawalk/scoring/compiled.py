@@ -22,7 +22,8 @@ import numpy as np
 from datawalk.checklist import leaf_audiences
 from datawalk.errors import ChecklistError
 from datawalk.scoring.config import check_scoring
-from datawalk.scoring.rules import CompiledRule, compile_rules, guard_blocks, template_rules
+from datawalk.scoring.rule_choice import guard_blocks
+from datawalk.scoring.rules import CompiledRule, compile_rules, template_rules
 from datawalk.vocabulary import Checklist, Level, Scoring
 
 SCALE = 1000

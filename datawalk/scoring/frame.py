@@ -25,22 +25,22 @@ import pandas as pd
 from datawalk.errors import ValidationError
 from datawalk.models import Finding
 from datawalk.scoring.availability import graded_stale_gap, leaf_reach
-from datawalk.scoring.compiled import HALF, SCALE, Compiled, compile_checklist, scaled
+from datawalk.scoring.compiled import SCALE, Compiled, compile_checklist
+from datawalk.scoring.formulas import exposure_values, gap_values, priority_values
 from datawalk.scoring.matrices import (
     any_of,
-    covered,
     decode_columns,
     encode_ids,
     encode_sets,
     masked_max,
     masked_min,
-    masked_sum,
     names_of,
     role_names,
     to_leaves,
 )
 from datawalk.scoring.result import BOTH, CLASSIFICATIONS, OVER_EXPOSED, UNDER_AVAILABLE
-from datawalk.scoring.rules import FrameFacts, RuleChoice, first_rules, rule_matrix
+from datawalk.scoring.rule_choice import RuleChoice, first_rules, rule_matrix
+from datawalk.scoring.rules import FrameFacts
 from datawalk.vocabulary import Checklist
 
 INPUT_COLUMNS = (
@@ -231,13 +231,13 @@ def score_columns(columns: Columns, model: Compiled, today: date) -> FrameScores
     missing = needed & (leaf_slow | overdue_misses | locked)
 
     applied = controls & _applies(model, cats)
-    exposure = _exposure(model, excess, applied, identifiability, detail)
+    exposure = exposure_values(model, excess, applied, identifiability, detail)
     sensitivity = masked_max(cats, model.sensitivity, 1)
     need = masked_max(cats, model.category_need, 1)
     override = np.asarray(columns["need_override"], dtype=float)
     need = np.where(np.isnan(override), need, np.nan_to_num(override)).astype(np.int64)
     has_needers = np.logical_or.reduce(needed, axis=0)
-    gap = np.maximum(_gap(model, missing), np.where(has_needers, stale_gap, 0))
+    gap = np.maximum(gap_values(model, missing), np.where(has_needers, stale_gap, 0))
 
     privacy = model.privacy_grid[exposure, sensitivity - 1]
     safeguarding = model.safeguarding_grid[gap, need - 1]
@@ -249,7 +249,9 @@ def score_columns(columns: Columns, model: Compiled, today: date) -> FrameScores
         default=CLASSIFICATIONS.index("proportionate"),
     )
     exposed_cp = any_of(cats, model.child_protection) & exposed
-    priority = _priority(model, privacy, safeguarding, exposure, sensitivity, gap, need, exposed_cp)
+    priority = priority_values(
+        model, privacy, safeguarding, exposure, sensitivity, gap, need, exposed_cp
+    )
     good_practice = np.asarray(columns["good_practice"], dtype=bool)
     facts = FrameFacts(
         categories=cats,
@@ -336,59 +338,6 @@ def _applies(model: Compiled, cats: np.ndarray) -> np.ndarray:
         if not categories.all():
             out[row] = any_of(cats, categories)
     return out
-
-
-def _exposure(
-    model: Compiled,
-    excess: np.ndarray,
-    applied: np.ndarray,
-    identifiability: np.ndarray,
-    detail: np.ndarray,
-) -> np.ndarray:
-    coefficients = model.config.exposure
-    raw = (
-        scaled(coefficients.breadth) * masked_max(covered(model, excess), model.breadth, 0)
-        + scaled(coefficients.identifiability) * model.identifiability_weight[identifiability]
-        + scaled(coefficients.detail) * model.detail_weight[detail]
-        + scaled(coefficients.intercept) * SCALE
-        - scaled(coefficients.controls) * masked_sum(applied, model.reduction)
-    )
-    value = np.clip((raw + HALF) // (SCALE * SCALE), coefficients.floor_with_excess, 5)
-    return np.where(excess.any(axis=0), value, 0).astype(np.int64)
-
-
-def _gap(model: Compiled, missing: np.ndarray) -> np.ndarray:
-    coefficients = model.config.gap
-    leaf_weights = model.need_weight[model.leaf_audience]
-    top = masked_max(covered(model, missing), model.need_weight, 0)
-    others = masked_sum(missing, leaf_weights) - masked_max(missing, leaf_weights, 0)
-    raw = scaled(coefficients.top) * top + scaled(coefficients.others) * others
-    value = np.clip((raw + HALF) // (SCALE * SCALE), coefficients.floor_with_missing, 5)
-    return np.where(missing.any(axis=0), value, 0).astype(np.int64)
-
-
-def _priority(
-    model: Compiled,
-    privacy: np.ndarray,
-    safeguarding: np.ndarray,
-    exposure: np.ndarray,
-    sensitivity: np.ndarray,
-    gap: np.ndarray,
-    need: np.ndarray,
-    exposed_cp: np.ndarray,
-) -> np.ndarray:
-    p = model.config.priority
-    urgent = (need >= p.urgent_need) & (safeguarding >= model.concern_level)
-    return (
-        scaled(p.privacy_level) * privacy
-        + scaled(p.safeguarding_level) * safeguarding
-        + scaled(p.exposure) * exposure
-        + scaled(p.sensitivity) * sensitivity
-        + scaled(p.gap) * gap
-        + scaled(p.need) * need
-        + scaled(p.life_threatening_gap) * urgent
-        + scaled(p.child_protection_exposure) * exposed_cp
-    ).astype(np.int64)
 
 
 def _commendations(columns: Columns, model: Compiled, commended: np.ndarray) -> np.ndarray:
