@@ -10,7 +10,7 @@ spread on a sunflower spiral ordered by reference: deterministic, and none hides
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pandas as pd
@@ -63,18 +63,17 @@ def build_quadrant(
     points = spread_points(frame, "privacy_index", "safeguarding_index")
     figure = go.Figure()
     scatter = go.Scattergl if len(points) > WEBGL_ABOVE else go.Scatter
+    points["hover"] = hover_texts(points, levels)
     starred = points["good_practice"].astype(bool)
     for index in reversed(present_indices(points["worst_index"])):
         level = levels[index]
         at_level = points["worst_index"] == index
         # Circles carry the level's legend entry; good practice is drawn as stars in the same
         # colour with no entry of its own, so the legend never says "star = this level".
-        figure.add_trace(
-            _level_trace(scatter, points[at_level & ~starred], level, levels, "circle")
-        )
+        figure.add_trace(_level_trace(scatter, points[at_level & ~starred], level, "circle"))
         stars = points[at_level & starred]
         if not stars.empty:
-            figure.add_trace(_level_trace(scatter, stars, level, levels, "star", legend=False))
+            figure.add_trace(_level_trace(scatter, stars, level, "star", legend=False))
     if starred.any():
         figure.add_trace(_good_practice_key(scatter))
     _quadrants(figure, len(levels), concern_level)
@@ -97,13 +96,12 @@ def _level_trace(
     scatter: type,
     rows: pd.DataFrame,
     level: Level,
-    levels: Sequence[Level],
     symbol: str,
     *,
     legend: bool = True,
 ) -> go.Scatter:
-    """One level's findings in one marker shape; a level with only good practice keeps a
-    (point-less) circle trace so the legend still names it."""
+    """One level's findings (with their `hover` text) in one marker shape; a level with only
+    good practice keeps a (point-less) circle trace so the legend still names it."""
     return scatter(
         x=rows["jx"] if not rows.empty else [None],
         y=rows["jy"] if not rows.empty else [None],
@@ -111,8 +109,9 @@ def _level_trace(
         name=escape(level.name),
         legendgroup=level.id,
         showlegend=legend,
-        customdata=np.array(rows[["id"]]) if not rows.empty else None,
-        hovertext=[_hover(row, levels) for row in rows.itertuples(index=False)],
+        # Text, not objects: plotly takes a string array as it is, but walks an object array.
+        customdata=rows[["id"]].to_numpy().astype(str) if not rows.empty else None,
+        hovertext=rows["hover"].tolist(),
         hovertemplate="%{hovertext}<extra></extra>",
         marker={
             "size": 16 if symbol == "star" else 13,
@@ -140,17 +139,41 @@ def _good_practice_key(scatter: type) -> go.Scatter:
     )
 
 
-def _hover(row: object, levels: Sequence[Level]) -> str:
-    privacy = levels[int(row.privacy_index)].name
-    safeguarding = levels[int(row.safeguarding_index)].name
-    return (
-        f"<b>{escape(row.reference)} · {escape(row.location)}</b><br>"
-        f"{wrap(row.categories)}<br>"
-        f"{escape(classification_name(row.classification))}: privacy {escape(privacy)} "
-        f"(exposure {row.exposure}/5), safeguarding {escape(safeguarding)} "
-        f"(gap {row.availability_gap}/5)<br>"
-        f"<i>{wrap(row.first_reason)}</i>"
+def hover_texts(points: pd.DataFrame, levels: Sequence[Level]) -> list[str]:
+    """Each point's hover box: reference and place, categories, both levels with the numbers
+    behind them, and the first reason. Places, categories and reasons repeat across findings,
+    so each distinct one is escaped and wrapped once."""
+    names = [escape(level.name) for level in levels]
+    places = _each_once(points["location"], escape)
+    categories = _each_once(points["categories"], wrap)
+    classifications = _each_once(
+        points["classification"], lambda value: escape(classification_name(value))
     )
+    reasons = _each_once(points["first_reason"], wrap)
+    rows = zip(
+        points["reference"].tolist(),
+        places,
+        categories,
+        classifications,
+        points["privacy_index"].tolist(),
+        points["exposure"].tolist(),
+        points["safeguarding_index"].tolist(),
+        points["availability_gap"].tolist(),
+        reasons,
+        strict=True,
+    )
+    return [
+        f"<b>{escape(reference)} · {place}</b><br>{cats}<br>"
+        f"{named}: privacy {names[int(privacy)]} (exposure {exposure}/5), "
+        f"safeguarding {names[int(safeguarding)]} (gap {gap}/5)<br><i>{reason}</i>"
+        for reference, place, cats, named, privacy, exposure, safeguarding, gap, reason in rows
+    ]
+
+
+def _each_once(values: pd.Series, render: Callable[[str], str]) -> list[str]:
+    """`render` of every value, computed once per distinct value."""
+    done: dict[object, str] = {}
+    return [done[v] if v in done else done.setdefault(v, render(v)) for v in values.tolist()]
 
 
 def _quadrants(figure: go.Figure, count: int, concern_level: int) -> None:

@@ -206,8 +206,16 @@ def _render_tap_map(
     if st.session_state.pop(MISSED_KEY, False):
         st.caption("No marker there: tap on a marker's dot.")
     st.plotly_chart(
-        charts.build_level_key(data.levels), config=view.CHART_CONFIG, key="dash_level_key"
+        _level_key(data.audit.checklist.content_hash, data.levels),
+        config=view.CHART_CONFIG,
+        key="dash_level_key",
     )
+
+
+@st.cache_resource(max_entries=8, show_spinner=False)
+def _level_key(checklist_hash: str, _levels: list[Level]) -> go.Figure:
+    """The colour key of the tap map, drawn once per checklist (its levels never change)."""
+    return charts.build_level_key(_levels)
 
 
 def _on_tap(image_key: str, place_key: str, points_args: tuple) -> None:

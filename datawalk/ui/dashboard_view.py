@@ -2,8 +2,9 @@
 tiles, the charts and the ranked hotspot table. The floor-plan map is in `dashboard_map`.
 
 Everything derived is cached on the audit's version, which the store bumps on every write, so a
-rerun at 5,000 findings only redraws. The scored frame is `st.cache_data` (each session gets its
-own copy). Figures are `st.cache_resource`: they are never mutated after building (Streamlit's
+rerun at 5,000 findings only redraws. The scored frame is `st.cache_resource`, read-only (a
+`st.cache_data` copy cost a pickle round trip of 5,000 rows on every rerun). Figures are
+`st.cache_resource`: they are never mutated after building (Streamlit's
 `plotly_chart` copies them to serialise), and unpickling a 5,000-point figure from `cache_data`
 costs about 170 ms a rerun because plotly re-validates it. The
 arithmetic lives in `datawalk.dashboard` and the drawing in `datawalk.charts`; this module only
@@ -54,11 +55,14 @@ def _url() -> str | None:
     return state.database_url()
 
 
-@st.cache_data(max_entries=8, show_spinner="Scoring the walk…")
+@st.cache_resource(max_entries=8, show_spinner="Scoring the walk…")
 def _data(
     url: str | None, audit_id: str, version: int, today: date
 ) -> tuple[pd.DataFrame, list[Location]]:
-    """The scored dashboard frame and the locations, built once per audit version and day."""
+    """The scored dashboard frame and the locations, built once per audit version and day.
+
+    Shared read-only, like the scored table it joins the actions onto: everything the page
+    does with it (filtering, sorting, assigning display columns) makes a new frame."""
     reads = state.reads()
     audit = reads.get_audit(audit_id)
     checklist = checklist_of_stored_pin(audit.checklist)
@@ -137,11 +141,8 @@ def render_filters(data: DashboardData) -> core.DashboardFilters:
     categories = {
         c.id: c.name for c in checklist.objects.data_categories if c.id in used_categories
     }
-    types = {
-        t.id: t.name
-        for t in checklist.objects.location_types
-        if t.id in set(frame["location_type"])
-    }
+    used_types = set(frame["location_type"])
+    types = {t.id: t.name for t in checklist.objects.location_types if t.id in used_types}
     with st.expander("Filters", icon=":material/filter_list:", expanded=False):
         classes = st.pills(
             "Classification",
