@@ -1,10 +1,10 @@
 """Walk page of a re-walk: last walk's findings at this location, each marked in one tap.
 
-Resolved, Still as it was (copied as a new finding observed today), Changed (the capture form
-opens pre-filled to edit; nothing is recorded until it is saved) or Not checked; a whole
-location can be marked not checked (a locked room). Resolving offers to close the carried-over
-action; an accepted risk asks to be accepted again. Every tap is a service call
-(`datawalk.services.rewalks`), recorded in the trail.
+Resolved (optionally with a note or photos: `rewalk_photos`), Still as it was (copied as a new
+finding observed today), Changed (the capture form opens pre-filled to edit; nothing is recorded
+until it is saved) or Not checked; a whole location can be marked not checked (a locked room).
+Resolving offers to close the carried-over action; an accepted risk asks to be accepted again.
+Every tap is a service call (`datawalk.services.rewalks`), recorded in the trail.
 """
 
 from __future__ import annotations
@@ -14,11 +14,19 @@ from datetime import date
 import streamlit as st
 
 from datawalk import drafts
-from datawalk.models import ActionStatus, Audit, CarriedAction, Location, RewalkItem, RewalkRecord
+from datawalk.models import (
+    ActionStatus,
+    Audit,
+    CarriedAction,
+    Location,
+    Photo,
+    RewalkItem,
+    RewalkRecord,
+)
 from datawalk.models import RewalkState as S
 from datawalk.rewalk.carry import finding_from_snapshot
 from datawalk.services import rewalks as service
-from datawalk.ui import capture_state, errors, finding_list, state, widgets
+from datawalk.ui import capture_state, errors, finding_list, rewalk_photos, state, widgets
 from datawalk.vocabulary import Checklist
 
 STATE_LABELS = {
@@ -160,7 +168,12 @@ def _render_actions(item: RewalkItem, carried: list[CarriedAction], actor: str) 
 
 
 def _render_item(
-    item: RewalkItem, audit: Audit, checklist: Checklist, carried: list[CarriedAction], actor: str
+    item: RewalkItem,
+    audit: Audit,
+    checklist: Checklist,
+    carried: list[CarriedAction],
+    actor: str,
+    photos: list[Photo],
 ) -> None:
     with st.container(border=True, key=f"rw_item_{item.id}"):
         name = widgets.escape_markdown(_item_title(item, audit, checklist))
@@ -186,6 +199,7 @@ def _render_item(
                           max_chars=500)  # fmt: skip
             st.button("Save note", key=f"rw_save_note_{item.id}", on_click=_save_note,
                       args=(item.id, key, actor))  # fmt: skip
+            rewalk_photos.render_resolved_photos(item, photos, actor)
         _render_actions(item, carried, actor)
 
 
@@ -210,8 +224,12 @@ def render_last_time(audit: Audit, location: Location, checklist: Checklist, act
         )
         if not items:
             st.caption("Nothing was recorded here last time.")
+        resolved = any(item.state is S.RESOLVED for item in items)
+        photos = state.reads().rewalk_photos(audit.id) if resolved else {}
         for item in items:
-            _render_item(item, audit, checklist, record.carried_actions, actor)
+            _render_item(
+                item, audit, checklist, record.carried_actions, actor, photos.get(item.id, [])
+            )
 
 
 def _start_next_walk(audit_id: str, school: str) -> None:
