@@ -227,6 +227,9 @@ def as_actor(name: str) -> Actor:
     return signed_in.actor if signed_in is not None else Actor(name)
 
 
+_DEVICE_KEY = "_datawalk_device"
+
+
 def device() -> str:
     """This browser's device key for drafts: the signed-in session's device, else the
     `datawalk_device` cookie, else the one shared key (no accounts yet), so a reload still
@@ -236,7 +239,12 @@ def device() -> str:
     signed_in = current_signed_in()
     if signed_in is not None:
         return editing.device_of(signed_in.device_id)
-    return editing.device_of(st.context.cookies.get(editing.DEVICE_COOKIE))
+    # The cookies are those the browser sent when this session connected: fixed for the
+    # session, so they are read once, not on every tap.
+    if _DEVICE_KEY not in st.session_state:
+        cookie = st.context.cookies.get(editing.DEVICE_COOKIE)
+        st.session_state[_DEVICE_KEY] = editing.device_of(cookie)
+    return st.session_state[_DEVICE_KEY]
 
 
 def draft_holder(actor_name: str) -> editing.DraftHolder:
