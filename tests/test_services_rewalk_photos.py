@@ -202,3 +202,42 @@ def test_a_backups_caption_on_such_a_photo_is_scanned_and_replaced_like_a_findin
     cleaned = replace_identifiers(document, {key})
     (again,) = next(i for i in cleaned.rewalk.items if i.id == item.id).photos
     assert "jo.bloggs@example.com" not in again.caption and "[pupil]" in again.caption
+
+
+def test_a_school_viewer_reads_none_of_them_a_school_lead_reads_them(workspace, store, resolved):
+    from datawalk.accounts import users
+    from datawalk.errors import PermissionDeniedError
+
+    add_resolved_photo(workspace, ACTOR, resolved.id, png_bytes(40, 30), checked=True)
+    school = store.audit_school_ids()[resolved.audit_id]
+    actors = {}
+    for role in ("admin", "school_viewer", "school_lead"):
+        user = users.create_user(
+            workspace, Actor.operator("Set-up"), display_name=f"{role} person",
+            email=f"{role}@example.org", role=role, password="a long fictional password",
+            totp_required=False, school_ids=[] if role == "admin" else [school],
+        ).user  # fmt: skip
+        actors[role] = users.actor_for(user)
+
+    lead = workspace.reads_for(actors["school_lead"])
+    assert len(lead.rewalk_photos(resolved.audit_id)[resolved.id]) == 1
+    viewer = workspace.reads_for(actors["school_viewer"])
+    with pytest.raises(PermissionDeniedError):
+        viewer.rewalk_photos(resolved.audit_id)
+    assert all(item.photos == [] for item in viewer.export_document(resolved.audit_id).rewalk.items)
+    with pytest.raises(PermissionDeniedError):
+        add_resolved_photo(workspace, actors["school_lead"], resolved.id, png_bytes(), checked=True)
+
+
+def test_deleting_the_audit_leaves_none_behind(workspace, store, resolved):
+    add_resolved_photo(workspace, ACTOR, resolved.id, png_bytes(40, 30), checked=True)
+    set_status(workspace, ACTOR, resolved.audit_id, AuditStatus.COMPLETE)
+
+    store.delete_audit(resolved.audit_id, ACTOR.name)
+
+    with store.engine.connect() as connection:
+        from sqlalchemy import func, select
+
+        from datawalk.store import tables
+
+        assert connection.scalar(select(func.count()).select_from(tables.rewalk_photos)) == 0
