@@ -188,38 +188,39 @@ def _action_titles(
 def _finding_rows(
     audit: Audit, findings: Sequence[Finding], locations: Iterable[Location], checklist: Checklist
 ) -> pd.DataFrame:
-    """The finding columns, one pass over the findings: each place and each distinct list of
-    terms is looked up once, however many findings share it."""
+    """The finding columns, a column at a time: each place, each distinct list of terms and
+    each distinct note is looked up or shortened once, however many findings share it."""
     if not findings:
         return pd.DataFrame([], columns=FINDING_COLUMNS)
     day = walk_date(audit)
     places = {location.id: _place_columns(audit, location, checklist) for location in locations}
     unplaced = ("", None, "", "", checklist.label("location_types", ""))
     labels = _Labeller(checklist)
-    columns: dict[str, list[object]] = {name: [] for name in FINDING_COLUMNS}
+    where = [places.get(finding.location_id, unplaced) for finding in findings]
     place_columns = ("location", "floor_id", "floor", "location_type", "location_type_name")
-    for finding in findings:
-        columns["id"].append(finding.id)
-        columns["reference"].append(finding.reference or "")
-        columns["location_id"].append(finding.location_id)
-        for name, value in zip(
-            place_columns, places.get(finding.location_id, unplaced), strict=True
-        ):
-            columns[name].append(value)
-        columns["category_ids"].append(tuple(finding.categories))
-        columns["categories"].append(labels.joined("data_categories", finding.categories))
-        columns["format"].append(labels.one("formats", finding.format))
-        columns["visible_to"].append(labels.joined("audiences", finding.visible_to))
-        columns["needed_by"].append(labels.joined("audiences", finding.needed_by))
-        columns["reach"].append(labels.one("reach_speeds", finding.reach.value))
-        columns["evidence"].append(labels.one("evidence", finding.evidence))
-        columns["good_practice"].append(finding.good_practice)
-        columns["review_date"].append(finding.review_date)
-        columns["review_overdue"].append(
-            finding.review_date is not None and finding.review_date < day
-        )
-        columns["notes"].append(_preview(finding.notes))
-        columns["updated_at"].append(finding.updated_at)
+    reviews = [finding.review_date for finding in findings]
+    notes: dict[str, str] = {}
+    columns: dict[str, list[object]] = {
+        "id": [finding.id for finding in findings],
+        "reference": [finding.reference or "" for finding in findings],
+        "location_id": [finding.location_id for finding in findings],
+        **dict(zip(place_columns, map(list, zip(*where, strict=True)), strict=True)),
+        "category_ids": [tuple(finding.categories) for finding in findings],
+        "categories": [labels.joined("data_categories", f.categories) for f in findings],
+        "format": [labels.one("formats", finding.format) for finding in findings],
+        "visible_to": [labels.joined("audiences", finding.visible_to) for finding in findings],
+        "needed_by": [labels.joined("audiences", finding.needed_by) for finding in findings],
+        "reach": [labels.one("reach_speeds", finding.reach.value) for finding in findings],
+        "evidence": [labels.one("evidence", finding.evidence) for finding in findings],
+        "good_practice": [finding.good_practice for finding in findings],
+        "review_date": reviews,
+        "review_overdue": [review is not None and review < day for review in reviews],
+        "notes": [
+            notes[f.notes] if f.notes in notes else notes.setdefault(f.notes, _preview(f.notes))
+            for f in findings
+        ],
+        "updated_at": [finding.updated_at for finding in findings],
+    }
     return pd.DataFrame(
         {name: _column(values) for name, values in columns.items()}, columns=FINDING_COLUMNS
     )
