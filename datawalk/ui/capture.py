@@ -11,10 +11,11 @@ from __future__ import annotations
 import streamlit as st
 
 from datawalk import drafts
-from datawalk.errors import ConflictError, DataWalkError, ValidationError
+from datawalk.errors import ConflictError, DataWalkError, NotFoundError, ValidationError
 from datawalk.models import LONG_TEXT, SHORT_TEXT, Finding
 from datawalk.services import findings, rewalks
 from datawalk.ui import (
+    capture_clear,
     capture_others,
     capture_who,
     errors,
@@ -27,9 +28,6 @@ from datawalk.ui import (
 from datawalk.ui import capture_state as cs
 
 SAVE_KEY = "cap_save"
-DISCARD_KEY = "cap_discard"
-UNDO_CLEAR_KEY = "cap_undo_clear"
-_CONFIRM_CLEAR = "cap_confirm_clear"
 ACTIONS_KEY = "cap_actions"
 NEED_OVERRIDES = [1, 2, 3, 4, 5]
 # Cards listed under the form before "Show all": each is a dozen elements rebuilt on every tap.
@@ -278,74 +276,22 @@ def _on_save(ctx: cs.CaptureContext) -> None:
         state.flash(f"Saved {reference}")
 
 
-def _ask_clear(asking: bool) -> None:
-    st.session_state[_CONFIRM_CLEAR] = asking
-
-
-def _on_clear(ctx: cs.CaptureContext) -> None:
-    st.session_state[_CONFIRM_CLEAR] = False
-    cs.clear(ctx)
-
-
-def _photos_text(count: int) -> str:
-    return f"{count} photo" if count == 1 else f"{count} photos"
-
-
-def _render_undo_clear(ctx: cs.CaptureContext, cleared: drafts.Draft) -> None:
-    """Say what was cleared (photos by number) and bring it all back with one tap."""
-    what = f"Your changes to {cleared.reference}" if cleared.finding_id else "The finding"
-    if cleared.photos:
-        what += f", with its {_photos_text(len(cleared.photos))},"
-    st.info(f"{what} was cleared.", icon=":material/restart_alt:")
-    undo_col, dismiss_col = st.columns(2)
-    undo_col.button(
-        "Undo clear",
-        key=UNDO_CLEAR_KEY,
-        on_click=cs.undo_clear,
-        args=(ctx,),
-        icon=":material/undo:",
-    )
-    dismiss_col.button("Dismiss", key="cap_undo_clear_dismiss", on_click=cs.forget_cleared)
-
-
-def _render_clear(ctx: cs.CaptureContext, draft: drafts.Draft) -> None:
-    """Clear form (or Cancel edit), at the top of the form and far from Save.
-
-    A draft holding photos asks first; any clear can be undone with one tap while the form is
-    still empty, so neither a photo nor typed work is ever lost by a slip of the finger.
-    """
-    cleared = cs.cleared_draft(ctx)
-    if draft.is_empty():
-        if cleared is not None:
-            _render_undo_clear(ctx, cleared)
-        return
-    label = "Cancel edit" if draft.finding_id else "Clear form"
-    if draft.photos and st.session_state.get(_CONFIRM_CLEAR):
-        st.warning(
-            f"{label} and remove its {_photos_text(len(draft.photos))}? "
-            "You can undo it straight after."
-        )
-        yes_col, no_col = st.columns(2)
-        yes_col.button(
-            f"Yes, {label.lower()}", key="cap_clear_yes", on_click=_on_clear, args=(ctx,)
-        )
-        no_col.button("Keep it", key="cap_clear_no", on_click=_ask_clear, args=(False,))
-        return
-    st.button(
-        label,
-        key=DISCARD_KEY,
-        on_click=_ask_clear if draft.photos else _on_clear,
-        args=(True,) if draft.photos else (ctx,),
-        icon=":material/restart_alt:",
-    )
+def _form_title(draft: drafts.Draft) -> str:
+    """What the form is recording: last walk's finding as it is now, an edit, or a new one."""
+    if draft.rewalk_item_id:
+        try:
+            item = state.reads().get_rewalk_item(draft.rewalk_item_id)
+        except NotFoundError:
+            return "Changed since last walk"
+        return f"Changed since last walk: {item.previous_reference}"
+    return f"Editing {draft.reference}" if draft.finding_id else "New finding"
 
 
 def _render_form(ctx: cs.CaptureContext) -> None:
     draft = cs.current_draft()
-    title = f"Editing {draft.reference}" if draft.finding_id else "New finding"
-    st.markdown(f"#### {widgets.escape_markdown(title)}")
+    st.markdown(f"#### {widgets.escape_markdown(_form_title(draft))}")
     capture_others.render_draft_elsewhere(ctx, draft)
-    _render_clear(ctx, draft)
+    capture_clear.render_clear(ctx, draft)
     with st.container(border=True):
         _render_what(ctx)
     with st.container(border=True):

@@ -14,7 +14,8 @@ from datawalk.services import Actor, Workspace
 from datawalk.services.audits import set_status
 from datawalk.services.rewalks import start_rewalk
 from datawalk.store import Store
-from datawalk.ui.capture import DISCARD_KEY, SAVE_KEY
+from datawalk.ui.capture import SAVE_KEY
+from datawalk.ui.capture_clear import DISCARD_KEY
 
 ACTOR = Actor("A. Consultant")
 
@@ -101,6 +102,8 @@ def test_changed_opens_the_form_prefilled_and_saves_nothing_until_saved(open_pag
     draft = at.session_state["cap_draft"]
     assert draft.rewalk_item_id == item.id and draft.finding_id is None
     assert any("recorded when you save" in c.value for c in at.caption)
+    headings = [m.value for m in at.markdown if m.value.startswith("####")]
+    assert any("Changed since last walk" in h and "New finding" not in h for h in headings)
     assert draft.categories == item.previous["categories"]
     assert draft.format == item.previous["format"]
 

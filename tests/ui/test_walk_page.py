@@ -14,7 +14,8 @@ from datawalk.checklist import checklist_from_pin, finding_from_template
 from datawalk.drafts import REQUIRED_FIELDS
 from datawalk.models import Location, Photo
 from datawalk.privacy.text_checks import KEPT_IDENTIFIERS
-from datawalk.ui.capture import DISCARD_KEY, SAVE_KEY, UNDO_CLEAR_KEY
+from datawalk.ui.capture import SAVE_KEY
+from datawalk.ui.capture_clear import DISCARD_KEY, UNDO_CLEAR_KEY
 from tests.ui.conftest import ACTOR, HERE
 
 TEMPLATE = "allergy_poster_servery"
