@@ -12,7 +12,7 @@ from datawalk.errors import ValidationError
 from datawalk.models import ActionStatus, AuditStatus, RewalkState
 from datawalk.rewalk.carry import SNAPSHOT_DROPPED
 from datawalk.rewalk.compare import BETTER, NOT_CHECKED, SAME, WORSE, compare_walks
-from datawalk.rewalk.history import school_walks
+from datawalk.rewalk.history import school_walk_count, school_walks
 from datawalk.samples import load_sample
 from datawalk.services import Actor, Workspace
 from datawalk.services.audits import delete_due, set_status
@@ -262,12 +262,14 @@ def test_the_trend_keeps_a_deleted_walk_as_counts_and_worst_levels(
     audit, _ = _walk_twice(workspace, store, first, make_finding)
     before = school_walks(workspace.reads, store.get_audit(audit.id))
     assert [w.audit_id for w in before] == [first.id, audit.id]
+    assert school_walk_count(workspace.reads, store.get_audit(audit.id)) == 2
 
     later = store.get_audit(first.id).completed_at + timedelta(days=366 * 3)
     delete_due(workspace, ACTOR, first.id, later)
 
     after = school_walks(workspace.reads, store.get_audit(audit.id))
     assert [(w.audit_id, w.held) for w in after] == [(first.id, False), (audit.id, True)]
+    assert school_walk_count(workspace.reads, store.get_audit(audit.id)) == 2  # one kept
     assert after[0].worst_counts() == before[0].worst_counts()
     assert after[0].locations == before[0].locations
     kept = after[0].model_dump_json()

@@ -94,14 +94,17 @@ def compare_walks(
     rewalk: RewalkRecord,
     checklist: Checklist,
     previous_version: int | None = None,
+    current: pd.DataFrame | None = None,
 ) -> Comparison:
     """Return the comparison of `audit` (a re-walk) with the walk it started from.
 
     `previous_version` defaults to the version the carried findings say they were scored with.
+    `current` is the audit's scored table of `findings` when the caller already holds it.
     """
     if previous_version is None:
         previous_version = scored_with(rewalk.items)
-    current = scored_table(audit, findings, locations, checklist)
+    if current is None:
+        current = scored_table(audit, findings, locations, checklist)
     before, unscored = _previous_table(audit, locations, rewalk, checklist)
     unchecked = {u.location_id for u in rewalk.unchecked_locations}
     carried_ids = {i.new_finding_id for i in rewalk.items if i.new_finding_id}

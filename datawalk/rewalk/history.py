@@ -60,10 +60,21 @@ def school_walks(
             held.append(summarise(other))
         else:
             held.append(summary_of(reads, other, checklist_from_pin(other.checklist)))
-    held_ids = {walk.audit_id for walk in held}
-    key = audit_school_key(reads, audit)
-    kept = [w for w in reads.list_walk_summaries(key) if w.audit_id not in held_ids]
+    kept = _kept_summaries(reads, audit, {walk.audit_id for walk in held})
     return sorted(held + kept, key=lambda walk: walk.walk_at)
+
+
+def school_walk_count(reads: Any, audit: Audit) -> int:
+    """How many walks `school_walks` gives, without summarising any: a page shows the trend
+    only from two walks on, and most schools have walked once."""
+    held = set(same_school_audit_ids(reads, audit))
+    return len(held) + len(_kept_summaries(reads, audit, held))
+
+
+def _kept_summaries(reads: Any, audit: Audit, held_ids: set[str]) -> list[WalkSummary]:
+    """The kept summaries of the school's walks no longer held (deleted after retention)."""
+    key = audit_school_key(reads, audit)
+    return [w for w in reads.list_walk_summaries(key) if w.audit_id not in held_ids]
 
 
 HELD, MISSING, NONE = "held", "missing", "none"
@@ -84,15 +95,20 @@ def missing_origins(reads: Any, rewalk: RewalkRecord) -> int:
     return sum(action.origin_audit_id not in held for action in rewalk.carried_actions)
 
 
-def comparison_for(reads: Any, audit: Audit, checklist: Checklist) -> Comparison | None:
+def comparison_for(
+    reads: Any, audit: Audit, checklist: Checklist, table: pd.DataFrame | None = None
+) -> Comparison | None:
     """The since-last-walk comparison of a re-walk (None for a first walk). It works from the
-    copies carried with this walk, so it needs nothing of the previous walk to be held."""
+    copies carried with this walk, so it needs nothing of the previous walk to be held. Pass
+    the audit's scored `table` when one is at hand, so its findings are not read and scored
+    again."""
     if audit.previous_audit_id is None:
         return None
     return compare_walks(
         audit,
         reads.list_locations(audit.id),
-        reads.findings_for_scoring(audit.id),
+        reads.findings_for_scoring(audit.id) if table is None else [],
         reads.rewalk_record(audit.id),
         checklist,
+        current=table,
     )

@@ -39,7 +39,11 @@ MISSING_NOTE = (
 def _comparison(url: str | None, audit_id: str, version: int) -> Comparison | None:
     reads = state.reads()
     audit = reads.get_audit(audit_id)
-    return history.comparison_for(reads, audit, state.get_checklist_for(audit))
+    if audit.previous_audit_id is None:
+        return None  # a first walk: nothing to compare, and no reason to score it here
+    # The scored table the dashboard holds for this version: a save scores the audit once.
+    table = state.scored_audit_table(audit)
+    return history.comparison_for(reads, audit, state.get_checklist_for(audit), table)
 
 
 @st.cache_resource(max_entries=8, show_spinner="Reading the school's walks…")
@@ -112,8 +116,8 @@ def _render_plan(audit: Audit, comparison: Comparison) -> None:
 def render_since_last_walk(audit: Audit, checklist: Checklist) -> None:
     """The since-last-walk panel, the plan coloured by change and the trend (re-walks only)."""
     comparison = comparison_of(audit)
-    walks = walks_of(audit)
-    if comparison is None and len(walks) < 2:
+    trend = history.school_walk_count(state.reads(), audit) >= 2
+    if comparison is None and not trend:
         return
     st.subheader("Since last walk", anchor=False)
     if comparison is not None:
@@ -129,7 +133,8 @@ def render_since_last_walk(audit: Audit, checklist: Checklist) -> None:
             st.markdown("**Not checked this time** (listed in scope and limitations)")
             st.caption(widgets.escape_markdown("; ".join(skipped)))
         _render_plan(audit, comparison)
-    if len(walks) >= 2:
+    if trend:
+        walks = walks_of(audit)
         levels = list(checklist.scoring.levels) if checklist.scoring else []
         figure = build_trend_chart(walks, levels, "Locations by worst level, walk by walk")
         st.plotly_chart(figure, config=CHART_CONFIG, key="since_trend")
