@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 from functools import cache
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any, NamedTuple, Protocol
 
 import pandas as pd
 
@@ -50,6 +50,58 @@ class Scored(Protocol):
 
     @property
     def recommendations(self) -> Sequence[Any]: ...
+
+
+class Step(NamedTuple):
+    """One recommendation of a finding as the plan words it: the checklist rule's action and the
+    role it suggests as owner (what `Scored.recommendations` holds)."""
+
+    rule_id: str
+    action: str
+    owner: str
+
+
+@dataclass(frozen=True)
+class TableScore:
+    """A finding's row of the one scored table (`datawalk.scored_table`), as the plan reads a
+    score (`Scored`): keeping the plan in step after an export has scored the audit reads these
+    rather than scoring every finding again."""
+
+    finding_id: str
+    classification: str
+    priority: float
+    recommendations: Sequence[Step]
+
+
+def table_steps(table: pd.DataFrame, checklist: Checklist) -> list[list[Step]]:
+    """Each row's recommendations, from the rules the scorer chose (`rule_ids`), in its order."""
+    rules = {rule.id: rule for rule in checklist.scoring.rules} if checklist.scoring else {}
+    if "rule_ids" not in table:
+        return [[] for _ in range(len(table))]
+    made: dict[tuple[str, ...], list[Step]] = {}
+    steps = []
+    for ids in table["rule_ids"]:
+        key = tuple(ids)
+        if key not in made:
+            made[key] = [Step(i, rules[i].action, rules[i].owner) for i in key]
+        steps.append(made[key])
+    return steps
+
+
+def table_scores(table: pd.DataFrame, checklist: Checklist) -> list[TableScore]:
+    """The scored table's rows as scores the plan reads, in the table's order."""
+    if "classification" not in table:
+        return []
+    return [
+        TableScore(str(finding_id), str(classification), float(priority), steps)
+        for finding_id, classification, priority, steps in zip(
+            table["id"],
+            table["classification"],
+            table["priority"],
+            table_steps(table, checklist),
+            strict=True,
+        )
+    ]
 
 
 def status_label(status: ActionStatus | str) -> str:

@@ -62,6 +62,10 @@ SCORE_COLUMNS = [
     "action_title",
 ]
 COLUMNS = FINDING_COLUMNS + SCORE_COLUMNS
+# Kept from the scorer for whoever needs a finding's whole explanation, not only its summary:
+# the workbook (every reason, who sees it without need, who cannot reach it) and the action sync
+# (every rule chosen: its action and owner are the checklist's). Lists, one per row.
+DETAIL_COLUMNS = ["reasons", "rule_ids", "excess", "missing", "commendation"]
 NOTES_PREVIEW = 120
 
 
@@ -81,7 +85,7 @@ def scored_table(
     if checklist.scoring is None:
         return frame
     if not findings:
-        return frame.reindex(columns=COLUMNS)
+        return frame.reindex(columns=COLUMNS + DETAIL_COLUMNS)
     places = {location.id: location.location_type for location in located}
     frame_in = findings_to_frame(findings, places)
     scores = score_frame(frame_in, checklist, walk_date(audit), explain=True)
@@ -110,6 +114,8 @@ def scored_table(
     total = rank_total(frame)
     frame["rank_label"] = [rank_label(rank, total) for rank in frame["rank"]]
     frame["action_title"] = _action_titles(frame, findings, scores["rule_ids"], rules, checklist)
+    for name in DETAIL_COLUMNS:
+        frame[name] = scores[name].to_numpy()
     return frame
 
 

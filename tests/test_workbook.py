@@ -149,11 +149,14 @@ def test_row_counts_and_references_match_the_audit(leadership, document):
     assert len(photos) == sum(len(f.photos) for f in document.findings)
 
 
-def test_action_plan_sorted_by_priority_with_status_dropdown(leadership, document):
+def test_action_plan_in_rank_order_with_status_dropdown(leadership, document):
     plan = _open(leadership)[ACTION_PLAN]
     headers = _headers(plan)
-    priorities = [row[0] for row in plan.iter_rows(min_row=2, values_only=True)]
-    assert priorities == sorted(priorities, reverse=True)
+    rank = headers.index("Urgency rank")
+    ranks = [row[rank] for row in plan.iter_rows(min_row=2, values_only=True)]
+    ranked = [int(label.split(" of ")[0]) for label in ranks if label != "No action"]
+    assert ranked and ranked == sorted(ranked)
+    assert ranks[len(ranked) :] == ["No action"] * (len(ranks) - len(ranked))
     status_col = openpyxl.utils.get_column_letter(headers.index("Status") + 1)
     lists = [dv for dv in plan.data_validations.dataValidation if dv.type == "list"]
     assert len(lists) == 1

@@ -11,6 +11,7 @@ import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
@@ -20,6 +21,10 @@ from datawalk.interchange import DEFAULT_MAX_BYTES, attach_scores, dump_document
 from datawalk.privacy.document_text import FlaggedText
 from datawalk.services import Actor, Workspace, exports, imports
 from datawalk.services.imports import IdentifierChoices
+
+if TYPE_CHECKING:
+    from datawalk.models import AuditDocument
+    from datawalk.vocabulary import Checklist
 
 
 @dataclass(frozen=True)
@@ -40,27 +45,41 @@ def _export_json(request: ExportRequest) -> None:
 
 
 def _export_xlsx(request: ExportRequest) -> None:
-    from datawalk.rewalk.history import school_walks
-    from datawalk.services.actions import sync_default_actions
+    from datawalk.actions import table_scores
+    from datawalk.services.actions import ScoredAudit, keep_plan_in_step
     from datawalk.settings import Settings
-    from datawalk.workbook import write_workbook  # XlsxWriter is loaded only for workbooks
+    from datawalk.workbook.data import document_table
+    from datawalk.workbook.downloads import build_workbook  # XlsxWriter loads for workbooks only
 
     if str(request.output) == "-":
         raise InterchangeError("a workbook cannot go to stdout; give a file with -o PATH")
+    # Read once and score once: the one scored table serves the plan's sync and every sheet.
+    reads = request.workspace.reads
+    document = reads.export_document(request.audit_id)
+    table = document_table(document)
     # As on the Export page: every finding that needs an action has one before the plan is written.
-    sync_default_actions(request.workspace, Actor.operator(ACTOR), request.audit_id)
-    # The workbook scores the findings itself (as of the walk date), so none are attached here.
-    document = request.workspace.reads.export_document(request.audit_id)
-    marking = Settings.from_environment().protective_marking
-    _write_atomically(
-        request.output,
-        write_workbook(
-            document,
-            edition=request.edition,
-            marking=marking,
-            walks=school_walks(request.workspace.reads, document.audit),
-        ),
+    scored = ScoredAudit(
+        document.audit.version, document.findings, table_scores(table, _checklist(document))
     )
+    stepped = keep_plan_in_step(request.workspace, Actor.operator(ACTOR), request.audit_id, scored)
+    if stepped.created or stepped.closed:
+        document = document.model_copy(update={"actions": reads.list_actions(request.audit_id)})
+    marking = Settings.from_environment().protective_marking
+    content = build_workbook(
+        reads,
+        request.audit_id,
+        request.edition,
+        marking,
+        document=document,
+        table=table,
+    )
+    _write_atomically(request.output, content)
+
+
+def _checklist(document: AuditDocument) -> Checklist:
+    from datawalk.checklist import checklist_from_pin
+
+    return checklist_from_pin(document.audit.checklist)
 
 
 def _export_pdf(request: ExportRequest) -> None:

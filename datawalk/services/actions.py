@@ -10,11 +10,12 @@ with the save. The rules themselves (merging, risk acceptance, default actions) 
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
+from dataclasses import dataclass
 
 from datawalk.accounts.roles import allows
-from datawalk.actions import merge_actions, validate_action
+from datawalk.actions import Scored, merge_actions, validate_action
 from datawalk.errors import ValidationError
-from datawalk.models import Action
+from datawalk.models import Action, Finding
 from datawalk.privacy.text_checks import TextField, check_free_text
 from datawalk.services.authorization import (
     Permission,
@@ -24,7 +25,7 @@ from datawalk.services.authorization import (
     of,
     stored_action,
 )
-from datawalk.services.findings import keep_default_actions_in_step
+from datawalk.services.findings import SteppedActions, keep_default_actions_in_step
 from datawalk.services.workspace import Actor, Workspace, checked
 
 TEXT_LABELS = {
@@ -92,6 +93,17 @@ def merge(workspace: Workspace, actor: Actor, audit_id: str, action_ids: Sequenc
     return merged
 
 
+@dataclass(frozen=True)
+class ScoredAudit:
+    """An audit's findings as read at one audit version, with their scores in the same order
+    (rows of the one scored table, `datawalk.actions.table_scores`): what an export has in hand
+    already, so keeping the plan in step need not read and score the findings again."""
+
+    version: int
+    findings: Sequence[Finding]
+    scores: Sequence[Scored]
+
+
 @guard(Permission.READ_GOVERNORS, by_id("audit_id"))
 def sync_default_actions(workspace: Workspace, actor: Actor, audit_id: str) -> list[Action]:
     """Give every finding of the audit that needs one its default action, and close untouched
@@ -103,10 +115,34 @@ def sync_default_actions(workspace: Workspace, actor: Actor, audit_id: str) -> l
     Raises:
         NotFoundError: the audit is gone.
     """
+    return _keep_plan_in_step(workspace, actor, audit_id, None).created
+
+
+@guard(Permission.READ_GOVERNORS, by_id("audit_id"))
+def keep_plan_in_step(
+    workspace: Workspace, actor: Actor, audit_id: str, scored: ScoredAudit
+) -> SteppedActions:
+    """`sync_default_actions` with the findings and scores the caller read and scored: they are
+    used as they are while the audit is still at `scored.version` (nothing changed since), else
+    the findings are read and scored again inside the transaction. Returns the actions created
+    and closed, so the caller knows whether the plan it read is still the plan.
+
+    Raises:
+        NotFoundError: the audit is gone.
+    """
+    return _keep_plan_in_step(workspace, actor, audit_id, scored)
+
+
+def _keep_plan_in_step(
+    workspace: Workspace, actor: Actor, audit_id: str, scored: ScoredAudit | None
+) -> SteppedActions:
     if not allows(actor.role, Permission.PLAN_ACTIONS):
-        return []  # a school's reader sees the plan as it is; only planners add to it
+        return SteppedActions()  # a school's reader sees the plan as it is; only planners add
     store = workspace._store
     with store.transaction():
         audit = store.get_audit(audit_id)
-        findings = store.findings_for_scoring(audit_id)
-        return keep_default_actions_in_step(workspace, actor, audit, findings).created
+        if scored is not None and scored.version == audit.version:
+            findings, scores = scored.findings, scored.scores
+        else:
+            findings, scores = store.findings_for_scoring(audit_id), None
+        return keep_default_actions_in_step(workspace, actor, audit, findings, scores=scores)

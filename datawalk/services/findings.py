@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 
-from datawalk.actions import default_actions, needs_action
+from datawalk.actions import Scored, default_actions, needs_action
 from datawalk.checklist import checklist_of_stored_pin
 from datawalk.editing import DraftHolder
 from datawalk.models import Action, ActionStatus, Audit, Finding
 from datawalk.privacy.text_checks import check_free_text, finding_text_fields
-from datawalk.scoring import ScoredFinding, score_findings, walk_date
+from datawalk.scoring import score_findings, walk_date
 from datawalk.services.authorization import Permission, by_finding, guard, of
 from datawalk.services.workspace import Actor, Workspace, checked
 from datawalk.validation import validate_finding
@@ -116,20 +116,24 @@ def keep_default_actions_in_step(
     findings: Sequence[Finding],
     *,
     new: bool = False,
+    scores: Sequence[Scored] | None = None,
 ) -> SteppedActions:
     """`keep_default_action_in_step` for many findings at once, scored in one pass against the
     audit's pinned checklist (a whole audit after a rescore, or when the plan is opened).
 
-    Runs inside the caller's transaction.
+    `scores`, one per finding in the same order, are the findings' scores when the caller has
+    them already (an export scores the audit once for everything it writes); else they are
+    scored here. Runs inside the caller's transaction.
     """
     store = workspace._store
     if not findings:
         return SteppedActions()
     checklist = checklist_of_stored_pin(audit.checklist)
-    places = _places(workspace, audit, findings)
-    scores = score_findings(
-        list(findings), checklist, walk_date(audit), explain=False, places=places
-    )
+    if scores is None:
+        places = _places(workspace, audit, findings)
+        scores = score_findings(
+            list(findings), checklist, walk_date(audit), explain=False, places=places
+        )
     ids = [finding.id for finding in findings]
     if new:
         actions: list[Action] = []
@@ -143,7 +147,7 @@ def keep_default_actions_in_step(
             covering_of.setdefault(finding_id, []).append(action)
     created: list[Action] = []
     closed: list[Action] = []
-    uncovered: list[tuple[Finding, ScoredFinding]] = []
+    uncovered: list[tuple[Finding, Scored]] = []
     to_close: list[Action] = []
     for finding, scored in zip(findings, scores, strict=True):
         covering = covering_of.get(finding.id, [])

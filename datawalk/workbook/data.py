@@ -1,8 +1,10 @@
-"""Everything a workbook shows, gathered once from an audit document: the scored findings joined to
-their locations, the level scale, the sorted action plan and the edition's choices.
+"""Everything a workbook shows, gathered once from an audit document: the findings joined to their
+rows of the audit's one scored table (`datawalk.scored_table`), the level scale, the action plan
+in rank order with each action's title, and the edition's choices.
 
-Scores are recomputed here from the audit's PINNED checklist, never trusted from the document, so
-a workbook always matches what the app shows. The sheet writers only read from `WorkbookData`.
+Scores come from the scored table, built from the audit's PINNED checklist as of the walk date
+(or handed in by a caller that built it already), never trusted from the document, so a workbook
+always matches what the app shows. The sheet writers only read from `WorkbookData`.
 """
 
 from __future__ import annotations
@@ -11,15 +13,34 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from typing import Any
 
-from datawalk.actions import sort_actions
+import pandas as pd
+
+from datawalk.actions import ActionView, Step, describe_actions, table_steps
 from datawalk.errors import ValidationError
 from datawalk.models import Action, Audit, AuditDocument, Finding, Location, Photo, RewalkRecord
 from datawalk.rewalk.compare import Comparison, compare_walks
 from datawalk.rewalk.summary import WalkSummary
+from datawalk.scored_table import scored_table
 from datawalk.vocabulary import Checklist, Level
 from datawalk.workbook.layout import EDITIONS, MAX_MARKING, Edition
+
+
+@dataclass(frozen=True, slots=True)
+class RowScores:
+    """A finding's row of the scored table, as the sheets read it."""
+
+    exposure: int
+    sensitivity: int
+    need: int
+    availability_gap: int
+    classification: str
+    priority: float
+    reasons: Sequence[str]
+    recommendations: Sequence[Step]
+    excess: Sequence[str]
+    missing: Sequence[str]
+    commendation: str
 
 
 @dataclass(frozen=True)
@@ -28,7 +49,7 @@ class FindingView:
 
     finding: Finding
     location: Location | None
-    scored: Any
+    scored: RowScores
     privacy: Level | None
     safeguarding: Level | None
     privacy_index: int = -1
@@ -40,11 +61,11 @@ class FindingView:
 
     @property
     def classification(self) -> str:
-        return str(self.scored.classification)
+        return self.scored.classification
 
     @property
     def priority(self) -> float:
-        return float(self.scored.priority)
+        return self.scored.priority
 
     @property
     def exportable_photos(self) -> list[Photo]:
@@ -67,7 +88,7 @@ class WorkbookData:
     checklist: Checklist
     locations: list[Location]
     findings: list[FindingView]
-    actions: list[Action]
+    actions: list[Action]  # in rank order, as `action_views`
     edition: Edition
     marking: str
     today: date
@@ -76,6 +97,8 @@ class WorkbookData:
     since_last: Comparison | None = None  # a re-walk's comparison with the walk before
     walks: list[WalkSummary] = field(default_factory=list)  # the school's walks, for the trend
     rewalk: RewalkRecord | None = None
+    # The plan as the Action plan page shows it: rank order, each action's title and rank.
+    action_views: list[ActionView] = field(default_factory=list)
 
     @property
     def with_notes(self) -> bool:
@@ -142,34 +165,34 @@ def prepare(
     today: date | None = None,
     checklist: Checklist | None = None,
     walks: Sequence[WalkSummary] = (),
+    table: pd.DataFrame | None = None,
 ) -> WorkbookData:
     """Return the workbook's content for one audit document, scored with its pinned checklist.
 
     `walks` are the school's walks for the trend (`datawalk.rewalk.history.school_walks`).
+    `table` is the document's scored table (`document_table`) when the caller built it already:
+    one row per finding in the document's order; otherwise it is built here.
 
     Scores are as of the walk date (as everywhere in the app); `today` only decides which
     actions are overdue.
     """
     from datawalk.checklist import checklist_from_pin
-    from datawalk.scoring import score_document
 
     exported_at = datetime.now(UTC)
     today = today or exported_at.date()
     checklist = checklist or checklist_from_pin(document.audit.checklist)
     levels = list(checklist.scoring.levels) if checklist.scoring else []
-    scored = {s.finding_id: s for s in score_document(document, checklist)}
-    locations = {location.id: location for location in document.locations}
-    views = [
-        _view(finding, locations.get(finding.location_id), scored[finding.id], levels)
-        for finding in document.findings
-    ]
+    if table is None or list(table["id"]) != [finding.id for finding in document.findings]:
+        table = document_table(document, checklist)
+    views = _views(document, table, checklist, levels)
     views.sort(key=lambda view: _reference_key(view.finding))
+    action_views = describe_actions(document.actions, table, today)
     return WorkbookData(
         audit=document.audit,
         checklist=checklist,
         locations=list(document.locations),
         findings=views,
-        actions=sort_actions(document.actions),
+        actions=[view.action for view in action_views],
         edition=check_edition(edition),
         marking=check_marking(marking),
         today=today,
@@ -178,7 +201,79 @@ def prepare(
         since_last=_since_last(document, checklist),
         walks=list(walks),
         rewalk=document.rewalk,
+        action_views=action_views,
     )
+
+
+def document_table(document: AuditDocument, checklist: Checklist | None = None) -> pd.DataFrame:
+    """The document's scored table, one row per finding in its order: what `prepare` reads."""
+    from datawalk.checklist import checklist_from_pin
+
+    checklist = checklist or checklist_from_pin(document.audit.checklist)
+    return scored_table(document.audit, document.findings, document.locations, checklist)
+
+
+def _views(
+    document: AuditDocument, table: pd.DataFrame, checklist: Checklist, levels: list[Level]
+) -> list[FindingView]:
+    """Each finding joined to its row of the scored table, column by column."""
+    locations = {location.id: location for location in document.locations}
+    if "classification" not in table:  # a checklist without scoring: nothing is scored
+        return [
+            FindingView(finding, locations.get(finding.location_id), _UNSCORED, None, None)
+            for finding in document.findings
+        ]
+    columns = [
+        table[name].tolist()
+        for name in (
+            "exposure",
+            "sensitivity",
+            "need",
+            "availability_gap",
+            "classification",
+            "priority",
+            "reasons",
+            "excess",
+            "missing",
+            "commendation",
+            "privacy_index",
+            "safeguarding_index",
+        )
+    ]
+    steps = table_steps(table, checklist)
+    views = []
+    rows = zip(*columns, strict=True)
+    for finding, step, row in zip(document.findings, steps, rows, strict=True):
+        exposure, sensitivity, need, gap, classification, priority = row[:6]
+        reasons, excess, missing, commendation, privacy, safeguarding = row[6:]
+        scores = RowScores(
+            int(exposure),
+            int(sensitivity),
+            int(need),
+            int(gap),
+            str(classification),
+            float(priority),
+            list(reasons),
+            step,
+            list(excess),
+            list(missing),
+            str(commendation or ""),
+        )
+        views.append(
+            FindingView(
+                finding=finding,
+                location=locations.get(finding.location_id),
+                scored=scores,
+                privacy=levels[privacy] if 0 <= privacy < len(levels) else None,
+                safeguarding=levels[safeguarding] if 0 <= safeguarding < len(levels) else None,
+                privacy_index=int(privacy),
+                safeguarding_index=int(safeguarding),
+            )
+        )
+    return views
+
+
+_UNSCORED = RowScores(0, 0, 0, 0, "", 0.0, [], [], [], [], "")
 
 
 def _since_last(document: AuditDocument, checklist: Checklist) -> Comparison | None:
@@ -187,23 +282,6 @@ def _since_last(document: AuditDocument, checklist: Checklist) -> Comparison | N
         return None
     return compare_walks(
         document.audit, document.locations, document.findings, document.rewalk, checklist
-    )
-
-
-def _view(
-    finding: Finding, location: Location | None, scored: Any, levels: list[Level]
-) -> FindingView:
-    ids = [level.id for level in levels]
-    privacy = ids.index(scored.privacy_level) if scored.privacy_level in ids else -1
-    safeguarding = ids.index(scored.safeguarding_level) if scored.safeguarding_level in ids else -1
-    return FindingView(
-        finding=finding,
-        location=location,
-        scored=scored,
-        privacy=levels[privacy] if privacy >= 0 else None,
-        safeguarding=levels[safeguarding] if safeguarding >= 0 else None,
-        privacy_index=privacy,
-        safeguarding_index=safeguarding,
     )
 
 

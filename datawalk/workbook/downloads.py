@@ -9,10 +9,15 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Protocol
+from typing import Any, Protocol
 
+import pandas as pd
+
+from datawalk.checklist import checklist_from_pin
 from datawalk.models import Audit, AuditDocument
-from datawalk.rewalk.history import school_walks
+from datawalk.rewalk.history import school_walks, summary_of
+from datawalk.rewalk.summary import WalkSummary
+from datawalk.workbook.data import document_table
 from datawalk.workbook.layout import DEFAULT_MARKING
 from datawalk.workbook.writer import write_workbook
 
@@ -46,13 +51,33 @@ def build_workbook(
     audit_id: str,
     edition: str = "leadership",
     marking: str = DEFAULT_MARKING,
+    *,
+    document: AuditDocument | None = None,
+    table: pd.DataFrame | None = None,
 ) -> bytes:
-    """Return the audit's workbook as it is stored now."""
-    document = source.export_document(audit_id)
-    walks = school_walks(source, document.audit) if hasattr(source, "list_audits") else []
-    content = write_workbook(document, edition=edition, marking=marking, walks=walks)
+    """Return the audit's workbook as it is stored now.
+
+    `document` and its scored `table` (`data.document_table`) are what the caller read and
+    scored already, if it did: the audit is then neither read nor scored again, and its own
+    walk on the school's trend is summarised from the same table.
+    """
+    document = document or source.export_document(audit_id)
+    table = document_table(document) if table is None else table
+    walks = _school_walks(source, document, table) if hasattr(source, "list_audits") else []
+    content = write_workbook(document, edition=edition, marking=marking, walks=walks, table=table)
     assert content is not None
     return content
+
+
+def _school_walks(source: Any, document: AuditDocument, table: pd.DataFrame) -> list[WalkSummary]:
+    """The school's walks for the trend, this one summarised from the table in hand."""
+    audit = document.audit
+
+    def summarise(walk: Audit) -> WalkSummary:
+        own = table if walk.id == audit.id else None
+        return summary_of(source, walk, checklist_from_pin(walk.checklist), own)
+
+    return school_walks(source, audit, summarise)
 
 
 def build_backup(source: DocumentSource, audit_id: str) -> bytes:

@@ -42,6 +42,9 @@ PROPERTY_AUDIT = "DataWalk audit id"
 PROPERTY_FORMAT = "DataWalk workbook format"
 
 
+RANK_HEADER = "Urgency rank"
+
+
 @dataclass(frozen=True)
 class ActionColumn:
     """One column of the Action plan sheet; `field` names the Action attribute it shows."""
@@ -55,18 +58,21 @@ class ActionColumn:
 
 
 ACTION_COLUMNS: tuple[ActionColumn, ...] = (
-    # Governors get no raw priority number (rows are still in priority order) and no Action ID:
-    # their edition is for reading, not for importing back.
+    # Rows are in the plan's one order (`datawalk.actions.describe_actions`), each with its rank
+    # in words ("3 of 23") and its title, as the Action plan page shows them. Governors get no
+    # raw priority number and no Action ID: their edition is for reading, not for importing back.
+    ActionColumn(RANK_HEADER, "rank", 9),
+    ActionColumn("Action", "title", 30),
     ActionColumn("Priority", "priority", 9, kind="number", leadership_only=True),
-    ActionColumn("Findings", "references", 14),
-    ActionColumn("Locations", "locations", 22),
-    ActionColumn("Recommendation", "recommendation", 50),
-    ActionColumn("Owner", "owner", 20, editable=True),
+    ActionColumn("Findings", "references", 12),
+    ActionColumn("Locations", "locations", 16),
+    ActionColumn("Recommendation", "recommendation", 40),
+    ActionColumn("Owner", "owner", 16, editable=True),
     ActionColumn("Due date", "due_date", 21, editable=True, kind="date"),
-    ActionColumn("Status", "status", 15, editable=True, kind="status"),
+    ActionColumn("Status", "status", 14, editable=True, kind="status"),
     ActionColumn("Notes", "notes", 36, editable=True, leadership_only=True),
-    ActionColumn("Accepted reason", "accepted_reason", 32, editable=True),
-    ActionColumn("Accepted by", "accepted_by", 20, editable=True),
+    ActionColumn("Accepted reason", "accepted_reason", 26, editable=True),
+    ActionColumn("Accepted by", "accepted_by", 16, editable=True),
     ActionColumn("Accepted on", "accepted_on", 12, editable=True, kind="date"),
     ActionColumn("Action ID", "id", 18, leadership_only=True),
 )

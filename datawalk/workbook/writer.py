@@ -17,6 +17,7 @@ from datetime import date
 from pathlib import Path
 from typing import BinaryIO
 
+import pandas as pd
 from xlsxwriter.workbook import Workbook
 
 from datawalk.models import AuditDocument
@@ -62,17 +63,25 @@ def write_workbook(
     today: date | None = None,
     checklist: Checklist | None = None,
     walks: Sequence[WalkSummary] = (),
+    table: pd.DataFrame | None = None,
 ) -> bytes | None:
     """Write the audit's workbook; return its bytes when no path or buffer is given.
 
     `today` decides which actions count as overdue (defaults to the export date); `checklist`
-    defaults to the audit's pinned copy.
+    defaults to the audit's pinned copy; `table` is the document's scored table when the caller
+    built it already (`data.document_table`).
 
     Raises:
         ValidationError: unknown edition or an unusable protective marking.
     """
     data = prepare(
-        document, edition=edition, marking=marking, today=today, checklist=checklist, walks=walks
+        document,
+        edition=edition,
+        marking=marking,
+        today=today,
+        checklist=checklist,
+        walks=walks,
+        table=table,
     )
     buffer = io.BytesIO()
     write_data(data, buffer)

@@ -1,24 +1,30 @@
 """The Action plan sheet: the one sheet leadership edits and sends back.
 
-Rows are sorted by priority. Status has a dropdown of the four status labels; due and acceptance
-dates are real Excel dates. An overdue row is found live by a conditional format (due before
-TODAY(), not done or accepted), which fills the row AND shows the due date as "OVERDUE dd/mm/yyyy"
-through a conditional number format, so the flag is text as well as colour and stays true as the
-workbook is edited. Editable column headers are yellow; `reader.py` reads back only those
-columns, keyed by the Action ID column.
+Rows are in the plan's one order, each with its urgency rank in words ("3 of 23") and its title
+("Staff room: move the medical conditions list inside the staff-only cupboard"), made by the
+same functions as the Action plan page (`datawalk.actions.describe_actions`,
+`scored_table.rank_label`); the raw priority is in the leadership edition only. Status has a
+dropdown of the four status labels; due and acceptance dates are real Excel dates. An overdue
+row is found live by a conditional format (due before TODAY(), not done or accepted), which
+fills the row AND shows the due date as "OVERDUE dd/mm/yyyy" through a conditional number
+format, so the flag is text as well as colour and stays true as the workbook is edited. Editable
+column headers are yellow; `reader.py` reads back only those columns, keyed by the Action ID
+column.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from datawalk.actions import STATUS_LABELS, status_label
-from datawalk.models import Action, ActionStatus
+from datawalk.actions import STATUS_LABELS, ActionView, status_label
+from datawalk.models import ActionStatus
+from datawalk.scored_table import RANK_TIE_BREAK, rank_label
 from datawalk.workbook.data import WorkbookData
 from datawalk.workbook.layout import ACTION_PLAN, ACTIONS_TABLE, ActionColumn, action_columns
 from datawalk.workbook.styles import (
@@ -33,6 +39,10 @@ from datawalk.workbook.styles import (
 OVERDUE_FILL = "#F4B6B6"
 OVERDUE_DATE_FORMAT = f'"OVERDUE "{DATE_FORMAT}'
 EDITABLE_FILL = "#FFFBEA"
+RANK_NOTE = (
+    "Urgency rank: 1 is the most urgent finding of the walk; an action takes the rank of its "
+    f"most urgent finding. {RANK_TIE_BREAK} 'No action': none of its findings needs one now."
+)
 
 
 def write_action_plan(workbook: Workbook, styles: Styles, data: WorkbookData) -> None:
@@ -40,7 +50,7 @@ def write_action_plan(workbook: Workbook, styles: Styles, data: WorkbookData) ->
     columns = action_columns(data.edition)
     index = {column.field: i for i, column in enumerate(columns)}
     plan = [
-        (_getter(column, data), cell_writer(sheet, column.kind, _format(column, styles)))
+        (_getter(column), cell_writer(sheet, column.kind, _format(column, styles)))
         for column in columns
     ]
     headers = [
@@ -51,7 +61,8 @@ def write_action_plan(workbook: Workbook, styles: Styles, data: WorkbookData) ->
         for c in columns
     ]
     wrapped = {i: c.width for i, c in enumerate(columns) if c.kind == "text"}
-    last_row = write_table(sheet, ACTIONS_TABLE, plan, data.actions, headers, wrapped)
+    last_row = write_table(sheet, ACTIONS_TABLE, plan, data.action_views, headers, wrapped)
+    sheet.write_comment(0, index["rank"], RANK_NOTE, {"x_scale": 2, "y_scale": 1.5})
     for col, column in enumerate(columns):
         # The column format colours editable cells that are still blank.
         sheet.set_column(
@@ -133,16 +144,16 @@ def _add_validation(sheet: Worksheet, index: dict[str, int], last_row: int) -> N
         )
 
 
-def _getter(column: ActionColumn, data: WorkbookData) -> Callable[[Action], Any]:
-    if column.field == "references":
-        return data.references
-    if column.field == "locations":
-        return data.action_locations
+def _getter(column: ActionColumn) -> Callable[[ActionView], Any]:
+    if column.field == "rank":
+        return lambda view: rank_label(view.rank, view.ranked)
+    if column.field in ("title", "references", "locations"):
+        return attrgetter(column.field)
     if column.field == "status":
-        return lambda action: status_label(action.status)
+        return lambda view: status_label(view.action.status)
     if column.field == "priority":
-        return lambda action: round(action.priority, 2)
-    return lambda action: getattr(action, column.field)
+        return lambda view: round(view.action.priority, 2)
+    return attrgetter(f"action.{column.field}")
 
 
 def _format(column: ActionColumn, styles: Styles):
