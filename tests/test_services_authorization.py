@@ -148,8 +148,7 @@ class Case:
     run: UseCase
     allowed: frozenset[Role]
     # "audit": another school's audit is not found; "create": a new audit naming another school
-    # is refused; "role": no audit involved, the role alone decides; "library": the checklist
-    # library, files outside the database, where whether accounts exist is not known.
+    # is refused; "role": no audit involved, the role alone decides.
     scope: str = "audit"
 
 
@@ -314,10 +313,10 @@ CASES: dict[str, Case] = {
     # the checklist library
     "add_checklist": Case(
         lambda w, a, t: checklist_service.add_checklist(
-            a, "id: broken", "broken.yaml", w.extra["library"]
+            w.workspace, a, "id: broken", "broken.yaml", w.extra["library"]
         ),
         ADMIN_ONLY,
-        "library",
+        "role",
     ),
 }
 
@@ -339,8 +338,8 @@ def _outcome(run: Callable[..., Any], *args: Any) -> str:
 
 def _expected(case: Case, who: str, school: str) -> str:
     if who == "local":
-        # Accounts exist: the no-accounts actor is over, except where no database is involved.
-        return "allowed" if case.scope == "library" else "refused"
+        # Accounts exist: the no-accounts actor is over, the checklist library included.
+        return "refused"
     role = Role(who)
     if role is Role.ADMIN:
         return "allowed"

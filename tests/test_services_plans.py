@@ -55,7 +55,7 @@ def test_a_location_is_placed_only_on_a_floor_with_a_plan(
     assert plans.place_location(workspace, ACTOR, location.id, None).position is None
 
 
-def test_a_checklist_is_added_to_the_library(tmp_path):
+def test_a_checklist_is_added_to_the_library(workspace, tmp_path):
     text = (DATA / "minimal.yaml").read_text(encoding="utf-8")
-    added = checklists.add_checklist(ACTOR, text, "minimal.yaml", tmp_path)
+    added = checklists.add_checklist(workspace, ACTOR, text, "minimal.yaml", tmp_path)
     assert [c.id for c in available_checklists(tmp_path)] == [added.id]

@@ -12,7 +12,7 @@ from pathlib import Path
 from datawalk.checklist import CHECKLISTS_DIR
 from datawalk.checklist.library import install_checklist
 from datawalk.services.authorization import Permission, guard
-from datawalk.services.workspace import Actor
+from datawalk.services.workspace import Actor, Workspace
 from datawalk.vocabulary import Checklist
 
 log = logging.getLogger(__name__)
@@ -20,11 +20,12 @@ log = logging.getLogger(__name__)
 
 @guard(Permission.MANAGE)
 def add_checklist(
-    actor: Actor, text: str, filename: str, directory: Path = CHECKLISTS_DIR
+    workspace: Workspace, actor: Actor, text: str, filename: str, directory: Path = CHECKLISTS_DIR
 ) -> Checklist:
     """Add the checklist in `text` (uploaded as `filename`) to the library; return it.
 
-    Identical content already installed changes nothing.
+    Identical content already installed changes nothing. The library is files, not rows, but
+    the workspace says whether accounts exist: once they do, only a signed-in admin adds one.
 
     Raises:
         ChecklistError: invalid, older than or an edit of the installed version, or the library

@@ -104,7 +104,7 @@ def _render_plan(
     st.dataframe(pd.DataFrame([_row(new)]), hide_index=True, key="checklist_preview")
 
     def add() -> str:
-        checklists.add_checklist(actor, text, filename, CHECKLISTS_DIR)
+        checklists.add_checklist(state.get_workspace(), actor, text, filename, CHECKLISTS_DIR)
         return f"Added {label} to the checklist library."
 
     return widgets.Apply("Add to the library", "checklist_install", add)
