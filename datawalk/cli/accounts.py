@@ -7,6 +7,9 @@ printed; a new TOTP secret is printed once, as the otpauth:// URI an authenticat
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 import click
 
 from datawalk.accounts import schools as school_accounts
@@ -16,6 +19,8 @@ from datawalk.cli.app import ACTOR, db_option, main, open_workspace
 from datawalk.errors import NotFoundError
 from datawalk.models import Phase
 from datawalk.services import Actor, Workspace
+
+T = TypeVar("T")
 
 OPERATOR = Actor.operator(ACTOR)
 ROLES = click.Choice([role.value for role in Role])
@@ -104,8 +109,7 @@ def user_list(db_url: str | None) -> None:
 @db_option
 def user_disable(email: str, db_url: str | None) -> None:
     """Disable an account: its sessions end at once and it can no longer sign in."""
-    with open_workspace(db_url) as workspace:
-        users.set_active(workspace, OPERATOR, _find(workspace, email).id, False)
+    _change_account(email, db_url, lambda w, user_id: users.set_active(w, OPERATOR, user_id, False))
     click.echo(f"disabled {email}", err=True)
 
 
@@ -114,8 +118,7 @@ def user_disable(email: str, db_url: str | None) -> None:
 @db_option
 def user_enable(email: str, db_url: str | None) -> None:
     """Enable a disabled account again."""
-    with open_workspace(db_url) as workspace:
-        users.set_active(workspace, OPERATOR, _find(workspace, email).id, True)
+    _change_account(email, db_url, lambda w, user_id: users.set_active(w, OPERATOR, user_id, True))
     click.echo(f"enabled {email}", err=True)
 
 
@@ -125,8 +128,9 @@ def user_enable(email: str, db_url: str | None) -> None:
 @db_option
 def user_assign(email: str, school_ids: tuple[str, ...], db_url: str | None) -> None:
     """Set the schools an account may see (replacing its list; none clears it)."""
-    with open_workspace(db_url) as workspace:
-        users.assign_schools(workspace, OPERATOR, _find(workspace, email).id, school_ids)
+    _change_account(
+        email, db_url, lambda w, user_id: users.assign_schools(w, OPERATOR, user_id, school_ids)
+    )
     click.echo(f"{email}: {len(school_ids)} school(s)", err=True)
 
 
@@ -136,8 +140,9 @@ def user_assign(email: str, school_ids: tuple[str, ...], db_url: str | None) -> 
 def user_set_password(email: str, db_url: str | None) -> None:
     """Give an account a new password (asked twice, hidden); its sessions end."""
     password = _ask_password()
-    with open_workspace(db_url) as workspace:
-        users.set_password(workspace, OPERATOR, _find(workspace, email).id, password)
+    _change_account(
+        email, db_url, lambda w, user_id: users.set_password(w, OPERATOR, user_id, password)
+    )
     click.echo(f"new password set for {email}", err=True)
 
 
@@ -146,8 +151,7 @@ def user_set_password(email: str, db_url: str | None) -> None:
 @db_option
 def user_reset_totp(email: str, db_url: str | None) -> None:
     """Give an account a new authenticator secret (a lost phone); prints its otpauth:// URI."""
-    with open_workspace(db_url) as workspace:
-        uri = users.reset_totp(workspace, OPERATOR, _find(workspace, email).id)
+    uri = _change_account(email, db_url, lambda w, user_id: users.reset_totp(w, OPERATOR, user_id))
     click.echo("add this to their authenticator app (shown once):", err=True)
     click.echo(uri)
 
@@ -202,6 +206,12 @@ def school_merge(keep_id: str, merged_ids: tuple[str, ...], db_url: str | None) 
 
 def _ask_password() -> str:
     return click.prompt("Password", hide_input=True, confirmation_prompt=True, err=True, type=str)
+
+
+def _change_account(email: str, db_url: str | None, change: Callable[[Workspace, str], T]) -> T:
+    """Run one use case on the account with this email (by its id), in the operator's name."""
+    with open_workspace(db_url) as workspace:
+        return change(workspace, _find(workspace, email).id)
 
 
 def _find(workspace: Workspace, email: str) -> User:
