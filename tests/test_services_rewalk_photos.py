@@ -241,3 +241,33 @@ def test_deleting_the_audit_leaves_none_behind(workspace, store, resolved):
         from datawalk.store import tables
 
         assert connection.scalar(select(func.count()).select_from(tables.rewalk_photos)) == 0
+
+
+def test_a_finding_holds_at_most_the_photo_limit(workspace, store, resolved, monkeypatch):
+    from datawalk.services import rewalk_photos
+
+    monkeypatch.setattr(rewalk_photos, "MAX_PHOTOS", 2)
+    for _ in range(2):
+        add_resolved_photo(workspace, ACTOR, resolved.id, png_bytes(40, 30), checked=True)
+    with pytest.raises(ValidationError, match="at most 2 photos"):
+        add_resolved_photo(workspace, ACTOR, resolved.id, png_bytes(40, 30), checked=True)
+    assert store.rewalk_photo_count(resolved.id) == 2
+
+
+def test_a_file_with_photos_on_a_finding_not_resolved_is_refused(
+    workspace, store, resolved, tmp_path
+):
+    from datawalk.errors import DataWalkError
+
+    add_resolved_photo(workspace, ACTOR, resolved.id, png_bytes(40, 30), checked=True)
+    raw = json.loads(dump_document(attach_scores(store.export_document(resolved.audit_id))))
+    item = next(i for i in raw["rewalk"]["items"] if i["id"] == resolved.id)
+    item["state"] = "still"
+
+    other = Store.open(f"sqlite:///{tmp_path / 'other.db'}")
+    try:
+        with pytest.raises(DataWalkError, match="has photos, not resolved"):
+            other.import_document(parse_document(json.dumps(raw)), ACTOR.name)
+        assert other.rewalk_photos(resolved.audit_id) == {}
+    finally:
+        other.close()

@@ -68,7 +68,7 @@ def add_resolved_photo(
     store = workspace._store
     with store.transaction():
         item = _resolved_item(workspace, item_id)
-        if len(store.rewalk_photos(item.audit_id).get(item.id, [])) >= MAX_PHOTOS:
+        if store.rewalk_photo_count(item.id) >= MAX_PHOTOS:
             raise ValidationError(
                 f"{item.previous_reference} holds at most {MAX_PHOTOS} photos.", field="photos"
             )

@@ -10,7 +10,7 @@ other photos; a later re-walk never copies them (its records are built afresh).
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Any
 
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
@@ -50,9 +50,14 @@ def _record(
                   new=None if new is None else _snapshot(new, item_id))  # fmt: skip
 
 
-def select_rewalk_photos(connection: Connection, audit_id: str) -> dict[str, list[Photo]]:
-    """Return the audit's evidence photos grouped by re-walk item id, in order, in one query."""
+def select_rewalk_photos(
+    connection: Connection, audit_id: str, item_ids: Collection[str] | None = None
+) -> dict[str, list[Photo]]:
+    """Return the audit's evidence photos (of `item_ids` only, if given) grouped by re-walk item
+    id, in order, in one query."""
     query = select(_T).where(_T.c.audit_id == audit_id).order_by(_T.c.rewalk_item_id, _T.c.ordinal)
+    if item_ids is not None:
+        query = query.where(_T.c.rewalk_item_id.in_(list(item_ids)))
     grouped: dict[str, list[Photo]] = defaultdict(list)
     for row in connection.execute(query).mappings():
         grouped[row["rewalk_item_id"]].append(photo_from_row(row))
@@ -93,10 +98,19 @@ def _select_row(connection: Connection, photo_id: str) -> RowMapping:
 
 
 class RewalkPhotosMixin(StoreBase):
-    def rewalk_photos(self, audit_id: str) -> dict[str, list[Photo]]:
-        """Return {re-walk item id: its evidence photos} for the audit's items that have any."""
+    def rewalk_photos(
+        self, audit_id: str, item_ids: Collection[str] | None = None
+    ) -> dict[str, list[Photo]]:
+        """Return {re-walk item id: its evidence photos} for the audit's items that have any
+        (of `item_ids` only, if given: the walk page reads one location's)."""
         with self._read() as connection:
-            return select_rewalk_photos(connection, audit_id)
+            return select_rewalk_photos(connection, audit_id, item_ids)
+
+    def rewalk_photo_count(self, item_id: str) -> int:
+        """Return how many evidence photos one re-walk item holds (no bytes read)."""
+        query = select(func.count()).select_from(_T).where(_T.c.rewalk_item_id == item_id)
+        with self._read() as connection:
+            return connection.scalar(query) or 0
 
     def get_rewalk_photo(self, photo_id: str) -> tuple[str, Photo]:
         """Return (its re-walk item id, the photo).

@@ -20,6 +20,7 @@ from datawalk.models import (
     CarriedAction,
     RewalkItem,
     RewalkRecord,
+    RewalkState,
     UncheckedLocation,
     utc_now,
 )
@@ -77,6 +78,11 @@ def rewalk_problems(
             problems.append(f"carried finding {item.previous_reference} is at an unknown location")
         if item.new_finding_id is not None and item.new_finding_id not in finding_ids:
             problems.append(f"carried finding {item.previous_reference} links an unknown finding")
+        if item.photos and item.state is not RewalkState.RESOLVED:
+            problems.append(f"carried finding {item.previous_reference} has photos, not resolved")
+    photo_ids = [photo.id for item in rewalk.items for photo in item.photos]
+    if len(photo_ids) != len(set(photo_ids)):
+        problems.append("a photo of a resolved finding appears more than once")
     for action in rewalk.carried_actions:
         if action.audit_id != document.audit.id:
             problems.append(f"carried action {action.id!r} belongs to another audit")

@@ -224,8 +224,8 @@ def render_last_time(audit: Audit, location: Location, checklist: Checklist, act
         )
         if not items:
             st.caption("Nothing was recorded here last time.")
-        resolved = any(item.state is S.RESOLVED for item in items)
-        photos = state.reads().rewalk_photos(audit.id) if resolved else {}
+        resolved = [item.id for item in items if item.state is S.RESOLVED]
+        photos = state.reads().rewalk_photos(audit.id, resolved) if resolved else {}
         for item in items:
             _render_item(
                 item, audit, checklist, record.carried_actions, actor, photos.get(item.id, [])
