@@ -16,7 +16,7 @@ from datawalk.models import RedactionRecord
 from datawalk.privacy.images import PHOTO_LIMITS
 from datawalk.store import tables
 from tests.ui.conftest import HERE
-from tests.ui.test_walk_page import TEMPLATE, cap_key, errors_of, jpeg, save, walk_page
+from tests.ui.walking import TEMPLATE, cap_key, errors_of, jpeg, save, walk_page
 
 
 def detailed_jpeg(seed: int) -> bytes:

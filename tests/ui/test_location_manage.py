@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 
 from datawalk.checklist import checklist_from_pin, finding_from_template
 from tests.ui.conftest import ACTOR
-from tests.ui.test_walk_page import walk_page
+from tests.ui.walking import walk_page
 
 
 def _save_button(at: AppTest):

@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 from datawalk.models import Position
 from datawalk.privacy.photos import FILL_COLOUR
 from tests.ui.test_photo_serving import image_urls, upload_portrait
-from tests.ui.test_walk_page import cap_key, errors_of, walk_page
+from tests.ui.walking import cap_key, errors_of, walk_page
 
 
 def _photo(at: AppTest):

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from tests.ui.test_walk_page import TEMPLATE, cap_key, save, walk_page
+from tests.ui.walking import TEMPLATE, cap_key, save, walk_page
 
 PORTRAIT = (Path(__file__).resolve().parents[1] / "fixtures" / "astronaut.jpg").read_bytes()
 

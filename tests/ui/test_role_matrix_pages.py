@@ -327,7 +327,7 @@ def test_each_offered_download_is_recorded_in_the_trail(world, open_page, role) 
 
 def test_a_consultant_saves_deletes_and_restores_a_finding_as_themselves(world, open_page):
     """The walk page acts as the signed-in consultant (the no-accounts person is refused)."""
-    from tests.ui.test_walk_page import SAVE_KEY, TEMPLATE, cap_key
+    from tests.ui.walking import SAVE_KEY, TEMPLATE, cap_key
 
     world.sign_in(Role.CONSULTANT)
     at = _open(open_page, "walk", world.own.audit.id, world.own.location.id)

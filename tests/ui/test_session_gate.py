@@ -134,7 +134,7 @@ def test_a_signed_in_users_draft_is_kept_under_their_account_on_their_device(
 ):
     """Keyed by the account, not the display name, so renaming the user loses no draft."""
     from datawalk.editing import DraftHolder
-    from tests.ui.test_walk_page import TEMPLATE, cap_key
+    from tests.ui.walking import TEMPLATE, cap_key
 
     signed_cookies()
     at = open_page("walk", audit=walk.audit.id, location=walk.location.id)

@@ -15,7 +15,7 @@ from datawalk.ui import state
 from datawalk.ui.capture import SAVE_KEY
 from datawalk.ui.capture_others import KEEP_ELSEWHERE_KEY, OPEN_ELSEWHERE_KEY, THEIR_VERSION_KEY
 from tests.ui.conftest import ACTOR
-from tests.ui.test_walk_page import TEMPLATE, cap_key, errors_of, walk_page
+from tests.ui.walking import TEMPLATE, cap_key, errors_of, walk_page
 
 TABLET_A = "tablet-a-0000001"
 TABLET_B = "tablet-b-0000002"

@@ -3,52 +3,21 @@ refused at the field, and delete with undo."""
 
 from __future__ import annotations
 
-import io
-from base64 import b64encode
-from pathlib import Path
-
-from PIL import Image
 from streamlit.testing.v1 import AppTest
 
-from datawalk.checklist import checklist_from_pin, finding_from_template
+from datawalk.checklist import checklist_from_pin
 from datawalk.drafts import REQUIRED_FIELDS
-from datawalk.models import Location, Photo
-from datawalk.privacy.text_checks import KEPT_IDENTIFIERS
-from datawalk.ui.capture import SAVE_KEY
 from datawalk.ui.capture_clear import DISCARD_KEY, UNDO_CLEAR_KEY
-from tests.ui.conftest import ACTOR, HERE
-
-TEMPLATE = "allergy_poster_servery"
-SCRIPT_NOTES = "<script>alert('x')</script> <b>bold</b> **not bold** 🍎🥜"
-
-
-def cap_key(at: AppTest, field: str) -> str:
-    """The capture widget's current key (it moves on when the widget is reset)."""
-    return f"cap_{field}_{at.session_state['cap_gens'][field]}"
-
-
-def walk_page(open_page, walk, **extra: str) -> AppTest:
-    return open_page("walk", audit=walk.audit.id, location=walk.location.id, **extra)
-
-
-def save_anyway(at: AppTest):
-    """The one "Save anyway" tick on screen."""
-    (tick,) = [box for box in at.checkbox if box.label.startswith("Save anyway")]
-    return tick
-
-
-def errors_of(at: AppTest) -> str:
-    return "\n".join(str(e.value) for e in at.error)
-
-
-def save(at: AppTest) -> AppTest:
-    return at.button(key=SAVE_KEY).click().run()
-
-
-def jpeg(width: int = 64, height: int = 48) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (width, height), (120, 160, 200)).save(buffer, format="JPEG")
-    return buffer.getvalue()
+from tests.ui.conftest import HERE
+from tests.ui.walking import (
+    SCRIPT_NOTES,
+    TEMPLATE,
+    cap_key,
+    errors_of,
+    jpeg,
+    save,
+    walk_page,
+)
 
 
 def test_finding_from_a_quick_template_is_saved_with_its_reference(open_page, walk) -> None:
@@ -316,46 +285,6 @@ def test_script_in_notes_is_stored_as_typed_and_shown_as_text(open_page, walk) -
     assert not any("<script>" in str(m.value) for m in at.markdown)
 
 
-def test_a_text_file_named_jpg_is_refused_at_the_photo_field(open_page, walk) -> None:
-    at = walk_page(open_page, walk)
-    at.file_uploader(key=cap_key(at, "upload")).set_value(
-        [("poster.jpg", b"just some text, not a picture", "image/jpeg")]
-    ).run()
-
-    assert "poster.jpg" in errors_of(at)
-    assert not at.exception
-    draft = walk.store.load_draft(walk.audit.id, walk.location.id, holder=HERE)
-    assert not (draft and draft.get("photos"))
-
-
-def test_a_20_mb_photo_is_refused_with_a_clear_message(open_page, walk) -> None:
-    huge = jpeg() + b"\0" * (20 * 1024 * 1024)
-    at = walk_page(open_page, walk)
-    at.file_uploader(key=cap_key(at, "upload")).set_value([("big.jpg", huge, "image/jpeg")]).run()
-
-    assert "big.jpg" in errors_of(at)
-    assert "MB" in errors_of(at)
-
-
-def test_a_photo_must_be_checked_before_the_finding_saves(open_page, walk) -> None:
-    at = walk_page(open_page, walk)
-    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
-    at.file_uploader(key=cap_key(at, "upload")).set_value(
-        [("poster.jpg", jpeg(), "image/jpeg")]
-    ).run()
-    photo_id = at.session_state["cap_draft"].photos[0].id
-
-    at = save(at)
-    assert "I have checked this photo" in errors_of(at)
-    assert walk.store.list_findings(walk.audit.id) == []
-
-    at.checkbox(key=f"cap_checked_{photo_id}").check().run()
-    at = save(at)
-    saved = walk.store.list_findings(walk.audit.id, with_photos=True)
-    assert len(saved) == 1
-    assert saved[0].photos[0].redaction.confirmed_by
-
-
 def test_delete_asks_first_and_can_be_undone(open_page, walk) -> None:
     at = walk_page(open_page, walk)
     at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
@@ -388,74 +317,6 @@ def test_edit_link_loads_the_finding_and_saves_a_new_version(open_page, walk) ->
     assert "finding" not in at.query_params
 
 
-def test_nothing_found_is_recorded_on_the_location(open_page, walk) -> None:
-    at = walk_page(open_page, walk)
-    at.button(key="loc_nothing_found").click().run()
-
-    assert walk.store.get_location(walk.location.id).nothing_found
-    assert at.button(key="loc_nothing_undo")
-
-
-def test_prompts_ticked_are_kept_on_the_location(open_page, walk) -> None:
-    at = walk_page(open_page, walk)
-    at.checkbox(key=f"prompt_{walk.location.id}_0").check().run()
-
-    assert len(walk.store.get_location(walk.location.id).prompts_checked) == 1
-
-
-def test_adding_a_location_opens_it(open_page, walk) -> None:
-    at = open_page("walk", audit=walk.audit.id)
-    at.text_input(key="loc_name_0").input("Kitchen")
-    at.selectbox(key="loc_type_0").set_value("kitchen")
-    at.button(key="loc_add").click().run()
-
-    added = [loc for loc in walk.store.list_locations(walk.audit.id) if loc.name == "Kitchen"]
-    assert len(added) == 1
-    assert at.query_params["location"] == added[0].id
-
-
-def test_a_location_name_with_a_pupil_identifier_needs_a_logged_confirmation(
-    open_page, walk
-) -> None:
-    at = open_page("walk", audit=walk.audit.id)
-    at.text_input(key="loc_name_0").input("Quiet room, ring 020 7946 0018")
-    at.selectbox(key="loc_type_0").set_value("kitchen")
-    at.button(key="loc_add").click().run()
-
-    assert any("Location name may contain" in str(e.value) for e in at.error)
-    assert len(walk.store.list_locations(walk.audit.id)) == 1
-
-    at.checkbox(key="loc_name_ok_0").check()
-    at.button(key="loc_add").click().run()
-    added = [loc for loc in walk.store.list_locations(walk.audit.id) if loc.id != walk.location.id]
-    assert [loc.name for loc in added] == ["Quiet room, ring 020 7946 0018"]
-    kept = [e for e in walk.store.list_trail(walk.audit.id) if KEPT_IDENTIFIERS in e.changes]
-    assert [(e.entity, e.entity_id) for e in kept] == [("location", added[0].id)]
-    assert kept[0].changes[KEPT_IDENTIFIERS] == {"new": {"name": ["uk_phone"]}}
-
-
-def test_location_pills_keep_their_order_for_the_visit(open_page, walk) -> None:
-    kitchen = Location(audit_id=walk.audit.id, name="Kitchen", location_type="kitchen")
-    kitchen = walk.store.add_location(kitchen, ACTOR)
-    at = walk_page(open_page, walk)
-    pills = f"walk_location_{walk.location.id}"
-    before = at.pills(key=pills).options
-    assert [o.split(" ")[0] for o in before] == ["Kitchen", "Servery"]
-
-    # A save at the servery makes it the most recently used place in the store …
-    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
-    at = save(at)
-    assert walk.store.list_locations(walk.audit.id)[0].id == walk.location.id
-    # … but the pills under the consultant's finger stay where they were.
-    assert at.pills(key=pills).options == before
-    at.pills(key=pills).set_value(kitchen.id).run()
-    assert at.pills(key=f"walk_location_{kitchen.id}").options == before
-
-    # A new visit starts from the most recently used.
-    fresh = walk_page(open_page, walk)
-    assert fresh.pills(key=pills).options == list(reversed(before))
-
-
 def test_no_params_reopens_the_last_audit_in_progress(open_page, walk) -> None:
     at = open_page("walk")
 
@@ -471,146 +332,6 @@ def test_the_live_score_shows_levels_with_their_labels(open_page, walk) -> None:
     assert "Privacy" in badges
     assert "Safeguarding" in badges
     assert walk.store.list_findings(walk.audit.id) == []
-
-
-def test_identifiers_in_notes_are_flagged_and_replaced_in_one_tap(open_page, walk) -> None:
-    at = walk_page(open_page, walk)
-    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
-    at.text_area(key=cap_key(at, "notes")).input("Email jo.bloggs@example.com about it").run()
-
-    assert any("possible pupil identifier" in str(w.value) for w in at.warning)
-    at = save(at)
-    assert "may contain a pupil identifier" in errors_of(at)
-    assert walk.store.list_findings(walk.audit.id) == []
-
-    at.button(key="cap_redact_notes").click().run()
-    assert "jo.bloggs" not in at.text_area(key=cap_key(at, "notes")).value
-    assert "[pupil]" in at.text_area(key=cap_key(at, "notes")).value
-    save(at)
-    assert "jo.bloggs" not in walk.store.list_findings(walk.audit.id)[0].notes
-
-
-def test_identifiers_can_be_kept_after_an_explicit_confirmation(open_page, walk) -> None:
-    at = walk_page(open_page, walk)
-    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
-    at.text_area(key=cap_key(at, "notes")).input("Office email jo.bloggs@example.com").run()
-    save_anyway(at).check().run()
-    save(at)
-
-    saved = walk.store.list_findings(walk.audit.id)[0]
-    assert saved.notes == "Office email jo.bloggs@example.com"
-    # The decision is in the audit trail, by field and kind, never the text.
-    kept = [e for e in walk.store.list_trail(walk.audit.id) if KEPT_IDENTIFIERS in e.changes]
-    assert [(e.entity, e.entity_id, e.actor) for e in kept] == [("finding", saved.id, ACTOR)]
-    assert kept[0].changes[KEPT_IDENTIFIERS] == {"new": {"notes": ["email"]}}
-    assert "jo.bloggs" not in str(walk.store.list_trail(walk.audit.id))
-
-
-def test_editing_the_text_withdraws_the_save_anyway_tick(open_page, walk) -> None:
-    at = walk_page(open_page, walk)
-    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
-    at.text_area(key=cap_key(at, "notes")).input("Office email jo.bloggs@example.com").run()
-    save_anyway(at).check().run()
-    at.text_area(key=cap_key(at, "notes")).input("Ring 020 7946 0018, jo.bloggs@example.com").run()
-    at = save(at)
-
-    assert "may contain" in errors_of(at)
-    assert walk.store.list_findings(walk.audit.id) == []
-
-
-def test_identifiers_in_a_photo_caption_need_confirming_too(open_page, walk) -> None:
-    at = walk_page(open_page, walk)
-    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
-    at.file_uploader(key=cap_key(at, "upload")).set_value(
-        [("poster.jpg", jpeg(), "image/jpeg")]
-    ).run()
-    photo_id = at.session_state["cap_draft"].photos[0].id
-    at.checkbox(key=f"cap_checked_{photo_id}").check().run()
-    at.text_input(key=f"cap_caption_{photo_id}").input("Poster for jo.bloggs@example.com").run()
-
-    assert any("caption" in str(w.value) for w in at.warning)
-    at = save(at)
-    assert "Photo 1 caption may contain" in errors_of(at)
-    assert walk.store.list_findings(walk.audit.id) == []
-
-    save_anyway(at).check().run()
-    save(at)
-    saved = walk.store.list_findings(walk.audit.id, with_photos=True)[0]
-    assert saved.photos[0].caption == "Poster for jo.bloggs@example.com"
-    kept = [
-        e.changes for e in walk.store.list_trail(walk.audit.id) if KEPT_IDENTIFIERS in e.changes
-    ]
-    assert kept == [{KEPT_IDENTIFIERS: {"new": {f"caption_{photo_id}": ["email"]}}}]
-
-
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures"
-
-
-def test_a_face_is_redacted_and_a_dropped_detection_is_confirmed_first(open_page, walk) -> None:
-    portrait = (FIXTURES / "astronaut.jpg").read_bytes()
-    at = walk_page(open_page, walk)
-    at.file_uploader(key=cap_key(at, "upload")).set_value(
-        [("portrait.jpg", portrait, "image/jpeg")]
-    ).run()
-    photo = at.session_state["cap_draft"].photos[0]
-    assert photo.redaction.boxes and photo.data != portrait
-
-    at.toggle(key=f"cap_adjust_{photo.id}").set_value(True).run()
-    at.button(key=f"cap_drop_{photo.id}_0").click().run()
-    assert at.session_state["cap_draft"].photos[0].redaction.boxes  # not yet: asked first
-    at.button(key=f"cap_drop_yes_{photo.id}").click().run()
-
-    dropped = at.session_state["cap_draft"].photos[0]
-    assert dropped.id == photo.id
-    assert dropped.redaction.boxes == []
-    assert dropped.redaction.dropped_boxes == photo.redaction.boxes
-    assert not dropped.redaction.confirmed_by
-
-    # Confirmed and saved, the drop is on record: in the photo's redaction record and the trail.
-    at.checkbox(key=f"cap_checked_{photo.id}").check().run()
-    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
-    save(at)
-    stored = walk.store.list_findings(walk.audit.id, with_photos=True)[0].photos[0]
-    assert stored.redaction.dropped_boxes == photo.redaction.boxes
-    assert stored.redaction.confirmed_by == ACTOR
-    (event,) = [e for e in walk.store.list_trail(walk.audit.id) if e.entity == "photo"]
-    assert event.changes["redaction"]["new"]["dropped_boxes"] == 1
-
-
-def test_the_camera_photo_is_redacted_like_an_upload(open_page, walk) -> None:
-    at = walk_page(open_page, walk)
-    at.toggle(key="cap_camera_on").set_value(True).run()
-    at.camera_input(key=cap_key(at, "camera")).upload("x.jpg", jpeg()).run()
-
-    assert not at.exception
-    (photo,) = at.session_state["cap_draft"].photos
-    assert photo.redaction.pipeline_version and not photo.redaction.confirmed_by
-    assert walk.store.load_draft(walk.audit.id, walk.location.id, holder=HERE)["photos"]
-
-
-def test_editing_a_finding_with_an_unredacted_old_photo_redacts_it_first(open_page, walk) -> None:
-    portrait = (FIXTURES / "astronaut.jpg").read_bytes()
-    old = Photo(media_type="image/jpeg", width=512, height=512, data=b64encode(portrait))
-    finding = finding_from_template(
-        checklist_from_pin(walk.audit.checklist),
-        TEMPLATE,
-        walk.audit.id,
-        walk.location.id,
-    )
-    saved = walk.store.save_finding(finding.model_copy(update={"photos": [old]}), ACTOR)
-    assert walk.store.get_finding(saved.id).photos[0].needs_review
-
-    at = walk_page(open_page, walk, finding=saved.id)
-
-    (photo,) = at.session_state["cap_draft"].photos
-    assert photo.redaction.boxes and photo.data != portrait
-    assert any("Awaiting review" in str(w.value) for w in at.warning)
-    at = save(at)
-    assert "I have checked this photo" in errors_of(at)
-    at.checkbox(key=f"cap_checked_{photo.id}").check().run()
-    save(at)
-    stored = walk.store.get_finding(saved.id).photos[0]
-    assert stored.data == photo.data and not stored.needs_review
 
 
 def test_a_saved_finding_that_needs_action_has_its_action_at_once(open_page, walk) -> None:

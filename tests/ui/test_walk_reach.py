@@ -5,7 +5,7 @@ closed expander, and good practice that scores as a risk is flagged."""
 from __future__ import annotations
 
 from datawalk.models import Reach
-from tests.ui.test_walk_page import cap_key, save, walk_page
+from tests.ui.walking import cap_key, save, walk_page
 
 TEMPLATE = "allergy_poster_servery"
 
