@@ -10,9 +10,9 @@ from __future__ import annotations
 import io
 from typing import Any, NamedTuple
 
+from measure import MIN_TOUCH_PX, wait_layout_steady
 from PIL import Image
 from playwright.sync_api import Page
-from rig import MIN_TOUCH_PX, wait_layout_steady
 
 MAIN = '[data-testid="stMain"]'
 # Where a finger can tap: the page, the header's buttons and the sidebar's page links.

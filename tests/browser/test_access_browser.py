@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
+from measure import screenshot
 from playwright.sync_api import Browser, Page, Playwright
 from rig import (
     CHROMIUM,
@@ -28,7 +29,6 @@ from rig import (
     expect_run,
     landscape_tablet_page,
     open_app,
-    screenshot,
     skip_or_fail,
 )
 

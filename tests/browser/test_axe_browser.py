@@ -15,8 +15,9 @@ from typing import Any, NamedTuple
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
+from measure import wait_charts_drawn
 from playwright.sync_api import Page
-from rig import AppCrashed, AppServer, Tablet, Taps, open_app, wait_charts_drawn, wait_idle
+from rig import AppCrashed, AppServer, Tablet, Taps, open_app, wait_idle
 from walk_steps import make_jpeg, upload_photo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -15,20 +15,15 @@ from collections.abc import Iterator
 from datetime import date
 
 import pytest
-from playwright.sync_api import Browser, Page
-from rig import (
-    AppServer,
-    Tablet,
-    Taps,
-    choice,
-    expect_run,
+from measure import (
     horizontal_overflow,
     no_horizontal_scroll,
-    open_app,
     screenshot,
     wait_charts_drawn,
     wait_steady,
 )
+from playwright.sync_api import Browser, Page
+from rig import AppServer, Tablet, Taps, choice, expect_run, open_app
 
 from datawalk.audit_setup import AuditSetup, build_audit
 from datawalk.checklist import DEFAULT_CHECKLIST_PATH, load_checklist

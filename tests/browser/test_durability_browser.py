@@ -12,8 +12,9 @@ import time
 from collections.abc import Callable, Iterator
 
 import pytest
+from measure import screenshot
 from playwright.sync_api import Browser, Page
-from rig import AppServer, Taps, choice, expect_run, landscape_tablet_page, open_app, screenshot
+from rig import AppServer, Taps, choice, expect_run, landscape_tablet_page, open_app
 from walk_steps import add_location, create_audit, finding_cards, is_selected, query, save
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

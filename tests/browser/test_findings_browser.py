@@ -10,15 +10,8 @@ the test checks too, so the measure can fail).
 from __future__ import annotations
 
 import pytest
-from rig import (
-    AppServer,
-    Tablet,
-    horizontal_overflow,
-    no_horizontal_scroll,
-    open_app,
-    screenshot,
-    wait_steady,
-)
+from measure import horizontal_overflow, no_horizontal_scroll, screenshot, wait_steady
+from rig import AppServer, Tablet, open_app
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 

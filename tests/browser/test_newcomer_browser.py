@@ -28,17 +28,9 @@ from layout_checks import (
     sideways_overflow,
     undersized_controls,
 )
+from measure import screenshot, wait_charts_drawn, wait_steady
 from playwright.sync_api import Browser, Page
-from rig import (
-    AppServer,
-    Tablet,
-    Taps,
-    choice,
-    open_app,
-    screenshot,
-    wait_charts_drawn,
-    wait_steady,
-)
+from rig import AppServer, Tablet, Taps, choice, open_app
 from walk_steps import (
     FULL_FINDING,
     TEMPLATE,

@@ -11,18 +11,9 @@ from datetime import date
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 from icalendar import Calendar
+from measure import horizontal_overflow, no_horizontal_scroll, screenshot, undersized_targets
 from playwright.sync_api import Browser, expect
-from rig import (
-    AppServer,
-    Tablet,
-    Taps,
-    horizontal_overflow,
-    landscape_tablet_page,
-    no_horizontal_scroll,
-    open_app,
-    screenshot,
-    undersized_targets,
-)
+from rig import AppServer, Tablet, Taps, landscape_tablet_page, open_app
 from test_axe_browser import blocking_violations
 
 from datawalk.checklist import DEFAULT_CHECKLIST_PATH, load_checklist

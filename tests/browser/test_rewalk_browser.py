@@ -5,7 +5,8 @@ enough to tap."""
 from __future__ import annotations
 
 import pytest
-from rig import AppServer, Tablet, Taps, horizontal_overflow, no_horizontal_scroll, open_app
+from measure import horizontal_overflow, no_horizontal_scroll
+from rig import AppServer, Tablet, Taps, open_app
 
 from datawalk.models import AuditStatus, RewalkState
 from datawalk.services import Actor, Workspace

@@ -3,14 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from measure import no_horizontal_scroll
 from playwright.sync_api import Browser
-from rig import (
-    REQUIRE_BROWSER_ENV,
-    no_horizontal_scroll,
-    runs_finished,
-    skip_or_fail,
-    watch_runs,
-)
+from rig import REQUIRE_BROWSER_ENV, runs_finished, skip_or_fail, watch_runs
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 

@@ -16,20 +16,9 @@ from pathlib import Path
 
 import pyotp
 import pytest
+from measure import MIN_TOUCH_PX, horizontal_overflow, no_horizontal_scroll, screenshot
 from playwright.sync_api import Browser, Page, expect
-from rig import (
-    MIN_TOUCH_PX,
-    AppServer,
-    Tablet,
-    Taps,
-    choice,
-    expect_run,
-    horizontal_overflow,
-    landscape_tablet_page,
-    no_horizontal_scroll,
-    screenshot,
-    wait_idle,
-)
+from rig import AppServer, Tablet, Taps, choice, expect_run, landscape_tablet_page, wait_idle
 
 from datawalk.accounts import sessions, users
 from datawalk.services import Actor, Workspace

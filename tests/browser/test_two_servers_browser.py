@@ -30,18 +30,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from measure import screenshot
 from playwright.sync_api import Browser, Page, expect
-from rig import (
-    REPO,
-    AppServer,
-    Taps,
-    choice,
-    expect_run,
-    free_port,
-    open_app,
-    screenshot,
-    watch_runs,
-)
+from rig import REPO, AppServer, Taps, choice, expect_run, free_port, open_app, watch_runs
 from walk_steps import finding_cards, save
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]

@@ -17,8 +17,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
 import pytest
+from measure import screenshot
 from playwright.sync_api import Browser, Page, expect
-from rig import AppServer, Taps, choice, expect_run, open_app, screenshot, watch_runs
+from rig import AppServer, Taps, choice, expect_run, open_app, watch_runs
 from walk_steps import save
 
 from datawalk.editing import DraftHolder

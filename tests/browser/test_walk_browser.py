@@ -12,21 +12,15 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 import pytest
-from playwright.sync_api import Browser, Page
-from rig import (
+from measure import (
     MIN_TOUCH_PX,
-    AppServer,
-    MissedTap,
-    Tablet,
-    Taps,
-    choice,
-    expect_run,
     horizontal_overflow,
     no_horizontal_scroll,
-    open_app,
     screenshot,
     undersized_targets,
 )
+from playwright.sync_api import Browser, Page
+from rig import AppServer, MissedTap, Tablet, Taps, choice, expect_run, open_app
 from walk_steps import (
     FULL_FINDING,
     REVIEW_DATE,
