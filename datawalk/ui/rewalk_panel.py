@@ -57,6 +57,7 @@ def rewalk_record(audit: Audit) -> RewalkRecord:
 
 
 def _mark(item_id: str, new_state: S, actor_name: str) -> None:
+    rewalk_photos.forget(item_id)  # a photo not added yet goes with the Resolved it proved
     with errors.user_errors():
         item = service.mark_previous_finding(
             state.get_workspace(), state.as_actor(actor_name), item_id, new_state

@@ -105,7 +105,8 @@ def _cover_at(item_id: str, click: dict[str, Any] | None) -> bool:
     return True
 
 
-def _discard(item_id: str) -> None:
+def forget(item_id: str) -> None:
+    """Drop a picture taken in but not added (its original) from this session's memory."""
     st.session_state.get(PENDING, {}).pop(item_id, None)
 
 
@@ -122,7 +123,7 @@ def _add(item_id: str, actor_name: str) -> None:
             checked=bool(st.session_state.get(f"rw_photo_checked_{item_id}")),
             extra_boxes=pending.extra,
         )
-        _discard(item_id)
+        forget(item_id)
         state.flash("Photo added: redacted and checked.")
 
 
@@ -201,7 +202,7 @@ def _render_pending(item: RewalkItem, pending: Pending, actor: str) -> None:
     add.button("Add this photo", key=f"rw_photo_add_{item.id}", on_click=_add,
                args=(item.id, actor), type="primary", icon=":material/add_a_photo:",
                width="stretch")  # fmt: skip
-    discard.button("Discard", key=f"rw_photo_discard_{item.id}", on_click=_discard,
+    discard.button("Discard", key=f"rw_photo_discard_{item.id}", on_click=forget,
                    args=(item.id,), width="stretch")  # fmt: skip
 
 

@@ -109,3 +109,16 @@ def test_marking_it_still_as_it_was_takes_its_photo_away(open_page, rewalk) -> N
 
     assert not at.exception
     assert store.rewalk_photos(audit.id) == {}
+
+
+def test_a_photo_not_added_yet_is_forgotten_when_marked_otherwise(open_page, rewalk) -> None:
+    store, audit = rewalk
+    at, item = _resolved_on_page(open_page, store, audit)
+    at.file_uploader(key=upload_key(item.id)).set_value([("a.jpg", PORTRAIT, "image/jpeg")]).run()
+    assert item.id in at.session_state[PENDING]
+
+    at.button(key=f"rw_not_checked_{item.id}").click().run()
+
+    assert not at.exception
+    assert item.id not in at.session_state[PENDING]
+    assert store.rewalk_photos(audit.id) == {}
