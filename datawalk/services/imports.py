@@ -11,10 +11,11 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
 from datawalk.errors import ValidationError
 from datawalk.interchange import DEFAULT_MAX_BYTES, Backup, PhotoProgress, parse_backup
-from datawalk.models import Action, Audit, AuditDocument
+from datawalk.models import Audit, AuditDocument
 from datawalk.privacy.document_text import (
     ACTION_FIELDS,
     FlaggedText,
@@ -152,28 +153,61 @@ def preview_workbook(
 @guard(Permission.UPDATE_ACTIONS, of("preview", "changes"))
 def apply_workbook(
     workspace: Workspace, actor: Actor, preview: WorkbookPreview, choices: IdentifierChoices
-) -> list[Action]:
-    """Apply the previewed edits in one transaction, with the identifier choices applied.
+) -> int:
+    """Apply the previewed edits in one transaction, with the identifier choices applied;
+    return how many actions changed.
 
     Raises:
         ValidationError: a flagged field has no choice; nothing is written.
         ConflictError: an action changed since the preview; nothing is written.
+        PermissionDeniedError: the actor may not make one of the edits; nothing is written.
     """
-    from datawalk.workbook import apply_action_updates
+    from datawalk.workbook.reader import apply_action_updates
 
     _require_choices(preview.flagged, choices)
-    stored = {
-        action.id: action for action in workspace._store.list_actions(preview.changes.audit_id)
-    }
-    for update in preview.changes.updates:
-        check_action_change(workspace, actor, update, stored.get(update.id))
     changes = _with_replacements(preview, choices.replace)
     kept = [item for item in preview.flagged if item.key in choices.keep]
     store = workspace._store
     with store.transaction():
-        actions = apply_action_updates(store, changes, actor.name)
+        _check_edits(workspace, actor, changes)
+        count = apply_action_updates(store, changes, actor.name)
         _record_kept(workspace, actor, changes.audit_id, kept)
-    return actions
+    return count
+
+
+# What the acceptance and planning rules read of an action besides which fields change.
+_RULED_FIELDS = ("status", "accepted_reason", "accepted_by", "accepted_on")
+
+
+def _check_edits(workspace: Workspace, actor: Actor, changes: ActionChangeSet) -> None:
+    """`check_action_change` for every edited action, run once per kind of edit.
+
+    What a role may do to an action depends on which fields an edit changes and on the
+    action's status and acceptance before and after it, never on the owner, date or notes
+    written, nor on which action it is; so one check covers every action edited the same way,
+    and a workbook editing thousands of actions builds a few models, not thousands.
+
+    Raises:
+        PermissionDeniedError: the actor may not make one of the edits.
+        ValidationError: a consultant records an acceptance without naming someone else.
+    """
+    kinds: dict[tuple[Any, ...], tuple[str, dict[str, Any]]] = {}
+    for action_id, fields in changes.by_action().items():
+        before = changes.stored.get(action_id)
+        if before is None:
+            continue  # not read by the preview: the apply refuses it as a conflict
+        new = {name: change.new for name, change in fields.items()}
+        after = {**before, **new}
+        kind = (
+            frozenset(new),
+            tuple(before[name] for name in _RULED_FIELDS),
+            tuple(after[name] for name in _RULED_FIELDS),
+        )
+        kinds.setdefault(kind, (action_id, new))
+    representatives = dict(kinds.values())
+    for action in workspace._store.get_actions(changes.audit_id, list(representatives)):
+        edited = action.model_copy(update=representatives[action.id])
+        check_action_change(workspace, actor, edited, action)
 
 
 def unresolved(flagged: Collection[FlaggedText], choices: IdentifierChoices) -> list[FlaggedText]:

@@ -11,6 +11,8 @@ it and when, never written over their change.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
+from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
@@ -18,6 +20,7 @@ from datawalk.errors import ConflictError, NotFoundError, ValidationError
 from datawalk.models import Action, utc_now
 
 from . import tables
+from .action_edits import ActionEdit, select_action_values, write_action_edits
 from .base import StoreBase, bump_audit, require_actor
 from .mapping import action_from_row, action_link_rows, action_to_row
 from .trail import action_snapshot, record_change, record_changes, stale_change
@@ -163,6 +166,37 @@ class ActionsMixin(StoreBase):
         """Return the audit's actions, highest priority first."""
         with self._read() as connection:
             return select_actions(connection, audit_id)
+
+    def action_values(
+        self, audit_id: str, fields: Sequence[str], *, links: bool = True
+    ) -> dict[str, dict[str, Any]]:
+        """Return id -> {field: value, "version", "finding_ids"} of the audit's actions as plain
+        values, without building an action each: what a bulk edit compares and checks against.
+        """
+        with self._read() as connection:
+            return select_action_values(connection, audit_id, fields, links=links)
+
+    def get_actions(self, audit_id: str, action_ids: list[str]) -> list[Action]:
+        """Return these actions of the audit (others are left out), highest priority first."""
+        if not action_ids:
+            return []
+        with self._read() as connection:
+            return select_actions(connection, audit_id, action_ids)
+
+    def apply_action_edits(self, audit_id: str, edits: Sequence[ActionEdit], actor: str) -> int:
+        """Write field edits of the audit's actions, all or nothing, in a fixed number of
+        statements; return how many actions changed (each recorded as one trail event).
+
+        The values must already be validated (the caller's model); each edit's `version` must
+        still be stored, so nobody's change since the read is overwritten.
+
+        Raises:
+            ConflictError: an action changed or vanished since its edit was read.
+            NotFoundError: the audit does not exist.
+        """
+        require_actor(actor)
+        with self._write() as connection:
+            return write_action_edits(connection, audit_id, edits, actor)
 
     def list_actions_covering(self, audit_id: str, finding_ids: list[str]) -> list[Action]:
         """Return the audit's actions that cover any of these findings, highest priority first.

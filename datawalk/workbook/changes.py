@@ -12,7 +12,6 @@ from datetime import date
 from typing import Any
 
 from datawalk.actions import status_label
-from datawalk.models import Action
 
 
 @dataclass(frozen=True)
@@ -30,17 +29,26 @@ class FieldChange:
 
 @dataclass(frozen=True)
 class ActionChangeSet:
-    """What an edited workbook would change; `updates` are the changed actions, in row order."""
+    """What an edited workbook would change: one `FieldChange` per changed field, in row order."""
 
     audit_id: str
     edition: str
     rows_read: int
     changes: list[FieldChange] = field(default_factory=list)
-    updates: list[Action] = field(default_factory=list)
+    # What the preview compared each changed action with: its version and editable fields as
+    # stored then. Applying writes only over that version and checks the merged values.
+    stored: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:
         return not self.changes
+
+    def by_action(self) -> dict[str, dict[str, FieldChange]]:
+        """Return action id -> {field: change}, actions in row order."""
+        grouped: dict[str, dict[str, FieldChange]] = {}
+        for change in self.changes:
+            grouped.setdefault(change.action_id, {})[change.field] = change
+        return grouped
 
     def preview_rows(self) -> list[dict[str, str]]:
         """Plain text rows for a preview table: row, findings, column, old value, new value."""

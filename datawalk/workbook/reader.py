@@ -6,25 +6,33 @@ name the audit being updated; then every Action plan row is parsed and validated
 problem raises, naming its row, and nothing is written. Only the editable columns (owner, due
 date, status, notes, acceptance) are read; values come from python-calamine, which is fast and
 never evaluates formulas, and openpyxl is not used here at all.
+
+A workbook may edit every action of a large audit, so the stored side is read once as plain
+values (id -> editable fields, and finding id -> reference), only changed rows are validated
+(the edited fields under the `Action` model's own rules), and applying writes set-based
+statements with one trail event per action, never a model per action.
 """
 
 from __future__ import annotations
 
 import io
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
 import python_calamine
 from pydantic import ValidationError as PydanticValidationError
+from pydantic import create_model
 
 from datawalk.actions import validate_action
 from datawalk.errors import ConflictError, InterchangeError, NotFoundError, ValidationError
-from datawalk.models import Action, AuditDocument
+from datawalk.models import Action, AuditDocument, Model
+from datawalk.store.action_edits import ActionEdit
 from datawalk.workbook.cells import cell_at, cell_text, column_name, parse_cell
 from datawalk.workbook.changes import ActionChangeSet, FieldChange
 from datawalk.workbook.layout import (
     ACTION_COLUMNS,
     ACTION_PLAN,
+    EDITABLE_FIELDS,
     FORMAT_NAME,
     ID_HEADER,
     MARKER,
@@ -43,17 +51,28 @@ from datawalk.workbook.safety import custom_properties as read_custom_properties
 if TYPE_CHECKING:
     from datawalk.store import Store
 
+# The editable fields under the Action model's own rules (types, lengths): a changed row is
+# checked with these, not by building a whole action.
+_FIELD_DEFINITIONS: dict[str, Any] = {
+    name: (Action.model_fields[name].annotation, Action.model_fields[name])
+    for name in EDITABLE_FIELDS
+}
+ActionFields = create_model("ActionFields", __base__=Model, **_FIELD_DEFINITIONS)
+
+# id -> {editable field: value, "version": n, "finding_ids": [...]}: a stored action, plain.
+Values = dict[str, Any]
+
 
 @dataclass
 class _Current:
     """The stored state the workbook is compared with."""
 
     audit_id: str
-    actions: dict[str, Action]
+    actions: dict[str, Values]
     references: dict[str, str]  # finding id -> reference
 
-    def refs_of(self, action: Action) -> str:
-        return ", ".join(self.references.get(fid, fid) for fid in action.finding_ids)
+    def refs_of(self, action: Values) -> str:
+        return ", ".join(self.references.get(fid, fid) for fid in action["finding_ids"])
 
 
 def read_action_updates(
@@ -87,34 +106,39 @@ def read_action_updates(
     return _compare(current, rows, marker.get(MARKER_EDITION, ""))
 
 
-def apply_action_updates(store: Store, changes: ActionChangeSet, actor: str) -> list[Action]:
-    """Apply a previewed change set in one store transaction; return the updated actions.
+def apply_action_updates(store: Store, changes: ActionChangeSet, actor: str) -> int:
+    """Apply a previewed change set in one store transaction; return how many actions changed.
 
-    The stored values must still be the preview's "old" values, so nobody's edit made between
-    preview and apply is overwritten silently.
+    Each action is written only over the version the preview compared it with, so nobody's edit
+    made between preview and apply is overwritten silently; the merged values are checked again
+    (an identifier replacement may have changed the text since the preview).
 
     Raises:
         ConflictError: an action changed (or vanished) since the preview.
         ValidationError: the merged result breaks an action rule.
     """
     if changes.is_empty:
-        return []
-    current = {action.id: action for action in store.list_actions(changes.audit_id)}
-    updated: dict[str, dict[str, Any]] = {}
-    for change in changes.changes:
-        action = current.get(change.action_id)
-        if action is None or getattr(action, change.field) != change.old:
+        return 0
+    edits = []
+    for action_id, fields in changes.by_action().items():
+        before = changes.stored.get(action_id)
+        first = next(iter(fields.values()))
+        if before is None or any(before[c.field] != c.old for c in fields.values()):
             raise ConflictError(
-                f"The action for {change.references} changed since the preview; "
+                f"The action for {first.references} is not as the preview read it; "
                 "upload the workbook again to see the current changes."
             )
-        updated.setdefault(change.action_id, {})[change.field] = change.new
-    actions = [
-        validate_action(current[action_id].model_copy(update=fields))
-        for action_id, fields in updated.items()
-    ]
-    store.apply_action_updates(changes.audit_id, actions, actor)
-    return actions
+        new = {name: change.new for name, change in fields.items()}
+        _checked({**before, **new}, first.row)
+        old = {name: before[name] for name in new}
+        edits.append(ActionEdit(action_id, before["version"], old, new))
+    try:
+        return store.apply_action_edits(changes.audit_id, edits, actor)
+    except ConflictError as error:
+        raise ConflictError(
+            "An action changed since the preview; upload the workbook again to see the "
+            "current changes. Nothing was applied."
+        ) from error
 
 
 def import_action_updates(
@@ -184,14 +208,22 @@ def _current_state(source: Store | AuditDocument, audit_id: str) -> _Current:
         if source.audit.id != audit_id:
             raise InterchangeError("This workbook was exported from another audit.")
         references = {f.id: f.reference or f.id for f in source.findings}
-        return _Current(audit_id, {a.id: a for a in source.actions}, references)
+        actions = {
+            a.id: {
+                "version": a.version,
+                "finding_ids": a.finding_ids,
+                **{name: getattr(a, name) for name in EDITABLE_FIELDS},
+            }
+            for a in source.actions
+        }
+        return _Current(audit_id, actions, references)
     try:
         source.get_audit(audit_id)
     except NotFoundError as error:
         raise InterchangeError(
             "This workbook belongs to an audit that is not in this database."
         ) from error
-    actions = {a.id: a for a in source.list_actions(audit_id)}
+    actions = source.action_values(audit_id, EDITABLE_FIELDS)
     return _Current(audit_id, actions, source.finding_references(audit_id))
 
 
@@ -210,35 +242,30 @@ def _compare(current: _Current, rows: list[list[Any]], edition: str) -> ActionCh
     editable = [(column, col) for column, col in columns.values() if column.editable]
     seen: dict[str, int] = {}
     changes: list[FieldChange] = []
-    updates: list[Action] = []
+    stored: dict[str, Values] = {}
     read = 0
     for index, cells in enumerate(rows[1:], start=2):
         if all(cell_text(cell) == "" for cell in cells):
             continue
         read += 1
-        action = _row_action(current, cells, id_col, index, seen)
+        action_id, action = _row_action(current, cells, id_col, index, seen)
         if ref_col is not None:
             _check_references(cell_at(cells, ref_col), known_refs, index)
         values = {
             column.field: parse_cell(column, cell_at(cells, col), index) for column, col in editable
         }
-        changed = [name for name, value in values.items() if getattr(action, name) != value]
+        changed = [name for name, value in values.items() if action[name] != value]
         if changed:
-            updates.append(_updated(action, values, index))
+            _checked({**action, **values}, index)
+            stored[action_id] = action
             refs = current.refs_of(action)
             changes.extend(
                 FieldChange(
-                    index,
-                    action.id,
-                    refs,
-                    name,
-                    column_name(name),
-                    getattr(action, name),
-                    values[name],
+                    index, action_id, refs, name, column_name(name), action[name], values[name]
                 )
                 for name in changed
             )
-    return ActionChangeSet(current.audit_id, edition, read, changes, updates)
+    return ActionChangeSet(current.audit_id, edition, read, changes, stored)
 
 
 def _columns(header: list[Any]) -> dict[str, tuple[ActionColumn, int]]:
@@ -259,7 +286,7 @@ def _columns(header: list[Any]) -> dict[str, tuple[ActionColumn, int]]:
 
 def _row_action(
     current: _Current, cells: list[Any], id_col: int, row: int, seen: dict[str, int]
-) -> Action:
+) -> tuple[str, Values]:
     action_id = cell_text(cell_at(cells, id_col))
     if not action_id:
         raise InterchangeError(
@@ -277,7 +304,7 @@ def _row_action(
             f"{ACTION_PLAN} row {row}: the same action is also on row {seen[action_id]}."
         )
     seen[action_id] = row
-    return action
+    return action_id, action
 
 
 def _check_references(cell: Any, known: set[str], row: int) -> None:
@@ -288,9 +315,14 @@ def _check_references(cell: Any, known: set[str], row: int) -> None:
             )
 
 
-def _updated(action: Action, values: dict[str, Any], row: int) -> Action:
+def _checked(values: Values, row: int) -> None:
+    """Check an action's editable fields as they would be stored, naming the sheet row.
+
+    Raises:
+        ValidationError: a value breaks the Action model's rule, or an incomplete acceptance.
+    """
     try:
-        updated = Action.model_validate({**action.model_dump(), **values})
+        edited = ActionFields.model_validate({name: values[name] for name in EDITABLE_FIELDS})
     except PydanticValidationError as error:
         detail = error.errors()[0]
         name = str(detail["loc"][0]) if detail["loc"] else ""
@@ -298,6 +330,7 @@ def _updated(action: Action, values: dict[str, Any], row: int) -> Action:
             f"{ACTION_PLAN} row {row}: '{column_name(name)}' {detail['msg'].lower()}.", field=name
         ) from error
     try:
-        return validate_action(updated)
+        # The acceptance rule reads only the fields checked here, which ActionFields holds.
+        validate_action(cast(Action, edited))
     except ValidationError as error:
         raise ValidationError(f"{ACTION_PLAN} row {row}: {error}", field=error.field) from error

@@ -1,0 +1,159 @@
+"""Bulk field edits of stored actions (an edited workbook's action plan): read as plain values,
+written set-based, one trail event per action.
+
+A workbook may change every action of a 10,000-finding audit, so neither side builds a model per
+action: the reads are plain rows, the writes one executemany UPDATE per set of fields edited
+together, and the trail one insert. The caller validates the new values against the model.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic_core import to_jsonable_python
+from sqlalchemy import Connection, bindparam, select, update
+
+from datawalk.errors import ConflictError, ValidationError
+from datawalk.models import ActionStatus
+
+from . import tables
+from .base import bump_audit
+from .trail import record_changes
+
+# The fields of a stored action an edit may write on its own (`apply_action_edits`): never its
+# identity, audit, findings or bookkeeping.
+EDITABLE_SCALARS = frozenset(
+    {
+        "recommendation",
+        "owner",
+        "due_date",
+        "priority",
+        "status",
+        "notes",
+        "accepted_reason",
+        "accepted_by",
+        "accepted_on",
+    }
+)
+
+
+@dataclass(frozen=True)
+class ActionEdit:
+    """New values for some fields of one stored action, checked against what was read.
+
+    `old` and `new` name the same fields; `version` is the action's version when `old` was read,
+    so a change made since then refuses the whole write instead of being overwritten.
+    """
+
+    action_id: str
+    version: int
+    old: Mapping[str, Any]
+    new: Mapping[str, Any]
+
+
+def select_action_values(
+    connection: Connection, audit_id: str, fields: Sequence[str], *, links: bool = True
+) -> dict[str, dict[str, Any]]:
+    """Return id -> {field: value, "version": n, "finding_ids": [...]} for the audit's actions:
+    plain values from our own rows, with no model built per action. Without `links` the
+    finding ids are left out (one query instead of two)."""
+    unknown = set(fields) - EDITABLE_SCALARS
+    if unknown:
+        raise ValueError(f"not editable action fields: {sorted(unknown)}")
+    a, link = tables.actions, tables.action_findings
+    columns = [a.c.id, a.c.version, *(a.c[name] for name in fields)]
+    names = [column.name for column in columns]
+    values: dict[str, dict[str, Any]] = {}
+    for row in connection.execute(select(*columns).where(a.c.audit_id == audit_id)):
+        value = dict(zip(names, row, strict=True))
+        if "status" in value:
+            value["status"] = ActionStatus(value["status"])
+        values[row[0]] = value
+    if not links:
+        return values
+    for value in values.values():
+        value["finding_ids"] = []
+    link_query = (
+        select(link.c.action_id, link.c.finding_id)
+        .join(a, a.c.id == link.c.action_id)
+        .where(a.c.audit_id == audit_id)
+        .order_by(link.c.action_id, link.c.ordinal)
+    )
+    for action_id, finding_id in connection.execute(link_query):
+        values[action_id]["finding_ids"].append(finding_id)
+    return values
+
+
+def write_action_edits(
+    connection: Connection, audit_id: str, edits: Sequence[ActionEdit], actor: str
+) -> int:
+    """Write field edits of the audit's actions with one executemany UPDATE per set of fields
+    edited together, and one trail event per action in one insert; return how many.
+
+    Raises:
+        ConflictError: an action is not in the audit, or changed since its edit was read.
+        ValidationError: a field is not one an edit may write.
+    """
+    edits = [edit for edit in edits if edit.new]
+    if not edits:
+        return 0
+    now = bump_audit(connection, audit_id)
+    by_fields: dict[tuple[str, ...], list[ActionEdit]] = defaultdict(list)
+    for edit in edits:
+        if edit.new.keys() - EDITABLE_SCALARS or edit.old.keys() != edit.new.keys():
+            raise ValidationError(f"An edit of action {edit.action_id!r} names other fields.")
+        by_fields[tuple(sorted(edit.new))].append(edit)
+    a = tables.actions
+    for fields, group in by_fields.items():
+        # Every value is a bound parameter of its row: a literal in the statement would be
+        # resolved again for each of the thousands of rows.
+        statement = (
+            update(a)
+            .where(
+                a.c.id == bindparam("e_id"),
+                a.c.audit_id == bindparam("e_audit_id"),
+                a.c.version == bindparam("e_version"),
+            )
+            .values(
+                {
+                    **{name: bindparam(f"e_{name}") for name in fields},
+                    "updated_at": bindparam("e_updated_at"),
+                    "version": bindparam("e_next_version"),
+                }
+            )
+        )
+        rows = [
+            {
+                "e_id": edit.action_id,
+                "e_audit_id": audit_id,
+                "e_version": edit.version,
+                "e_updated_at": now,
+                "e_next_version": edit.version + 1,
+                **{f"e_{name}": _column_value(edit.new[name]) for name in fields},
+            }
+            for edit in group
+        ]
+        if connection.execute(statement, rows).rowcount != len(rows):
+            raise ConflictError(
+                "An action changed or was deleted since these edits were read; nothing was saved."
+            )
+    record_changes(
+        connection,
+        audit_id=audit_id,
+        actor=actor,
+        entity="action",
+        changes=[(edit.action_id, _snapshot(edit.old), _snapshot(edit.new)) for edit in edits],
+    )
+    return len(edits)
+
+
+def _column_value(value: Any) -> Any:
+    return value.value if isinstance(value, ActionStatus) else value
+
+
+def _snapshot(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The trail's view of some fields, as `action_snapshot` gives them for a whole action."""
+    return {name: to_jsonable_python(value) for name, value in values.items()}
