@@ -58,9 +58,8 @@ def _export_xlsx(request: ExportRequest) -> None:
     document = reads.export_document(request.audit_id)
     table = document_table(document)
     # As on the Export page: every finding that needs an action has one before the plan is written.
-    scored = ScoredAudit(
-        document.audit.version, document.findings, table_scores(table, _checklist(document))
-    )
+    scores = table_scores(table, _checklist(document))
+    scored = ScoredAudit(document.audit.version, document.findings, scores, document.actions)
     stepped = keep_plan_in_step(request.workspace, Actor.operator(ACTOR), request.audit_id, scored)
     if stepped.created or stepped.closed:
         document = document.model_copy(update={"actions": reads.list_actions(request.audit_id)})

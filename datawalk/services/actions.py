@@ -95,13 +95,14 @@ def merge(workspace: Workspace, actor: Actor, audit_id: str, action_ids: Sequenc
 
 @dataclass(frozen=True)
 class ScoredAudit:
-    """An audit's findings as read at one audit version, with their scores in the same order
-    (rows of the one scored table, `datawalk.actions.table_scores`): what an export has in hand
-    already, so keeping the plan in step need not read and score the findings again."""
+    """An audit's findings and actions as read at one audit version, with the findings' scores
+    in the same order (rows of the one scored table, `datawalk.actions.table_scores`): what an
+    export has in hand already, so keeping the plan in step need not read and score again."""
 
     version: int
     findings: Sequence[Finding]
     scores: Sequence[Scored]
+    actions: Sequence[Action]  # the plan as read at the same version
 
 
 @guard(Permission.READ_GOVERNORS, by_id("audit_id"))
@@ -142,7 +143,13 @@ def _keep_plan_in_step(
     with store.transaction():
         audit = store.get_audit(audit_id)
         if scored is not None and scored.version == audit.version:
-            findings, scores = scored.findings, scored.scores
-        else:
-            findings, scores = store.findings_for_scoring(audit_id), None
-        return keep_default_actions_in_step(workspace, actor, audit, findings, scores=scores)
+            return keep_default_actions_in_step(
+                workspace,
+                actor,
+                audit,
+                scored.findings,
+                scores=scored.scores,
+                actions=scored.actions,
+            )
+        findings = store.findings_for_scoring(audit_id)
+        return keep_default_actions_in_step(workspace, actor, audit, findings)

@@ -117,13 +117,15 @@ def keep_default_actions_in_step(
     *,
     new: bool = False,
     scores: Sequence[Scored] | None = None,
+    actions: Sequence[Action] | None = None,
 ) -> SteppedActions:
     """`keep_default_action_in_step` for many findings at once, scored in one pass against the
     audit's pinned checklist (a whole audit after a rescore, or when the plan is opened).
 
     `scores`, one per finding in the same order, are the findings' scores when the caller has
     them already (an export scores the audit once for everything it writes); else they are
-    scored here. Runs inside the caller's transaction.
+    scored here. `actions` are every action of the audit, when the caller read them in this
+    state of the audit; else they are read here. Runs inside the caller's transaction.
     """
     store = workspace._store
     if not findings:
@@ -136,10 +138,10 @@ def keep_default_actions_in_step(
         )
     ids = [finding.id for finding in findings]
     if new:
-        actions: list[Action] = []
-    elif len(ids) <= FEW_FINDINGS:
+        actions = []
+    elif actions is None and len(ids) <= FEW_FINDINGS:
         actions = store.list_actions_covering(audit.id, ids)
-    else:
+    elif actions is None:
         actions = store.list_actions(audit.id)
     covering_of: dict[str, list[Action]] = {}
     for action in actions:

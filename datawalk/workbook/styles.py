@@ -129,42 +129,51 @@ def put(
         sheet.write_string(row, col, cell_text(value), fmt)
 
 
-CellWriter = Callable[[int, int, Any], None]
+ColumnWriter = Callable[[int, list[Any]], None]
 
 
-def cell_writer(sheet: Worksheet, kind: str, fmt: Format | None) -> CellWriter:
-    """Return a writer for one column's values, chosen once per column rather than per cell.
+def column_writer(sheet: Worksheet, kind: str, fmt: Format | None) -> ColumnWriter:
+    """Return a writer of one column's values from row 1 down, chosen once per column: a big
+    export writes hundreds of thousands of cells, so the per-cell work is one loop step.
 
     Text always goes through `write_string`; empty values write nothing (a table needs no blank
     cells), which keeps big exports fast.
     """
     if kind in ("date", "datetime"):
 
-        def write_when(row: int, col: int, value: Any) -> None:
-            if value is not None:
-                naive = value.replace(tzinfo=None) if isinstance(value, datetime) else value
-                sheet.write_datetime(row, col, naive, fmt)
+        def write_dates(col: int, values: list[Any]) -> None:
+            write = sheet.write_datetime
+            for row, value in enumerate(values, start=1):
+                if value is not None:
+                    naive = value.replace(tzinfo=None) if isinstance(value, datetime) else value
+                    write(row, col, naive, fmt)
 
-        return write_when
+        return write_dates
     if kind in ("number", "count"):
 
-        def write_number(row: int, col: int, value: Any) -> None:
-            if value is not None:
-                sheet.write_number(row, col, value, fmt)
+        def write_numbers(col: int, values: list[Any]) -> None:
+            write = sheet.write_number
+            for row, value in enumerate(values, start=1):
+                if value is not None:
+                    write(row, col, value, fmt)
 
-        return write_number
+        return write_numbers
     if kind == "bool":
 
-        def write_flag(row: int, col: int, value: Any) -> None:
-            sheet.write_string(row, col, "Yes" if value else "No", fmt)
+        def write_flags(col: int, values: list[Any]) -> None:
+            write = sheet.write_string
+            for row, value in enumerate(values, start=1):
+                write(row, col, "Yes" if value else "No", fmt)
 
-        return write_flag
+        return write_flags
 
-    def write_text(row: int, col: int, value: Any) -> None:
-        if value:
-            sheet.write_string(row, col, cell_text(value), fmt)
+    def write_texts(col: int, values: list[Any]) -> None:
+        write = sheet.write_string
+        for row, value in enumerate(values, start=1):
+            if value:
+                write(row, col, cell_text(value), fmt)
 
-    return write_text
+    return write_texts
 
 
 def header_footer_text(marking: str) -> str:
@@ -237,7 +246,7 @@ def add_level_formats(
 def write_table(
     sheet: Worksheet,
     name: str,
-    plan: list[tuple[Callable[[Any], Any], CellWriter]],
+    plan: list[tuple[Callable[[Any], Any], ColumnWriter]],
     items: list[Any],
     headers: list[dict[str, Any]],
     wrapped: dict[int, float] | None = None,
@@ -245,18 +254,20 @@ def write_table(
     """Write one row per item (each column's value getter and writer), then wrap the range in an
     Excel Table with filters; return the last row index (at least 1, so an empty table is valid).
 
+    Written column by column: each column's values are got in one pass and written in one loop.
     `wrapped` maps the columns whose text wraps to their widths: each row is made tall enough
     for its longest wrapped cell (`fit.row_points`), since no spreadsheet re-measures on open.
     """
     wrapped = wrapped or {}
-    for row, item in enumerate(items, start=1):
-        tall: list[tuple[Any, float]] = []
-        for col, (value, write) in enumerate(plan):
-            cell = value(item)
-            write(row, col, cell)
-            if col in wrapped:
-                tall.append((cell, wrapped[col]))
-        height = row_points(tall) if tall else None
+    tall: list[list[Any]] = []
+    for col, (value, write) in enumerate(plan):
+        values = list(map(value, items))
+        write(col, values)
+        if col in wrapped:
+            tall.append(values)
+    widths = [wrapped[col] for col in sorted(wrapped)]
+    for row, cells in enumerate(zip(*tall, strict=True), start=1):
+        height = row_points(zip(cells, widths, strict=True))
         if height is not None:
             sheet.set_row(row, height)
     last_row = max(len(items), 1)

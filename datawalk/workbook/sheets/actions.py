@@ -30,8 +30,8 @@ from datawalk.workbook.layout import ACTION_PLAN, ACTIONS_TABLE, ActionColumn, a
 from datawalk.workbook.styles import (
     DATE_FORMAT,
     Styles,
-    cell_writer,
     column_letter,
+    column_writer,
     set_up_page,
     write_table,
 )
@@ -50,7 +50,7 @@ def write_action_plan(workbook: Workbook, styles: Styles, data: WorkbookData) ->
     columns = action_columns(data.edition)
     index = {column.field: i for i, column in enumerate(columns)}
     plan = [
-        (_getter(column), cell_writer(sheet, column.kind, _format(column, styles)))
+        (_getter(column), column_writer(sheet, column.kind, _format(column, styles)))
         for column in columns
     ]
     headers = [

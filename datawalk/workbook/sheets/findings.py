@@ -20,7 +20,7 @@ from datawalk.workbook.layout import FINDINGS, FINDINGS_TABLE
 from datawalk.workbook.styles import (
     Styles,
     add_level_formats,
-    cell_writer,
+    column_writer,
     set_up_page,
     write_table,
 )
@@ -116,7 +116,7 @@ def write_findings(workbook: Workbook, styles: Styles, data: WorkbookData) -> No
         "datetime": styles.datetime,
     }
     plan = [
-        (column.value, cell_writer(sheet, column.kind, formats.get(column.kind, styles.top)))
+        (column.value, column_writer(sheet, column.kind, formats.get(column.kind, styles.top)))
         for column in columns
     ]
     headers = [{"header": c.header, "header_format": styles.header} for c in columns]
@@ -164,13 +164,20 @@ class _Labels:
         }
         self._floors = {floor.id: floor.name for floor in data.audit.site.floors}
         self._templates = {term.id: term.name for term in objects.templates}
+        self._joined: dict[tuple[str, ...], str] = {}
 
     def one(self, vocabulary: str, term_id: str) -> str:
         return self._maps[vocabulary].get(term_id, term_id)
 
     def join(self, vocabulary: str, term_ids: list[str]) -> str:
-        names = self._maps[vocabulary]
-        return ", ".join(names.get(term_id, term_id) for term_id in term_ids)
+        """Labels of a list of terms, joined once per distinct list: lists recur thousands of
+        times in a big audit."""
+        key = (vocabulary, *term_ids)
+        text = self._joined.get(key)
+        if text is None:
+            names = self._maps[vocabulary]
+            text = self._joined[key] = ", ".join(names.get(t, t) for t in term_ids)
+        return text
 
     def given_reach(self, view: FindingView) -> str:
         """Needers whose reach was given apart from the finding's, e.g. "Supply and cover
