@@ -65,13 +65,17 @@ def _pinned_content(connection: Connection, audit_id: str, content_hash: str) ->
     of that read. A pin is hashed and checked when it is written and never changes afterwards
     (`checklist_of_stored_pin` trusts a stored hash the same way), so its hash names its content.
     """
-    content = _PINNED_CONTENT.get(content_hash)
-    if content is None:
-        column = tables.audits.c.checklist_content
-        content = connection.scalar(select(column).where(tables.audits.c.id == audit_id))
-        if len(_PINNED_CONTENT) >= _PINNED_CONTENT_SIZE:
-            _PINNED_CONTENT.pop(next(iter(_PINNED_CONTENT)), None)
-        _PINNED_CONTENT[content_hash] = content
+    cached = _PINNED_CONTENT.get(content_hash)
+    if cached is not None:
+        return cached
+    column = tables.audits.c.checklist_content
+    found = connection.scalar(select(column).where(tables.audits.c.id == audit_id))
+    if found is None:
+        raise NotFoundError(f"No audit with id {audit_id!r}: it may have been deleted.")
+    content: dict[str, Any] = found
+    if len(_PINNED_CONTENT) >= _PINNED_CONTENT_SIZE:
+        _PINNED_CONTENT.pop(next(iter(_PINNED_CONTENT)), None)
+    _PINNED_CONTENT[content_hash] = content
     return content
 
 
