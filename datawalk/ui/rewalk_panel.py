@@ -14,6 +14,7 @@ from datetime import date
 import streamlit as st
 
 from datawalk import drafts
+from datawalk.accounts.roles import Permission
 from datawalk.models import (
     ActionStatus,
     Audit,
@@ -26,7 +27,15 @@ from datawalk.models import (
 from datawalk.models import RewalkState as S
 from datawalk.rewalk.carry import finding_from_snapshot
 from datawalk.services import rewalks as service
-from datawalk.ui import capture_state, errors, finding_list, rewalk_photos, state, widgets
+from datawalk.ui import (
+    capture_state,
+    errors,
+    finding_list,
+    permissions,
+    rewalk_photos,
+    state,
+    widgets,
+)
 from datawalk.vocabulary import Checklist
 
 STATE_LABELS = {
@@ -46,14 +55,19 @@ STYLE = "<style>.st-key-last_walk .stButton button{min-height:48px}</style>"
 
 
 @st.cache_resource(max_entries=16, show_spinner=False)
-def _record(url: str | None, audit_id: str, version: int) -> RewalkRecord:
+def _record(url: str | None, audit_id: str, version: int, full: bool) -> RewalkRecord:
     return state.reads().rewalk_record(audit_id)
 
 
 def rewalk_record(audit: Audit) -> RewalkRecord:
-    """The audit's re-walk records, read once per audit version."""
+    """The audit's re-walk records, read once per audit version.
+
+    The cache is shared between sessions, and what a record holds depends on who reads it (a
+    school viewer's has no notes or photos), so whether the reader sees it whole is in the key.
+    """
     url = state.database_url()
-    return _record(url, audit.id, state.reads().audit_version(audit.id))
+    full = permissions.may(Permission.READ)
+    return _record(url, audit.id, state.reads().audit_version(audit.id), full)
 
 
 def _mark(item_id: str, new_state: S, actor_name: str) -> None:
