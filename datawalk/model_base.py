@@ -1,0 +1,90 @@
+"""What every domain model stands on: id and time helpers, text limits and field types, the strict
+`Model` base, and the enumerations stored as text (phase, audit and action status, reach).
+
+`datawalk.models` re-exports every name here; this module must not import streamlit or touch the
+database either.
+"""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import Annotated, Self
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+SHORT_TEXT = 200
+LONG_TEXT = 10_000
+
+
+def new_id() -> str:
+    """Return an unguessable id, safe in URLs: ids end up in query params on shared tablets."""
+    return secrets.token_urlsafe(12)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
+def sorted_unique(values: list[str]) -> list[str]:
+    """Audience and control sets are sets: keep them canonical so round trips compare equal."""
+    return sorted(set(values))
+
+
+ShortText = Annotated[str, StringConstraints(max_length=SHORT_TEXT)]
+RequiredText = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=SHORT_TEXT)
+]
+LongText = Annotated[str, StringConstraints(max_length=LONG_TEXT)]
+VocabId = Annotated[str, StringConstraints(min_length=1, max_length=80)]
+# A reference to another record's id: every string field has a length limit, imports included.
+RefId = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+IdSet = Annotated[list[VocabId], AfterValidator(sorted_unique)]
+Unit = Annotated[float, Field(ge=0.0, le=1.0)]
+
+
+class Model(BaseModel):
+    """Strict base: an unknown field is an error, so a typo in an import is never dropped."""
+
+    model_config = ConfigDict(extra="forbid", validate_assignment=True)
+
+    def checked(self) -> Self:
+        """Return this record validated again: `model_copy(update=...)` skips validation, so a
+        use case checks what it stores here and no length limit or pattern is bypassed.
+
+        Raises:
+            pydantic.ValidationError: a field breaks its rule.
+        """
+        return type(self).model_validate(self.model_dump(mode="json"))
+
+
+class Phase(StrEnum):
+    PRIMARY = "primary"
+    SECONDARY = "secondary"
+    ALL_THROUGH = "all_through"
+    SPECIAL = "special"
+    EARLY_YEARS = "early_years"
+
+
+class AuditStatus(StrEnum):
+    IN_PROGRESS = "in_progress"
+    COMPLETE = "complete"
+    ARCHIVED = "archived"
+
+
+class Reach(StrEnum):
+    """How quickly the people who must act can reach the information, fastest first."""
+
+    IMMEDIATELY = "immediately"
+    WITHIN_5_MINUTES = "within_5_minutes"
+    SAME_DAY = "same_day"
+    ON_REQUEST = "on_request"
+    NOT_AT_ALL = "not_at_all"
+
+
+class ActionStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    DONE = "done"
+    RISK_ACCEPTED = "risk_accepted"
