@@ -44,8 +44,7 @@ from datawalk.services.authorization import GUARDED
 from datawalk.services.imports import BackupPreview, IdentifierChoices, WorkbookPreview
 from datawalk.services.workspace import READ_METHODS, Actor
 from datawalk.store import tables
-from datawalk.workbook.changes import ActionChangeSet, FieldChange
-from datawalk.workbook.layout import EDITABLE_FIELDS
+from datawalk.workbook.changes import ActionChangeSet, FieldChange, StoredAction
 
 OPERATOR = Actor.operator("cli")
 OWN, FOREIGN = "Oakfield Primary (fictional)", "Elm Academy (fictional)"
@@ -171,14 +170,13 @@ def _backup(world: World, actor: Actor, t: Target) -> Any:
 
 def _workbook(world: World, actor: Actor, t: Target) -> Any:
     action = t.action
-    stored = {"version": action.version, **{f: getattr(action, f) for f in EDITABLE_FIELDS}}
     change = FieldChange(2, action.id, "F-001", "owner", "Owner", action.owner, "Business manager")
     changes = ActionChangeSet(
         audit_id=t.audit.id,
         edition="leadership",
         rows_read=1,
         changes=[change],
-        stored={action.id: stored},
+        stored={action.id: StoredAction.of(action)},
     )
     preview = WorkbookPreview(changes=changes, walk_date=t.audit.walk_at.date())
     return imports.apply_workbook(world.workspace, actor, preview, IdentifierChoices())

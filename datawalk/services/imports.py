@@ -197,11 +197,11 @@ def _check_edits(workspace: Workspace, actor: Actor, changes: ActionChangeSet) -
         if before is None:
             continue  # not read by the preview: the apply refuses it as a conflict
         new = {name: change.new for name, change in fields.items()}
-        after = {**before, **new}
+        after = before._replace(**new)
         kind = (
             frozenset(new),
-            tuple(before[name] for name in _RULED_FIELDS),
-            tuple(after[name] for name in _RULED_FIELDS),
+            tuple(getattr(before, name) for name in _RULED_FIELDS),
+            tuple(getattr(after, name) for name in _RULED_FIELDS),
         )
         kinds.setdefault(kind, (action_id, new))
     representatives = dict(kinds.values())
@@ -260,7 +260,7 @@ def _with_replacements(preview: WorkbookPreview, replace: Collection[str]) -> Ac
     if not cleaned:
         return changes
     edited = [
-        copy_with(c, new=cleaned.get(f"action:{c.action_id}:{c.field}", c.new))
+        c._replace(new=cleaned.get(f"action:{c.action_id}:{c.field}", c.new))
         for c in changes.changes
     ]
     return copy_with(changes, changes=edited)

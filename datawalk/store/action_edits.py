@@ -9,15 +9,14 @@ together, and the trail one insert. The caller validates the new values against 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Sequence
+from enum import Enum
+from typing import Any, NamedTuple
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import Connection, bindparam, select, update
+from sqlalchemy import Connection, bindparam, func, select, update
 
 from datawalk.errors import ConflictError, ValidationError
-from datawalk.models import ActionStatus
 
 from . import tables
 from .base import bump_audit
@@ -40,51 +39,50 @@ EDITABLE_SCALARS = frozenset(
 )
 
 
-@dataclass(frozen=True)
-class ActionEdit:
+class ActionEdit(NamedTuple):
     """New values for some fields of one stored action, checked against what was read.
 
-    `old` and `new` name the same fields; `version` is the action's version when `old` was read,
-    so a change made since then refuses the whole write instead of being overwritten.
+    `old` and `new` hold the values of `fields`, in that order; `version` is the action's version
+    when `old` was read, so a change made since then refuses the whole write instead of being
+    overwritten. Plain tuples: thousands of edits cost the garbage collector nothing.
     """
 
     action_id: str
     version: int
-    old: Mapping[str, Any]
-    new: Mapping[str, Any]
+    fields: tuple[str, ...]
+    old: tuple[Any, ...]
+    new: tuple[Any, ...]
 
 
 def select_action_values(
-    connection: Connection, audit_id: str, fields: Sequence[str], *, links: bool = True
-) -> dict[str, dict[str, Any]]:
-    """Return id -> {field: value, "version": n, "finding_ids": [...]} for the audit's actions:
-    plain values from our own rows, with no model built per action. Without `links` the
-    finding ids are left out (one query instead of two)."""
+    connection: Connection, audit_id: str, fields: Sequence[str]
+) -> dict[str, tuple[Any, ...]]:
+    """Return id -> (version, *values of `fields`) for the audit's actions, as stored (a status
+    as its text): plain tuples from our own rows, with no model built per action."""
     unknown = set(fields) - EDITABLE_SCALARS
     if unknown:
         raise ValueError(f"not editable action fields: {sorted(unknown)}")
-    a, link = tables.actions, tables.action_findings
+    a = tables.actions
     columns = [a.c.id, a.c.version, *(a.c[name] for name in fields)]
-    names = [column.name for column in columns]
-    values: dict[str, dict[str, Any]] = {}
-    for row in connection.execute(select(*columns).where(a.c.audit_id == audit_id)):
-        value = dict(zip(names, row, strict=True))
-        if "status" in value:
-            value["status"] = ActionStatus(value["status"])
-        values[row[0]] = value
-    if not links:
-        return values
-    for value in values.values():
-        value["finding_ids"] = []
-    link_query = (
-        select(link.c.action_id, link.c.finding_id)
+    rows = connection.execute(select(*columns).where(a.c.audit_id == audit_id))
+    return {row[0]: tuple(row[1:]) for row in rows}
+
+
+def select_action_references(connection: Connection, audit_id: str) -> dict[str, tuple[str, ...]]:
+    """Return id -> its findings' references in the action's order (a finding's id until it has
+    a reference) for the audit's actions, in one query and without building any finding."""
+    a, f, link = tables.actions, tables.findings, tables.action_findings
+    query = (
+        select(link.c.action_id, func.coalesce(func.nullif(f.c.reference, ""), f.c.id))
         .join(a, a.c.id == link.c.action_id)
+        .join(f, f.c.id == link.c.finding_id)
         .where(a.c.audit_id == audit_id)
         .order_by(link.c.action_id, link.c.ordinal)
     )
-    for action_id, finding_id in connection.execute(link_query):
-        values[action_id]["finding_ids"].append(finding_id)
-    return values
+    references: dict[str, list[str]] = defaultdict(list)
+    for action_id, reference in connection.execute(query):
+        references[action_id].append(reference)
+    return {action_id: tuple(refs) for action_id, refs in references.items()}
 
 
 def write_action_edits(
@@ -97,15 +95,17 @@ def write_action_edits(
         ConflictError: an action is not in the audit, or changed since its edit was read.
         ValidationError: a field is not one an edit may write.
     """
-    edits = [edit for edit in edits if edit.new]
+    edits = [edit for edit in edits if edit.fields]
     if not edits:
         return 0
     now = bump_audit(connection, audit_id)
     by_fields: dict[tuple[str, ...], list[ActionEdit]] = defaultdict(list)
     for edit in edits:
-        if edit.new.keys() - EDITABLE_SCALARS or edit.old.keys() != edit.new.keys():
+        if not EDITABLE_SCALARS.issuperset(edit.fields) or not (
+            len(edit.fields) == len(edit.old) == len(edit.new)
+        ):
             raise ValidationError(f"An edit of action {edit.action_id!r} names other fields.")
-        by_fields[tuple(sorted(edit.new))].append(edit)
+        by_fields[edit.fields].append(edit)
     a = tables.actions
     for fields, group in by_fields.items():
         # Every value is a bound parameter of its row: a literal in the statement would be
@@ -132,7 +132,10 @@ def write_action_edits(
                 "e_version": edit.version,
                 "e_updated_at": now,
                 "e_next_version": edit.version + 1,
-                **{f"e_{name}": _column_value(edit.new[name]) for name in fields},
+                **{
+                    f"e_{name}": _column_value(value)
+                    for name, value in zip(fields, edit.new, strict=True)
+                },
             }
             for edit in group
         ]
@@ -145,15 +148,18 @@ def write_action_edits(
         audit_id=audit_id,
         actor=actor,
         entity="action",
-        changes=[(edit.action_id, _snapshot(edit.old), _snapshot(edit.new)) for edit in edits],
+        changes=[
+            (edit.action_id, _snapshot(edit.fields, edit.old), _snapshot(edit.fields, edit.new))
+            for edit in edits
+        ],
     )
     return len(edits)
 
 
 def _column_value(value: Any) -> Any:
-    return value.value if isinstance(value, ActionStatus) else value
+    return value.value if isinstance(value, Enum) else value
 
 
-def _snapshot(values: Mapping[str, Any]) -> dict[str, Any]:
+def _snapshot(fields: tuple[str, ...], values: tuple[Any, ...]) -> dict[str, Any]:
     """The trail's view of some fields, as `action_snapshot` gives them for a whole action."""
-    return {name: to_jsonable_python(value) for name, value in values.items()}
+    return {name: to_jsonable_python(value) for name, value in zip(fields, values, strict=True)}

@@ -20,7 +20,12 @@ from datawalk.errors import ConflictError, NotFoundError, ValidationError
 from datawalk.models import Action, utc_now
 
 from . import tables
-from .action_edits import ActionEdit, select_action_values, write_action_edits
+from .action_edits import (
+    ActionEdit,
+    select_action_references,
+    select_action_values,
+    write_action_edits,
+)
 from .base import StoreBase, bump_audit, require_actor
 from .mapping import action_from_row, action_link_rows, action_to_row
 from .trail import action_snapshot, record_change, record_changes, stale_change
@@ -167,14 +172,17 @@ class ActionsMixin(StoreBase):
         with self._read() as connection:
             return select_actions(connection, audit_id)
 
-    def action_values(
-        self, audit_id: str, fields: Sequence[str], *, links: bool = True
-    ) -> dict[str, dict[str, Any]]:
-        """Return id -> {field: value, "version", "finding_ids"} of the audit's actions as plain
-        values, without building an action each: what a bulk edit compares and checks against.
-        """
+    def action_values(self, audit_id: str, fields: Sequence[str]) -> dict[str, tuple[Any, ...]]:
+        """Return id -> (version, *values of `fields`) of the audit's actions, as stored and
+        without building an action each: what a bulk edit compares and checks against."""
         with self._read() as connection:
-            return select_action_values(connection, audit_id, fields, links=links)
+            return select_action_values(connection, audit_id, fields)
+
+    def action_references(self, audit_id: str) -> dict[str, tuple[str, ...]]:
+        """Return id -> its findings' references, in order, of the audit's actions: what an
+        import preview names each changed action by, without reading any finding whole."""
+        with self._read() as connection:
+            return select_action_references(connection, audit_id)
 
     def get_actions(self, audit_id: str, action_ids: list[str]) -> list[Action]:
         """Return these actions of the audit (others are left out), highest priority first."""

@@ -142,15 +142,16 @@ def _install_value_guard(engine: Engine) -> None:
         if compiled is None:
             return
         writes = context.isinsert or context.isupdate
+        lengths: dict[str, int | None] = {}  # per bind name, looked up once per statement
         for parameters in context.compiled_parameters:
             for name, value in parameters.items():
                 if not isinstance(value, str):
                     continue
                 if writes:
-                    bind = compiled.binds.get(name)
-                    check_storable(
-                        name, value, getattr(getattr(bind, "type", None), "length", None)
-                    )
+                    if name not in lengths:
+                        bind = compiled.binds.get(name)
+                        lengths[name] = getattr(getattr(bind, "type", None), "length", None)
+                    check_storable(name, value, lengths[name])
                 elif "\x00" in value:
                     # Nothing stored holds a NUL, so nothing can match: on PostgreSQL the driver
                     # would refuse to send it at all, on SQLite the query would find nothing.
@@ -163,6 +164,8 @@ def check_storable(name: str, value: str, length: int | None) -> None:
     `name` is the bind parameter's name, which is the column's (with a numeric suffix when a
     statement binds it twice).
     """
+    if "\x00" not in value and (length is None or len(value) <= length):
+        return  # the common case, checked for every value an executemany writes
     field = name.rstrip("0123456789").rstrip("_") or name
     label = field.replace("_", " ").capitalize()
     if "\x00" in value:

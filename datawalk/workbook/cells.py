@@ -8,10 +8,12 @@ that cannot be read raises `ValidationError` naming the sheet row and the column
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from datawalk.actions import parse_status
 from datawalk.errors import ValidationError
+from datawalk.models import ActionStatus
 from datawalk.workbook.layout import ACTION_COLUMNS, ACTION_PLAN, ActionColumn
 
 EXCEL_EPOCH = date(1899, 12, 30)
@@ -32,10 +34,16 @@ def parse_cell(column: ActionColumn, cell: Any, row: int) -> Any:
         return _date(cell, column, row)
     if column.kind == "status":
         try:
-            return parse_status(cell_text(cell))
+            return _status(cell_text(cell))
         except ValidationError as error:
             raise ValidationError(f"{ACTION_PLAN} row {row}: {error}", field="status") from error
     return cell_text(cell)
+
+
+@lru_cache(maxsize=64)
+def _status(text: str) -> ActionStatus:
+    """`parse_status`, remembered: a sheet repeats a handful of spellings thousands of times."""
+    return parse_status(text)
 
 
 def _date(cell: Any, column: ActionColumn, row: int) -> date | None:
@@ -64,8 +72,11 @@ def _date(cell: Any, column: ActionColumn, row: int) -> date | None:
     )
 
 
+_HEADERS = {c.field: c.header for c in ACTION_COLUMNS}
+
+
 def column_name(field_name: str) -> str:
-    return next((c.header for c in ACTION_COLUMNS if c.field == field_name), field_name)
+    return _HEADERS.get(field_name, field_name)
 
 
 def cell_at(cells: list[Any], col: int) -> Any:

@@ -9,14 +9,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from datawalk.actions import status_label
+from datawalk.models import Action
 
 
-@dataclass(frozen=True)
-class FieldChange:
-    """One field of one action that the workbook changes: where it is, and old → new."""
+class FieldChange(NamedTuple):
+    """One field of one action that the workbook changes: where it is, and old → new.
+
+    A plain tuple (a status as its text): a workbook may change thousands of fields, and tuples
+    of plain values cost the garbage collector nothing.
+    """
 
     row: int
     action_id: str
@@ -27,6 +31,34 @@ class FieldChange:
     new: Any
 
 
+class StoredAction(NamedTuple):
+    """An action's version and editable fields as the preview read them from the store: plain
+    values, the status as its text (`ActionStatus` is a `StrEnum`, so it compares equal)."""
+
+    version: int
+    owner: str
+    due_date: date | None
+    status: str
+    notes: str
+    accepted_reason: str
+    accepted_by: str
+    accepted_on: date | None
+
+    @classmethod
+    def of(cls, action: Action) -> StoredAction:
+        """The stored view of an action model (a backup's, or one read whole)."""
+        return cls(
+            action.version,
+            action.owner,
+            action.due_date,
+            action.status.value,
+            action.notes,
+            action.accepted_reason,
+            action.accepted_by,
+            action.accepted_on,
+        )
+
+
 @dataclass(frozen=True)
 class ActionChangeSet:
     """What an edited workbook would change: one `FieldChange` per changed field, in row order."""
@@ -35,9 +67,9 @@ class ActionChangeSet:
     edition: str
     rows_read: int
     changes: list[FieldChange] = field(default_factory=list)
-    # What the preview compared each changed action with: its version and editable fields as
-    # stored then. Applying writes only over that version and checks the merged values.
-    stored: dict[str, dict[str, Any]] = field(default_factory=dict)
+    # What the preview compared each changed action with, as stored then. Applying writes only
+    # over that version and checks the merged values again.
+    stored: dict[str, StoredAction] = field(default_factory=dict)
 
     @property
     def is_empty(self) -> bool:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import io
 from dataclasses import dataclass
+from enum import Enum
 from typing import TYPE_CHECKING, Any, cast
 
 import python_calamine
@@ -28,7 +29,7 @@ from datawalk.errors import ConflictError, InterchangeError, NotFoundError, Vali
 from datawalk.models import Action, AuditDocument, Model
 from datawalk.store.action_edits import ActionEdit
 from datawalk.workbook.cells import cell_at, cell_text, column_name, parse_cell
-from datawalk.workbook.changes import ActionChangeSet, FieldChange
+from datawalk.workbook.changes import ActionChangeSet, FieldChange, StoredAction
 from datawalk.workbook.layout import (
     ACTION_COLUMNS,
     ACTION_PLAN,
@@ -59,20 +60,18 @@ _FIELD_DEFINITIONS: dict[str, Any] = {
 }
 ActionFields = create_model("ActionFields", __base__=Model, **_FIELD_DEFINITIONS)
 
-# id -> {editable field: value, "version": n, "finding_ids": [...]}: a stored action, plain.
-Values = dict[str, Any]
-
 
 @dataclass
 class _Current:
     """The stored state the workbook is compared with."""
 
     audit_id: str
-    actions: dict[str, Values]
-    references: dict[str, str]  # finding id -> reference
+    actions: dict[str, StoredAction]
+    references: dict[str, tuple[str, ...]]  # action id -> its findings' references
+    known: set[str]  # every finding reference of the audit
 
-    def refs_of(self, action: Values) -> str:
-        return ", ".join(self.references.get(fid, fid) for fid in action["finding_ids"])
+    def refs_of(self, action_id: str) -> str:
+        return ", ".join(self.references.get(action_id, ()))
 
 
 def read_action_updates(
@@ -123,15 +122,16 @@ def apply_action_updates(store: Store, changes: ActionChangeSet, actor: str) -> 
     for action_id, fields in changes.by_action().items():
         before = changes.stored.get(action_id)
         first = next(iter(fields.values()))
-        if before is None or any(before[c.field] != c.old for c in fields.values()):
+        if before is None or any(getattr(before, c.field) != c.old for c in fields.values()):
             raise ConflictError(
                 f"The action for {first.references} is not as the preview read it; "
                 "upload the workbook again to see the current changes."
             )
         new = {name: change.new for name, change in fields.items()}
-        _checked({**before, **new}, first.row)
-        old = {name: before[name] for name in new}
-        edits.append(ActionEdit(action_id, before["version"], old, new))
+        _checked(before._replace(**new), first.row)
+        names = tuple(new)
+        old = tuple(getattr(before, name) for name in names)
+        edits.append(ActionEdit(action_id, before.version, names, old, tuple(new.values())))
     try:
         return store.apply_action_edits(changes.audit_id, edits, actor)
     except ConflictError as error:
@@ -207,24 +207,25 @@ def _current_state(source: Store | AuditDocument, audit_id: str) -> _Current:
     if isinstance(source, AuditDocument):
         if source.audit.id != audit_id:
             raise InterchangeError("This workbook was exported from another audit.")
-        references = {f.id: f.reference or f.id for f in source.findings}
-        actions = {
-            a.id: {
-                "version": a.version,
-                "finding_ids": a.finding_ids,
-                **{name: getattr(a, name) for name in EDITABLE_FIELDS},
-            }
-            for a in source.actions
-        }
-        return _Current(audit_id, actions, references)
+        by_id = {f.id: f.reference or f.id for f in source.findings}
+        actions = {a.id: StoredAction.of(a) for a in source.actions}
+        references = {a.id: tuple(by_id.get(f, f) for f in a.finding_ids) for a in source.actions}
+        return _Current(audit_id, actions, references, set(by_id.values()))
     try:
         source.get_audit(audit_id)
     except NotFoundError as error:
         raise InterchangeError(
             "This workbook belongs to an audit that is not in this database."
         ) from error
-    actions = source.action_values(audit_id, EDITABLE_FIELDS)
-    return _Current(audit_id, actions, source.finding_references(audit_id))
+    stored = source.action_values(audit_id, EDITABLE_FIELDS)
+    actions = {action_id: StoredAction._make(values) for action_id, values in stored.items()}
+    known = set(source.finding_references(audit_id).values())
+    return _Current(audit_id, actions, source.action_references(audit_id), known)
+
+
+def _plain(value: Any) -> Any:
+    """A status as its text, as stored; other values as they are."""
+    return value.value if isinstance(value, Enum) else value
 
 
 def _compare(current: _Current, rows: list[list[Any]], edition: str) -> ActionChangeSet:
@@ -238,30 +239,37 @@ def _compare(current: _Current, rows: list[list[Any]], edition: str) -> ActionCh
     columns = _columns(rows[0])
     id_col = columns[ID_HEADER][1]
     ref_col = columns.get(REFERENCES_HEADER, (None, None))[1]
-    known_refs = set(current.references.values())
+    known_refs = current.known
     editable = [(column, col) for column, col in columns.values() if column.editable]
     seen: dict[str, int] = {}
     changes: list[FieldChange] = []
-    stored: dict[str, Values] = {}
+    stored: dict[str, StoredAction] = {}
     read = 0
     for index, cells in enumerate(rows[1:], start=2):
-        if all(cell_text(cell) == "" for cell in cells):
+        if not cell_text(cell_at(cells, id_col)) and all(cell_text(c) == "" for c in cells):
             continue
         read += 1
         action_id, action = _row_action(current, cells, id_col, index, seen)
         if ref_col is not None:
             _check_references(cell_at(cells, ref_col), known_refs, index)
         values = {
-            column.field: parse_cell(column, cell_at(cells, col), index) for column, col in editable
+            column.field: _plain(parse_cell(column, cell_at(cells, col), index))
+            for column, col in editable
         }
-        changed = [name for name, value in values.items() if action[name] != value]
+        changed = [name for name, value in values.items() if getattr(action, name) != value]
         if changed:
-            _checked({**action, **values}, index)
+            _checked(action._replace(**values), index)
             stored[action_id] = action
-            refs = current.refs_of(action)
+            refs = current.refs_of(action_id)
             changes.extend(
                 FieldChange(
-                    index, action_id, refs, name, column_name(name), action[name], values[name]
+                    index,
+                    action_id,
+                    refs,
+                    name,
+                    column_name(name),
+                    getattr(action, name),
+                    values[name],
                 )
                 for name in changed
             )
@@ -286,7 +294,7 @@ def _columns(header: list[Any]) -> dict[str, tuple[ActionColumn, int]]:
 
 def _row_action(
     current: _Current, cells: list[Any], id_col: int, row: int, seen: dict[str, int]
-) -> tuple[str, Values]:
+) -> tuple[str, StoredAction]:
     action_id = cell_text(cell_at(cells, id_col))
     if not action_id:
         raise InterchangeError(
@@ -315,14 +323,16 @@ def _check_references(cell: Any, known: set[str], row: int) -> None:
             )
 
 
-def _checked(values: Values, row: int) -> None:
+def _checked(action: StoredAction, row: int) -> None:
     """Check an action's editable fields as they would be stored, naming the sheet row.
 
     Raises:
         ValidationError: a value breaks the Action model's rule, or an incomplete acceptance.
     """
     try:
-        edited = ActionFields.model_validate({name: values[name] for name in EDITABLE_FIELDS})
+        edited = ActionFields.model_validate(
+            {name: getattr(action, name) for name in EDITABLE_FIELDS}
+        )
     except PydanticValidationError as error:
         detail = error.errors()[0]
         name = str(detail["loc"][0]) if detail["loc"] else ""
