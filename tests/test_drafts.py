@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from datawalk import drafts
+from datawalk import drafts, photo_checks
 from datawalk.checklist import default_needed_by, finding_from_template
 from datawalk.drafts import Draft
 from datawalk.errors import ValidationError
@@ -25,8 +25,8 @@ def complete(checklist, **fields) -> Draft:
 
 def photo(confirmed_by: str = ""):
     record = RedactionRecord(pipeline_version="test-1")
-    made = drafts.unconfirmed_photo(b"\x89PNG fake", "image/png", 4, 3, record)
-    return drafts.confirm_photo(made, confirmed_by) if confirmed_by else made
+    made = photo_checks.unconfirmed_photo(b"\x89PNG fake", "image/png", 4, 3, record)
+    return photo_checks.confirm_photo(made, confirmed_by) if confirmed_by else made
 
 
 def test_needed_by_follows_the_categories_until_edited(checklist) -> None:
@@ -99,7 +99,7 @@ def test_a_photo_not_checked_by_a_person_blocks_the_finding(checklist) -> None:
 
 
 def test_withdrawing_the_check_clears_who_and_when() -> None:
-    withdrawn = drafts.confirm_photo(photo("A. Consultant"), "")
+    withdrawn = photo_checks.confirm_photo(photo("A. Consultant"), "")
     assert (withdrawn.redaction.confirmed_by, withdrawn.redaction.confirmed_at) == ("", None)
 
 
@@ -139,16 +139,16 @@ def test_an_unknown_template_is_refused(checklist) -> None:
 
 
 def test_two_taps_span_a_manual_box_in_picture_pixels() -> None:
-    box = drafts.box_from_corners(Position(x=0.75, y=0.5), Position(x=0.25, y=0.1), 400, 300)
+    box = photo_checks.box_from_corners(Position(x=0.75, y=0.5), Position(x=0.25, y=0.1), 400, 300)
     assert (box.x, box.y, box.width, box.height, box.source) == (100, 30, 200, 120, "manual")
     with pytest.raises(ValidationError):
-        drafts.box_from_corners(Position(x=0.5, y=0.1), Position(x=0.5, y=0.9), 400, 300)
+        photo_checks.box_from_corners(Position(x=0.5, y=0.1), Position(x=0.5, y=0.9), 400, 300)
 
 
 def test_a_new_redaction_keeps_the_photo_but_withdraws_the_check() -> None:
     checked = photo("A. Consultant")
     box = Box(x=1, y=1, width=2, height=2, source="manual")
-    redone = drafts.with_new_redaction(checked, b"new bytes", "image/jpeg", 4, 3, [box], [])
+    redone = photo_checks.with_new_redaction(checked, b"new bytes", "image/jpeg", 4, 3, [box], [])
     assert (redone.id, redone.caption, redone.data) == (checked.id, checked.caption, b"new bytes")
     assert redone.redaction.boxes == [box]
     assert not redone.redaction.confirmed_by
@@ -173,7 +173,7 @@ def test_a_photo_stored_before_redaction_is_redacted_on_edit_and_must_be_checked
     assert redone.data != portrait and redone.redaction.boxes
     with pytest.raises(ValidationError, match="I have checked this photo"):
         drafts.check_photos_confirmed(draft)
-    reviewed = drafts.confirm_photo(redone, "A. Consultant")
+    reviewed = photo_checks.confirm_photo(redone, "A. Consultant")
     assert reviewed.redaction.confirmed_by == "A. Consultant" and not reviewed.needs_review
 
 

@@ -14,9 +14,9 @@ import pytest
 
 from datawalk import charts, dashboard
 from datawalk.checklist import pin_checklist
-from datawalk.drafts import confirm_photo
 from datawalk.errors import ValidationError
 from datawalk.models import ActionStatus, AuditDocument
+from datawalk.photo_checks import confirm_photo
 from datawalk.report import report_file_name, write_report
 from datawalk.report.content import build_content
 from datawalk.samples import sample_document

@@ -13,9 +13,9 @@ import pytest
 
 from datawalk.actions import STATUS_LABELS
 from datawalk.checklist import pin_checklist
-from datawalk.drafts import confirm_photo
 from datawalk.errors import ValidationError
 from datawalk.models import AuditDocument
+from datawalk.photo_checks import confirm_photo
 from datawalk.samples import sample_document
 from datawalk.workbook import write_workbook
 from datawalk.workbook.downloads import school_slug, workbook_file_name

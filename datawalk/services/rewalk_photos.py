@@ -14,9 +14,9 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from datawalk.drafts import confirm_photo, with_new_redaction
 from datawalk.errors import NotFoundError, PrivacyError, ValidationError
 from datawalk.models import Box, Photo, RewalkItem, RewalkState
+from datawalk.photo_checks import confirm_photo, with_new_redaction
 from datawalk.privacy import PHOTO_LIMITS, redact_photo
 from datawalk.privacy.faces import Progress
 from datawalk.privacy.photos import cover_more, make_photo

@@ -17,7 +17,7 @@ from typing import Any
 import streamlit as st
 from streamlit_image_coordinates import streamlit_image_coordinates
 
-from datawalk import drafts
+from datawalk import photo_checks
 from datawalk.errors import DataWalkError
 from datawalk.floorplan import position_from_click
 from datawalk.models import Box, Photo
@@ -86,7 +86,7 @@ def _redact_again(
         detected = [box for box in boxes if box.source == "detected"] + dropped
         redacted = redact_photo(original, extra_boxes=manual, drop_boxes=drops, detected=detected)
         new_boxes, new_dropped = list(redacted.boxes), list(redacted.dropped)
-    updated = drafts.with_new_redaction(
+    updated = photo_checks.with_new_redaction(
         photo,
         redacted.data,
         redacted.media_type,
@@ -113,7 +113,9 @@ def _apply_tap(ctx: cs.CaptureContext, photo: Photo, click: dict[str, Any] | Non
         if photo.id not in corners:
             corners[photo.id] = position  # drawn on the picture as a ring at the next run
             return True
-        box = drafts.box_from_corners(corners.pop(photo.id), position, photo.width, photo.height)
+        box = photo_checks.box_from_corners(
+            corners.pop(photo.id), position, photo.width, photo.height
+        )
         _redact_again(ctx, photo, add=box)
     except DataWalkError as exc:
         errors.record_error(cs.SCOPE, exc)

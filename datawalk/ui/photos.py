@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from datawalk import drafts
+from datawalk import photo_checks
 from datawalk.errors import PrivacyError, ValidationError
 from datawalk.models import SHORT_TEXT, RedactionRecord
 from datawalk.privacy import redact_photo
@@ -51,7 +51,7 @@ def _take_photos(ctx: cs.CaptureContext, items: list[tuple[str, bytes]]) -> None
         except PrivacyError as exc:
             refused.append(ValidationError(f"{name}: {exc}", field="photos"))
             continue
-        photo = drafts.unconfirmed_photo(
+        photo = photo_checks.unconfirmed_photo(
             redacted.data,
             redacted.media_type,
             redacted.width,
@@ -89,7 +89,9 @@ def _take_arrivals(ctx: cs.CaptureContext) -> None:
 def _on_checked(ctx: cs.CaptureContext, photo_id: str) -> None:
     checked = st.session_state[f"cap_checked_{photo_id}"]
     photos = [
-        drafts.confirm_photo(photo, ctx.actor if checked else "") if photo.id == photo_id else photo
+        photo_checks.confirm_photo(photo, ctx.actor if checked else "")
+        if photo.id == photo_id
+        else photo
         for photo in cs.current_draft().photos
     ]
     cs.change(ctx, "photos", photos)

@@ -10,7 +10,7 @@ import numpy as np
 from PIL import Image
 from sqlalchemy import func, select
 
-from datawalk import drafts
+from datawalk import drafts, photo_checks
 from datawalk.drafts import Draft
 from datawalk.models import RedactionRecord
 from datawalk.privacy.images import PHOTO_LIMITS
@@ -29,7 +29,7 @@ def detailed_jpeg(seed: int) -> bytes:
 
 def photo(data: bytes):
     record = RedactionRecord(pipeline_version="test")
-    return drafts.unconfirmed_photo(data, "image/jpeg", 2048, 1536, record)
+    return photo_checks.unconfirmed_photo(data, "image/jpeg", 2048, 1536, record)
 
 
 def seed_draft(walk, photos: list) -> Draft:
