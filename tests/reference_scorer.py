@@ -9,7 +9,7 @@ rounding is identical. It shares only the compiled lookup tables and the prose o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date
 
@@ -18,151 +18,12 @@ from datawalk.models import Finding
 from datawalk.scoring.compiled import NEVER, SCALE, Compiled, compile_checklist, scaled
 from datawalk.scoring.reasons import Explanation, explain
 from datawalk.scoring.result import (
-    BOTH,
-    OVER_EXPOSED,
-    PROPORTIONATE,
-    UNDER_AVAILABLE,
     Recommendation,
     ScoredFinding,
 )
-from datawalk.scoring.rules import CUT_CONTENT, CompiledRule, Condition
 from datawalk.vocabulary import Checklist
-
-HALF = SCALE * SCALE // 2
-
-
-@dataclass(frozen=True)
-class Facts:
-    """What the predicates may look at for one finding; audience sets hold leaf roles."""
-
-    categories: frozenset[str]
-    format: str
-    identifiability: str
-    detail_level: str
-    controls: frozenset[str]
-    excess: frozenset[str]
-    missing: frozenset[str]
-    needed: frozenset[str]
-    reach_minutes: float
-    overdue: bool
-    classification: str
-    good_practice: bool
-    child_protection: bool = False
-    location_type: str | None = None
-    template_id: str | None = None
-
-
-_FAILS = {"privacy": ("over_exposed", "both"), "safeguarding": ("under_available", "both")}
-
-SINGLE: dict[str, Callable[[Facts, Condition], bool]] = {
-    "categories_any": lambda f, c: bool(f.categories & c.ids),
-    "control_present": lambda f, c: bool(f.controls & c.ids),
-    "control_absent": lambda f, c: not f.controls & c.ids,
-    "excess_includes": lambda f, c: bool(f.excess & c.ids),
-    "missing_includes": lambda f, c: bool(f.missing & c.ids),
-    "needed_beyond": lambda f, c: bool(f.needed - c.ids),
-    "format_in": lambda f, c: f.format in c.ids,
-    "identifiability_in": lambda f, c: f.identifiability in c.ids,
-    "detail_in": lambda f, c: f.detail_level in c.ids,
-    "classification_in": lambda f, c: f.classification in c.ids,
-    "review_overdue": lambda f, c: f.overdue == c.flag,
-    "good_practice": lambda f, c: f.good_practice == c.flag,
-    "has_excess": lambda f, c: bool(f.excess) == c.flag,
-    "has_missing": lambda f, c: bool(f.missing) == c.flag,
-    "has_needers": lambda f, c: bool(f.needed) == c.flag,
-    "reach_slower_than": lambda f, c: f.reach_minutes > c.minutes,
-    "location_in": lambda f, c: f.location_type in c.ids,
-    "location_not_in": lambda f, c: f.location_type not in c.ids,
-    "template_in": lambda f, c: f.template_id in c.ids,
-    "information_in": lambda f, c: bool(f.categories & c.ids),
-    "information_not_in": lambda f, c: not f.categories & c.ids,
-    "side_failed": lambda f, c: any(f.classification in _FAILS[side] for side in c.ids),
-}
-
-
-def _place_feature(f: Facts, c: Condition) -> bool:
-    """At a location type with the feature, or the item is the feature itself."""
-    return f.location_type in c.ids or f.format in c.format_ids
-
-
-def _at_its_places(rule: CompiledRule, facts: Facts) -> bool:
-    """A template's rule still fits the finding: the place features it names are where the
-    finding is, and the information is of the kind its step was written for."""
-    checks = {"place_feature": _place_feature}
-    checks.update({p: SINGLE[p] for p in ("information_in", "information_not_in")})
-    return all(checks[c.predicate](facts, c) for c in rule.conditions if c.predicate in checks)
-
-
-def holds(rule: CompiledRule, facts: Facts) -> bool:
-    checks = {**SINGLE, "place_feature": _place_feature}
-    return all(checks[c.predicate](facts, c) for c in rule.conditions)
-
-
-def _reaches_after(model: Compiled, rule: CompiledRule, facts: Facts) -> frozenset[str]:
-    """The leaf roles that can still reach it after the rule's step."""
-    reach = rule.rule.reach_after
-    if reach is None:
-        reach = [] if rule.rule.effect == "remove" else ["needed_by"]
-    if "as_now" in reach:
-        return frozenset(model.leaves)
-    named = frozenset().union(*(model.audience_leaves[a] for a in reach if a != "needed_by"))
-    return named | facts.needed if "needed_by" in reach else named
-
-
-def _must_reach(model: Compiled, guard: CompiledRule) -> frozenset[str]:
-    return frozenset().union(*(model.audience_leaves[a] for a in guard.rule.must_reach))
-
-
-def select_rules(model: Compiled, facts: Facts) -> tuple[list, list]:
-    """Return (recommended rules, guards that held something back) for one finding.
-
-    Floor: a step must leave every needer able to reach it, and never cuts content from a
-    child-protection record; a guard blocks its effects and any step that leaves one of its
-    must_reach audiences without it. The template's own rule, when recommended, comes first.
-    """
-    rules = model.rules
-    template = next(
-        (t for t in model.checklist.objects.templates if t.id == facts.template_id), None
-    )
-    own = template.recommends if template is not None else None
-    failing = facts.classification != PROPORTIONATE
-    holding = [
-        r
-        for r in rules
-        if holds(r, facts) or (r.rule.id == own and failing and _at_its_places(r, facts))
-    ]
-    guards = [g for g in holding if g.rule.guard]
-    candidates, noted = [], []
-    for r in holding:
-        if r.rule.guard:
-            continue
-        after = _reaches_after(model, r, facts)
-        does = {r.rule.effect, *r.rule.tags}
-        blocked = not facts.needed <= after or (
-            bool(does & {CUT_CONTENT, "remove"}) and facts.child_protection
-        )
-        for g in guards:
-            reach = r.rule.reach_after if r.rule.reach_after is not None else ["needed_by"]
-            closed = (
-                r.rule.effect == "remove"
-                if r.rule.reach_after is None
-                else not ({"needed_by", "as_now"} & set(reach))
-            )
-            if does & set(g.rule.blocks) or (closed and not _must_reach(model, g) <= after):
-                blocked = True
-                if g not in noted:
-                    noted.append(g)
-        if not blocked:
-            candidates.append(r.rule)
-    specific = [r for r in candidates if not r.fallback]
-    chosen = specific or [r for r in candidates if r.fallback]
-    template = next(
-        (t for t in model.checklist.objects.templates if t.id == facts.template_id), None
-    )
-    first = [r for r in chosen if template is not None and r.id == template.recommends]
-    chosen = first + [r for r in chosen if r not in first]
-    noted_in_order = [g.rule for g in rules if g in noted]
-    return chosen, noted_in_order
+from tests import reference_lookups as lookups
+from tests.reference_rules import Facts, select_rules
 
 
 @dataclass(frozen=True)
@@ -271,7 +132,7 @@ def score_input(item: FindingInput, model: Compiled, today: date) -> ScoredFindi
     sides = _sides(item, model, today)
     privacy = int(model.privacy_grid[sides.exposure, sides.sensitivity - 1])
     safeguarding = int(model.safeguarding_grid[sides.gap, sides.need - 1])
-    classification = classify(model, privacy, safeguarding)
+    classification = lookups.classify(model, privacy, safeguarding)
     commended = item.good_practice and max(privacy, safeguarding) <= model.acceptable_level
     chosen, guards = select_rules(model, _facts(item, sides, classification, model))
     explanation = _explanation(item, model, sides, privacy, safeguarding, classification)
@@ -300,8 +161,8 @@ def score_input(item: FindingInput, model: Compiled, today: date) -> ScoredFindi
 
 def _sides(item: FindingInput, model: Compiled, today: date) -> _Sides:
     """Return excess and missing over leaf roles, and the four numbers they lead to."""
-    visible = _leaves(model, item.visible_to)
-    needed = _leaves(model, item.needed_by)
+    visible = lookups.leaves(model, item.visible_to)
+    needed = lookups.leaves(model, item.needed_by)
     excess = visible - needed if not _anonymous(model, item) else frozenset()
     cats = [model.categories.index(c) for c in item.categories]
     controls = [model.controls.index(c) for c in item.controls]
@@ -342,7 +203,7 @@ def _sides(item: FindingInput, model: Compiled, today: date) -> _Sides:
         exposure=_exposure(model, excess, item, applied),
         sensitivity=max(int(model.sensitivity[c]) for c in cats),
         need=item.need_override or max(int(model.category_need[c]) for c in cats),
-        gap=max(_gap(model, missing), stale_gap if needed else 0),
+        gap=max(lookups.gap(model, missing), stale_gap if needed else 0),
     )
 
 
@@ -375,7 +236,7 @@ def _stale_gap(model: Compiled, cats: list[int], days: int) -> int:
     passed = [i for i, after in enumerate(model.stale_after_days) if days > after]
     band_gap = int(model.stale_band_gap[passed[-1]]) if passed else 0
     weight = max(int(model.stale_weight[c]) for c in cats)
-    return max(0, min(5, (band_gap * weight + HALF) // (SCALE * SCALE)))
+    return max(0, min(5, (band_gap * weight + lookups.HALF) // (SCALE * SCALE)))
 
 
 def _facts(item: FindingInput, sides: _Sides, classification: str, model: Compiled) -> Facts:
@@ -407,7 +268,7 @@ def _explanation(
     classification: str,
 ) -> Explanation:
     needed = sides.needed
-    need_category = max(item.categories, key=lambda c: _rank(model, "category_need", c))
+    need_category = max(item.categories, key=lambda c: lookups.rank(model, "category_need", c))
     return Explanation(
         excess=model.compress(model.closure(sides.excess)),
         anonymous=_anonymous(model, item) and bool(sides.visible - needed),
@@ -416,7 +277,9 @@ def _explanation(
         applied_controls=[model.controls[c] for c in sides.applied if model.reduction[c] > 0],
         exposure=sides.exposure,
         sensitivity=sides.sensitivity,
-        sensitive_category=max(item.categories, key=lambda c: _rank(model, "sensitivity", c)),
+        sensitive_category=max(
+            item.categories, key=lambda c: lookups.rank(model, "sensitivity", c)
+        ),
         privacy=privacy,
         need=sides.need,
         need_category=None if item.need_override else need_category,
@@ -424,7 +287,7 @@ def _explanation(
         needers=model.compress(model.closure(needed)),
         too_slow=sides.too_slow and bool(needed - sides.given),
         reach=item.reach,
-        limit_category=min(item.categories, key=lambda c: _limit(model, c)),
+        limit_category=min(item.categories, key=lambda c: lookups.limit(model, c)),
         overdue=sides.overdue and bool(needed),
         review_date=item.review_date,
         locked_control=model.controls[sides.locked[0]]
@@ -437,40 +300,14 @@ def _explanation(
         default_needers=model.compress(model.closure(needed - sides.given)),
         slow_given=[
             (audience, reach)
-            for audience, reach in sorted(item.needed_reach, key=lambda p: _position(model, p))
-            if _slower(model, reach, min(_limit(model, c) for c in item.categories))
+            for audience, reach in sorted(
+                item.needed_reach, key=lambda p: lookups.position(model, p)
+            )
+            if lookups.slower(model, reach, min(lookups.limit(model, c) for c in item.categories))
         ],
         stale_days=sides.stale_days if model.stale_after_days is not None else 0,
-        stale_band=_band_name(model, sides.stale_days),
+        stale_band=lookups.band_name(model, sides.stale_days),
     )
-
-
-def _position(model: Compiled, pair: tuple[str, str]) -> int:
-    return model.audiences.index(pair[0])
-
-
-def _slower(model: Compiled, reach: str, limit: float) -> bool:
-    minutes = float(model.reach_minutes[model.reaches.index(reach)])
-    return minutes == NEVER or minutes > limit
-
-
-def _band_name(model: Compiled, days: int) -> str:
-    stale = model.checklist.scoring.stale_review if model.checklist.scoring else None
-    if stale is None or days <= 0:
-        return ""
-    names = [band.name for band in stale.bands if days > band.after_days]
-    return names[-1] if names else ""
-
-
-def classify(model: Compiled, privacy: int, safeguarding: int) -> str:
-    """Return the classification: a side fails at or above the concern level."""
-    exposed = privacy >= model.concern_level
-    unavailable = safeguarding >= model.concern_level
-    if exposed and unavailable:
-        return BOTH
-    if exposed:
-        return OVER_EXPOSED
-    return UNDER_AVAILABLE if unavailable else PROPORTIONATE
 
 
 def _exposure(
@@ -492,20 +329,7 @@ def _exposure(
         + scaled(coefficients.intercept) * SCALE
         - scaled(coefficients.controls) * reduction
     )
-    return _clamp((raw + HALF) // (SCALE * SCALE), coefficients.floor_with_excess)
-
-
-def _gap(model: Compiled, missing: frozenset[str]) -> int:
-    if not missing:
-        return 0
-    coefficients = model.config.gap
-    weight = {a: int(w) for a, w in zip(model.audiences, model.need_weight, strict=True)}
-    top = max(weight[r] for r in model.closure(missing))
-    leaf_weights = [weight[leaf] for leaf in missing]
-    raw = scaled(coefficients.top) * top + scaled(coefficients.others) * (
-        sum(leaf_weights) - max(leaf_weights)
-    )
-    return _clamp((raw + HALF) // (SCALE * SCALE), coefficients.floor_with_missing)
+    return lookups.clamp((raw + lookups.HALF) // (SCALE * SCALE), coefficients.floor_with_excess)
 
 
 def _priority(model: Compiled, privacy: int, safeguarding: int, sides: _Sides) -> float:
@@ -529,22 +353,6 @@ def _priority(model: Compiled, privacy: int, safeguarding: int, sides: _Sides) -
 def _anonymous(model: Compiled, item: FindingInput) -> bool:
     """No one identifiable (weight 0) means no personal data, so no one sees it without need."""
     return not model.identifiability_weight[model.identifiability.index(item.identifiability)]
-
-
-def _clamp(value: int, low: int) -> int:
-    return max(low, min(5, int(value)))
-
-
-def _leaves(model: Compiled, audiences: Iterable[str]) -> frozenset[str]:
-    return frozenset().union(*(model.audience_leaves[a] for a in audiences))
-
-
-def _rank(model: Compiled, table: str, category: str) -> int:
-    return int(getattr(model, table)[model.categories.index(category)])
-
-
-def _limit(model: Compiled, category: str) -> float:
-    return float(model.limit_minutes[model.categories.index(category)])
 
 
 def _commendation(model: Compiled, item: FindingInput) -> str:
