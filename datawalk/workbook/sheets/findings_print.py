@@ -65,22 +65,27 @@ def write_findings_print(workbook: Workbook, styles: Styles, data: WorkbookData)
         sheet.set_column(col, col, column.width)
         put(sheet, 0, col, column.header, styles.header)
     sheet.set_row(0, row_points((c.header, c.width) for c in columns))
-    # Formats looked up once: a big audit writes tens of thousands of these cells.
+    # Written column by column, formats looked up once: a big audit writes tens of thousands of
+    # these cells. The two level columns take their level's colour, the rest wrap.
     wrap = styles.wrap
     by_level = {level.id: styles.level(level) for level in data.levels}
-    widths = [column.width for column in columns]
-    for row, view in enumerate(data.findings, start=1):
-        values = [column.value(view) for column in columns]
-        formats = [wrap] * len(values)
-        for col, level in ((3, view.privacy), (4, view.safeguarding)):
-            if level is not None:
-                formats[col] = by_level[level.id]
-        for col, (value, fmt) in enumerate(zip(values, formats, strict=True)):
+    values = [list(map(column.value, data.findings)) for column in columns]
+    shades = {
+        3: [view.privacy for view in data.findings],
+        4: [view.safeguarding for view in data.findings],
+    }
+    for col, cells in enumerate(values):
+        levels = shades.get(col)
+        fmts = [wrap if lv is None else by_level[lv.id] for lv in levels] if levels else None
+        for row, value in enumerate(cells, start=1):
+            fmt = wrap if fmts is None else fmts[row - 1]
             if value:
                 sheet.write_string(row, col, cell_text(value), fmt)
             else:
                 sheet.write_blank(row, col, None, fmt)
-        height = row_points(zip(values, widths, strict=True))
+    widths = [column.width for column in columns]
+    for row, cells in enumerate(zip(*values, strict=True), start=1):
+        height = row_points(zip(cells, widths, strict=True))
         if height is not None:
             sheet.set_row(row, height)
     sheet.freeze_panes(1, 1)
