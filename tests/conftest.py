@@ -278,6 +278,12 @@ CLAIMED_REDACTIONS = {
 }
 
 
+@pytest.fixture(scope="session")
+def portrait() -> bytes:
+    """The public-domain NASA astronaut portrait (one frontal face), 360 px square."""
+    return (Path(__file__).parent / "fixtures" / "astronaut.jpg").read_bytes()
+
+
 def portrait_with_gps() -> bytes:
     """The public-domain astronaut portrait (one frontal face) with a camera model and GPS."""
     image = Image.open(Path(__file__).parent / "fixtures" / "astronaut.jpg")

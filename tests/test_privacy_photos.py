@@ -4,9 +4,6 @@ from __future__ import annotations
 
 import base64
 import io
-import re
-import struct
-import zlib
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -14,11 +11,10 @@ import numpy as np
 import pytest
 from PIL import Image, ImageStat, PngImagePlugin
 
-from datawalk.errors import DataWalkError, PrivacyError
+from datawalk.errors import PrivacyError
 from datawalk.models import Box, Finding, Photo
 from datawalk.privacy import (
     PIPELINE_VERSION,
-    PhotoLimits,
     detect_faces,
     ensure_redacted,
     intake_photo,
@@ -26,17 +22,12 @@ from datawalk.privacy import (
     preview_with_boxes,
     redact_photo,
 )
+from tests.pictures import png_of
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GPS_IFD = 0x8825
 EXIF_IFD = 0x8769
 ORIENTATION = 0x0112
-
-
-@pytest.fixture(scope="module")
-def portrait() -> bytes:
-    """The public-domain NASA astronaut portrait (one frontal face), 360 px square."""
-    return (FIXTURES / "astronaut.jpg").read_bytes()
 
 
 def _jpeg(image: Image.Image, **save: object) -> bytes:
@@ -45,34 +36,10 @@ def _jpeg(image: Image.Image, **save: object) -> bytes:
     return out.getvalue()
 
 
-def _png(image: Image.Image, **save: object) -> bytes:
-    out = io.BytesIO()
-    image.save(out, format="PNG", **save)
-    return out.getvalue()
-
-
 def _open(data: bytes) -> Image.Image:
     image = Image.open(io.BytesIO(data))
     image.load()
     return image
-
-
-def _png_chunk(kind: bytes, body: bytes) -> bytes:
-    crc = zlib.crc32(kind + body) & 0xFFFFFFFF
-    return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", crc)
-
-
-def _one_bit_png(width: int, height: int, *, with_pixels: bool) -> bytes:
-    """A real 1-bit PNG built by hand: huge in pixels, tiny in bytes, cheap to make."""
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)
-    chunks = [_png_chunk(b"IHDR", header)]
-    if with_pixels:
-        row = b"\x00" + b"\x00" * ((width + 7) // 8)
-        compressor = zlib.compressobj(9)
-        body = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-        chunks.append(_png_chunk(b"IDAT", body))
-    chunks.append(_png_chunk(b"IEND", b""))
-    return b"\x89PNG\r\n\x1a\n" + b"".join(chunks)
 
 
 def _exif_with_gps(orientation: int = 1) -> Image.Exif:
@@ -214,7 +181,7 @@ def test_png_text_and_colour_profile_chunks_are_stripped() -> None:
     info = PngImagePlugin.PngInfo()
     info.add_text("Author", "Amelia Johnson")
     info.add_itxt("XML:com.adobe.xmp", "<x:xmpmeta>GPS 51.5</x:xmpmeta>")
-    data = _png(Image.new("RGB", (64, 48), (10, 200, 10)), pnginfo=info)
+    data = png_of(Image.new("RGB", (64, 48), (10, 200, 10)), pnginfo=info)
 
     redacted = redact_photo(data)
 
@@ -226,7 +193,7 @@ def test_png_text_and_colour_profile_chunks_are_stripped() -> None:
 
 def test_pixels_hidden_under_transparency_are_not_kept() -> None:
     hidden = Image.new("RGBA", (40, 40), (255, 0, 0, 0))  # red, fully transparent
-    redacted = redact_photo(_png(hidden))
+    redacted = redact_photo(png_of(hidden))
     assert _open(redacted.data).convert("RGB").getpixel((20, 20)) == (255, 255, 255)
 
 
@@ -270,74 +237,6 @@ def test_every_pixel_format_comes_out_as_8_bit_rgb(data: bytes, expected: tuple)
 
 
 # ---------------------------------------------------------------- hostile input
-
-
-def test_a_text_file_named_jpg_is_refused(tmp_path: Path) -> None:
-    fake = tmp_path / "allergy-poster.jpg"
-    fake.write_text("Amelia Johnson, peanuts, AAI in kit B\n")
-    expected = "This file is not a picture DataWalk can read (JPEG, PNG or WebP)."
-    with pytest.raises(PrivacyError, match=re.escape(expected)):
-        redact_photo(fake.read_bytes())
-
-
-def test_a_truncated_jpeg_is_refused(portrait: bytes) -> None:
-    with pytest.raises(PrivacyError, match="damaged or incomplete"):
-        redact_photo(portrait[: len(portrait) // 2])
-
-
-def test_a_30000_by_30000_png_is_refused_before_decoding() -> None:
-    bomb = _one_bit_png(30_000, 30_000, with_pixels=False)
-    assert len(bomb) < 100
-    with pytest.raises(PrivacyError, match="too many pixels; the limit is 40 megapixels"):
-        redact_photo(bomb)
-
-
-def test_a_real_50_megapixel_png_is_refused_with_its_size() -> None:
-    data = _one_bit_png(10_000, 5_000, with_pixels=True)
-    assert len(data) < 100_000  # a compression bomb: tiny file, huge image
-    with pytest.raises(PrivacyError) as caught:
-        redact_photo(data)
-    message = str(caught.value)
-    assert "10000 × 5000 pixels (50.0 megapixels)" in message
-    assert "the limit is 40 megapixels" in message
-
-
-def test_an_oversized_byte_string_is_refused_before_parsing() -> None:
-    with pytest.raises(PrivacyError) as caught:
-        redact_photo(b"\xff\xd8" + b"\x00" * 19_999_998)
-    assert str(caught.value) == "Photo is 20.0 MB; the limit is 15 MB."
-
-
-def test_limits_are_configurable() -> None:
-    small = PhotoLimits(max_bytes=1_000, max_pixels=100, output_long_side=8)
-    with pytest.raises(PrivacyError, match=re.escape("the limit is 0.001 MB")):
-        redact_photo(b"\x00" * 1_001, limits=small)
-    with pytest.raises(PrivacyError, match=re.escape("the limit is 0.0001 megapixels")):
-        redact_photo(_png(Image.new("RGB", (11, 10))), limits=small)
-    assert redact_photo(_png(Image.new("RGB", (10, 5))), limits=small).width == 8
-
-
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        (b"", "file is empty"),
-        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic", "HEIC/HEIF photos"),
-        (b"GIF89a\x01\x00\x01\x00\x00\x00\x00;", "not a picture DataWalk can read"),
-        (b"%!PS-Adobe-3.0 EPSF-3.0\n%%BoundingBox: 0 0 10 10\n", "not a picture"),
-        (b"\x89PNG\r\n\x1a\n" + b"\x00" * 40, "not a picture"),
-    ],
-    ids=["empty", "heic", "gif", "eps", "png-signature-only"],
-)
-def test_other_unacceptable_files_are_refused_clearly(data: bytes, message: str) -> None:
-    with pytest.raises(PrivacyError, match=message):
-        redact_photo(data)
-
-
-def test_privacy_errors_belong_to_the_project_hierarchy() -> None:
-    assert issubclass(PrivacyError, DataWalkError)
-
-
-# ---------------------------------------------------------------- preview, stored photo, import
 
 
 def test_the_preview_outlines_each_box_on_the_prepared_photo(portrait: bytes) -> None:
