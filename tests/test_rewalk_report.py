@@ -46,3 +46,26 @@ def test_the_pdf_prints_the_section_cleanly(file_store, walked):
 def test_a_first_walk_has_no_such_section(file_store, walked):
     document = file_store.export_document(walked.first.id)
     assert build_content(document, "governors", "OFFICIAL-SENSITIVE").data["since"] is None
+
+
+def test_resolved_findings_shown_by_a_checked_photo_are_counted(file_store, walked):
+    from datawalk.models import RewalkState
+    from datawalk.services import Actor, Workspace
+    from datawalk.services.rewalk_photos import add_resolved_photo
+    from tests.pictures import noise_png
+
+    resolved = next(
+        item
+        for item in file_store.rewalk_record(walked.audit.id).items
+        if item.state is RewalkState.RESOLVED
+    )
+    add_resolved_photo(
+        Workspace(file_store), Actor("A. Consultant"), resolved.id, noise_png(), checked=True
+    )
+    document = file_store.export_document(walked.audit.id)
+
+    # A count holds no personal data, so both editions give it; neither prints the photo.
+    for edition in ("leadership", "governors"):
+        since = build_content(document, edition, "OFFICIAL-SENSITIVE").data["since"]
+        counts = {c["label"]: c["count"] for c in since["counts"]}
+        assert counts["Resolved, shown by a checked photo"] == 1
