@@ -206,7 +206,7 @@ def _finding_rows(
     place_columns = ("location", "floor_id", "floor", "location_type", "location_type_name")
     reviews = [finding.review_date for finding in findings]
     notes: dict[str, str] = {}
-    columns: dict[str, list[object]] = {
+    columns: dict[str, Sequence[object]] = {
         "id": [finding.id for finding in findings],
         "reference": [finding.reference or "" for finding in findings],
         "location_id": [finding.location_id for finding in findings],
