@@ -242,7 +242,7 @@ def _place_columns(
             type_name)  # fmt: skip
 
 
-def _column(values: list[object]) -> np.ndarray | list[object]:
+def _column(values: Sequence[object]) -> np.ndarray | Sequence[object]:
     """A list of tuples as a one-dimensional object array (numpy would make it two-dimensional);
     any other list as pandas infers it, as when rows are built one by one."""
     if values and isinstance(values[0], tuple):
