@@ -8,14 +8,18 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 
 import openpyxl
 import pytest
 from sqlalchemy import event
 
+from datawalk.accounts.roles import Role
 from datawalk.checklist import pin_checklist
 from datawalk.errors import ConflictError, ValidationError
-from datawalk.services import Actor, Workspace, actions
+from datawalk.models import ActionStatus
+from datawalk.services import Actor, Workspace, actions, imports
+from datawalk.services.imports import IdentifierChoices
 from datawalk.workbook import apply_action_updates, read_action_updates, write_workbook
 from datawalk.workbook.changes import StoredAction
 from datawalk.workbook.layout import ACTION_PLAN, EDITABLE_FIELDS
@@ -160,3 +164,40 @@ def test_an_action_changed_after_the_preview_refuses_the_whole_apply(store, plan
     with pytest.raises(ConflictError):
         apply_action_updates(store, changes, ACTOR.name)
     assert _state(store, audit_id) == before
+
+
+def test_a_workbook_acceptance_is_checked_like_any_other(store, planned) -> None:
+    """The status comes from the sheet as text; the permission rules still see an acceptance,
+    so a consultant accepting a risk in their own name is refused and nothing changes."""
+    audit_id = planned(10)
+    school = store.audit_school_id(audit_id)
+    consultant = Actor("Casey Consultant", role=Role.CONSULTANT, school_ids=frozenset({school}))
+    data = _edited(
+        store,
+        audit_id,
+        Status="Risk accepted",
+        **{
+            "Accepted reason": "Moving the office next term",
+            "Accepted by": consultant.name,
+            "Accepted on": date(2026, 3, 4),
+        },
+    )
+    workspace = Workspace(store)
+    preview = imports.preview_workbook(workspace, data, audit_id=audit_id)
+    before = _state(store, audit_id)
+    with pytest.raises(ValidationError, match="school person"):
+        imports.apply_workbook(workspace, consultant, preview, IdentifierChoices())
+    assert _state(store, audit_id) == before
+    named = _edited(
+        store,
+        audit_id,
+        Status="Risk accepted",
+        **{
+            "Accepted reason": "Moving the office next term",
+            "Accepted by": "Pat Head (fictional)",
+            "Accepted on": date(2026, 3, 4),
+        },
+    )
+    preview = imports.preview_workbook(workspace, named, audit_id=audit_id)
+    assert imports.apply_workbook(workspace, consultant, preview, IdentifierChoices()) == 10
+    assert {a.status for a in store.list_actions(audit_id)} == {ActionStatus.RISK_ACCEPTED}

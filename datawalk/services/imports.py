@@ -15,7 +15,7 @@ from typing import Any
 
 from datawalk.errors import ValidationError
 from datawalk.interchange import DEFAULT_MAX_BYTES, Backup, PhotoProgress, parse_backup
-from datawalk.models import Audit, AuditDocument
+from datawalk.models import Action, Audit, AuditDocument
 from datawalk.privacy.document_text import (
     ACTION_FIELDS,
     FlaggedText,
@@ -192,21 +192,21 @@ def _check_edits(workspace: Workspace, actor: Actor, changes: ActionChangeSet) -
         ValidationError: a consultant records an acceptance without naming someone else.
     """
     kinds: dict[tuple[Any, ...], tuple[str, dict[str, Any]]] = {}
-    for action_id, fields in changes.by_action().items():
+    for action_id, fields in changes.by_action.items():
         before = changes.stored.get(action_id)
         if before is None:
             continue  # not read by the preview: the apply refuses it as a conflict
-        new = {name: change.new for name, change in fields.items()}
-        after = before._replace(**new)
         kind = (
-            frozenset(new),
+            tuple(fields),
             tuple(getattr(before, name) for name in _RULED_FIELDS),
-            tuple(getattr(after, name) for name in _RULED_FIELDS),
+            tuple(fields[name].new for name in _RULED_FIELDS if name in fields),
         )
-        kinds.setdefault(kind, (action_id, new))
+        if kind not in kinds:
+            kinds[kind] = (action_id, {name: change.new for name, change in fields.items()})
     representatives = dict(kinds.values())
     for action in workspace._store.get_actions(changes.audit_id, list(representatives)):
-        edited = action.model_copy(update=representatives[action.id])
+        # Validated, so a status given as its text is the ActionStatus the rules compare.
+        edited = Action.model_validate({**action.model_dump(), **representatives[action.id]})
         check_action_change(workspace, actor, edited, action)
 
 

@@ -151,7 +151,9 @@ def _install_value_guard(engine: Engine) -> None:
                     if name not in lengths:
                         bind = compiled.binds.get(name)
                         lengths[name] = getattr(getattr(bind, "type", None), "length", None)
-                    check_storable(name, value, lengths[name])
+                    length = lengths[name]
+                    if "\x00" in value or (length is not None and len(value) > length):
+                        check_storable(name, value, length)
                 elif "\x00" in value:
                     # Nothing stored holds a NUL, so nothing can match: on PostgreSQL the driver
                     # would refuse to send it at all, on SQLite the query would find nothing.

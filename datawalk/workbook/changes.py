@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from functools import cached_property
 from typing import Any, NamedTuple
 
 from datawalk.actions import status_label
@@ -75,6 +76,7 @@ class ActionChangeSet:
     def is_empty(self) -> bool:
         return not self.changes
 
+    @cached_property
     def by_action(self) -> dict[str, dict[str, FieldChange]]:
         """Return action id -> {field: change}, actions in row order."""
         grouped: dict[str, dict[str, FieldChange]] = {}

@@ -119,7 +119,7 @@ def apply_action_updates(store: Store, changes: ActionChangeSet, actor: str) -> 
     if changes.is_empty:
         return 0
     edits = []
-    for action_id, fields in changes.by_action().items():
+    for action_id, fields in changes.by_action.items():
         before = changes.stored.get(action_id)
         first = next(iter(fields.values()))
         if before is None or any(getattr(before, c.field) != c.old for c in fields.values()):
@@ -127,11 +127,11 @@ def apply_action_updates(store: Store, changes: ActionChangeSet, actor: str) -> 
                 f"The action for {first.references} is not as the preview read it; "
                 "upload the workbook again to see the current changes."
             )
-        new = {name: change.new for name, change in fields.items()}
-        _checked(before._replace(**new), first.row)
-        names = tuple(new)
+        names = tuple(fields)
+        new = tuple(change.new for change in fields.values())
+        _checked(before._replace(**dict(zip(names, new, strict=True))), first.row)
         old = tuple(getattr(before, name) for name in names)
-        edits.append(ActionEdit(action_id, before.version, names, old, tuple(new.values())))
+        edits.append(ActionEdit(action_id, before.version, names, old, new))
     try:
         return store.apply_action_edits(changes.audit_id, edits, actor)
     except ConflictError as error:
