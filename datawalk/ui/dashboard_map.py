@@ -12,6 +12,7 @@ version, the filters, the side and the floor.
 
 from __future__ import annotations
 
+import hashlib
 from typing import Any
 
 import pandas as pd
@@ -22,6 +23,7 @@ from streamlit_image_coordinates import streamlit_image_coordinates
 from datawalk import charts
 from datawalk import dashboard as core
 from datawalk.accounts.roles import Permission
+from datawalk.models import PlanImage
 from datawalk.plan_image import draw_hotspots
 from datawalk.plan_markers import hotspot_markers, nearest_marker
 from datawalk.ui import dashboard_view as view
@@ -52,18 +54,31 @@ def _hotspot_figure(
     return charts.build_hotspot_map(rows, _data_.levels, floor.plan if floor else None, title)
 
 
-@st.cache_data(max_entries=32, show_spinner=False)
-def _hotspot_image(
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _drawn_floor(
     key: tuple, filters: core.DashboardFilters, side: str, floor_id: str, _data_: view.DashboardData
-) -> bytes:
-    """The tappable map of one floor as JPEG, drawn once per audit version, filters, side and
-    floor."""
+) -> tuple[str, pd.DataFrame]:
+    """What the tappable map of one floor shows (its places' rows) and a digest of everything
+    drawn: the plan, those rows and the checklist's levels. Worked out once per audit version,
+    filters, side and floor."""
+    rows = _floor_points(key, filters, side, floor_id, _data_)
     floor = _data_.audit.floor(floor_id)
-    return draw_hotspots(
-        floor.plan if floor else None,
-        _floor_points(key, filters, side, floor_id, _data_),
-        _data_.levels,
-    )
+    digest = hashlib.sha256(floor.plan.data if floor and floor.plan else b"")
+    # By id: the places come most recently used first, an order that changes what is drawn
+    # only where two markers overlap.
+    digest.update(rows.sort_values("location_id").to_json(orient="split", index=False).encode())
+    digest.update(_data_.audit.checklist.content_hash.encode())
+    return digest.hexdigest(), rows
+
+
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _hotspot_image(
+    drawn: str, _plan: PlanImage | None, _rows: pd.DataFrame, _levels: list[Level]
+) -> bytes:
+    """The tappable map of one floor as JPEG, drawn again only when what it shows changed
+    (`drawn`, see `_drawn_floor`): a save on another floor, or one that moves no count or
+    level on this one, redraws nothing."""
+    return draw_hotspots(_plan, _rows, _levels)
 
 
 def _floor_points(
@@ -194,7 +209,9 @@ def _render_tap_map(
     """The plan as a tappable image; a tap on a marker chooses its place (in a callback, so the
     chooser below is set before it is drawn). The level key under it names every colour."""
     image_key = f"dash_tap_{floor_id}"
-    jpeg = _hotspot_image(data.key, filters, side, floor_id, data)
+    drawn, rows = _drawn_floor(data.key, filters, side, floor_id, data)
+    floor = data.audit.floor(floor_id)
+    jpeg = _hotspot_image(drawn, floor.plan if floor else None, rows, data.levels)
     streamlit_image_coordinates(
         _EncodedImage(jpeg),
         key=image_key,

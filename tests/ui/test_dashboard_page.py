@@ -252,3 +252,33 @@ def test_a_tapped_marker_is_read_from_the_plotly_selection():
     assert tapped_location(event) == "loc-123"
     assert tapped_location({"selection": {"points": []}}) is None
     assert tapped_location(None) is None
+
+
+def test_a_save_redraws_the_floor_plan_image_only_when_what_it_shows_changed(
+    open_page, sample, monkeypatch
+):
+    from datawalk.ui import dashboard_map
+
+    drawn: list[bytes] = []
+    draw = dashboard_map.draw_hotspots
+
+    def counted(*args, **kwargs) -> bytes:
+        drawn.append(draw(*args, **kwargs))
+        return drawn[-1]
+
+    monkeypatch.setattr(dashboard_map, "draw_hotspots", counted)
+    store, audit_id = sample
+    shown = sorted(store.get_audit(audit_id).site.floors, key=lambda f: f.order)[0]
+    at = open_page("dashboard", audit=audit_id)
+    assert len(drawn) == 1
+    findings = store.list_findings(audit_id)
+    here = {f.location_id: store.get_location(f.location_id).floor_id for f in findings}
+    elsewhere = next(f for f in findings if here[f.location_id] != shown.id)
+    on_shown = next(f for f in findings if here[f.location_id] == shown.id)
+    for number, finding in enumerate((elsewhere, on_shown)):
+        copy = finding.model_copy(update={"id": f"new-{number}", "reference": None, "photos": []})
+        store.save_finding(copy, "Test")
+        at.run()
+        assert not at.exception
+    assert len(drawn) == 2  # the save on another floor drew nothing; the one here, the new count
+    assert drawn[1] != drawn[0]
