@@ -253,10 +253,10 @@ def _views(
             int(gap),
             str(classification),
             float(priority),
-            list(reasons),
+            reasons,
             step,
-            list(excess),
-            list(missing),
+            excess,
+            missing,
             str(commendation or ""),
         )
         views.append(
