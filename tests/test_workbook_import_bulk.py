@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from datetime import date
 
 import openpyxl
@@ -201,3 +202,19 @@ def test_a_workbook_acceptance_is_checked_like_any_other(store, planned) -> None
     preview = imports.preview_workbook(workspace, named, audit_id=audit_id)
     assert imports.apply_workbook(workspace, consultant, preview, IdentifierChoices()) == 10
     assert {a.status for a in store.list_actions(audit_id)} == {ActionStatus.RISK_ACCEPTED}
+
+
+def test_an_edit_changed_after_the_preview_is_checked_again(store, planned) -> None:
+    """A value replaced after the preview (an identifier cleaned to [pupil]) is checked again
+    on apply: too long a value is refused and nothing changes."""
+    audit_id = planned(10)
+    changes = read_action_updates(
+        _edited(store, audit_id, Owner="Site manager"), store, audit_id=audit_id
+    )
+    first = changes.changes[0]
+    too_long = [first._replace(new="x" * 300), *changes.changes[1:]]
+    edited = replace(changes, changes=too_long, unchecked=frozenset({first.action_id}))
+    before = _state(store, audit_id)
+    with pytest.raises(ValidationError, match=f"row {first.row}"):
+        apply_action_updates(store, edited, ACTOR.name)
+    assert _state(store, audit_id) == before

@@ -6,9 +6,11 @@ function and one entry. Files are size-checked before they are read and written 
 
 from __future__ import annotations
 
+import gc
 import os
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -225,6 +227,23 @@ IMPORTERS: dict[str, Callable[[ImportRequest], str]] = {
 }
 
 
+@contextmanager
+def _older_objects_frozen() -> Iterator[None]:
+    """Keep the objects that exist before the import out of the collector's full passes while
+    it runs, and hand them back after.
+
+    An import makes tens of thousands of objects (a workbook row, a change, an edit, a trail
+    event per action), enough to set off full collections, and each full pass would also walk
+    everything already loaded (modules, and whatever the calling process holds). Collection stays
+    on: the import's own objects are collected as usual.
+    """
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
+
+
 def _read_bounded(path: Path, max_bytes: int) -> bytes:
     """Return the file's bytes, refusing it by its size before reading any of it."""
     try:
@@ -278,7 +297,7 @@ def import_(path: Path, max_mb: float, identifiers: str | None, db_url: str | No
         raise InterchangeError(f"{path.name}: cannot import {kind}; expected {known}")
     if not path.is_file():
         raise InterchangeError(f"{path}: no such file")
-    with open_workspace(db_url) as workspace:
+    with open_workspace(db_url) as workspace, _older_objects_frozen():
         audit_id = handler(ImportRequest(workspace, path, int(max_mb * 1_000_000), identifiers))
     click.echo(f"imported {path.name}", err=True)
     click.echo(audit_id)

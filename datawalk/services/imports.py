@@ -263,7 +263,8 @@ def _with_replacements(preview: WorkbookPreview, replace: Collection[str]) -> Ac
         c._replace(new=cleaned.get(f"action:{c.action_id}:{c.field}", c.new))
         for c in changes.changes
     ]
-    return copy_with(changes, changes=edited)
+    recheck = frozenset(item.spot.entity_id for item in preview.flagged if item.key in cleaned)
+    return copy_with(changes, changes=edited, unchecked=changes.unchecked | recheck)
 
 
 @guard(Permission.MANAGE)

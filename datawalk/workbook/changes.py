@@ -71,6 +71,9 @@ class ActionChangeSet:
     # What the preview compared each changed action with, as stored then. Applying writes only
     # over that version and checks the merged values again.
     stored: dict[str, StoredAction] = field(default_factory=dict)
+    # Actions whose new values changed after the preview checked them (an identifier replaced
+    # with [pupil]): applying checks these again. Everything else the preview checked already.
+    unchecked: frozenset[str] = frozenset()
 
     @property
     def is_empty(self) -> bool:

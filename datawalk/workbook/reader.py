@@ -109,8 +109,8 @@ def apply_action_updates(store: Store, changes: ActionChangeSet, actor: str) -> 
     """Apply a previewed change set in one store transaction; return how many actions changed.
 
     Each action is written only over the version the preview compared it with, so nobody's edit
-    made between preview and apply is overwritten silently; the merged values are checked again
-    (an identifier replacement may have changed the text since the preview).
+    made between preview and apply is overwritten silently. The preview checked every changed
+    row; the actions in `changes.unchecked` (text replaced since) are checked again here.
 
     Raises:
         ConflictError: an action changed (or vanished) since the preview.
@@ -129,7 +129,8 @@ def apply_action_updates(store: Store, changes: ActionChangeSet, actor: str) -> 
             )
         names = tuple(fields)
         new = tuple(change.new for change in fields.values())
-        _checked(before._replace(**dict(zip(names, new, strict=True))), first.row)
+        if action_id in changes.unchecked:
+            _checked(before._replace(**dict(zip(names, new, strict=True))), first.row)
         old = tuple(getattr(before, name) for name in names)
         edits.append(ActionEdit(action_id, before.version, names, old, new))
     try:
