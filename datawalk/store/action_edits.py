@@ -64,7 +64,7 @@ def select_action_values(
         raise ValueError(f"not editable action fields: {sorted(unknown)}")
     a = tables.actions
     columns = [a.c.id, a.c.version, *(a.c[name] for name in fields)]
-    rows = connection.execute(select(*columns).where(a.c.audit_id == audit_id))
+    rows = connection.execute(select(*columns).where(a.c.audit_id == audit_id)).all()
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
@@ -80,7 +80,7 @@ def select_action_references(connection: Connection, audit_id: str) -> dict[str,
         .order_by(link.c.action_id, link.c.ordinal)
     )
     references: dict[str, list[str]] = defaultdict(list)
-    for action_id, reference in connection.execute(query):
+    for action_id, reference in connection.execute(query).all():
         references[action_id].append(reference)
     return {action_id: tuple(refs) for action_id, refs in references.items()}
 
