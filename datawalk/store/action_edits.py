@@ -162,4 +162,7 @@ def _column_value(value: Any) -> Any:
 
 def _snapshot(fields: tuple[str, ...], values: tuple[Any, ...]) -> dict[str, Any]:
     """The trail's view of some fields, as `action_snapshot` gives them for a whole action."""
-    return {name: to_jsonable_python(value) for name, value in zip(fields, values, strict=True)}
+    return {
+        name: value if type(value) is str else to_jsonable_python(value)
+        for name, value in zip(fields, values, strict=True)
+    }
