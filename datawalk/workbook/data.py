@@ -198,7 +198,7 @@ def prepare(
         today=today,
         exported_at=exported_at,
         levels=levels,
-        since_last=_since_last(document, checklist),
+        since_last=_since_last(document, checklist, table),
         walks=list(walks),
         rewalk=document.rewalk,
         action_views=action_views,
@@ -276,12 +276,20 @@ def _views(
 _UNSCORED = RowScores(0, 0, 0, 0, "", 0.0, [], [], [], [], "")
 
 
-def _since_last(document: AuditDocument, checklist: Checklist) -> Comparison | None:
-    """A re-walk's comparison with the walk before it, from the copies it carries."""
+def _since_last(
+    document: AuditDocument, checklist: Checklist, table: pd.DataFrame
+) -> Comparison | None:
+    """A re-walk's comparison with the walk before it, from the copies it carries; this walk's
+    side is the scored table in hand."""
     if document.audit.previous_audit_id is None or document.rewalk is None:
         return None
     return compare_walks(
-        document.audit, document.locations, document.findings, document.rewalk, checklist
+        document.audit,
+        document.locations,
+        document.findings,
+        document.rewalk,
+        checklist,
+        current=table,
     )
 
 
