@@ -80,6 +80,22 @@ def scored_table(
     Raises:
         ValidationError: a finding uses an id the checklist does not define.
     """
+    frame = scored_rows(audit, findings, locations, checklist)
+    if checklist.scoring is None or not findings:
+        return frame
+    return with_table_columns(frame, findings, checklist)
+
+
+def scored_rows(
+    audit: Audit,
+    findings: Sequence[Finding],
+    locations: Iterable[Location],
+    checklist: Checklist,
+) -> pd.DataFrame:
+    """The table without the columns that compare a finding with the others (`TABLE_COLUMNS`,
+    left empty in place): each row depends on its own finding, its place and the checklist only,
+    so rows built apart and put together are the rows built at once (see
+    `datawalk.scored_table_cache`)."""
     located = list(locations)
     frame = _finding_rows(audit, findings, located, checklist)
     if checklist.scoring is None:
@@ -110,12 +126,31 @@ def scored_table(
         rules[ids[0]].action if ids else commendation
         for ids, commendation in zip(scores["rule_ids"], scores["commendation"], strict=True)
     ]
+    # In their place among the columns, typed as they will be; filled by `with_table_columns`.
+    frame["rank"] = pd.array([pd.NA] * len(frame), dtype="Int64")
+    frame["rank_label"] = None
+    frame["action_title"] = None
+    for name in DETAIL_COLUMNS:
+        frame[name] = scores[name].to_numpy()
+    return frame
+
+
+# The columns that compare a finding with the others: its rank among them, "1 of 23", and its
+# title, worded apart from those of more urgent findings.
+TABLE_COLUMNS = ("rank", "rank_label", "action_title")
+
+
+def with_table_columns(
+    frame: pd.DataFrame, findings: Sequence[Finding], checklist: Checklist
+) -> pd.DataFrame:
+    """Fill `TABLE_COLUMNS` of `scored_rows` (one row per finding, in the order given, on a
+    range index) over the whole table, and return it."""
+    assert checklist.scoring is not None
+    rules = {rule.id: rule for rule in checklist.scoring.rules}
     frame["rank"] = rank_findings(frame)
     total = rank_total(frame)
     frame["rank_label"] = [rank_label(rank, total) for rank in frame["rank"]]
-    frame["action_title"] = _action_titles(frame, findings, scores["rule_ids"], rules, checklist)
-    for name in DETAIL_COLUMNS:
-        frame[name] = scores[name].to_numpy()
+    frame["action_title"] = _action_titles(frame, findings, frame["rule_ids"], rules, checklist)
     return frame
 
 
@@ -199,18 +234,18 @@ def _finding_rows(
     if not findings:
         return pd.DataFrame([], columns=FINDING_COLUMNS)
     day = walk_date(audit)
-    places = {location.id: _place_columns(audit, location, checklist) for location in locations}
+    places = place_columns(audit, locations, checklist)
     unplaced = ("", None, "", "", checklist.label("location_types", ""))
     labels = _Labeller(checklist)
     where = [places.get(finding.location_id, unplaced) for finding in findings]
-    place_columns = ("location", "floor_id", "floor", "location_type", "location_type_name")
+    where_names = ("location", "floor_id", "floor", "location_type", "location_type_name")
     reviews = [finding.review_date for finding in findings]
     notes: dict[str, str] = {}
     columns: dict[str, Sequence[object]] = {
         "id": [finding.id for finding in findings],
         "reference": [finding.reference or "" for finding in findings],
         "location_id": [finding.location_id for finding in findings],
-        **dict(zip(place_columns, map(list, zip(*where, strict=True)), strict=True)),
+        **dict(zip(where_names, map(list, zip(*where, strict=True)), strict=True)),
         "category_ids": [tuple(finding.categories) for finding in findings],
         "categories": [labels.joined("data_categories", f.categories) for f in findings],
         "format": [labels.one("formats", finding.format) for finding in findings],
@@ -230,6 +265,13 @@ def _finding_rows(
     return pd.DataFrame(
         {name: _column(values) for name, values in columns.items()}, columns=FINDING_COLUMNS
     )
+
+
+def place_columns(
+    audit: Audit, locations: Iterable[Location], checklist: Checklist
+) -> dict[str, tuple[str, str | None, str, str, str]]:
+    """Each location's place columns by its id: all a row takes from the audit's site."""
+    return {location.id: _place_columns(audit, location, checklist) for location in locations}
 
 
 def _place_columns(

@@ -29,6 +29,8 @@ FULL = Permission.READ
 AUDIT_READS: dict[str, Permission] = {
     "audit_version": GOVERNORS,
     "export_document": GOVERNORS,
+    "finding_stamps": GOVERNORS,
+    "findings_by_ids": GOVERNORS,
     "findings_for_scoring": GOVERNORS,
     "get_audit": GOVERNORS,
     "get_audit_rules": GOVERNORS,

@@ -29,6 +29,8 @@ READ_METHODS = frozenset(
         "database_location",
         "drafts_elsewhere",
         "export_document",
+        "finding_stamps",
+        "findings_by_ids",
         "findings_for_scoring",
         "get_audit",
         "get_audit_rules",

@@ -8,6 +8,7 @@ with who changed it and when (`datawalk.editing.stale_message`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import (
@@ -257,6 +258,29 @@ class FindingsMixin(StoreBase):
                 select(f.c.id, f.c.reference).where(f.c.audit_id == audit_id)
             ).all()
         return {finding_id: reference or finding_id for finding_id, reference in rows}
+
+    def finding_stamps(self, audit_id: str) -> list[tuple[str, int, Any]]:
+        """Return each finding's id, version and last change, in reference order, in one query
+        and without building findings: enough to tell which findings changed since a table of
+        them was built (every change to a finding bumps its version)."""
+        f = tables.findings
+        query = select(f.c.id, f.c.version, f.c.updated_at).where(f.c.audit_id == audit_id)
+        with self._read() as connection:
+            rows = connection.execute(query.order_by(f.c.number)).all()
+        return [(finding_id, version, updated) for finding_id, version, updated in rows]
+
+    def findings_by_ids(self, audit_id: str, finding_ids: Sequence[str]) -> list[Finding]:
+        """Return the audit's findings with these ids (without photos), in reference order, in
+        one query: the few that changed, read as `list_findings` reads them all."""
+        if not finding_ids:
+            return []
+        f = tables.findings
+        query = select(*_finding_columns()).where(
+            f.c.audit_id == audit_id, f.c.id.in_(list(finding_ids))
+        )
+        with self._read() as connection:
+            rows = connection.execute(query.order_by(f.c.number)).mappings().all()
+        return findings_from_rows(rows, {})
 
     def findings_for_scoring(self, audit_id: str) -> list[Finding]:
         """Return every finding of the audit without photos: what scoring and charts need."""

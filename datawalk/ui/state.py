@@ -20,7 +20,7 @@ from datawalk.checklist import checklist_of_stored_pin
 from datawalk.errors import DataWalkError, NotFoundError
 from datawalk.finding_table import sort_for_people
 from datawalk.models import Action, Audit, Finding, Location
-from datawalk.scored_table import scored_table
+from datawalk.scored_table_cache import KeptTables, build_table
 from datawalk.services import Actor, Place, Reads, Workspace, actions, walking
 from datawalk.settings import Settings
 from datawalk.ui.text import escape_message
@@ -298,15 +298,24 @@ def locations_of(audit: Audit) -> list[Location]:
     return _locations_of(url, audit.id, reads().audit_version(audit.id))
 
 
+# The last table of each audit, which the next version's table is built from (shared read-only
+# between sessions, as the tables themselves): after a save only what changed is read again.
+_KEPT_TABLES = KeptTables(max_entries=8)
+
+
 @st.cache_resource(max_entries=8, show_spinner="Scoring the walk…")
 def _scored_table(url: str | None, audit_id: str, version: int) -> pd.DataFrame:
     """The audit's one scored table, built once per audit version (any write bumps it) and
-    shared read-only by the findings page, the action plan and the dashboard."""
+    shared read-only by the findings page, the action plan and the dashboard. Built from the
+    last version's table: a save reads and scores only the findings it changed."""
     source = _workspace_for(url).reads
     audit = _audit_at_version(url, audit_id, version)
     checklist = get_checklist_for(audit)
-    findings = source.list_findings(audit_id)
-    return scored_table(audit, findings, source.list_locations(audit_id), checklist)
+    places = _locations_of(url, audit_id, version)
+    built = _KEPT_TABLES.update(
+        (url, audit_id), lambda kept: build_table(source, audit, places, checklist, kept)
+    )
+    return built.table
 
 
 def scored_audit_table(audit: Audit) -> pd.DataFrame:
