@@ -138,19 +138,28 @@ def scored_rows(
 # The columns that compare a finding with the others: its rank among them, "1 of 23", and its
 # title, worded apart from those of more urgent findings.
 TABLE_COLUMNS = ("rank", "rank_label", "action_title")
+# The title options of each distinct (place, rule, categories, format), as one checklist words
+# them: kept by whoever builds the next table with the same checklist, so they are worded once.
+Wordings = dict[tuple[str, str, tuple[str, ...], str], list[Title]]
 
 
 def with_table_columns(
-    frame: pd.DataFrame, findings: Sequence[Finding], checklist: Checklist
+    frame: pd.DataFrame,
+    findings: Sequence[Finding],
+    checklist: Checklist,
+    wordings: Wordings | None = None,
 ) -> pd.DataFrame:
     """Fill `TABLE_COLUMNS` of `scored_rows` (one row per finding, in the order given, on a
-    range index) over the whole table, and return it."""
+    range index) over the whole table, and return it. `wordings` (filled as it goes) must come
+    from tables built with this very checklist."""
     assert checklist.scoring is not None
     rules = {rule.id: rule for rule in checklist.scoring.rules}
     frame["rank"] = rank_findings(frame)
     total = rank_total(frame)
     frame["rank_label"] = [rank_label(rank, total) for rank in frame["rank"]]
-    frame["action_title"] = _action_titles(frame, findings, frame["rule_ids"], rules, checklist)
+    frame["action_title"] = _action_titles(
+        frame, findings, frame["rule_ids"], rules, checklist, {} if wordings is None else wordings
+    )
     return frame
 
 
@@ -197,6 +206,7 @@ def _action_titles(
     rule_ids: Iterable[Sequence[str]],
     rules: Mapping[str, Rule],
     checklist: Checklist,
+    worded: Wordings,
 ) -> list[str]:
     """Each finding's title for its first recommendation ("" with none), chosen in rank order so
     the most urgent finding gets the most specific wording (see `datawalk.action_titles`).
@@ -204,7 +214,6 @@ def _action_titles(
     Findings made from one template at one place share their options, so each distinct
     (place, rule, categories, format) is worded once."""
     items_of: dict[tuple[tuple[str, ...], str], list[Item]] = {}
-    worded: dict[tuple[str, str, tuple[str, ...], str], list[Title]] = {}
     options: dict[int, list[Title]] = {}
     for row, (finding, ids, place) in enumerate(
         zip(findings, rule_ids, frame["location"], strict=True)

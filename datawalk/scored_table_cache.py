@@ -21,7 +21,13 @@ from typing import Any, Protocol
 import pandas as pd
 
 from datawalk.models import Audit, Finding, Location
-from datawalk.scored_table import place_columns, scored_rows, scored_table, with_table_columns
+from datawalk.scored_table import (
+    Wordings,
+    place_columns,
+    scored_rows,
+    scored_table,
+    with_table_columns,
+)
 from datawalk.scoring import walk_date
 from datawalk.vocabulary import Checklist
 
@@ -47,6 +53,7 @@ class BuiltTable:
     checklist: Checklist
     day: date
     places: dict[str, tuple[str, str | None, str, str, str]]
+    wordings: Wordings  # the titles' options, worded once for this checklist and these places
 
 
 def build_table(
@@ -70,10 +77,12 @@ def build_table(
             spliced = _spliced(reads, audit, locations, checklist, previous, stamps, changed)
             if spliced is not None:
                 table, findings = spliced
-                return BuiltTable(table, findings, frozenset(stamps), checklist, day, places)
+                return BuiltTable(
+                    table, findings, frozenset(stamps), checklist, day, places, previous.wordings
+                )
     found = reads.list_findings(audit.id)
     table = scored_table(audit, found, locations, checklist)
-    return BuiltTable(table, tuple(found), frozenset(stamps), checklist, day, places)
+    return BuiltTable(table, tuple(found), frozenset(stamps), checklist, day, places, {})
 
 
 def _reusable(
@@ -115,8 +124,9 @@ def _spliced(
     if fresh:
         parts.append(scored_rows(audit, fresh, locations, checklist))
     combined = pd.concat(parts, ignore_index=True) if len(parts) > 1 else previous.table
-    frame = combined.take(rows).reset_index(drop=True)
-    return with_table_columns(frame, findings, checklist), findings
+    frame = combined.take(rows)  # a new frame: its index is set, not copied again
+    frame.index = pd.RangeIndex(len(frame))
+    return with_table_columns(frame, findings, checklist, previous.wordings), findings
 
 
 class KeptTables:

@@ -264,7 +264,9 @@ class FindingsMixin(StoreBase):
         and without building findings: enough to tell which findings changed since a table of
         them was built (every change to a finding bumps its version)."""
         f = tables.findings
-        query = select(f.c.id, f.c.version, f.c.updated_at).where(f.c.audit_id == audit_id)
+        # The last change as stored: compared, never shown, so not made into datetimes.
+        updated = type_coerce(f.c.updated_at, Text)
+        query = select(f.c.id, f.c.version, updated).where(f.c.audit_id == audit_id)
         with self._read() as connection:
             rows = connection.execute(query.order_by(f.c.number)).all()
         return [(finding_id, version, updated) for finding_id, version, updated in rows]
