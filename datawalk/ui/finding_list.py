@@ -92,8 +92,17 @@ def render_findings(
     scores: list[ScoredFinding | None] = [None] * len(newest)
     if checklist.scoring is not None:
         scores = list(_card_scores(newest, checklist, today))
+    # Lists load findings without their photos: one count per audit version says which have any.
+    counts = state.photo_counts_of(newest[0].audit_id) if permissions.may(Permission.READ) else {}
     for finding, score in zip(newest, scores, strict=True):
-        render_finding_card(finding, checklist, actor, scored=score, edit_in_place=True)
+        render_finding_card(
+            finding,
+            checklist,
+            actor,
+            scored=score,
+            edit_in_place=True,
+            photo_count=counts.get(finding.id, 0),
+        )
 
 
 def _card_scores(findings: list[Finding], checklist: Checklist, today: date) -> list[ScoredFinding]:
@@ -163,12 +172,16 @@ def _render_levels(scored: ScoredFinding, checklist: Checklist) -> None:
 
 
 def _render_heading(
-    finding: Finding, checklist: Checklist, reference: str, scored: ScoredFinding | None
+    finding: Finding,
+    checklist: Checklist,
+    reference: str,
+    scored: ScoredFinding | None,
+    photo_count: int,
 ) -> None:
     """Reference and title (the categories under it), the levels, and a thumbnail of the first
     checked photo beside them."""
     # The thumbnail cache is shared between sessions: only a reader of photos may ask it.
-    shows_photos = bool(finding.id) and permissions.may(Permission.READ)
+    shows_photos = bool(finding.id) and photo_count > 0 and permissions.may(Permission.READ)
     picture = _thumbnail(finding.id, finding.version) if shows_photos else None
     text_col = st.container()
     if picture:
@@ -200,12 +213,14 @@ def render_finding_card(
     location_name: str = "",
     scored: ScoredFinding | None = None,
     edit_in_place: bool = False,
+    photo_count: int | None = None,
 ) -> None:
     """One finding: what it is, who sees and needs it, its levels, its notes as text, Edit and
-    Delete."""
+    Delete. `photo_count`: how many photos it has, when it was read without them."""
     reference = finding.reference or "New"
+    photos = len(finding.photos) if photo_count is None else photo_count
     with st.container(border=True, key=f"finding_{finding.id}"):
-        _render_heading(finding, checklist, reference, scored)
+        _render_heading(finding, checklist, reference, scored, photos)
         visible = ", ".join(checklist.label("audiences", a) for a in finding.visible_to) or "nobody"
         needed = ", ".join(_needer(checklist, finding, a) for a in finding.needed_by) or "nobody"
         details = f"Visible to: {visible}. Needed by: {needed}."
@@ -213,8 +228,8 @@ def render_finding_card(
             details = f"{location_name}. {details}"
         if finding.good_practice:
             details = f"Good practice. {details}"
-        if finding.photos:
-            details += f" {len(finding.photos)} photo(s)."
+        if photos:
+            details += f" {photos} photo(s)."
         st.caption(widgets.escape_markdown(details))
         if finding.notes:
             widgets.plain_text(finding.notes)

@@ -273,6 +273,22 @@ def findings_at(audit_id: str, location_id: str) -> list[Finding]:
     return _findings_at(url, audit_id, location_id, reads().audit_version(audit_id))
 
 
+@st.cache_resource(max_entries=32, show_spinner=False)
+def _photo_counts(url: str | None, audit_id: str, version: int) -> dict[str, int]:
+    return _workspace_for(url).reads.photo_counts(audit_id)
+
+
+def photo_counts_of(audit_id: str) -> dict[str, int]:
+    """Return {finding id: number of photos} for the audit (read once per audit version), so
+    cards look a thumbnail up only where there is a photo.
+
+    The copy is shared between sessions: the audit's scope is checked here (its version is
+    read through this actor's reads), and callers ask only for someone who may read photos.
+    """
+    version = reads().audit_version(audit_id)
+    return _photo_counts(database_url(), audit_id, version)
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _newest_at(
     url: str | None, audit_id: str, location_id: str, limit: int, version: int

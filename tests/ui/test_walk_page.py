@@ -205,6 +205,9 @@ def test_a_card_shows_a_thumbnail_of_its_checked_photo_only(open_page, walk) -> 
     alts = [str(image.proto) for image in at.image]
     assert len([alt for alt in alts if "Photo of F-002" in alt]) == 1
     assert not [alt for alt in alts if "Photo of F-001" in alt]
+    # The list reads findings without their photos; the card still says how many it has.
+    captions = [c.value for c in at.caption if "Needed by" in c.value]
+    assert sum("1 photo" in c for c in captions) == 1
 
 
 def test_a_fresh_session_with_the_same_params_lists_the_saved_finding(open_page, walk) -> None:
