@@ -63,3 +63,24 @@ def test_the_sheet_holds_the_trend_of_both_walks(file_store, walked):
     with_findings = {f.location_id for f in file_store.list_findings(walked.audit.id)}
     assert with_findings == {walked.places[k].id for k in ("still", "changed", "new")}
     assert second_total == len(with_findings)
+
+
+def test_the_sheet_counts_resolved_findings_a_checked_photo_shows(file_store, walked):
+    from datawalk.models import RewalkState
+    from datawalk.rewalk.compare import EVIDENCE_LABEL
+    from datawalk.services import Actor
+    from datawalk.services.rewalk_photos import add_resolved_photo
+    from tests.pictures import noise_png
+
+    workspace = Workspace(file_store)
+    totals = {row[0]: row[1] for row in _rows(build_workbook(workspace.reads, walked.audit.id))}
+    assert EVIDENCE_LABEL not in totals  # no photo yet: no line
+
+    resolved = next(
+        item
+        for item in file_store.rewalk_record(walked.audit.id).items
+        if item.state is RewalkState.RESOLVED
+    )
+    add_resolved_photo(workspace, Actor("A. Consultant"), resolved.id, noise_png(), checked=True)
+    totals = {row[0]: row[1] for row in _rows(build_workbook(workspace.reads, walked.audit.id))}
+    assert totals[EVIDENCE_LABEL] == 1

@@ -6,8 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from datawalk.models import RewalkRecord, RewalkState
-from datawalk.rewalk.compare import comparison_display, not_checked_list
+from datawalk.rewalk.compare import (
+    EVIDENCE_LABEL,
+    comparison_display,
+    not_checked_list,
+    resolved_with_photos,
+)
 from datawalk.workbook.data import WorkbookData
 
 TOTALS = (
@@ -29,7 +33,7 @@ def since_last(data: WorkbookData) -> dict[str, Any] | None:
     counts = [{"label": label, "count": totals[key]} for label, key in COUNTS]
     evidence = resolved_with_photos(data.rewalk)
     if evidence:
-        counts.append({"label": "Resolved, shown by a checked photo", "count": evidence})
+        counts.append({"label": EVIDENCE_LABEL, "count": evidence})
     return {
         "note": comparison.note,
         "places": [{"label": label, "count": totals[key]} for label, key in TOTALS],
@@ -38,15 +42,3 @@ def since_last(data: WorkbookData) -> dict[str, Any] | None:
         "rows": [[str(value) for value in row] for row in frame.itertuples(index=False)],
         "not_checked": not_checked_list(data.locations, data.rewalk) if data.rewalk else [],
     }
-
-
-def resolved_with_photos(record: RewalkRecord | None) -> int:
-    """How many of last walk's findings marked Resolved have a photo a person has checked: the
-    school's evidence that they are gone or fixed (a count, so every edition gives it)."""
-    if record is None:
-        return 0
-    return sum(
-        item.state is RewalkState.RESOLVED
-        and any(not photo.awaiting_review for photo in item.photos)
-        for item in record.items
-    )

@@ -256,3 +256,18 @@ def not_checked_list(locations: Sequence[Location], rewalk: RewalkRecord) -> lis
         if item.state is RewalkState.NOT_CHECKED and item.location_id not in whole
     ]
     return lines
+
+
+EVIDENCE_LABEL = "Resolved, shown by a checked photo"
+
+
+def resolved_with_photos(record: RewalkRecord | None) -> int:
+    """How many of last walk's findings marked Resolved have a photo a person has checked: the
+    school's evidence that they are gone or fixed (a count, so every edition gives it)."""
+    if record is None:
+        return 0
+    return sum(
+        item.state is RewalkState.RESOLVED
+        and any(not photo.awaiting_review for photo in item.photos)
+        for item in record.items
+    )

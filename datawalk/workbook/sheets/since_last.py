@@ -8,7 +8,12 @@ from __future__ import annotations
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from datawalk.rewalk.compare import comparison_display, not_checked_list
+from datawalk.rewalk.compare import (
+    EVIDENCE_LABEL,
+    comparison_display,
+    not_checked_list,
+    resolved_with_photos,
+)
 from datawalk.workbook.data import WorkbookData
 from datawalk.workbook.styles import Styles, add_level_formats, put, set_up_page
 
@@ -61,6 +66,11 @@ def _write_comparison(sheet: Worksheet, styles: Styles, data: WorkbookData) -> i
         row += 1
         put(sheet, row, 0, label, styles.label)
         put(sheet, row, 1, totals[key], styles.top)
+    evidence = resolved_with_photos(data.rewalk)
+    if evidence:  # the photos themselves stay in the app
+        row += 1
+        put(sheet, row, 0, EVIDENCE_LABEL, styles.label)
+        put(sheet, row, 1, evidence, styles.top)
     notes = [comparison.note] if comparison.note else []
     notes += not_checked_list(data.locations, data.rewalk) if data.rewalk else []
     for note in notes:
