@@ -13,21 +13,26 @@ from datawalk.services.authorization import Permission, by_id, guard
 from datawalk.services.workspace import Actor, Workspace, checked
 
 
+def _closed(action: CarriedAction, actor: Actor, today: date) -> CarriedAction:
+    """The carried action as done, checked today by `actor`: nothing left to accept again."""
+    closed = action.model_copy(
+        update={
+            "status": ActionStatus.DONE,
+            "checked_on": today,
+            "checked_by": actor.name,
+            "accept_again": False,
+        }
+    )
+    return checked(closed)
+
+
 def _close_carried(workspace: Workspace, actor: Actor, item: RewalkItem, today: date) -> None:
     """Close every carried action covering a resolved item (inside the caller's transaction)."""
     store = workspace._store
     for action in store.rewalk_record(item.audit_id).carried_actions:
         covers = item.previous_finding_id in action.previous_finding_ids
         if covers and action.status not in (ActionStatus.DONE,):
-            closed = action.model_copy(
-                update={
-                    "status": ActionStatus.DONE,
-                    "checked_on": today,
-                    "checked_by": actor.name,
-                    "accept_again": False,
-                }
-            )
-            store.update_carried_action(action, checked(closed), actor.name)
+            store.update_carried_action(action, _closed(action, actor, today), actor.name)
 
 
 @guard(Permission.WALK, by_id("audit_id"))
@@ -42,15 +47,7 @@ def close_carried_action(
     store = workspace._store
     with store.transaction():
         action = _carried(workspace, audit_id, action_id)
-        closed = action.model_copy(
-            update={
-                "status": ActionStatus.DONE,
-                "checked_on": today,
-                "checked_by": actor.name,
-                "accept_again": False,
-            }
-        )
-        return store.update_carried_action(action, checked(closed), actor.name)
+        return store.update_carried_action(action, _closed(action, actor, today), actor.name)
 
 
 @guard(Permission.ACCEPT_RISK, by_id("audit_id"), school_decides=True)
