@@ -40,8 +40,9 @@ from datawalk.model_base import (
     sorted_unique,
     utc_now,
 )
+from datawalk.photo_models import Box, Photo, RedactionRecord
 
-# The base names are part of the domain model too.
+# The base names and the photo models are part of the domain model too.
 __all__ = [
     "DOCUMENT_FORMAT",
     "DOCUMENT_SCHEMA_VERSION",
@@ -174,42 +175,6 @@ class Location(Model):
     prompts_checked: list[str] = Field(default_factory=list)
     created_at: datetime = Field(default_factory=utc_now)
     updated_at: datetime = Field(default_factory=utc_now)
-
-
-class Box(Model):
-    """A redaction rectangle in pixels of the stored (already downscaled) image."""
-
-    x: int = Field(ge=0)
-    y: int = Field(ge=0)
-    width: int = Field(gt=0)
-    height: int = Field(gt=0)
-    source: Annotated[str, StringConstraints(pattern=r"^(detected|manual)$")] = "detected"
-
-
-class RedactionRecord(Model):
-    pipeline_version: ShortText
-    boxes: list[Box] = Field(default_factory=list)
-    dropped_boxes: list[Box] = Field(default_factory=list)
-    confirmed_by: ShortText = ""
-    confirmed_at: datetime | None = None
-
-
-class Photo(Model):
-    id: str = Field(default_factory=new_id, min_length=8, max_length=64)
-    media_type: Annotated[str, StringConstraints(pattern=r"^image/(png|jpeg)$")]
-    width: int = Field(gt=0)
-    height: int = Field(gt=0)
-    caption: ShortText = ""
-    data: Base64Bytes
-    redaction: RedactionRecord | None = None
-    needs_review: bool = False
-    created_at: datetime = Field(default_factory=utc_now)
-
-    @property
-    def awaiting_review(self) -> bool:
-        """True until a person here has checked the redaction: such a photo is never exported,
-        since detectors miss small and turned faces and a file's own record proves nothing."""
-        return self.needs_review or self.redaction is None
 
 
 class Finding(Model):
