@@ -6,11 +6,9 @@ function and one entry. Files are size-checked before they are read and written 
 
 from __future__ import annotations
 
-import gc
 import os
 import tempfile
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -18,6 +16,7 @@ from typing import TYPE_CHECKING
 import click
 
 from datawalk.cli.app import ACTOR, db_option, main, open_workspace
+from datawalk.collector import few_full_collections
 from datawalk.errors import InterchangeError
 from datawalk.interchange import DEFAULT_MAX_BYTES, attach_scores, dump_document, read_backup
 from datawalk.privacy.document_text import FlaggedText
@@ -47,6 +46,11 @@ def _export_json(request: ExportRequest) -> None:
 
 
 def _export_xlsx(request: ExportRequest) -> None:
+    with few_full_collections():
+        _export_xlsx_paced(request)
+
+
+def _export_xlsx_paced(request: ExportRequest) -> None:
     from datawalk.actions import table_scores
     from datawalk.services.actions import ScoredAudit, keep_plan_in_step
     from datawalk.settings import Settings
@@ -227,23 +231,6 @@ IMPORTERS: dict[str, Callable[[ImportRequest], str]] = {
 }
 
 
-@contextmanager
-def _older_objects_frozen() -> Iterator[None]:
-    """Keep the objects that exist before the import out of the collector's full passes while
-    it runs, and hand them back after.
-
-    An import makes tens of thousands of objects (a workbook row, a change, an edit, a trail
-    event per action), enough to set off full collections, and each full pass would also walk
-    everything already loaded (modules, and whatever the calling process holds). Collection stays
-    on: the import's own objects are collected as usual.
-    """
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def _read_bounded(path: Path, max_bytes: int) -> bytes:
     """Return the file's bytes, refusing it by its size before reading any of it."""
     try:
@@ -297,7 +284,7 @@ def import_(path: Path, max_mb: float, identifiers: str | None, db_url: str | No
         raise InterchangeError(f"{path.name}: cannot import {kind}; expected {known}")
     if not path.is_file():
         raise InterchangeError(f"{path}: no such file")
-    with open_workspace(db_url) as workspace, _older_objects_frozen():
+    with open_workspace(db_url) as workspace, few_full_collections():
         audit_id = handler(ImportRequest(workspace, path, int(max_mb * 1_000_000), identifiers))
     click.echo(f"imported {path.name}", err=True)
     click.echo(audit_id)

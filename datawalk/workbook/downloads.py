@@ -14,6 +14,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from datawalk.checklist import checklist_from_pin
+from datawalk.collector import few_full_collections
 from datawalk.models import Audit, AuditDocument
 from datawalk.rewalk.history import school_walks, summary_of
 from datawalk.rewalk.summary import WalkSummary
@@ -61,10 +62,13 @@ def build_workbook(
     scored already, if it did: the audit is then neither read nor scored again, and its own
     walk on the school's trend is summarised from the same table.
     """
-    document = document or source.export_document(audit_id)
-    table = document_table(document) if table is None else table
-    walks = _school_walks(source, document, table) if hasattr(source, "list_audits") else []
-    content = write_workbook(document, edition=edition, marking=marking, walks=walks, table=table)
+    with few_full_collections():
+        document = document or source.export_document(audit_id)
+        table = document_table(document) if table is None else table
+        walks = _school_walks(source, document, table) if hasattr(source, "list_audits") else []
+        content = write_workbook(
+            document, edition=edition, marking=marking, walks=walks, table=table
+        )
     assert content is not None
     return content
 

@@ -23,6 +23,7 @@ from xlsxwriter.workbook import Workbook
 from datawalk.models import AuditDocument
 from datawalk.rewalk.summary import WalkSummary
 from datawalk.vocabulary import Checklist
+from datawalk.workbook.bulk import BulkWorkbook
 from datawalk.workbook.data import WorkbookData, prepare
 from datawalk.workbook.layout import (
     DEFAULT_MARKING,
@@ -97,7 +98,7 @@ def write_workbook(
 
 def write_data(data: WorkbookData, buffer: BinaryIO) -> None:
     """Write prepared workbook content to a binary buffer (the benchmark times this alone)."""
-    workbook = Workbook(buffer, WORKBOOK_OPTIONS)
+    workbook = BulkWorkbook(buffer, WORKBOOK_OPTIONS)
     styles = Styles(workbook)
     _set_properties(workbook, data)
     write_summary(workbook, styles, data)

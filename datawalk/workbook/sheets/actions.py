@@ -25,6 +25,7 @@ from xlsxwriter.worksheet import Worksheet
 from datawalk.actions import STATUS_LABELS, ActionView, status_label
 from datawalk.models import ActionStatus
 from datawalk.scored_table import RANK_TIE_BREAK, rank_label
+from datawalk.workbook.bulk import add_bulk_sheet
 from datawalk.workbook.data import WorkbookData
 from datawalk.workbook.layout import ACTION_PLAN, ACTIONS_TABLE, ActionColumn, action_columns
 from datawalk.workbook.styles import (
@@ -46,7 +47,7 @@ RANK_NOTE = (
 
 
 def write_action_plan(workbook: Workbook, styles: Styles, data: WorkbookData) -> None:
-    sheet = workbook.add_worksheet(ACTION_PLAN)
+    sheet = add_bulk_sheet(workbook, ACTION_PLAN)
     columns = action_columns(data.edition)
     index = {column.field: i for i, column in enumerate(columns)}
     plan = [

@@ -15,6 +15,7 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 
 from datawalk.scoring.result import CLASSIFICATION_NAMES
+from datawalk.workbook.bulk import add_bulk_sheet
 from datawalk.workbook.data import FindingView, WorkbookData
 from datawalk.workbook.layout import FINDINGS, FINDINGS_TABLE
 from datawalk.workbook.styles import (
@@ -108,7 +109,7 @@ def finding_columns(data: WorkbookData) -> list[Column]:
 
 
 def write_findings(workbook: Workbook, styles: Styles, data: WorkbookData) -> None:
-    sheet = workbook.add_worksheet(FINDINGS)
+    sheet = add_bulk_sheet(workbook, FINDINGS)
     columns = finding_columns(data)
     formats = {
         "wrap": styles.wrap,

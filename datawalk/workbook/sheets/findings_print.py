@@ -15,10 +15,11 @@ from typing import Any
 from xlsxwriter.workbook import Workbook
 
 from datawalk.scoring.result import CLASSIFICATION_NAMES
+from datawalk.workbook.bulk import add_bulk_sheet
 from datawalk.workbook.data import FindingView, WorkbookData
 from datawalk.workbook.fit import row_points
 from datawalk.workbook.layout import FINDINGS_PRINT
-from datawalk.workbook.styles import Styles, cell_text, put, set_up_page
+from datawalk.workbook.styles import Styles, put, set_up_page, texts
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def print_columns(data: WorkbookData) -> list[PrintColumn]:
 
 
 def write_findings_print(workbook: Workbook, styles: Styles, data: WorkbookData) -> None:
-    sheet = workbook.add_worksheet(FINDINGS_PRINT)
+    sheet = add_bulk_sheet(workbook, FINDINGS_PRINT)
     columns = print_columns(data)
     for col, column in enumerate(columns):
         sheet.set_column(col, col, column.width)
@@ -76,13 +77,8 @@ def write_findings_print(workbook: Workbook, styles: Styles, data: WorkbookData)
     }
     for col, cells in enumerate(values):
         levels = shades.get(col)
-        fmts = [wrap if lv is None else by_level[lv.id] for lv in levels] if levels else None
-        for row, value in enumerate(cells, start=1):
-            fmt = wrap if fmts is None else fmts[row - 1]
-            if value:
-                sheet.write_string(row, col, cell_text(value), fmt)
-            else:
-                sheet.write_blank(row, col, None, fmt)
+        fmts = [wrap if lv is None else by_level[lv.id] for lv in levels] if levels else wrap
+        sheet.put_column(1, col, "text", texts(cells), fmts, blanks=True)
     widths = [column.width for column in columns]
     for row, cells in enumerate(zip(*values, strict=True), start=1):
         height = row_points(zip(cells, widths, strict=True))
