@@ -135,3 +135,15 @@ def test_the_workbook_export_is_a_fixed_number_of_statements(
     assert _reads_of(again[1], "findings") == 1
     assert _reads_of(again[1], "actions") == 1
     assert not [s for s in again[1] if s.lstrip().upper().startswith(("INSERT", "UPDATE"))]
+    # The workbook never shows the local trail, so an export does not read it.
+    assert not [s for s in again[1] if re.search(r"\bFROM trail_events\b", s)]
+
+
+def test_a_document_read_without_its_trail_is_otherwise_the_same(
+    store, make_audit, make_location, make_finding, make_photo, checklist
+) -> None:
+    audit_id = _varied_audit(store, make_audit, make_location, make_finding, make_photo, checklist)
+    whole = store.export_document(audit_id)
+    without = store.export_document(audit_id, with_trail=False)
+    assert whole.trail and without.trail == []
+    assert without == whole.model_copy(update={"trail": []})

@@ -61,7 +61,7 @@ def _export_xlsx_paced(request: ExportRequest) -> None:
         raise InterchangeError("a workbook cannot go to stdout; give a file with -o PATH")
     # Read once and score once: the one scored table serves the plan's sync and every sheet.
     reads = request.workspace.reads
-    document = reads.export_document(request.audit_id)
+    document = reads.export_document(request.audit_id, with_trail=False)
     table = document_table(document)
     # As on the Export page: every finding that needs an action has one before the plan is written.
     scores = table_scores(table, _checklist(document))
@@ -96,7 +96,7 @@ def _export_pdf(request: ExportRequest) -> None:
     if str(request.output) == "-":
         raise InterchangeError("a report cannot go to stdout; give a file with -o PATH")
     sync_default_actions(request.workspace, Actor.operator(ACTOR), request.audit_id)
-    document = request.workspace.reads.export_document(request.audit_id)
+    document = request.workspace.reads.export_document(request.audit_id, with_trail=False)
     marking = Settings.from_environment().protective_marking
     _write_atomically(
         request.output, write_report(document, edition=request.edition, marking=marking)

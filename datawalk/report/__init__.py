@@ -42,7 +42,8 @@ def build_report(
     marking: str = DEFAULT_MARKING,
 ) -> bytes:
     """Return the audit's report as it is stored now (the Export page's deferred download)."""
-    return write_report(source.export_document(audit_id), edition=edition, marking=marking)
+    document = source.export_document(audit_id, with_trail=False)
+    return write_report(document, edition=edition, marking=marking)
 
 
 def report_file_name(audit: Audit, edition: str = "leadership") -> str:

@@ -178,10 +178,12 @@ def _rewalk_of(connection: Connection, audit_id: str) -> RewalkRecord | None:
 
 
 class DocumentsMixin(StoreBase):
-    def export_document(self, audit_id: str) -> AuditDocument:
+    def export_document(self, audit_id: str, *, with_trail: bool = True) -> AuditDocument:
         """Return the whole audit as a document: locations, findings with photos, actions, trail.
 
-        Scores are left empty: they are derived data, added by the interchange layer.
+        Scores are left empty: they are derived data, added by the interchange layer. With
+        `with_trail=False` the local trail is left out: the workbook and the report never show
+        it, and on a big audit it is the largest read of all (several events per finding).
 
         Raises:
             NotFoundError: no audit has this id.
@@ -192,7 +194,7 @@ class DocumentsMixin(StoreBase):
                 locations=select_locations(connection, audit_id, by_use=False),
                 findings=select_findings(connection, audit_id, with_photos=True),
                 actions=select_actions(connection, audit_id),
-                trail=select_trail(connection, audit_id),
+                trail=select_trail(connection, audit_id) if with_trail else [],
                 imported_trail=select_imported(connection, audit_id),
                 rewalk=_rewalk_of(connection, audit_id),
             )

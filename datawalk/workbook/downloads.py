@@ -26,7 +26,7 @@ from datawalk.workbook.writer import write_workbook
 class DocumentSource(Protocol):
     """Anything that reads back a whole audit: the app's reads, or a store in tests."""
 
-    def export_document(self, audit_id: str) -> AuditDocument: ...
+    def export_document(self, audit_id: str, *, with_trail: bool = True) -> AuditDocument: ...
 
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -63,7 +63,7 @@ def build_workbook(
     walk on the school's trend is summarised from the same table.
     """
     with few_full_collections():
-        document = document or source.export_document(audit_id)
+        document = document or source.export_document(audit_id, with_trail=False)
         table = document_table(document) if table is None else table
         walks = _school_walks(source, document, table) if hasattr(source, "list_audits") else []
         content = write_workbook(
