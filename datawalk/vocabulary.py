@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import weakref
 from datetime import date
+from typing import Any
 
 from pydantic import Field
 
@@ -226,25 +227,29 @@ class Checklist(Strict):
         return entry.name if entry else term_id
 
 
-# Per checklist object (by identity, dropped with it): vocabulary name -> id -> entry.
-_TERM_INDEXES: dict[int, tuple[weakref.ref[Checklist], dict[str, dict[str, Term]]]] = {}
+# Per checklist object (by identity, dropped with it): name -> what was derived from it.
+_DERIVED: dict[int, tuple[weakref.ref[Checklist], dict[str, dict[Any, Any]]]] = {}
 
 
-def _term_index(checklist: Checklist, vocabulary: str) -> dict[str, Term]:
+def derived(checklist: Checklist, name: str) -> dict[Any, Any]:
+    """A dict that lives exactly as long as this checklist object, for what is worked out from
+    it again and again (indexes by id, label text). A checklist is frozen, so nothing in it
+    goes stale, and it lives outside the model, so it never takes part in comparing two."""
     key = id(checklist)
-    held = _TERM_INDEXES.get(key)
+    held = _DERIVED.get(key)
     if held is None or held[0]() is not checklist:
 
         def forget(_gone: weakref.ref[Checklist]) -> None:
-            _TERM_INDEXES.pop(key, None)
+            _DERIVED.pop(key, None)
 
         held = (weakref.ref(checklist, forget), {})
-        _TERM_INDEXES[key] = held
-    indexes = held[1]
-    index = indexes.get(vocabulary)
-    if index is None:
-        index = {}
+        _DERIVED[key] = held
+    return held[1].setdefault(name, {})
+
+
+def _term_index(checklist: Checklist, vocabulary: str) -> dict[str, Term]:
+    index = derived(checklist, f"terms of {vocabulary}")
+    if not index:
         for entry in getattr(checklist.objects, vocabulary):
             index.setdefault(entry.id, entry)
-        indexes[vocabulary] = index
     return index

@@ -12,7 +12,7 @@ from datetime import date
 
 from datawalk.models import Reach
 from datawalk.scoring.result import CLASSIFICATION_NAMES, PROPORTIONATE
-from datawalk.vocabulary import Checklist
+from datawalk.vocabulary import Checklist, derived
 
 _CLASSIFICATION_SENTENCES = {
     "over_exposed": "Over-exposed: more people can see it than need to.",
@@ -93,7 +93,7 @@ def _exposure_reason(checklist: Checklist, e: Explanation) -> str:
     identifiability = _label(checklist, "identifiability", e.identifiability)
     detail = _label(checklist, "detail_levels", e.detail_level)
     controls = (
-        "reduced by " + _join(_label(checklist, "controls", c) for c in e.applied_controls)
+        "reduced by " + _listed(checklist, "controls", e.applied_controls)
         if e.applied_controls
         else "no controls"
     )
@@ -104,6 +104,14 @@ def _seen_by(checklist: Checklist, excess: list[str]) -> str:
     """Who sees it without need. Those who never act on pupil information (visitors, passers-by)
     are named apart, as the checklist phrases them: "who do not need it" would suggest they
     might."""
+    written = derived(checklist, "reasons: seen by")
+    key = tuple(excess)
+    if key not in written:
+        written[key] = _written_seen_by(checklist, excess)
+    return written[key]
+
+
+def _written_seen_by(checklist: Checklist, excess: list[str]) -> str:
     terms = [checklist.term("audiences", a) for a in excess]
     never = [a for a, t in zip(excess, terms, strict=True) if not getattr(t, "can_need", True)]
     could = _join(_label(checklist, "audiences", a) for a in excess if a not in never)
@@ -117,6 +125,14 @@ def _seen_by(checklist: Checklist, excess: list[str]) -> str:
 
 
 def _sensitivity_reason(checklist: Checklist, e: Explanation) -> str:
+    written = derived(checklist, "reasons: sensitivity")
+    key = (e.sensitive_category, e.sensitivity)
+    if key not in written:
+        written[key] = _written_sensitivity(checklist, e)
+    return written[key]
+
+
+def _written_sensitivity(checklist: Checklist, e: Explanation) -> str:
     category = checklist.label("data_categories", e.sensitive_category)
     term = checklist.term("data_categories", e.sensitive_category)
     # Name special-category data: a halal menu list is Art 9 data, as it reveals religion.
@@ -125,6 +141,14 @@ def _sensitivity_reason(checklist: Checklist, e: Explanation) -> str:
 
 
 def _need_reason(checklist: Checklist, e: Explanation) -> str:
+    written = derived(checklist, "reasons: need")
+    key = (e.need_category, e.need)
+    if key not in written:
+        written[key] = _written_need(checklist, e)
+    return written[key]
+
+
+def _written_need(checklist: Checklist, e: Explanation) -> str:
     if e.need_category is None:
         return f"Need set by the auditor → need {e.need} of 5."
     category = checklist.term("data_categories", e.need_category)
@@ -138,15 +162,15 @@ def _gap_reason(checklist: Checklist, e: Explanation) -> str:
     if not e.needers:
         return f"Nobody has to act on it → availability gap {e.gap} of 5."
     parts = []
-    needers = _join(_label(checklist, "audiences", a) for a in e.needers)
+    needers = _listed(checklist, "audiences", e.needers)
     never = e.too_slow and e.reach == Reach.NOT_AT_ALL
     if e.unseen and not never:
-        who = _join(_label(checklist, "audiences", a) for a in e.unseen)
+        who = _listed(checklist, "audiences", e.unseen)
         parts.append(f"needed by {who}, who cannot reach it")
     category = checklist.term("data_categories", e.limit_category)
     limit = _label(checklist, "time_criticalities", getattr(category, "time_criticality", ""))
     if e.too_slow:
-        who = _join(_label(checklist, "audiences", a) for a in e.default_needers)
+        who = _listed(checklist, "audiences", e.default_needers)
         parts.append(_too_slow(checklist, who, e.reach, limit))
     parts += [
         _too_slow(checklist, _label(checklist, "audiences", a), r, limit, False)
@@ -190,9 +214,24 @@ def _level_reason(
     return f"{side} risk: {name} ({first} with {second_name} {second})."
 
 
+def _listed(checklist: Checklist, vocabulary: str, term_ids: Iterable[str]) -> str:
+    """The terms' mid-sentence labels joined as a list; an audit repeats a few lists many times."""
+    written = derived(checklist, f"reasons: lists of {vocabulary}")
+    key = tuple(term_ids)
+    if key not in written:
+        written[key] = _join(_label(checklist, vocabulary, t) for t in key)
+    return written[key]
+
+
 def _label(checklist: Checklist, vocabulary: str, term_id: str) -> str:
     """Return a label to use mid-sentence: lower-cased unless it starts with an acronym."""
-    label = checklist.label(vocabulary, term_id)
+    written = derived(checklist, f"reasons: labels of {vocabulary}")
+    if term_id not in written:
+        written[term_id] = _mid_sentence(checklist.label(vocabulary, term_id))
+    return written[term_id]
+
+
+def _mid_sentence(label: str) -> str:
     if len(label) > 1 and label[1].isupper():
         return label
     return label[:1].lower() + label[1:]
