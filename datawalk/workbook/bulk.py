@@ -14,13 +14,15 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from xlsxwriter.exceptions import OverlappingRange
 from xlsxwriter.format import Format
-from xlsxwriter.utility import _datetime_to_excel_datetime, xl_col_to_name
+from xlsxwriter.utility import _datetime_to_excel_datetime, xl_col_to_name, xl_range
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet
+from xlsxwriter.worksheet import Worksheet, convert_range_args
 
 CellFormats = Format | Sequence[Format] | None
 
@@ -30,7 +32,9 @@ class BulkSheet(Worksheet):
 
     def __init__(self) -> None:
         super().__init__()
-        self._bulk: dict[int, dict[int, str]] = {}
+        # Column -> (its first row, each row's whole cell XML or None for no cell).
+        self._put: dict[int, tuple[int, list[str | None]]] = {}
+        self._tables: list[Area] = []
 
     def put_column(
         self,
@@ -45,76 +49,184 @@ class BulkSheet(Worksheet):
 
         `kind` is "text", "number", "date" or "bool" ("Yes"/"No"); text is always a string cell,
         never a formula. Empty values write no cell, or a formatted blank when `blanks` is set.
-        `formats` is one format for the column or one per value.
+        `formats` is one format for the column or one per value. A column is put once.
         """
+        if col in self._put:
+            raise ValueError(f"column {col} was put already")
         if not values:
             return
         self._check_dimensions(first_row, col)
         self._check_dimensions(first_row + len(values) - 1, col)
         if formats is None and col in self.col_info:
             formats = self.col_info[col].column_format
-        encode = self._encoder(kind)
         styles = _style_attributes(formats, len(values))
-        rows = range(first_row, first_row + len(values))
-        for row, value, style in zip(rows, values, styles, strict=True):
-            body = encode(value)
-            if body is not None:
-                self._bulk.setdefault(row, {})[col] = style + body
-            elif blanks and style:
-                self._bulk.setdefault(row, {})[col] = style + "/>"
+        bodies = self._bodies(kind, values)
+        letters = xl_col_to_name(col)
+        refs = [
+            f'<c r="{letters}{row}"' for row in range(first_row + 1, first_row + 1 + len(values))
+        ]
+        self._put[col] = (
+            first_row,
+            [
+                ref + style + body
+                if body is not None
+                else ref + style + "/>"
+                if blanks and style
+                else None
+                for ref, style, body in zip(refs, styles, bodies, strict=True)
+            ],
+        )
 
-    def _encoder(self, kind: str) -> Any:
-        """The XML after a cell's attributes for one value, or None for no value."""
-        strings = self.str_table
+    def _bodies(self, kind: str, values: Sequence[Any]) -> list[str | None]:
+        """The XML after each cell's attributes, or None for no value."""
+        if kind == "bool":
+            return self._strings(["Yes" if value else "No" for value in values])
+        if kind == "date":
+            return _numbers([self._serial(value) for value in values])
+        if kind == "number":
+            return _numbers(values)
+        return self._strings(values)
 
-        def text(value: Any) -> str | None:
-            if value is None or value == "":
-                return None
-            return f' t="s"><v>{strings._get_shared_string_index(str(value))}</v></c>'
+    def _strings(self, values: Sequence[Any]) -> list[str | None]:
+        index = self.str_table._get_shared_string_index
+        return [
+            None if value is None or value == "" else f' t="s"><v>{index(str(value))}</v></c>'
+            for value in values
+        ]
 
-        def number(value: Any) -> str | None:
-            if value is None or (isinstance(value, float) and not math.isfinite(value)):
-                return None
-            return f"><v>{value:.16G}</v></c>"
+    def _serial(self, value: Any) -> float | None:
+        if isinstance(value, datetime):
+            value = value.replace(tzinfo=None)
+        elif not isinstance(value, date):
+            return None
+        return _datetime_to_excel_datetime(value, self.date_1904, self.remove_timezone)
 
-        def when(value: Any) -> str | None:
-            if value is None:
-                return None
-            if isinstance(value, datetime):
-                value = value.replace(tzinfo=None)
-            elif not isinstance(value, date):
-                return None
-            serial = _datetime_to_excel_datetime(value, self.date_1904, self.remove_timezone)
-            return number(serial)
+    @convert_range_args
+    def add_table(
+        self, first_row: int, first_col: int, last_row: int, last_col: int, options: Any = None
+    ) -> Any:
+        """XlsxWriter's table, checked for overlaps as a rectangle: XlsxWriter checks and records
+        each cell (350,000 entries for a big audit's Findings table)."""
+        area = Area.of(first_row, first_col, last_row, last_col)
+        self._refuse_overlap(area, "Table")
+        recorded, self.table_cells = self.table_cells, _Unrecorded()
+        try:
+            result = super().add_table(first_row, first_col, last_row, last_col, options)
+        finally:
+            self.table_cells = recorded
+        if result == 0:
+            self._tables.append(area)
+        return result
 
-        def flag(value: Any) -> str | None:
-            return text("Yes" if value else "No")
+    @convert_range_args
+    def merge_range(
+        self,
+        first_row: int,
+        first_col: int,
+        last_row: int,
+        last_col: int,
+        *args: Any,
+        **kwargs: Any,
+    ) -> Any:
+        """XlsxWriter's merge, also refused over a table added here (which left no cells)."""
+        area = Area.of(first_row, first_col, last_row, last_col)
+        if any(area.overlaps(table) for table in self._tables):
+            raise OverlappingRange(f"Merge range {area} overlaps a table.")
+        return super().merge_range(first_row, first_col, last_row, last_col, *args, **kwargs)
 
-        return {"number": number, "date": when, "bool": flag}.get(kind, text)
+    def _refuse_overlap(self, area: Area, what: str) -> None:
+        if any(area.overlaps(table) for table in self._tables):
+            raise OverlappingRange(f"{what} range {area} overlaps a previous table range.")
+        if any(area.holds(row, col) for row, col in self.merged_cells):
+            raise OverlappingRange(f"{what} range {area} overlaps a previous merge range.")
 
     def _write_rows(self) -> None:
         """XlsxWriter's own rows where no column was put; the put cells merged in column order
         on the rest. Spans are left out, as XlsxWriter itself does in constant-memory mode."""
-        if not self._bulk:
+        if not self._put:
             super()._write_rows()
             return
-        letters = [xl_col_to_name(col) for col in range(self.dim_colmax + 1)]
+        cols = sorted(self._put)
+        top = min(first for first, _ in self._put.values())
+        bottom = max(first + len(cells) for first, cells in self._put.values())
+        by_row = zip(
+            *(
+                [None] * (first - top) + cells + [None] * (bottom - first - len(cells))
+                for first, cells in (self._put[col] for col in cols)
+            ),
+            strict=True,
+        )
         for row in range(self.dim_rowmin, self.dim_rowmax + 1):
-            put = self._bulk.get(row)
-            cells = self.table[row]
+            put = next(by_row) if top <= row < bottom else ()
+            own = self.table[row]
             info = self.row_info.get(row)
-            if not put and not cells:
+            if not own and not any(put):
                 if info is not None or row in self.comments:
                     self._write_empty_row(row, None, info)
                 continue
             self._write_row(row, None, info)
-            number = str(row + 1)
-            for col in sorted({*(put or ()), *cells}):
-                if put and col in put:
-                    self.fh.write(f'<c r="{letters[col]}{number}"{put[col]}')
-                else:
-                    self._write_cell(row, col, cells[col])
+            if own:
+                self._write_merged(row, dict(zip(cols, put, strict=False)), own)
+            else:
+                self.fh.write("".join(cell for cell in put if cell))
             self._xml_end_tag("row")
+
+    def _write_merged(self, row: int, put: dict[int, str | None], own: dict[int, Any]) -> None:
+        for col in sorted({*(col for col, cell in put.items() if cell), *own}):
+            cell = put.get(col)
+            if cell:
+                self.fh.write(cell)
+            else:
+                self._write_cell(row, col, own[col])
+
+
+@dataclass(frozen=True)
+class Area:
+    """A rectangle of cells, zero-indexed and inclusive."""
+
+    first_row: int
+    first_col: int
+    last_row: int
+    last_col: int
+
+    @classmethod
+    def of(cls, first_row: int, first_col: int, last_row: int, last_col: int) -> Area:
+        return cls(
+            min(first_row, last_row),
+            min(first_col, last_col),
+            max(first_row, last_row),
+            max(first_col, last_col),
+        )
+
+    def holds(self, row: int, col: int) -> bool:
+        return self.first_row <= row <= self.last_row and self.first_col <= col <= self.last_col
+
+    def overlaps(self, other: Area) -> bool:
+        return not (
+            other.last_row < self.first_row
+            or other.first_row > self.last_row
+            or other.last_col < self.first_col
+            or other.first_col > self.last_col
+        )
+
+    def __str__(self) -> str:
+        return xl_range(self.first_row, self.first_col, self.last_row, self.last_col)
+
+
+class _Unrecorded(dict):
+    """Stands in for XlsxWriter's per-cell table record while `BulkSheet.add_table` runs."""
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        pass
+
+
+def _numbers(values: Sequence[Any]) -> list[str | None]:
+    return [
+        None
+        if value is None or (isinstance(value, float) and not math.isfinite(value))
+        else f"><v>{value:.16G}</v></c>"
+        for value in values
+    ]
 
 
 class BulkWorkbook(Workbook):
