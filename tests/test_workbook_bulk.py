@@ -8,11 +8,9 @@ import string
 from datetime import date, datetime
 
 import openpyxl
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
-from xlsxwriter.exceptions import OverlappingRange
 
 from datawalk.workbook.bulk import BulkWorkbook, add_bulk_sheet
 from datawalk.workbook.writer import WORKBOOK_OPTIONS
@@ -126,24 +124,3 @@ def test_text_columns_round_trip_as_calamine_reads_them(values):
         expected.pop()
     assert read[: len(expected)] == expected
     assert all(cell == "" for cell in read[len(expected) :])
-
-
-def test_overlapping_tables_and_merges_are_still_refused():
-    buffer = io.BytesIO()
-    workbook = BulkWorkbook(buffer, WORKBOOK_OPTIONS)
-    sheet = add_bulk_sheet(workbook, "Data")
-    sheet.put_column(1, 0, "text", ["a", "b", "c"])
-    assert sheet.add_table(0, 0, 3, 1, {"name": "First"}) == 0
-    with pytest.raises(OverlappingRange):
-        sheet.add_table(3, 1, 6, 2, {"name": "Second"})
-    with pytest.raises(OverlappingRange):
-        sheet.merge_range("B2:C2", "")
-    sheet.merge_range(5, 0, 5, 3, "below the table")
-    with pytest.raises(OverlappingRange):
-        sheet.add_table(4, 2, 8, 3, {"name": "Third"})
-    assert sheet.add_table("A8:B9", {"name": "Fourth"}) == 0
-    workbook.close()
-    cells = openpyxl.load_workbook(io.BytesIO(buffer.getvalue()))["Data"]
-    assert sorted(cells.tables) == ["First", "Fourth"]
-    assert cells.tables["First"].ref == "A1:B4"
-    assert [str(merged) for merged in cells.merged_cells.ranges] == ["A6:D6"]

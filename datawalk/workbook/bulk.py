@@ -14,15 +14,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from xlsxwriter.exceptions import OverlappingRange
 from xlsxwriter.format import Format
-from xlsxwriter.utility import _datetime_to_excel_datetime, xl_col_to_name, xl_range
+from xlsxwriter.utility import _datetime_to_excel_datetime, xl_col_to_name
 from xlsxwriter.workbook import Workbook
-from xlsxwriter.worksheet import Worksheet, convert_range_args
+from xlsxwriter.worksheet import Worksheet
 
 CellFormats = Format | Sequence[Format] | None
 
@@ -34,7 +32,6 @@ class BulkSheet(Worksheet):
         super().__init__()
         # Column -> (its first row, each row's whole cell XML or None for no cell).
         self._put: dict[int, tuple[int, list[str | None]]] = {}
-        self._tables: list[Area] = []
 
     def put_column(
         self,
@@ -101,45 +98,6 @@ class BulkSheet(Worksheet):
             return None
         return _datetime_to_excel_datetime(value, self.date_1904, self.remove_timezone)
 
-    @convert_range_args
-    def add_table(
-        self, first_row: int, first_col: int, last_row: int, last_col: int, options: Any = None
-    ) -> Any:
-        """XlsxWriter's table, checked for overlaps as a rectangle: XlsxWriter checks and records
-        each cell (350,000 entries for a big audit's Findings table)."""
-        area = Area.of(first_row, first_col, last_row, last_col)
-        self._refuse_overlap(area, "Table")
-        recorded, self.table_cells = self.table_cells, _Unrecorded()
-        try:
-            result = super().add_table(first_row, first_col, last_row, last_col, options)
-        finally:
-            self.table_cells = recorded
-        if result == 0:
-            self._tables.append(area)
-        return result
-
-    @convert_range_args
-    def merge_range(
-        self,
-        first_row: int,
-        first_col: int,
-        last_row: int,
-        last_col: int,
-        *args: Any,
-        **kwargs: Any,
-    ) -> Any:
-        """XlsxWriter's merge, also refused over a table added here (which left no cells)."""
-        area = Area.of(first_row, first_col, last_row, last_col)
-        if any(area.overlaps(table) for table in self._tables):
-            raise OverlappingRange(f"Merge range {area} overlaps a table.")
-        return super().merge_range(first_row, first_col, last_row, last_col, *args, **kwargs)
-
-    def _refuse_overlap(self, area: Area, what: str) -> None:
-        if any(area.overlaps(table) for table in self._tables):
-            raise OverlappingRange(f"{what} range {area} overlaps a previous table range.")
-        if any(area.holds(row, col) for row, col in self.merged_cells):
-            raise OverlappingRange(f"{what} range {area} overlaps a previous merge range.")
-
     def _write_rows(self) -> None:
         """XlsxWriter's own rows where no column was put; the put cells merged in column order
         on the rest. Spans are left out, as XlsxWriter itself does in constant-memory mode."""
@@ -178,46 +136,6 @@ class BulkSheet(Worksheet):
                 self.fh.write(cell)
             else:
                 self._write_cell(row, col, own[col])
-
-
-@dataclass(frozen=True)
-class Area:
-    """A rectangle of cells, zero-indexed and inclusive."""
-
-    first_row: int
-    first_col: int
-    last_row: int
-    last_col: int
-
-    @classmethod
-    def of(cls, first_row: int, first_col: int, last_row: int, last_col: int) -> Area:
-        return cls(
-            min(first_row, last_row),
-            min(first_col, last_col),
-            max(first_row, last_row),
-            max(first_col, last_col),
-        )
-
-    def holds(self, row: int, col: int) -> bool:
-        return self.first_row <= row <= self.last_row and self.first_col <= col <= self.last_col
-
-    def overlaps(self, other: Area) -> bool:
-        return not (
-            other.last_row < self.first_row
-            or other.first_row > self.last_row
-            or other.last_col < self.first_col
-            or other.first_col > self.last_col
-        )
-
-    def __str__(self) -> str:
-        return xl_range(self.first_row, self.first_col, self.last_row, self.last_col)
-
-
-class _Unrecorded(dict):
-    """Stands in for XlsxWriter's per-cell table record while `BulkSheet.add_table` runs."""
-
-    def __setitem__(self, key: Any, value: Any) -> None:
-        pass
 
 
 def _numbers(values: Sequence[Any]) -> list[str | None]:
