@@ -91,11 +91,15 @@ def scored_rows(
     findings: Sequence[Finding],
     locations: Iterable[Location],
     checklist: Checklist,
+    explain: bool = True,
 ) -> pd.DataFrame:
     """The table without the columns that compare a finding with the others (`TABLE_COLUMNS`,
     left empty in place): each row depends on its own finding, its place and the checklist only,
     so rows built apart and put together are the rows built at once (see
-    `datawalk.scored_table_cache`)."""
+    `datawalk.scored_table_cache`).
+
+    With `explain=False` the reasons are left empty (`first_reason` ""): what only counts levels,
+    such as another walk's summary on the trend, needs no prose, the dear part of scoring."""
     located = list(locations)
     frame = _finding_rows(audit, findings, located, checklist)
     if checklist.scoring is None:
@@ -104,7 +108,7 @@ def scored_rows(
         return frame.reindex(columns=COLUMNS + DETAIL_COLUMNS)
     places = {location.id: location.location_type for location in located}
     frame_in = findings_to_frame(findings, places)
-    scores = score_frame(frame_in, checklist, walk_date(audit), explain=True)
+    scores = score_frame(frame_in, checklist, walk_date(audit), explain=explain)
     names = np.array([level.name for level in checklist.scoring.levels], dtype=object)
     privacy = scores["privacy_level_index"].to_numpy()
     safeguarding = scores["safeguarding_level_index"].to_numpy()
@@ -121,7 +125,8 @@ def scored_rows(
     frame["classification"] = scores["classification"].to_numpy()
     frame["classification_name"] = frame["classification"].map(CLASSIFICATION_NAMES)
     frame["priority"] = scores["priority"].to_numpy(dtype=float)
-    frame["first_reason"] = [reasons[0] if reasons else "" for reasons in scores["reasons"]]
+    reasons = scores["reasons"] if explain else pd.Series([[] for _ in range(len(frame))])
+    frame["first_reason"] = [given[0] if given else "" for given in reasons]
     frame["recommendation"] = [
         rules[ids[0]].action if ids else commendation
         for ids, commendation in zip(scores["rule_ids"], scores["commendation"], strict=True)
@@ -131,7 +136,7 @@ def scored_rows(
     frame["rank_label"] = None
     frame["action_title"] = None
     for name in DETAIL_COLUMNS:
-        frame[name] = scores[name].to_numpy()
+        frame[name] = scores.get(name, reasons).to_numpy()
     return frame
 
 

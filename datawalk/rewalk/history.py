@@ -15,7 +15,7 @@ from datawalk.checklist import checklist_from_pin
 from datawalk.models import Audit, RewalkRecord
 from datawalk.rewalk.compare import Comparison, compare_walks
 from datawalk.rewalk.summary import WalkSummary, school_key, summarise_walk
-from datawalk.scored_table import scored_table
+from datawalk.scored_table import scored_rows
 from datawalk.vocabulary import Checklist
 
 
@@ -27,10 +27,12 @@ def summary_of(
     reads: Any, audit: Audit, checklist: Checklist, table: pd.DataFrame | None = None
 ) -> WalkSummary:
     """Summarise one held walk: per location, findings and worst levels on both sides. Pass
-    its scored `table` when one is at hand (the dashboard holds it), else it is built here."""
+    its scored `table` when one is at hand (the dashboard holds it), else its levels are
+    scored here, without the reasons and titles a summary never shows."""
     locations = reads.list_locations(audit.id)
     if table is None:
-        table = scored_table(audit, reads.findings_for_scoring(audit.id), locations, checklist)
+        findings = reads.findings_for_scoring(audit.id)
+        table = scored_rows(audit, findings, locations, checklist, explain=False)
     unchecked = [u.location_id for u in reads.rewalk_record(audit.id).unchecked_locations]
     summary = summarise_walk(audit, locations, table, level_names(checklist), unchecked)
     return summary.model_copy(update={"school_key": audit_school_key(reads, audit)})
