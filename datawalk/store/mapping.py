@@ -245,7 +245,7 @@ def stored_finding(row: Row, photos: list[Photo] | None = None) -> Finding:
     data["needed_by"] = needers
     data["needed_reach"] = {audience: Reach(reach) for audience, reach in given.items()}
     data["photos"] = photos or []
-    return Finding.model_construct(**data)
+    return Finding.stored(data)
 
 
 def _needers_to_column(finding: Finding) -> list[Any]:
@@ -346,7 +346,7 @@ def action_from_row(row: Row, finding_ids: list[str]) -> Action:
     read on every export. Anything that writes an action validates it on its way in."""
     data = {name: row[name] for name in ACTION_SCALARS}
     data.update(status=ActionStatus(row["status"]), finding_ids=finding_ids)
-    return Action.model_construct(**data)
+    return Action.stored(data)
 
 
 def trail_to_row(event: TrailEvent) -> dict[str, Any]:
