@@ -6,7 +6,7 @@ the numbers never depend on this module.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Hashable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -104,11 +104,7 @@ def _seen_by(checklist: Checklist, excess: list[str]) -> str:
     """Who sees it without need. Those who never act on pupil information (visitors, passers-by)
     are named apart, as the checklist phrases them: "who do not need it" would suggest they
     might."""
-    written = derived(checklist, "reasons: seen by")
-    key = tuple(excess)
-    if key not in written:
-        written[key] = _written_seen_by(checklist, excess)
-    return written[key]
+    return _once(checklist, "seen by", tuple(excess), lambda: _written_seen_by(checklist, excess))
 
 
 def _written_seen_by(checklist: Checklist, excess: list[str]) -> str:
@@ -125,11 +121,8 @@ def _written_seen_by(checklist: Checklist, excess: list[str]) -> str:
 
 
 def _sensitivity_reason(checklist: Checklist, e: Explanation) -> str:
-    written = derived(checklist, "reasons: sensitivity")
     key = (e.sensitive_category, e.sensitivity)
-    if key not in written:
-        written[key] = _written_sensitivity(checklist, e)
-    return written[key]
+    return _once(checklist, "sensitivity", key, lambda: _written_sensitivity(checklist, e))
 
 
 def _written_sensitivity(checklist: Checklist, e: Explanation) -> str:
@@ -141,11 +134,8 @@ def _written_sensitivity(checklist: Checklist, e: Explanation) -> str:
 
 
 def _need_reason(checklist: Checklist, e: Explanation) -> str:
-    written = derived(checklist, "reasons: need")
     key = (e.need_category, e.need)
-    if key not in written:
-        written[key] = _written_need(checklist, e)
-    return written[key]
+    return _once(checklist, "need", key, lambda: _written_need(checklist, e))
 
 
 def _written_need(checklist: Checklist, e: Explanation) -> str:
@@ -216,19 +206,32 @@ def _level_reason(
 
 def _listed(checklist: Checklist, vocabulary: str, term_ids: Iterable[str]) -> str:
     """The terms' mid-sentence labels joined as a list; an audit repeats a few lists many times."""
-    written = derived(checklist, f"reasons: lists of {vocabulary}")
     key = tuple(term_ids)
-    if key not in written:
-        written[key] = _join(_label(checklist, vocabulary, t) for t in key)
-    return written[key]
+    return _once(
+        checklist,
+        f"lists of {vocabulary}",
+        key,
+        lambda: _join(_label(checklist, vocabulary, t) for t in key),
+    )
 
 
 def _label(checklist: Checklist, vocabulary: str, term_id: str) -> str:
     """Return a label to use mid-sentence: lower-cased unless it starts with an acronym."""
-    written = derived(checklist, f"reasons: labels of {vocabulary}")
-    if term_id not in written:
-        written[term_id] = _mid_sentence(checklist.label(vocabulary, term_id))
-    return written[term_id]
+    return _once(
+        checklist,
+        f"labels of {vocabulary}",
+        term_id,
+        lambda: _mid_sentence(checklist.label(vocabulary, term_id)),
+    )
+
+
+def _once(checklist: Checklist, kind: str, key: Hashable, write: Callable[[], str]) -> str:
+    """The text `write` gives, written the first time this checklist is asked for `key` of this
+    `kind` and kept with the checklist: an audit repeats the same few phrases thousands of times."""
+    written = derived(checklist, f"reasons: {kind}")
+    if key not in written:
+        written[key] = write()
+    return written[key]
 
 
 def _mid_sentence(label: str) -> str:
