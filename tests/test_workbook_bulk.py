@@ -12,7 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from python_calamine import CalamineWorkbook
 
-from datawalk.workbook.bulk import BulkWorkbook, add_bulk_sheet
+from datawalk.workbook.bulk import MAX_CELL_TEXT, BulkWorkbook, add_bulk_sheet, cell_text
 from datawalk.workbook.writer import WORKBOOK_OPTIONS
 
 
@@ -111,7 +111,8 @@ TEXT = st.text(alphabet=string.printable + "éü£\u2019\x01\x1f", max_size=40)
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.one_of(st.none(), TEXT), min_size=1, max_size=30))
 def test_text_columns_round_trip_as_calamine_reads_them(values):
-    """Control characters, XML specials and leading/trailing spaces survive the shared strings."""
+    """Control characters, XML specials and leading/trailing spaces survive the shared strings;
+    only line breaks are made LF, as Excel holds them."""
     buffer = io.BytesIO()
     workbook = BulkWorkbook(buffer, WORKBOOK_OPTIONS)
     add_bulk_sheet(workbook, "Data").put_column(0, 0, "text", values)
@@ -119,8 +120,20 @@ def test_text_columns_round_trip_as_calamine_reads_them(values):
     workbook.close()
     rows = CalamineWorkbook.from_filelike(io.BytesIO(buffer.getvalue())).get_sheet_by_name("Data")
     read = [row[0] for row in rows.to_python(skip_empty_area=False)]
-    expected = ["" if value is None else value for value in values]
+    expected = [cell_text(value) if value else "" for value in values]
     while expected and expected[-1] == "":
         expected.pop()
     assert read[: len(expected)] == expected
     assert all(cell == "" for cell in read[len(expected) :])
+
+
+def test_text_cells_are_held_as_excel_holds_them():
+    """Line breaks become LF (a CR would show as _x000D_) and text stops at Excel's cell limit."""
+
+    def build(workbook):
+        sheet = add_bulk_sheet(workbook, "Data")
+        sheet.put_column(0, 0, "text", ["one\r\ntwo\rthree", "x" * 40_000])
+
+    cells = _book(build)["Data"]
+    assert cells.cell(1, 1).value == "one\ntwo\nthree"
+    assert len(cells.cell(2, 1).value) == MAX_CELL_TEXT

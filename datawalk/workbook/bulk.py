@@ -23,6 +23,15 @@ from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
 CellFormats = Format | Sequence[Format] | None
+MAX_CELL_TEXT = 32_767
+
+
+def cell_text(value: Any) -> str:
+    """Text as a cell holds it: Excel breaks lines on LF only (a CR would show as _x000D_)."""
+    text = str(value)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text[:MAX_CELL_TEXT]
 
 
 class BulkSheet(Worksheet):
@@ -44,8 +53,9 @@ class BulkSheet(Worksheet):
     ) -> None:
         """Write `values` down column `col` from `first_row`.
 
-        `kind` is "text", "number", "date" or "bool" ("Yes"/"No"); text is always a string cell,
-        never a formula. Empty values write no cell, or a formatted blank when `blanks` is set.
+        `kind` is "text", "number", "date" or "bool" ("Yes"/"No"); text is always a string cell
+        (`cell_text`), never a formula. Empty values write no cell, or a formatted blank when
+        `blanks` is set.
         `formats` is one format for the column or one per value. A column is put once.
         """
         if col in self._put:
@@ -87,8 +97,7 @@ class BulkSheet(Worksheet):
     def _strings(self, values: Sequence[Any]) -> list[str | None]:
         index = self.str_table._get_shared_string_index
         return [
-            None if value is None or value == "" else f' t="s"><v>{index(str(value))}</v></c>'
-            for value in values
+            f' t="s"><v>{index(cell_text(value))}</v></c>' if value else None for value in values
         ]
 
     def _serial(self, value: Any) -> float | None:

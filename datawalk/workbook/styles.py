@@ -17,14 +17,13 @@ from xlsxwriter.worksheet import Worksheet
 
 from datawalk.colours import text_colour
 from datawalk.vocabulary import Level
-from datawalk.workbook.bulk import BulkSheet
+from datawalk.workbook.bulk import BulkSheet, cell_text
 from datawalk.workbook.fit import row_points
 
 DATE_FORMAT = "dd/mm/yyyy"
 DATETIME_FORMAT = "dd/mm/yyyy hh:mm"
 HEADER_FILL = "#1F3864"
 EDITABLE_FILL = "#FFF2CC"
-MAX_CELL_TEXT = 32_767
 
 
 class Styles:
@@ -97,14 +96,6 @@ class Styles:
         )
 
 
-def cell_text(value: Any) -> str:
-    """Text as a cell holds it: Excel breaks lines on LF only (a CR would show as _x000D_)."""
-    text = str(value)
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text[:MAX_CELL_TEXT]
-
-
 def put(
     sheet: Worksheet,
     row: int,
@@ -131,7 +122,14 @@ def put(
 
 
 ColumnWriter = Callable[[int, list[Any]], None]
-COLUMN_KINDS = {"date": "date", "datetime": "date", "number": "number", "count": "number"}
+# A column's kind (`layout`) -> the kind of cell `BulkSheet.put_column` writes; any other is text.
+COLUMN_KINDS = {
+    "date": "date",
+    "datetime": "date",
+    "number": "number",
+    "count": "number",
+    "bool": "bool",
+}
 
 
 def column_writer(sheet: BulkSheet, kind: str, fmt: Format | None) -> ColumnWriter:
@@ -140,16 +138,8 @@ def column_writer(sheet: BulkSheet, kind: str, fmt: Format | None) -> ColumnWrit
 
     Text is always a string cell; empty values write nothing (a table needs no blank cells).
     """
-    if kind == "bool":
-        return lambda col, values: sheet.put_column(1, col, "bool", values, fmt)
-    if kind in COLUMN_KINDS:
-        return lambda col, values: sheet.put_column(1, col, COLUMN_KINDS[kind], values, fmt)
-    return lambda col, values: sheet.put_column(1, col, "text", texts(values), fmt)
-
-
-def texts(values: list[Any]) -> list[str | None]:
-    """`cell_text` of each non-empty value; empty ones stay empty."""
-    return [cell_text(value) if value else None for value in values]
+    cells = COLUMN_KINDS.get(kind, "text")
+    return lambda col, values: sheet.put_column(1, col, cells, values, fmt)
 
 
 def header_footer_text(marking: str) -> str:

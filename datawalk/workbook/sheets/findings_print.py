@@ -19,7 +19,7 @@ from datawalk.workbook.bulk import add_bulk_sheet
 from datawalk.workbook.data import FindingView, WorkbookData
 from datawalk.workbook.fit import row_points
 from datawalk.workbook.layout import FINDINGS_PRINT
-from datawalk.workbook.styles import Styles, put, set_up_page, texts
+from datawalk.workbook.styles import Styles, put, set_up_page
 
 
 @dataclass(frozen=True)
@@ -78,7 +78,7 @@ def write_findings_print(workbook: Workbook, styles: Styles, data: WorkbookData)
     for col, cells in enumerate(values):
         levels = shades.get(col)
         fmts = [wrap if lv is None else by_level[lv.id] for lv in levels] if levels else wrap
-        sheet.put_column(1, col, "text", texts(cells), fmts, blanks=True)
+        sheet.put_column(1, col, "text", cells, fmts, blanks=True)
     widths = [column.width for column in columns]
     for row, cells in enumerate(zip(*values, strict=True), start=1):
         height = row_points(zip(cells, widths, strict=True))
