@@ -136,6 +136,19 @@ def test_add_and_delete_photo_bump_the_finding(store, audit, location, make_find
     assert store.photo_counts(audit.id) == {}
 
 
+def test_photo_counts_of_some_findings_count_only_those(
+    store, audit, location, make_finding, make_photo
+):
+    with_two = store.save_finding(
+        make_finding(audit.id, location.id, photos=[make_photo(), make_photo()]), ACTOR
+    )
+    with_one = store.save_finding(make_finding(audit.id, location.id, photos=[make_photo()]), ACTOR)
+    without = store.save_finding(make_finding(audit.id, location.id), ACTOR)
+    assert store.photo_counts(audit.id) == {with_two.id: 2, with_one.id: 1}
+    assert store.photo_counts(audit.id, [with_one.id, without.id]) == {with_one.id: 1}
+    assert store.photo_counts(audit.id, []) == {}
+
+
 def test_update_photo_replaces_bytes(store, audit, location, make_finding, make_photo, png):
     photo = make_photo(redacted=False)
     saved = store.save_finding(make_finding(audit.id, location.id, photos=[photo]), ACTOR)

@@ -9,6 +9,7 @@ The trail records a photo's id, size and redaction facts, never its bytes.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Sequence
 
 from sqlalchemy import Connection, RowMapping, delete, func, insert, select, update
 
@@ -215,8 +216,11 @@ class PhotosMixin(StoreBase):
         with self._read() as connection:
             return select_photos(connection, finding_ids=[finding_id]).get(finding_id, [])
 
-    def photo_counts(self, audit_id: str) -> dict[str, int]:
-        """Return {finding id: number of photos} for the audit's findings that have any."""
+    def photo_counts(
+        self, audit_id: str, finding_ids: Sequence[str] | None = None
+    ) -> dict[str, int]:
+        """Return {finding id: number of photos} for the audit's findings that have any, or for
+        those of `finding_ids` only (a list of five cards need not count the whole audit)."""
         p, f = tables.photos, tables.findings
         query = (
             select(p.c.finding_id, func.count())
@@ -224,5 +228,7 @@ class PhotosMixin(StoreBase):
             .where(f.c.audit_id == audit_id)
             .group_by(p.c.finding_id)
         )
+        if finding_ids is not None:
+            query = query.where(p.c.finding_id.in_(list(finding_ids)))
         with self._read() as connection:
             return {finding_id: count for finding_id, count in connection.execute(query)}

@@ -92,8 +92,10 @@ def render_findings(
     scores: list[ScoredFinding | None] = [None] * len(newest)
     if checklist.scoring is not None:
         scores = list(_card_scores(newest, checklist, today))
-    # Lists load findings without their photos: one count per audit version says which have any.
-    counts = state.photo_counts_of(newest[0].audit_id) if permissions.may(Permission.READ) else {}
+    # Lists load findings without their photos: one count of the shown cards says which have any.
+    shown = [finding.id for finding in newest]
+    may_see = permissions.may(Permission.READ)
+    counts = state.photo_counts_of(newest[0].audit_id, shown) if may_see else {}
     for finding, score in zip(newest, scores, strict=True):
         render_finding_card(
             finding,

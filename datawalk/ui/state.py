@@ -9,6 +9,7 @@ wrap core calls here, never inside the core.
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -274,19 +275,22 @@ def findings_at(audit_id: str, location_id: str) -> list[Finding]:
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
-def _photo_counts(url: str | None, audit_id: str, version: int) -> dict[str, int]:
-    return _workspace_for(url).reads.photo_counts(audit_id)
+def _photo_counts(
+    url: str | None, audit_id: str, version: int, finding_ids: tuple[str, ...]
+) -> dict[str, int]:
+    return _workspace_for(url).reads.photo_counts(audit_id, finding_ids)
 
 
-def photo_counts_of(audit_id: str) -> dict[str, int]:
-    """Return {finding id: number of photos} for the audit (read once per audit version), so
-    cards look a thumbnail up only where there is a photo.
+def photo_counts_of(audit_id: str, finding_ids: Sequence[str]) -> dict[str, int]:
+    """Return {finding id: number of photos} for these findings of the audit (read once per
+    audit version), so cards look a thumbnail up only where there is a photo. Only the cards
+    shown are counted: a save bumps the version, and the walk page saves often.
 
     The copy is shared between sessions: the audit's scope is checked here (its version is
     read through this actor's reads), and callers ask only for someone who may read photos.
     """
     version = reads().audit_version(audit_id)
-    return _photo_counts(database_url(), audit_id, version)
+    return _photo_counts(database_url(), audit_id, version, tuple(finding_ids))
 
 
 @st.cache_resource(max_entries=64, show_spinner=False)
