@@ -11,6 +11,7 @@ from __future__ import annotations
 import streamlit as st
 
 from datawalk import drafts
+from datawalk.accounts.roles import Permission
 from datawalk.errors import ConflictError, DataWalkError, NotFoundError, ValidationError
 from datawalk.models import LONG_TEXT, SHORT_TEXT, Finding
 from datawalk.services import findings, rewalks
@@ -20,6 +21,7 @@ from datawalk.ui import (
     capture_who,
     errors,
     finding_list,
+    permissions,
     photos,
     previews,
     state,
@@ -326,12 +328,20 @@ def _render_form(ctx: cs.CaptureContext) -> None:
 def _render_findings_here(ctx: cs.CaptureContext) -> None:
     st.markdown(f"#### Findings here ({widgets.escape_markdown(ctx.location_name)})")
     finding_list.render_undo(ctx.audit_id, ctx.actor)
-    newest, total = state.newest_findings_at(ctx.audit_id, ctx.location_id, CARDS_SHOWN)
-    show_all = total > CARDS_SHOWN and st.toggle(
-        f"Show all {total} findings here (newest first)", key="walk_show_all"
+    may_see_photos = permissions.may(Permission.READ)
+    newest = state.newest_findings_at(
+        ctx.audit_id, ctx.location_id, CARDS_SHOWN, photo_counts=may_see_photos
     )
-    here = state.findings_at(ctx.audit_id, ctx.location_id) if show_all else newest
-    finding_list.render_findings(here, ctx.checklist, ctx.actor, ctx.walk_date, None)
+    show_all = newest.total > CARDS_SHOWN and st.toggle(
+        f"Show all {newest.total} findings here (newest first)", key="walk_show_all"
+    )
+    if show_all:
+        here = state.findings_at(ctx.audit_id, ctx.location_id)
+        finding_list.render_findings(here, ctx.checklist, ctx.actor, ctx.walk_date)
+        return
+    finding_list.render_findings(
+        newest.findings, ctx.checklist, ctx.actor, ctx.walk_date, newest.photo_counts
+    )
 
 
 @st.fragment

@@ -7,6 +7,7 @@ kept in session state so one tap brings it back with the same id and reference.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 
 import streamlit as st
@@ -77,25 +78,27 @@ def _edit_here(finding_id: str) -> None:
 
 
 def render_findings(
-    findings: list[Finding], checklist: Checklist, actor: str, today: date, limit: int | None
+    findings: list[Finding],
+    checklist: Checklist,
+    actor: str,
+    today: date,
+    photo_counts: Mapping[str, int] | None = None,
 ) -> None:
-    """Cards for the most recently changed findings (all when `limit` is None), edited in place,
-    scored with the audit's checklist as of the walk date.
+    """Cards for the findings, newest change first, edited in place, scored with the audit's
+    checklist as of the walk date. `photo_counts`: the cards' photos, when the caller read them
+    with the findings (lists load findings without photos); else they are counted here.
 
-    A limit keeps every tap quick where a place holds very many findings: each card is a dozen
-    elements that Streamlit rebuilds on every rerun, and only shown cards are scored.
+    Each card is a dozen elements that Streamlit rebuilds on every rerun, and each shown card
+    is scored, so callers show a handful where a place holds very many findings.
     """
     if not findings:
         st.caption("Nothing recorded here yet.")
         return
-    newest = sorted(findings, key=lambda finding: finding.updated_at, reverse=True)[:limit]
+    newest = sorted(findings, key=lambda finding: finding.updated_at, reverse=True)
     scores: list[ScoredFinding | None] = [None] * len(newest)
     if checklist.scoring is not None:
         scores = list(_card_scores(newest, checklist, today))
-    # Lists load findings without their photos: one count of the shown cards says which have any.
-    shown = [finding.id for finding in newest]
-    may_see = permissions.may(Permission.READ)
-    counts = state.photo_counts_of(newest[0].audit_id, shown) if may_see else {}
+    counts = photo_counts if photo_counts is not None else _photo_counts(newest)
     for finding, score in zip(newest, scores, strict=True):
         render_finding_card(
             finding,
@@ -105,6 +108,13 @@ def render_findings(
             edit_in_place=True,
             photo_count=counts.get(finding.id, 0),
         )
+
+
+def _photo_counts(findings: list[Finding]) -> Mapping[str, int]:
+    """One count of the shown cards' photos says which have any (none for who may not see)."""
+    if not permissions.may(Permission.READ):
+        return {}
+    return state.photo_counts_of(findings[0].audit_id, [finding.id for finding in findings])
 
 
 def _card_scores(findings: list[Finding], checklist: Checklist, today: date) -> list[ScoredFinding]:
@@ -185,18 +195,25 @@ def _render_heading(
     # The thumbnail cache is shared between sessions: only a reader of photos may ask it.
     shows_photos = bool(finding.id) and photo_count > 0 and permissions.may(Permission.READ)
     picture = _thumbnail(finding.id, finding.version) if shows_photos else None
-    text_col = st.container()
-    if picture:
-        image_col, text_col = st.columns([1, 5], vertical_alignment="center")
-        with image_col:
-            widgets.private_image(picture, width=THUMB_PX, alt=f"Photo of {reference}")
+    if not picture:  # straight into the card: no column blocks for Streamlit to rebuild
+        _render_title(finding, checklist, reference, scored)
+        return
+    image_col, text_col = st.columns([1, 5], vertical_alignment="center")
+    with image_col:
+        widgets.private_image(picture, width=THUMB_PX, alt=f"Photo of {reference}")
     with text_col:
-        heading = f"{reference} · {title(finding, checklist)}"
-        st.markdown(f"**{widgets.escape_markdown(heading)}**")
-        if finding.title.strip():
-            st.caption(widgets.escape_markdown(summary(finding, checklist)))
-        if scored is not None:
-            _render_levels(scored, checklist)
+        _render_title(finding, checklist, reference, scored)
+
+
+def _render_title(
+    finding: Finding, checklist: Checklist, reference: str, scored: ScoredFinding | None
+) -> None:
+    heading = f"{reference} · {title(finding, checklist)}"
+    st.markdown(f"**{widgets.escape_markdown(heading)}**")
+    if finding.title.strip():
+        st.caption(widgets.escape_markdown(summary(finding, checklist)))
+    if scored is not None:
+        _render_levels(scored, checklist)
 
 
 def _needer(checklist: Checklist, finding: Finding, audience: str) -> str:
@@ -254,9 +271,10 @@ def render_finding_card(
                 args=(None,),
             )
             return
-        edit_col, delete_col = st.columns(2)
+        # One horizontal row, not two columns: two fewer blocks on every card, every rerun.
+        buttons = st.container(horizontal=True)
         if edit_in_place:
-            edit_col.button(
+            buttons.button(
                 f"Edit {reference}",
                 key=f"edit_{finding.id}",
                 on_click=_edit_here,
@@ -264,14 +282,14 @@ def render_finding_card(
                 icon=":material/edit:",
             )
         else:
-            with edit_col:
+            with buttons:
                 widgets.page_link(
                     "walk",
                     f"Edit {reference}",
                     state.audit_params(finding.audit_id, finding.location_id, finding=finding.id),
                     icon=":material/edit:",
                 )
-        delete_col.button(
+        buttons.button(
             f"Delete {reference}",
             key=f"delete_{finding.id}",
             on_click=_ask_delete,

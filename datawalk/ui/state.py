@@ -101,7 +101,7 @@ def current_audit() -> Audit | None:
         return None
 
 
-@st.cache_resource(max_entries=32)
+@st.cache_resource(max_entries=32, show_spinner=False)
 def _audit_at_version(url: str | None, audit_id: str, version: int) -> Audit:
     """The audit (with its pinned checklist) parsed once per write: every rerun needs it.
 
@@ -293,18 +293,36 @@ def photo_counts_of(audit_id: str, finding_ids: Sequence[str]) -> dict[str, int]
     return _photo_counts(database_url(), audit_id, version, tuple(finding_ids))
 
 
+@dataclass(frozen=True)
+class NewestHere:
+    """The newest findings at a place, how many there are, and the photos of those shown
+    ({finding id: count}; empty for someone who may not read photos)."""
+
+    findings: list[Finding]
+    total: int
+    photo_counts: dict[str, int]
+
+
 @st.cache_resource(max_entries=64, show_spinner=False)
 def _newest_at(
-    url: str | None, audit_id: str, location_id: str, limit: int, version: int
-) -> tuple[list[Finding], int]:
-    return _workspace_for(url).reads.newest_findings(audit_id, location_id, limit)
+    url: str | None, audit_id: str, location_id: str, limit: int, version: int, counted: bool
+) -> NewestHere:
+    reads = _workspace_for(url).reads
+    newest, total = reads.newest_findings(audit_id, location_id, limit)
+    shown = [finding.id for finding in newest]
+    counts = reads.photo_counts(audit_id, shown) if counted and shown else {}
+    return NewestHere(newest, total, counts)
 
 
-def newest_findings_at(audit_id: str, location_id: str, limit: int) -> tuple[list[Finding], int]:
-    """Return the newest `limit` findings at a location and how many there are (read once per
-    audit version): after a save the walk page reads a handful of rows, not the whole place."""
-    url = database_url()
-    return _newest_at(url, audit_id, location_id, limit, reads().audit_version(audit_id))
+def newest_findings_at(
+    audit_id: str, location_id: str, limit: int, *, photo_counts: bool
+) -> NewestHere:
+    """The newest `limit` findings at a location, read once per audit version: after a save the
+    walk page reads a handful of rows, not the whole place, and counts their photos in the same
+    cached read when `photo_counts` (only for someone who may read photos: the copy is shared
+    between sessions, and the audit's scope is checked by reading its version as this actor)."""
+    version = reads().audit_version(audit_id)
+    return _newest_at(database_url(), audit_id, location_id, limit, version, photo_counts)
 
 
 @st.cache_resource(max_entries=32, show_spinner=False)
