@@ -252,6 +252,8 @@ def _save(ctx: cs.CaptureContext) -> str | None:
         errors.record_error(cs.SCOPE, exc)
         return None
     previews.log_identifier_override(ctx, previews.confirmed_fields(draft), saved)
+    live = previews.live_score(ctx, draft)
+    finding_list.remember_card_score(saved, ctx.checklist, ctx.walk_date, live)
     cs.reset(ctx, stored_draft_cleared=True)
     return saved.reference
 

@@ -117,6 +117,20 @@ def _photo_counts(findings: list[Finding]) -> Mapping[str, int]:
     return state.photo_counts_of(findings[0].audit_id, [finding.id for finding in findings])
 
 
+def remember_card_score(
+    finding: Finding, checklist: Checklist, today: date, scored: ScoredFinding | None
+) -> None:
+    """Keep the score the form showed for a finding just saved, so its new card is not scored
+    again. The card shows only levels and classification, which the place does not change."""
+    if scored is None:
+        return
+    kept = st.session_state.get(_CARD_SCORES, {})
+    st.session_state[_CARD_SCORES] = {
+        **kept,
+        (finding.id, finding.version): (checklist, today, scored),
+    }
+
+
 def _card_scores(findings: list[Finding], checklist: Checklist, today: date) -> list[ScoredFinding]:
     """Score the shown cards, reusing this session's scores of cards that have not changed.
 

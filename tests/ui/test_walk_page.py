@@ -348,3 +348,35 @@ def test_a_saved_finding_that_needs_action_has_its_action_at_once(open_page, wal
     assert len(actions) == 1 and actions[0].status == "open"
     created = [e for e in walk.store.list_trail(walk.audit.id) if e.entity == "action"]
     assert [e.operation for e in created] == ["create"]
+
+
+def test_a_new_card_shows_the_form_s_score_without_scoring_it_again(
+    open_page, walk, monkeypatch
+) -> None:
+    from datawalk.scoring import score_findings
+    from datawalk.ui import finding_list, widgets
+
+    scored_for_cards: list[str] = []
+
+    def counted(findings, *args, **kwargs):
+        scored_for_cards.extend(finding.id for finding in findings)
+        return score_findings(findings, *args, **kwargs)
+
+    monkeypatch.setattr(finding_list, "score_findings", counted)
+    at = walk_page(open_page, walk)
+    at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    at = save(at)
+
+    (finding,) = walk.store.list_findings(walk.audit.id)
+    assert finding.id not in scored_for_cards
+    checklist = checklist_from_pin(walk.audit.checklist)
+    (fresh,) = score_findings([finding], checklist, walk.audit.walk_at.date(), explain=False)
+    levels = {level.id: level for level in checklist.scoring.levels}
+    expected = " ".join(
+        [
+            widgets.escape_markdown(widgets.classification_name(fresh.classification)),
+            widgets.level_markdown("Privacy", levels[fresh.privacy_level]),
+            widgets.level_markdown("Safeguarding", levels[fresh.safeguarding_level]),
+        ]
+    )
+    assert [str(m.value) for m in at.markdown if "-badge[Privacy" in str(m.value)] == [expected]
