@@ -274,6 +274,8 @@ def migration_transaction(engine: Engine) -> Iterator[Connection]:
     On SQLite, foreign keys are switched off for the duration (outside the transaction, where the
     pragma takes effect) and checked before commit: a migration that rebuilds a parent table would
     otherwise cascade-delete its children. This is SQLite's documented schema-change procedure.
+    The check reads every row that points at another, so it runs only when the schema revision
+    moved: every open of a database already up to date would otherwise pay for it.
     """
     sqlite = is_sqlite(engine)
     with engine.connect() as connection:
@@ -282,8 +284,9 @@ def migration_transaction(engine: Engine) -> Iterator[Connection]:
         try:
             connection.execution_options(**{WRITE_OPTION: True})
             with connection.begin():
+                before = _revision_of(connection)
                 yield connection
-                if sqlite:
+                if sqlite and _revision_of(connection) != before:
                     broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
                     if broken:
                         raise StoreError(
@@ -293,6 +296,12 @@ def migration_transaction(engine: Engine) -> Iterator[Connection]:
         finally:
             if sqlite:
                 _sqlite_foreign_keys(connection, on=True)
+
+
+def _revision_of(connection: Connection) -> str | None:
+    from alembic.runtime.migration import MigrationContext
+
+    return MigrationContext.configure(connection).get_current_revision()
 
 
 def _sqlite_foreign_keys(connection: Connection, *, on: bool) -> None:
@@ -310,10 +319,8 @@ def upgrade(engine: Engine, revision: str = "head") -> bool:
     Returns True when the database had no schema at all before: brand new. Judged inside the
     migration's own transaction, so of two processes opening a new file only one is told so.
     """
-    from alembic.runtime.migration import MigrationContext
-
     with migration_transaction(engine) as connection:
-        brand_new = MigrationContext.configure(connection).get_current_revision() is None
+        brand_new = _revision_of(connection) is None
         command.upgrade(migration_config(connection), revision)
     return brand_new
 
@@ -327,10 +334,8 @@ def downgrade(engine: Engine, revision: str) -> None:
 
 def current_revision(engine: Engine) -> str | None:
     """Return the schema revision the database is at, or None for an empty database."""
-    from alembic.runtime.migration import MigrationContext
-
     with read_transaction(engine) as connection:
-        return MigrationContext.configure(connection).get_current_revision()
+        return _revision_of(connection)
 
 
 def checkpoint_wal(engine: Engine) -> bool:
