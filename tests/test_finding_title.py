@@ -18,13 +18,8 @@ from datawalk.errors import ValidationError
 from datawalk.interchange import dump_document, parse_document
 from datawalk.models import SHORT_TEXT
 from datawalk.store import Store
-from datawalk.store.engine import (
-    MIGRATIONS_DIR,
-    create_store_engine,
-    current_revision,
-    downgrade,
-    upgrade,
-)
+from datawalk.store.engine import create_store_engine
+from datawalk.store.migrate import MIGRATIONS_DIR, current_revision, downgrade, upgrade
 from datawalk.workbook import write_workbook
 from datawalk.workbook.layout import FINDINGS
 

@@ -14,7 +14,8 @@ from sqlalchemy.engine import Engine
 
 from datawalk.errors import StoreError
 from datawalk.store import Store
-from datawalk.store.engine import create_store_engine, current_revision, upgrade
+from datawalk.store.engine import create_store_engine
+from datawalk.store.migrate import current_revision, upgrade
 from tests.test_migrations import _insert_at_0001
 
 

@@ -21,9 +21,9 @@ from sqlalchemy import MetaData, Table, insert, text
 from datawalk.editing import DraftHolder
 from datawalk.models import Action, AuditStatus
 from datawalk.store import Store, tables
-from datawalk.store.engine import (
+from datawalk.store.engine import create_store_engine
+from datawalk.store.migrate import (
     MIGRATIONS_DIR,
-    create_store_engine,
     current_revision,
     downgrade,
     migration_config,

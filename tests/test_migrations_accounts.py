@@ -7,7 +7,8 @@ from sqlalchemy import MetaData, Table, select, update
 from test_migrations import _insert_at_0001
 
 from datawalk.store import Store
-from datawalk.store.engine import create_store_engine, upgrade
+from datawalk.store.engine import create_store_engine
+from datawalk.store.migrate import upgrade
 
 
 def test_existing_audits_get_one_school_per_exact_name(new_database_url):

@@ -19,9 +19,10 @@ from .audits import AuditsMixin
 from .base import bump_audit, require_actor
 from .documents import DocumentsMixin
 from .drafts import DraftsMixin
-from .engine import create_store_engine, describe_database_location, resolve_url, upgrade
+from .engine import create_store_engine, describe_database_location, resolve_url
 from .findings import FindingsMixin
 from .locations import LocationsMixin
+from .migrate import upgrade
 from .photos import PhotosMixin
 from .places import PlacesMixin
 from .retention import RetentionMixin
