@@ -121,13 +121,15 @@ def remember_card_score(
     finding: Finding, checklist: Checklist, today: date, scored: ScoredFinding | None
 ) -> None:
     """Keep the score the form showed for a finding just saved, so its new card is not scored
-    again. The card shows only levels and classification, which the place does not change."""
+    again. The card shows only levels and classification, which the place does not change; the
+    form scored the draft, so the score is given the saved finding's id and reference."""
     if scored is None:
         return
+    saved = scored.model_copy(update={"finding_id": finding.id, "reference": finding.reference})
     kept = st.session_state.get(_CARD_SCORES, {})
     st.session_state[_CARD_SCORES] = {
         **kept,
-        (finding.id, finding.version): (checklist, today, scored),
+        (finding.id, finding.version): (checklist, today, saved),
     }
 
 

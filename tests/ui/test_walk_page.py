@@ -380,3 +380,5 @@ def test_a_new_card_shows_the_form_s_score_without_scoring_it_again(
         ]
     )
     assert [str(m.value) for m in at.markdown if "-badge[Privacy" in str(m.value)] == [expected]
+    (kept,) = [score for _, _, score in at.session_state["finding_card_scores"].values()]
+    assert (kept.finding_id, kept.reference) == (finding.id, finding.reference)
