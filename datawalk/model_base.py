@@ -7,6 +7,7 @@ database either.
 
 from __future__ import annotations
 
+import base64
 import secrets
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -19,9 +20,20 @@ SHORT_TEXT = 200
 LONG_TEXT = 10_000
 
 
+_ID_BYTES = 12  # a multiple of 3: each id is exactly 16 URL-safe characters, with no padding
+_ID_CHARS = _ID_BYTES * 4 // 3
+
+
 def new_id() -> str:
     """Return an unguessable id, safe in URLs: ids end up in query params on shared tablets."""
-    return secrets.token_urlsafe(12)
+    return secrets.token_urlsafe(_ID_BYTES)
+
+
+def new_ids(count: int) -> list[str]:
+    """`count` ids as `new_id` makes them, from one draw of the system's randomness: a bulk
+    write of thousands of rows would otherwise ask for it once per row."""
+    text = base64.urlsafe_b64encode(secrets.token_bytes(_ID_BYTES * count)).decode("ascii")
+    return [text[start : start + _ID_CHARS] for start in range(0, len(text), _ID_CHARS)]
 
 
 def utc_now() -> datetime:

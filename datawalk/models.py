@@ -37,6 +37,7 @@ from datawalk.model_base import (
     Unit,
     VocabId,
     new_id,
+    new_ids,
     sorted_unique,
     utc_now,
 )
@@ -82,6 +83,7 @@ __all__ = [
     "Unit",
     "VocabId",
     "new_id",
+    "new_ids",
     "utc_now",
 ]
 

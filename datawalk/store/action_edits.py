@@ -20,6 +20,7 @@ from datawalk.errors import ConflictError, ValidationError
 
 from . import tables
 from .base import bump_audit
+from .bulk import execute_many
 from .trail import record_changes
 
 # The fields of a stored action an edit may write on its own (`apply_action_edits`): never its
@@ -107,9 +108,8 @@ def write_action_edits(
             raise ValidationError(f"An edit of action {edit.action_id!r} names other fields.")
         by_fields[edit.fields].append(edit)
     a = tables.actions
+    shared = {"e_audit_id": audit_id, "e_updated_at": now}
     for fields, group in by_fields.items():
-        # Every value is a bound parameter of its row: a literal in the statement would be
-        # resolved again for each of the thousands of rows.
         statement = (
             update(a)
             .where(
@@ -128,9 +128,7 @@ def write_action_edits(
         rows = [
             {
                 "e_id": edit.action_id,
-                "e_audit_id": audit_id,
                 "e_version": edit.version,
-                "e_updated_at": now,
                 "e_next_version": edit.version + 1,
                 **{
                     f"e_{name}": _column_value(value)
@@ -139,7 +137,7 @@ def write_action_edits(
             }
             for edit in group
         ]
-        if connection.execute(statement, rows).rowcount != len(rows):
+        if execute_many(connection, statement, shared, rows) != len(rows):
             raise ConflictError(
                 "An action changed or was deleted since these edits were read; nothing was saved."
             )

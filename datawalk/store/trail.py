@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import Connection, bindparam, insert, select
 
 from datawalk.editing import stale_message
 from datawalk.models import (
@@ -21,11 +21,12 @@ from datawalk.models import (
     Location,
     Photo,
     TrailEvent,
-    new_id,
+    new_ids,
     utc_now,
 )
 
 from . import tables
+from .bulk import execute_many
 from .mapping import trail_from_row, trail_to_row
 
 FREE_TEXT_FIELDS = frozenset(
@@ -206,23 +207,18 @@ def record_changes(
             operation="update",
         )
     )
+    per_row = ("id", "entity_id", "operation", "changes")
     rows = []
     for entity_id, old, new in changes:
         operation = "create" if old is None else "delete" if new is None else "update"
         changed = diff(old, new)
         if operation == "update" and not changed:
             continue
-        rows.append(
-            {
-                **shared,
-                "id": new_id(),
-                "entity_id": entity_id,
-                "operation": operation,
-                "changes": changed,
-            }
-        )
-    if rows:
-        connection.execute(insert(tables.trail_events), rows)
+        rows.append({"entity_id": entity_id, "operation": operation, "changes": changed})
+    for row, event_id in zip(rows, new_ids(len(rows)), strict=True):
+        row["id"] = event_id
+    statement = insert(tables.trail_events).values({name: bindparam(name) for name in shared})
+    execute_many(connection, statement, {k: v for k, v in shared.items() if k not in per_row}, rows)
     return len(rows)
 
 

@@ -79,10 +79,6 @@ def column_name(field_name: str) -> str:
     return _HEADERS.get(field_name, field_name)
 
 
-def cell_at(cells: list[Any], col: int) -> Any:
-    return cells[col] if col < len(cells) else ""
-
-
 def cell_text(value: Any) -> str:
     """Cell text as typed; a whole number typed into a text column loses its '.0'."""
     if type(value) is str:

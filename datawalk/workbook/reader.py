@@ -28,7 +28,7 @@ from datawalk.actions import validate_action
 from datawalk.errors import ConflictError, InterchangeError, NotFoundError, ValidationError
 from datawalk.models import Action, AuditDocument, Model
 from datawalk.store.action_edits import ActionEdit
-from datawalk.workbook.cells import cell_at, cell_text, column_name, parse_cell
+from datawalk.workbook.cells import cell_text, column_name, parse_cell
 from datawalk.workbook.changes import ActionChangeSet, FieldChange, StoredAction
 from datawalk.workbook.layout import (
     ACTION_COLUMNS,
@@ -241,40 +241,64 @@ def _compare(current: _Current, rows: list[list[Any]], edition: str) -> ActionCh
     id_col = columns[ID_HEADER][1]
     ref_col = columns.get(REFERENCES_HEADER, (None, None))[1]
     known_refs = current.known
-    editable = [(column, col) for column, col in columns.values() if column.editable]
+    readers = [(column.field, col, _CellReader(column)) for column, col in columns.values()]
+    readers = [reader for reader in readers if reader[2].column.editable]
+    width = 1 + max(col for _, col in columns.values())
     seen: dict[str, int] = {}
+    checked: set[StoredAction] = set()
     changes: list[FieldChange] = []
     stored: dict[str, StoredAction] = {}
     read = 0
-    for index, cells in enumerate(rows[1:], start=2):
-        if not cell_text(cell_at(cells, id_col)) and all(cell_text(c) == "" for c in cells):
+    for index, row in enumerate(rows[1:], start=2):
+        cells = row if len(row) >= width else [*row, *[""] * (width - len(row))]
+        if not cell_text(cells[id_col]) and all(cell_text(c) == "" for c in cells):
             continue
         read += 1
         action_id, action = _row_action(current, cells, id_col, index, seen)
         if ref_col is not None:
-            _check_references(cell_at(cells, ref_col), known_refs, index)
-        values = {
-            column.field: _plain(parse_cell(column, cell_at(cells, col), index))
-            for column, col in editable
-        }
+            _check_references(cells[ref_col], known_refs, index)
+        values = {name: reader.value(cells[col], index) for name, col, reader in readers}
         changed = [name for name, value in values.items() if getattr(action, name) != value]
-        if changed:
-            _checked(action._replace(**values), index)
-            stored[action_id] = action
-            refs = current.refs_of(action_id)
-            changes.extend(
-                FieldChange(
-                    index,
-                    action_id,
-                    refs,
-                    name,
-                    column_name(name),
-                    getattr(action, name),
-                    values[name],
-                )
-                for name in changed
+        if not changed:
+            continue
+        _checked_once(action._replace(**values), index, checked)
+        stored[action_id] = action
+        refs = current.refs_of(action_id)
+        changes.extend(
+            FieldChange(
+                index, action_id, refs, name, column_name(name), getattr(action, name), values[name]
             )
+            for name in changed
+        )
     return ActionChangeSet(current.audit_id, edition, read, changes, stored)
+
+
+class _CellReader:
+    """One editable column's cells as field values, each distinct cell parsed once: a sheet
+    repeats a handful of owners, statuses and dates thousands of times."""
+
+    def __init__(self, column: ActionColumn) -> None:
+        self.column = column
+        self._read: dict[tuple[type, Any], Any] = {}
+
+    def value(self, cell: Any, row: int) -> Any:
+        key = (cell.__class__, cell)  # by type too: True == 1, and 1 is a date serial
+        try:
+            return self._read[key]
+        except KeyError:
+            value = self._read[key] = _plain(parse_cell(self.column, cell, row))
+            return value
+        except TypeError:  # an unhashable cell: calamine gives none, but parse it anyway
+            return _plain(parse_cell(self.column, cell, row))
+
+
+def _checked_once(action: StoredAction, row: int, checked: set[StoredAction]) -> None:
+    """`_checked`, once per distinct set of values (the version aside): the rules read only
+    the editable fields, and the first row holding a bad set is the one named."""
+    values = action._replace(version=0)
+    if values not in checked:
+        _checked(action, row)
+        checked.add(values)
 
 
 def _columns(header: list[Any]) -> dict[str, tuple[ActionColumn, int]]:
@@ -296,7 +320,7 @@ def _columns(header: list[Any]) -> dict[str, tuple[ActionColumn, int]]:
 def _row_action(
     current: _Current, cells: list[Any], id_col: int, row: int, seen: dict[str, int]
 ) -> tuple[str, StoredAction]:
-    action_id = cell_text(cell_at(cells, id_col))
+    action_id = cell_text(cells[id_col])
     if not action_id:
         raise InterchangeError(
             f"{ACTION_PLAN} row {row}: no Action ID. New actions cannot be added from Excel; "

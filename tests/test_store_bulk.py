@@ -1,0 +1,139 @@
+"""`execute_many` sends rows straight to the driver, so it must store exactly what SQLAlchemy's own
+executemany stores (dates, UTC datetimes, JSON, enums as text), refuse what the engine's value
+guard refuses before anything is sent, and report the rows an UPDATE matched; on both engines."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta, timezone
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from sqlalchemy import (
+    Column,
+    Date,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    bindparam,
+    insert,
+    select,
+    update,
+)
+
+from datawalk.errors import ValidationError
+from datawalk.models import ActionStatus, new_ids
+from datawalk.store.bulk import execute_many
+from datawalk.store.columns import UTCDateTime, json_column
+
+metadata = MetaData()
+samples = Table(
+    "bulk_samples",
+    metadata,
+    Column("id", String(16), primary_key=True),
+    Column("label", String(8), nullable=False),
+    Column("status", String(20), nullable=False),
+    Column("due", Date, nullable=True),
+    Column("at", UTCDateTime(), nullable=False),
+    Column("details", json_column(), nullable=False),
+    Column("version", Integer, nullable=False),
+)
+INSERT = insert(samples).values({c.name: bindparam(c.name) for c in samples.c})
+AT = datetime(2026, 3, 1, 9, 30, 15, 123456, tzinfo=timezone(timedelta(hours=1)))
+
+
+@pytest.fixture
+def engine(store) -> Iterator:
+    metadata.create_all(store.engine)
+    yield store.engine
+    metadata.drop_all(store.engine)
+
+
+def _rows(count: int) -> list[dict]:
+    return [
+        {
+            "id": f"row-{index}",
+            "label": f"L{index}",
+            "status": ActionStatus.IN_PROGRESS if index % 2 else "open",
+            "due": date(2026, 4, 1 + index) if index % 3 else None,
+            "details": {"owner": {"old": "", "new": f"Owner {index}"}, "n": [index, None]},
+            "version": index,
+        }
+        for index in range(count)
+    ]
+
+
+def _stored(connection) -> list[tuple]:
+    return [tuple(row) for row in connection.execute(select(samples).order_by(samples.c.id))]
+
+
+def test_rows_are_stored_as_sqlalchemy_itself_stores_them(engine) -> None:
+    with engine.begin() as connection:
+        written = execute_many(connection, INSERT, {"at": AT}, _rows(5))
+        ours = _stored(connection)
+        connection.execute(samples.delete())
+        connection.execute(insert(samples), [{**row, "at": AT} for row in _rows(5)])
+        theirs = _stored(connection)
+    assert written == 5
+    assert ours == theirs
+    assert ours[1][2] == "in_progress"  # an enum is stored as its text
+    assert ours[0][4] == AT.astimezone(UTC)  # read back aware, in UTC
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ({"label": "ab\x00c"}, "NUL character"),
+        ({"label": "x" * 9}, "at most 8 can be stored"),
+    ],
+)
+def test_a_value_the_guard_refuses_is_refused_before_anything_is_sent(engine, row, message) -> None:
+    rows = _rows(3)
+    rows[2].update(row)
+    with pytest.raises(ValidationError, match=message), engine.begin() as connection:
+        execute_many(connection, INSERT, {"at": AT}, rows)
+    with engine.connect() as connection:
+        assert _stored(connection) == []
+
+
+def test_a_shared_value_is_checked_as_well(engine) -> None:
+    rows = [{k: v for k, v in row.items() if k != "label"} for row in _rows(2)]
+    with pytest.raises(ValidationError, match="NUL"), engine.begin() as connection:
+        execute_many(connection, INSERT, {"at": AT, "label": "\x00"}, rows)
+
+
+def test_an_update_reports_only_the_rows_it_matched(engine) -> None:
+    with engine.begin() as connection:
+        execute_many(connection, INSERT, {"at": AT}, _rows(4))
+        bump = (
+            update(samples)
+            .where(samples.c.id == bindparam("b_id"), samples.c.version == bindparam("b_version"))
+            .values(label=bindparam("b_label"), version=bindparam("b_next"))
+        )
+        edits = [
+            {"b_id": f"row-{index}", "b_version": version, "b_label": "new", "b_next": 99}
+            for index, version in [(0, 0), (1, 1), (2, 7), (3, 3)]  # row-2 is stale
+        ]
+        matched = execute_many(connection, bump, {}, edits)
+        labels = dict(connection.execute(select(samples.c.id, samples.c.label)).all())
+    assert matched == 3
+    assert labels == {"row-0": "new", "row-1": "new", "row-2": "L2", "row-3": "new"}
+
+
+def test_no_rows_sends_nothing(engine) -> None:
+    with engine.begin() as connection:
+        assert execute_many(connection, INSERT, {"at": AT}, []) == 0
+
+
+URL_SAFE = set(string.ascii_letters + string.digits + "-_")
+
+
+@given(st.integers(min_value=0, max_value=300))
+def test_bulk_ids_look_like_single_ids_and_never_repeat(count: int) -> None:
+    ids = new_ids(count)
+    assert len(ids) == count
+    assert len(set(ids)) == count
+    assert all(len(i) == 16 and set(i) <= URL_SAFE for i in ids)
