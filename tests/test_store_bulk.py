@@ -58,7 +58,7 @@ def _rows(count: int) -> list[dict]:
             "id": f"row-{index}",
             "label": f"L{index}",
             "status": ActionStatus.IN_PROGRESS if index % 2 else "open",
-            "due": date(2026, 4, 1 + index) if index % 3 else None,
+            "due": date(2026, 4, 1) + timedelta(days=index) if index % 3 else None,
             "details": {"owner": {"old": "", "new": f"Owner {index}"}, "n": [index, None]},
             "version": index,
         }
@@ -137,3 +137,25 @@ def test_bulk_ids_look_like_single_ids_and_never_repeat(count: int) -> None:
     assert len(ids) == count
     assert len(set(ids)) == count
     assert all(len(i) == 16 and set(i) <= URL_SAFE for i in ids)
+
+
+def test_values_shared_by_rows_or_made_afresh_each_read_are_stored_as_given(engine) -> None:
+    shared_details = {"owner": {"old": "A", "new": "B"}}
+    shared_due = date(2026, 5, 1)
+
+    class FreshDetails(dict):
+        """A row whose details are a new object at every read: freed at once, so its id is
+        soon another's; a value remembered by id alone would then be stored for the wrong row."""
+
+        def __getitem__(self, name):
+            if name == "details":
+                return {"row": dict.__getitem__(self, "id")}
+            return dict.__getitem__(self, name)
+
+    rows = [{**row, "details": shared_details, "due": shared_due} for row in _rows(3)]
+    rows += [FreshDetails({**row, "id": f"fresh-{i}"}) for i, row in enumerate(_rows(40))]
+    with engine.begin() as connection:
+        execute_many(connection, INSERT, {"at": AT}, rows)
+        stored = {row.id: (row.details, row.due) for row in connection.execute(select(samples))}
+    assert [stored[f"row-{i}"] for i in range(3)] == [(shared_details, shared_due)] * 3
+    assert all(stored[f"fresh-{i}"][0] == {"row": f"fresh-{i}"} for i in range(40))

@@ -218,3 +218,21 @@ def test_an_edit_changed_after_the_preview_is_checked_again(store, planned) -> N
     with pytest.raises(ValidationError, match=f"row {first.row}"):
         apply_action_updates(store, edited, ACTOR.name)
     assert _state(store, audit_id) == before
+
+
+def test_a_bad_value_on_many_rows_names_the_first_of_them(store, planned) -> None:
+    audit_id = planned(8)
+    data = _edited(store, audit_id, Owner="Site manager")
+    for row in (7, 4, 9):
+        data = _set_cell(data, "Owner", row, "x" * 300)
+    with pytest.raises(ValidationError, match="row 4: 'Owner'"):
+        read_action_updates(data, store, audit_id=audit_id)
+
+
+def test_cells_equal_in_value_are_still_read_by_their_own_type(store, planned) -> None:
+    """Python counts TRUE equal to 1, but an owner typed as TRUE is "True", not "1"."""
+    audit_id = planned(4)
+    data = _set_cell(_edited(store, audit_id, Owner=1), "Owner", 4, True)
+    changes = read_action_updates(data, store, audit_id=audit_id)
+    owners = {change.row: change.new for change in changes.changes if change.field == "owner"}
+    assert owners == {2: "1", 3: "1", 4: "True", 5: "1"}

@@ -146,12 +146,23 @@ def write_action_edits(
         audit_id=audit_id,
         actor=actor,
         entity="action",
-        changes=[
-            (edit.action_id, _snapshot(edit.fields, edit.old), _snapshot(edit.fields, edit.new))
-            for edit in edits
-        ],
+        changes=_trail_changes(edits),
     )
     return len(edits)
+
+
+def _trail_changes(edits: Sequence[ActionEdit]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """(action id, old, new) snapshots for the trail, one pair per distinct edit: thousands of
+    actions edited alike share theirs, so the trail diffs and encodes each pair once."""
+    pairs: dict[tuple[Any, ...], tuple[dict[str, Any], dict[str, Any]]] = {}
+    changes = []
+    for edit in edits:
+        key = (edit.fields, edit.old, edit.new)
+        pair = pairs.get(key)
+        if pair is None:
+            pair = pairs[key] = (_snapshot(edit.fields, edit.old), _snapshot(edit.fields, edit.new))
+        changes.append((edit.action_id, *pair))
+    return changes
 
 
 def _column_value(value: Any) -> Any:

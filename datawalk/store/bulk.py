@@ -13,7 +13,7 @@ nothing reaches a table that the guard would refuse, on either engine.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from sqlalchemy import Connection
@@ -50,21 +50,41 @@ def execute_many(
     template = [
         _processed(bind, shared[bind.name]) if bind.name in shared else None for bind in binds
     ]
-    per_row = [(slot, *bind) for slot, bind in enumerate(binds) if bind.name not in shared]
+    per_row = [(slot, bind) for slot, bind in enumerate(binds) if bind.name not in shared]
     parameters: list[Any] = []
+    for values in _row_values(rows, template, per_row):
+        parameters.append(
+            tuple(values) if compiled.positional else dict(zip(order, values, strict=True))
+        )
+    return int(connection.exec_driver_sql(compiled.string, parameters).rowcount)
+
+
+def _row_values(
+    rows: Sequence[Mapping[str, Any]], template: list[Any], per_row: list[tuple[int, _Bind]]
+) -> Iterator[list[Any]]:
+    """Each row's values in bind order, checked and processed.
+
+    A value object many rows share (one date, one JSON diff) is processed once: remembered by
+    identity, with the object itself kept alive beside it, so that its id cannot pass to another
+    object while the rows are read (a row may make a new value at every read).
+    """
+    done: dict[tuple[int, int], tuple[Any, Any]] = {}
     for row in rows:
         values = template.copy()
-        for slot, name, process, length in per_row:
+        for slot, (name, process, length) in per_row:
             value = row[name]
             if value.__class__ is str and (
                 "\x00" in value or (length is not None and len(value) > length)
             ):
                 check_storable(name, value, length)  # raises the user's error
-            values[slot] = value if process is None else process(value)
-        parameters.append(
-            tuple(values) if compiled.positional else dict(zip(order, values, strict=True))
-        )
-    return int(connection.exec_driver_sql(compiled.string, parameters).rowcount)
+            if process is not None:
+                key = (slot, id(value))
+                known = done.get(key)
+                if known is None:
+                    known = done[key] = (value, process(value))
+                value = known[1]
+            values[slot] = value
+        yield values
 
 
 def _bind_of(bind: Any, name: str, dialect: Any) -> _Bind:

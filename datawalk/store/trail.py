@@ -209,9 +209,13 @@ def record_changes(
     )
     per_row = ("id", "entity_id", "operation", "changes")
     rows = []
+    diffs: dict[tuple[int, int], dict[str, Any]] = {}  # rows sharing snapshots share a diff
     for entity_id, old, new in changes:
         operation = "create" if old is None else "delete" if new is None else "update"
-        changed = diff(old, new)
+        pair = (id(old), id(new))  # alive in `changes` throughout, so never reused
+        changed = diffs.get(pair)
+        if changed is None:
+            changed = diffs[pair] = diff(old, new)
         if operation == "update" and not changed:
             continue
         rows.append({"entity_id": entity_id, "operation": operation, "changes": changed})

@@ -16,8 +16,10 @@ statements with one trail event per action, never a model per action.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from enum import Enum
+from operator import attrgetter, itemgetter
 from typing import TYPE_CHECKING, Any, cast
 
 import python_calamine
@@ -119,19 +121,21 @@ def apply_action_updates(store: Store, changes: ActionChangeSet, actor: str) -> 
     if changes.is_empty:
         return 0
     edits = []
+    getters: dict[tuple[str, ...], Callable[[Any], tuple]] = {}
     for action_id, fields in changes.by_action.items():
         before = changes.stored.get(action_id)
-        first = next(iter(fields.values()))
-        if before is None or any(getattr(before, c.field) != c.old for c in fields.values()):
-            raise ConflictError(
-                f"The action for {first.references} is not as the preview read it; "
-                "upload the workbook again to see the current changes."
-            )
         names = tuple(fields)
-        new = tuple(change.new for change in fields.values())
+        old = tuple([change.old for change in fields.values()])
+        if names not in getters:
+            getters[names] = _tuple_getter(attrgetter, names)
+        if before is None or getters[names](before) != old:
+            raise ConflictError(
+                f"The action for {next(iter(fields.values())).references} is not as the "
+                "preview read it; upload the workbook again to see the current changes."
+            )
+        new = tuple([change.new for change in fields.values()])
         if action_id in changes.unchecked:
-            _checked(before._replace(**dict(zip(names, new, strict=True))), first.row)
-        old = tuple(getattr(before, name) for name in names)
+            _checked(before._replace(**dict(zip(names, new, strict=True))), fields[names[0]].row)
         edits.append(ActionEdit(action_id, before.version, names, old, new))
     try:
         return store.apply_action_edits(changes.audit_id, edits, actor)
@@ -240,12 +244,10 @@ def _compare(current: _Current, rows: list[list[Any]], edition: str) -> ActionCh
     columns = _columns(rows[0])
     id_col = columns[ID_HEADER][1]
     ref_col = columns.get(REFERENCES_HEADER, (None, None))[1]
-    known_refs = current.known
-    readers = [(column.field, col, _CellReader(column)) for column, col in columns.values()]
-    readers = [reader for reader in readers if reader[2].column.editable]
+    edited = _EditedCells([(column, col) for column, col in columns.values() if column.editable])
     width = 1 + max(col for _, col in columns.values())
     seen: dict[str, int] = {}
-    checked: set[StoredAction] = set()
+    checked: set[Any] = set()
     changes: list[FieldChange] = []
     stored: dict[str, StoredAction] = {}
     read = 0
@@ -256,49 +258,59 @@ def _compare(current: _Current, rows: list[list[Any]], edition: str) -> ActionCh
         read += 1
         action_id, action = _row_action(current, cells, id_col, index, seen)
         if ref_col is not None:
-            _check_references(cells[ref_col], known_refs, index)
-        values = {name: reader.value(cells[col], index) for name, col, reader in readers}
-        changed = [name for name, value in values.items() if getattr(action, name) != value]
-        if not changed:
+            _check_references(cells[ref_col], current.known, index)
+        new = edited.values(cells, index)
+        old = edited.stored(action)
+        if new == old:
             continue
-        _checked_once(action._replace(**values), index, checked)
+        edited.check(action, new, index, checked)
         stored[action_id] = action
         refs = current.refs_of(action_id)
         changes.extend(
-            FieldChange(
-                index, action_id, refs, name, column_name(name), getattr(action, name), values[name]
-            )
-            for name in changed
+            FieldChange(index, action_id, refs, name, column_name(name), was, now)
+            for name, was, now in zip(edited.fields, old, new, strict=True)
+            if was != now
         )
     return ActionChangeSet(current.audit_id, edition, read, changes, stored)
 
 
-class _CellReader:
-    """One editable column's cells as field values, each distinct cell parsed once: a sheet
-    repeats a handful of owners, statuses and dates thousands of times."""
-
-    def __init__(self, column: ActionColumn) -> None:
-        self.column = column
-        self._read: dict[tuple[type, Any], Any] = {}
-
-    def value(self, cell: Any, row: int) -> Any:
-        key = (cell.__class__, cell)  # by type too: True == 1, and 1 is a date serial
-        try:
-            return self._read[key]
-        except KeyError:
-            value = self._read[key] = _plain(parse_cell(self.column, cell, row))
-            return value
-        except TypeError:  # an unhashable cell: calamine gives none, but parse it anyway
-            return _plain(parse_cell(self.column, cell, row))
+def _tuple_getter(getter: Callable[..., Any], keys: Sequence[Any]) -> Callable[[Any], tuple]:
+    """`itemgetter` or `attrgetter` of `keys` that always returns a tuple, even of one key."""
+    get = getter(*keys)
+    return get if len(keys) > 1 else lambda source: (get(source),)
 
 
-def _checked_once(action: StoredAction, row: int, checked: set[StoredAction]) -> None:
-    """`_checked`, once per distinct set of values (the version aside): the rules read only
-    the editable fields, and the first row holding a bad set is the one named."""
-    values = action._replace(version=0)
-    if values not in checked:
-        _checked(action, row)
-        checked.add(values)
+class _EditedCells:
+    """A row's editable cells as action field values, each distinct set of cells parsed and
+    checked once: a sheet repeats a handful of owners, statuses and dates thousands of times."""
+
+    def __init__(self, columns: list[tuple[ActionColumn, int]]) -> None:
+        self.fields = tuple(column.field for column, _ in columns)
+        self._columns = [column for column, _ in columns]
+        self._cells = _tuple_getter(itemgetter, [col for _, col in columns])
+        self.stored = _tuple_getter(attrgetter, self.fields)
+        rest = [name for name in EDITABLE_FIELDS if name not in self.fields]
+        self._rest = _tuple_getter(attrgetter, rest) if rest else None
+        self._read: dict[Any, tuple] = {}
+
+    def values(self, cells: list[Any], row: int) -> tuple:
+        raw = self._cells(cells)
+        key = (raw, tuple(map(type, raw)))  # by type too: TRUE == 1, yet reads as "True"
+        found = self._read.get(key)
+        if found is None:
+            found = self._read[key] = tuple(
+                _plain(parse_cell(column, cell, row))
+                for column, cell in zip(self._columns, raw, strict=True)
+            )
+        return found
+
+    def check(self, action: StoredAction, new: tuple, row: int, checked: set[Any]) -> None:
+        """`_checked` of the action as edited, once per distinct set of editable values: the
+        rules read nothing else, and the first row holding a bad set is the one named."""
+        key = new if self._rest is None else (new, self._rest(action))
+        if key not in checked:
+            _checked(action._replace(**dict(zip(self.fields, new, strict=True))), row)
+            checked.add(key)
 
 
 def _columns(header: list[Any]) -> dict[str, tuple[ActionColumn, int]]:
