@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 from typing import Any
 
 from datawalk.errors import ValidationError
@@ -177,6 +178,7 @@ def apply_workbook(
 
 # What the acceptance and planning rules read of an action besides which fields change.
 _RULED_FIELDS = ("status", "accepted_reason", "accepted_by", "accepted_on")
+_ruled_before = attrgetter(*_RULED_FIELDS)
 
 
 def _check_edits(workspace: Workspace, actor: Actor, changes: ActionChangeSet) -> None:
@@ -198,8 +200,8 @@ def _check_edits(workspace: Workspace, actor: Actor, changes: ActionChangeSet) -
             continue  # not read by the preview: the apply refuses it as a conflict
         kind = (
             tuple(fields),
-            tuple(getattr(before, name) for name in _RULED_FIELDS),
-            tuple(fields[name].new for name in _RULED_FIELDS if name in fields),
+            _ruled_before(before),
+            tuple([fields[name].new for name in _RULED_FIELDS if name in fields]),
         )
         if kind not in kinds:
             kinds[kind] = (action_id, {name: change.new for name, change in fields.items()})

@@ -10,11 +10,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from datetime import datetime
 from enum import Enum
 from typing import Any, NamedTuple
 
 from pydantic_core import to_jsonable_python
-from sqlalchemy import Connection, bindparam, func, select, update
+from sqlalchemy import Connection, bindparam, select, update
 
 from datawalk.errors import ConflictError, ValidationError
 
@@ -69,21 +70,22 @@ def select_action_values(
     return {row[0]: tuple(row[1:]) for row in rows}
 
 
-def select_action_references(connection: Connection, audit_id: str) -> dict[str, tuple[str, ...]]:
-    """Return id -> its findings' references in the action's order (a finding's id until it has
-    a reference) for the audit's actions, in one query and without building any finding."""
-    a, f, link = tables.actions, tables.findings, tables.action_findings
+def select_action_finding_ids(connection: Connection, audit_id: str) -> dict[str, tuple[str, ...]]:
+    """Return id -> its findings' ids in the action's order, for the audit's actions: one query
+    over the links alone (the caller names findings from its own id -> reference map)."""
+    a, link = tables.actions, tables.action_findings
     query = (
-        select(link.c.action_id, func.coalesce(func.nullif(f.c.reference, ""), f.c.id))
+        select(link.c.action_id, link.c.ordinal, link.c.finding_id)
         .join(a, a.c.id == link.c.action_id)
-        .join(f, f.c.id == link.c.finding_id)
         .where(a.c.audit_id == audit_id)
-        .order_by(link.c.action_id, link.c.ordinal)
     )
-    references: dict[str, list[str]] = defaultdict(list)
-    for action_id, reference in connection.execute(query).all():
-        references[action_id].append(reference)
-    return {action_id: tuple(refs) for action_id, refs in references.items()}
+    linked: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for action_id, ordinal, finding_id in connection.execute(query).all():
+        linked[action_id].append((ordinal, finding_id))
+    return {
+        action_id: tuple(finding_id for _, finding_id in sorted(links))
+        for action_id, links in linked.items()
+    }
 
 
 def write_action_edits(
@@ -102,42 +104,14 @@ def write_action_edits(
     now = bump_audit(connection, audit_id)
     by_fields: dict[tuple[str, ...], list[ActionEdit]] = defaultdict(list)
     for edit in edits:
-        if not EDITABLE_SCALARS.issuperset(edit.fields) or not (
-            len(edit.fields) == len(edit.old) == len(edit.new)
-        ):
+        if not len(edit.fields) == len(edit.old) == len(edit.new):
             raise ValidationError(f"An edit of action {edit.action_id!r} names other fields.")
         by_fields[edit.fields].append(edit)
-    a = tables.actions
-    shared = {"e_audit_id": audit_id, "e_updated_at": now}
     for fields, group in by_fields.items():
-        statement = (
-            update(a)
-            .where(
-                a.c.id == bindparam("e_id"),
-                a.c.audit_id == bindparam("e_audit_id"),
-                a.c.version == bindparam("e_version"),
-            )
-            .values(
-                {
-                    **{name: bindparam(f"e_{name}") for name in fields},
-                    "updated_at": bindparam("e_updated_at"),
-                    "version": bindparam("e_next_version"),
-                }
-            )
-        )
-        rows = [
-            {
-                "e_id": edit.action_id,
-                "e_version": edit.version,
-                "e_next_version": edit.version + 1,
-                **{
-                    f"e_{name}": _column_value(value)
-                    for name, value in zip(fields, edit.new, strict=True)
-                },
-            }
-            for edit in group
-        ]
-        if execute_many(connection, statement, shared, rows) != len(rows):
+        if not EDITABLE_SCALARS.issuperset(fields):
+            raise ValidationError(f"An edit of action {group[0].action_id!r} names other fields.")
+    for fields, group in by_fields.items():
+        if _update_group(connection, audit_id, now, fields, group) != len(group):
             raise ConflictError(
                 "An action changed or was deleted since these edits were read; nothing was saved."
             )
@@ -163,6 +137,44 @@ def _trail_changes(edits: Sequence[ActionEdit]) -> list[tuple[str, dict[str, Any
             pair = pairs[key] = (_snapshot(edit.fields, edit.old), _snapshot(edit.fields, edit.new))
         changes.append((edit.action_id, *pair))
     return changes
+
+
+def _update_group(
+    connection: Connection,
+    audit_id: str,
+    now: datetime,
+    fields: tuple[str, ...],
+    group: Sequence[ActionEdit],
+) -> int:
+    """One executemany UPDATE of edits that set the same fields; return how many rows matched
+    (an action edited since it was read, or not in the audit, does not)."""
+    a = tables.actions
+    keys = [f"e_{name}" for name in fields]
+    statement = (
+        update(a)
+        .where(
+            a.c.id == bindparam("e_id"),
+            a.c.audit_id == bindparam("e_audit_id"),
+            a.c.version == bindparam("e_version"),
+        )
+        .values(
+            {
+                **{name: bindparam(key) for name, key in zip(fields, keys, strict=True)},
+                "updated_at": bindparam("e_updated_at"),
+                "version": bindparam("e_next_version"),
+            }
+        )
+    )
+    rows = [
+        {
+            "e_id": edit.action_id,
+            "e_version": edit.version,
+            "e_next_version": edit.version + 1,
+            **dict(zip(keys, map(_column_value, edit.new), strict=True)),
+        }
+        for edit in group
+    ]
+    return execute_many(connection, statement, {"e_audit_id": audit_id, "e_updated_at": now}, rows)
 
 
 def _column_value(value: Any) -> Any:

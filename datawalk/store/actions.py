@@ -22,7 +22,7 @@ from datawalk.models import Action, utc_now
 from . import tables
 from .action_edits import (
     ActionEdit,
-    select_action_references,
+    select_action_finding_ids,
     select_action_values,
     write_action_edits,
 )
@@ -178,11 +178,11 @@ class ActionsMixin(StoreBase):
         with self._read() as connection:
             return select_action_values(connection, audit_id, fields)
 
-    def action_references(self, audit_id: str) -> dict[str, tuple[str, ...]]:
-        """Return id -> its findings' references, in order, of the audit's actions: what an
-        import preview names each changed action by, without reading any finding whole."""
+    def action_finding_ids(self, audit_id: str) -> dict[str, tuple[str, ...]]:
+        """Return id -> its findings' ids, in order, of the audit's actions: what an import
+        preview names each changed action by, without reading any finding or action whole."""
         with self._read() as connection:
-            return select_action_references(connection, audit_id)
+            return select_action_finding_ids(connection, audit_id)
 
     def get_actions(self, audit_id: str, action_ids: list[str]) -> list[Action]:
         """Return these actions of the audit (others are left out), highest priority first."""

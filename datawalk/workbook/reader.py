@@ -224,8 +224,12 @@ def _current_state(source: Store | AuditDocument, audit_id: str) -> _Current:
         ) from error
     stored = source.action_values(audit_id, EDITABLE_FIELDS)
     actions = {action_id: StoredAction._make(values) for action_id, values in stored.items()}
-    known = set(source.finding_references(audit_id).values())
-    return _Current(audit_id, actions, source.action_references(audit_id), known)
+    by_id = source.finding_references(audit_id)
+    references = {
+        action_id: tuple([by_id.get(finding_id, finding_id) for finding_id in finding_ids])
+        for action_id, finding_ids in source.action_finding_ids(audit_id).items()
+    }
+    return _Current(audit_id, actions, references, set(by_id.values()))
 
 
 def _plain(value: Any) -> Any:
@@ -267,8 +271,8 @@ def _compare(current: _Current, rows: list[list[Any]], edition: str) -> ActionCh
         stored[action_id] = action
         refs = current.refs_of(action_id)
         changes.extend(
-            FieldChange(index, action_id, refs, name, column_name(name), was, now)
-            for name, was, now in zip(edited.fields, old, new, strict=True)
+            FieldChange(index, action_id, refs, name, header, was, now)
+            for name, header, was, now in zip(edited.fields, edited.headers, old, new, strict=True)
             if was != now
         )
     return ActionChangeSet(current.audit_id, edition, read, changes, stored)
@@ -286,6 +290,7 @@ class _EditedCells:
 
     def __init__(self, columns: list[tuple[ActionColumn, int]]) -> None:
         self.fields = tuple(column.field for column, _ in columns)
+        self.headers = tuple(column_name(name) for name in self.fields)
         self._columns = [column for column, _ in columns]
         self._cells = _tuple_getter(itemgetter, [col for _, col in columns])
         self.stored = _tuple_getter(attrgetter, self.fields)
@@ -353,6 +358,8 @@ def _row_action(
 
 
 def _check_references(cell: Any, known: set[str], row: int) -> None:
+    if cell in known:
+        return  # one reference, as typed: most rows
     for reference in (part.strip() for part in cell_text(cell).split(",")):
         if reference and reference not in known:
             raise InterchangeError(
