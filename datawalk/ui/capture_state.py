@@ -76,19 +76,17 @@ def current_draft() -> Draft:
     return st.session_state.get(_DRAFT) or Draft()
 
 
-def _next_counter() -> int:
-    st.session_state[_COUNTER] = st.session_state.get(_COUNTER, 0) + 1
-    return st.session_state[_COUNTER]
-
-
 def _redraw(fields: list[str] | tuple[str, ...], draft: Draft) -> None:
-    """Give `fields` fresh widgets starting from `draft`'s values."""
+    """Give `fields` fresh widgets starting from `draft`'s values (a new key each: a counter
+    that only grows, so no key is ever used twice in a session)."""
     gens = st.session_state.setdefault(GENS, {})
     base = st.session_state.setdefault(_BASE, {})
-    for field in fields:
-        gens[field] = _next_counter()
+    last = st.session_state.get(_COUNTER, 0)
+    for number, field in enumerate(fields, start=last + 1):
+        gens[field] = number
         if field in drafts.EDITABLE_FIELDS:
             base[field] = getattr(draft, field)
+    st.session_state[_COUNTER] = last + len(fields)
 
 
 def holder(ctx: CaptureContext) -> DraftHolder:

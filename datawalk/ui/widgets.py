@@ -48,9 +48,24 @@ def plain_text(text: str) -> None:
     st.text(text)
 
 
-def _labels(checklist: Checklist, vocabulary: str) -> tuple[list[str], dict[str, str]]:
-    terms = getattr(checklist.objects, vocabulary)
-    return [term.id for term in terms], {term.id: term.name for term in terms}
+# (checklist id, vocabulary) -> (the checklist, kept so its id stays its own; ids; escaped names)
+_LABELS: dict[tuple[int, str], tuple[Checklist, list[str], dict[str, str]]] = {}
+_LABELS_SIZE = 64
+
+
+def _labels(checklist: Checklist, vocabulary: str) -> tuple[list[str], Callable[[str], str]]:
+    """A vocabulary's ids and its pill labels, escaped once per checklist: the walk form draws
+    over a hundred labels on every tap, and a checklist never changes once loaded."""
+    key = (id(checklist), vocabulary)
+    known = _LABELS.get(key)
+    if known is None:
+        terms = getattr(checklist.objects, vocabulary)
+        names = {term.id: escape_markdown(term.name) for term in terms}
+        if len(_LABELS) >= _LABELS_SIZE:
+            _LABELS.clear()  # one call, safe beside other sessions' threads
+        known = _LABELS[key] = (checklist, [term.id for term in terms], names)
+    _, ids, names = known
+    return ids, lambda term_id: names[term_id] if term_id in names else escape_markdown(term_id)
 
 
 def vocab_pills(
@@ -72,14 +87,14 @@ def vocab_pills(
     `required` (single choice only): tapping the chosen pill again keeps it instead of clearing
     a value the finding cannot be saved without.
     """
-    ids, names = _labels(checklist, vocabulary)
+    ids, label_of = _labels(checklist, vocabulary)
     return st.pills(
         label,
         list(options) if options is not None else ids,
         selection_mode="multi" if multi else "single",
         default=default,
         required=required and not multi,
-        format_func=lambda term_id: escape_markdown(names.get(term_id, term_id)),
+        format_func=label_of,
         key=key,
         on_change=on_change,
         args=args,
@@ -101,13 +116,13 @@ def vocab_segmented(
 ) -> Any:
     """A single-choice segmented control for a short vocabulary (evidence, reach); `required`
     stops a tap on the chosen option from clearing it."""
-    ids, names = _labels(checklist, vocabulary)
+    ids, label_of = _labels(checklist, vocabulary)
     return st.segmented_control(
         label,
         ids,
         default=default,
         required=required,
-        format_func=lambda term_id: escape_markdown(names.get(term_id, term_id)),
+        format_func=label_of,
         key=key,
         on_change=on_change,
         args=args,
