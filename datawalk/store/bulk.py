@@ -8,7 +8,8 @@ are looked up once, the values every row shares are processed once, and the rows
 driver as plain tuples (or dicts, for a driver with named parameters).
 
 Every text value is still checked with `check_storable`, as the guard would check it, so
-nothing reaches a table that the guard would refuse, on either engine.
+nothing reaches a table that the guard would refuse, on either engine. A single row (a walk
+save's trail event) goes through SQLAlchemy as usual, whose compiled statement is cached.
 """
 
 from __future__ import annotations
@@ -34,8 +35,8 @@ def execute_many(
     shared: Mapping[str, Any],
     rows: Sequence[Mapping[str, Any]],
 ) -> int:
-    """Run `statement` once per row, every bind taken from `shared` or from the row; return the
-    number of rows the database reports matched (what a stale-edit check compares).
+    """Run `statement` once per row, every bind taken from `shared` or from the row; for an
+    UPDATE, return how many rows it matched (what a stale-edit check compares).
 
     Raises:
         ValidationError: a text value holds a NUL or is longer than its column (nothing sent).
@@ -43,6 +44,8 @@ def execute_many(
     """
     if not rows:
         return 0
+    if len(rows) == 1:  # one row (a walk save's): SQLAlchemy caches the compiled statement
+        return int(connection.execute(statement, {**shared, **rows[0]}).rowcount)
     dialect = connection.dialect
     compiled = statement.compile(dialect=dialect)
     order = list(compiled.positiontup or ()) if compiled.positional else list(compiled.binds)
