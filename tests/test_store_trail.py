@@ -161,3 +161,32 @@ def test_nothing_kept_records_nothing(store, audit, location):
         is None
     )
     assert store.list_trail(audit.id) == before
+
+
+def test_many_changes_each_record_their_own_diff_even_from_fresh_snapshots(store, audit):
+    """A bulk record diffs snapshots shared by many rows once; snapshots made afresh at every
+    read of a lazy sequence must still each get their own diff."""
+    from collections.abc import Sequence
+
+    from datawalk.store.trail import record_changes
+
+    class FreshSnapshots(Sequence):
+        def __len__(self) -> int:
+            return 40
+
+        def __getitem__(self, index):
+            if not 0 <= index < 40:
+                raise IndexError(index)
+            return (f"action-{index:03d}", None, {"owner": f"Owner {index}"})
+
+    shared_old, shared_new = {"status": "open"}, {"status": "done"}
+    changes = [*FreshSnapshots(), *[(f"shared-{i}", shared_old, shared_new) for i in range(3)]]
+    with store.engine.begin() as connection:
+        record_changes(connection, audit_id=audit.id, actor=ACTOR, entity="action", changes=changes)
+        record_changes(
+            connection, audit_id=audit.id, actor=ACTOR, entity="action", changes=FreshSnapshots()
+        )
+    recorded = [(e.entity_id, e.changes) for e in _events(store, audit.id, "action")]
+    expected = [(f"action-{i:03d}", {"owner": {"new": f"Owner {i}"}}) for i in range(40)]
+    shared = [(f"shared-{i}", {"status": {"old": "open", "new": "done"}}) for i in range(3)]
+    assert recorded == expected + shared + expected

@@ -209,13 +209,15 @@ def record_changes(
     )
     per_row = ("id", "entity_id", "operation", "changes")
     rows = []
-    diffs: dict[tuple[int, int], dict[str, Any]] = {}  # rows sharing snapshots share a diff
+    # Rows sharing snapshots share a diff: by identity, each pair kept alive beside its diff so
+    # that no other snapshot can take its id meanwhile.
+    diffs: dict[tuple[int, int], tuple[Any, Any, dict[str, Any]]] = {}
     for entity_id, old, new in changes:
         operation = "create" if old is None else "delete" if new is None else "update"
-        pair = (id(old), id(new))  # alive in `changes` throughout, so never reused
-        changed = diffs.get(pair)
-        if changed is None:
-            changed = diffs[pair] = diff(old, new)
+        known = diffs.get((id(old), id(new)))
+        if known is None:
+            known = diffs[(id(old), id(new))] = (old, new, diff(old, new))
+        changed = known[2]
         if operation == "update" and not changed:
             continue
         rows.append({"entity_id": entity_id, "operation": operation, "changes": changed})
