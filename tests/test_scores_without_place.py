@@ -1,6 +1,6 @@
 """A finding's levels and classification do not depend on where it is: a place changes only the
-advice. The walk page relies on this when it keeps the score the form showed (scored with the
-place) for the new card (cards are scored without it)."""
+advice. Cards show levels and classification, so a card scored without its place (a list that
+does not know the places) shows what it would show with it."""
 
 from __future__ import annotations
 

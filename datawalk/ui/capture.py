@@ -252,8 +252,6 @@ def _save(ctx: cs.CaptureContext) -> str | None:
         errors.record_error(cs.SCOPE, exc)
         return None
     previews.log_identifier_override(ctx, previews.confirmed_fields(draft), saved)
-    live = previews.live_score(ctx, draft)
-    finding_list.remember_card_score(saved, ctx.checklist, ctx.walk_date, live)
     cs.reset(ctx, stored_draft_cleared=True)
     return saved.reference
 
@@ -337,12 +335,13 @@ def _render_findings_here(ctx: cs.CaptureContext) -> None:
     show_all = newest.total > CARDS_SHOWN and st.toggle(
         f"Show all {newest.total} findings here (newest first)", key="walk_show_all"
     )
+    places = {ctx.location_id: ctx.location_type}
     if show_all:
         here = state.findings_at(ctx.audit_id, ctx.location_id)
-        finding_list.render_findings(here, ctx.checklist, ctx.actor, ctx.walk_date)
+        finding_list.render_findings(here, ctx.checklist, ctx.actor, ctx.walk_date, places=places)
         return
     finding_list.render_findings(
-        newest.findings, ctx.checklist, ctx.actor, ctx.walk_date, newest.photo_counts
+        newest.findings, ctx.checklist, ctx.actor, ctx.walk_date, newest.photo_counts, places
     )
 
 

@@ -83,10 +83,13 @@ def render_findings(
     actor: str,
     today: date,
     photo_counts: Mapping[str, int] | None = None,
+    places: Mapping[str, str] | None = None,
 ) -> None:
     """Cards for the findings, newest change first, edited in place, scored with the audit's
     checklist as of the walk date. `photo_counts`: the cards' photos, when the caller read them
     with the findings (lists load findings without photos); else they are counted here.
+    `places` (location id -> type), when the caller knows them: a finding just saved from the
+    form is then scored with the values the form and the save scored, which the scorer keeps.
 
     Each card is a dozen elements that Streamlit rebuilds on every rerun, and each shown card
     is scored, so callers show a handful where a place holds very many findings.
@@ -97,7 +100,7 @@ def render_findings(
     newest = sorted(findings, key=lambda finding: finding.updated_at, reverse=True)
     scores: list[ScoredFinding | None] = [None] * len(newest)
     if checklist.scoring is not None:
-        scores = list(_card_scores(newest, checklist, today))
+        scores = list(_card_scores(newest, checklist, today, places))
     counts = photo_counts if photo_counts is not None else _photo_counts(newest)
     for finding, score in zip(newest, scores, strict=True):
         render_finding_card(
@@ -117,23 +120,12 @@ def _photo_counts(findings: list[Finding]) -> Mapping[str, int]:
     return state.photo_counts_of(findings[0].audit_id, [finding.id for finding in findings])
 
 
-def remember_card_score(
-    finding: Finding, checklist: Checklist, today: date, scored: ScoredFinding | None
-) -> None:
-    """Keep the score the form showed for a finding just saved, so its new card is not scored
-    again. The card shows only levels and classification, which the place does not change; the
-    form scored the draft, so the score is given the saved finding's id and reference."""
-    if scored is None:
-        return
-    saved = scored.model_copy(update={"finding_id": finding.id, "reference": finding.reference})
-    kept = st.session_state.get(_CARD_SCORES, {})
-    st.session_state[_CARD_SCORES] = {
-        **kept,
-        (finding.id, finding.version): (checklist, today, saved),
-    }
-
-
-def _card_scores(findings: list[Finding], checklist: Checklist, today: date) -> list[ScoredFinding]:
+def _card_scores(
+    findings: list[Finding],
+    checklist: Checklist,
+    today: date,
+    places: Mapping[str, str] | None = None,
+) -> list[ScoredFinding]:
     """Score the shown cards, reusing this session's scores of cards that have not changed.
 
     After a save only the new card is scored. A score is reused only for the same finding
@@ -148,7 +140,9 @@ def _card_scores(findings: list[Finding], checklist: Checklist, today: date) -> 
         return hit[2] if hit and hit[0] is checklist and hit[1] == today else None
 
     unknown = [f for f in findings if known(f) is None]
-    fresh = iter(score_findings(unknown, checklist, today, explain=False))  # cards show no reasons
+    # Cards show no reasons. A new card alone is scored with the values the save scored, which
+    # the scorer keeps (`datawalk.scoring.finding`), so it is not worked out a third time.
+    fresh = iter(score_findings(unknown, checklist, today, explain=False, places=places))
     scores = [known(f) or next(fresh) for f in findings]
     st.session_state[_CARD_SCORES] = {
         (f.id, f.version): (checklist, today, score)

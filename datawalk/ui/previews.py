@@ -141,7 +141,7 @@ def render_caption_warning(ctx: cs.CaptureContext, photo_id: str, caption: str) 
     st.checkbox("Save anyway: not a pupil identifier", key=caption_ok_key(photo_id))
 
 
-def live_score(ctx: cs.CaptureContext, draft: Draft) -> ScoredFinding | None:
+def _live_score(ctx: cs.CaptureContext, draft: Draft) -> ScoredFinding | None:
     """The draft's score, or None while a field the score needs is still empty.
 
     The save bar and the reasons both show it: scored once per draft, not once each.
@@ -168,7 +168,7 @@ def live_score(ctx: cs.CaptureContext, draft: Draft) -> ScoredFinding | None:
 
 def live_classification(ctx: cs.CaptureContext, draft: Draft) -> str | None:
     """The draft's classification as the save bar shows it, or None while it cannot be scored."""
-    scored = live_score(ctx, draft)
+    scored = _live_score(ctx, draft)
     return None if scored is None else str(scored.classification)
 
 
@@ -178,7 +178,7 @@ def render_score_preview(ctx: cs.CaptureContext, draft: Draft) -> None:
     It sits in the save bar, so it stays one line; the reasons are drawn in the form
     (`render_score_reasons`).
     """
-    scored = live_score(ctx, draft)
+    scored = _live_score(ctx, draft)
     if scored is None or ctx.checklist.scoring is None:
         if ctx.checklist.scoring is not None:
             st.caption("Score: choose categories, format, identifiability and detail.")
@@ -195,7 +195,7 @@ def render_score_preview(ctx: cs.CaptureContext, draft: Draft) -> None:
 
 def render_score_reasons(ctx: cs.CaptureContext, draft: Draft) -> None:
     """Why the live score is what it is: the first reasons, under the form's last field."""
-    scored = live_score(ctx, draft)
+    scored = _live_score(ctx, draft)
     if scored is None:
         return
     for reason in scored.reasons[:_REASONS_SHOWN]:

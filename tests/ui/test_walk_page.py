@@ -353,22 +353,27 @@ def test_a_saved_finding_that_needs_action_has_its_action_at_once(open_page, wal
 def test_a_new_card_shows_the_form_s_score_without_scoring_it_again(
     open_page, walk, monkeypatch
 ) -> None:
+    """The form scores the draft; the save (for its default action) and the new card reuse
+    that score: the save's run never works a score out."""
+    from datawalk.scoring import finding as scoring_finding
     from datawalk.scoring import score_findings
-    from datawalk.ui import finding_list, widgets
+    from datawalk.ui import widgets
 
-    scored_for_cards: list[str] = []
+    worked_out: list[int] = []
+    score_columns = scoring_finding.score_columns
 
-    def counted(findings, *args, **kwargs):
-        scored_for_cards.extend(finding.id for finding in findings)
-        return score_findings(findings, *args, **kwargs)
+    def counted(columns, *args, **kwargs):
+        worked_out.append(len(columns["format"]))
+        return score_columns(columns, *args, **kwargs)
 
-    monkeypatch.setattr(finding_list, "score_findings", counted)
+    monkeypatch.setattr(scoring_finding, "score_columns", counted)
     at = walk_page(open_page, walk)
     at.pills(key=cap_key(at, "template_id")).set_value(TEMPLATE).run()
+    assert worked_out  # the form's live score
+    worked_out.clear()
     at = save(at)
-
+    assert worked_out == []
     (finding,) = walk.store.list_findings(walk.audit.id)
-    assert finding.id not in scored_for_cards
     checklist = checklist_from_pin(walk.audit.checklist)
     (fresh,) = score_findings([finding], checklist, walk.audit.walk_at.date(), explain=False)
     levels = {level.id: level for level in checklist.scoring.levels}
